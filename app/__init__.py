@@ -1,0 +1,1 @@
+"""The desktop app and its Qt-free inference and preprocessing."""

@@ -1,0 +1,1 @@
+"""The DVC pipeline: download, train, evaluate, export, report, publish (see dvc.yaml)."""

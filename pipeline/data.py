@@ -1,0 +1,86 @@
+"""Loading ``mnist.npz`` with clear errors, and the seeded, stratified train/validation split.
+
+Pure numpy: the report, the app's benchmarks and the tests use it without TensorFlow.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.stage import ARTIFACTS, StageError
+
+MNIST_NPZ = ARTIFACTS / "data" / "mnist.npz"
+_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+@dataclass(frozen=True)
+class Mnist:
+    x_train: np.ndarray  # (N, 28, 28) uint8
+    y_train: np.ndarray  # (N,) uint8
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def load_mnist(path: str | Path = MNIST_NPZ) -> Mnist:
+    """Read and check ``mnist.npz``; say which stage to rerun when it is missing or broken."""
+    path = Path(path)
+    rerun = "run `dvc repro download` to (re)create it"
+    if not path.is_file():
+        raise StageError(f"{path} is missing; {rerun}")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in _KEYS if k not in npz.files]
+            if missing:
+                raise StageError(f"{path} lacks {', '.join(missing)}; delete it and {rerun}")
+            arrays = {k: npz[k] for k in _KEYS}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise StageError(f"{path} is corrupt or not an .npz archive ({exc}); delete it and {rerun}") from exc
+    for split in ("train", "test"):
+        x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8:
+            raise StageError(f"{path}: x_{split} is {x.dtype}{x.shape}, expected uint8 (N, 28, 28); {rerun}")
+        if y.shape != (len(x),) or y.dtype != np.uint8 or (y.size and y.max() > 9):
+            raise StageError(f"{path}: y_{split} does not hold one digit label per image; {rerun}")
+    return Mnist(**arrays)
+
+
+@dataclass(frozen=True)
+class Split:
+    train: np.ndarray  # indices into x_train
+    validation: np.ndarray
+
+
+def split_indices(labels: np.ndarray, validation_fraction: float, seed: int, limit: int | None = None) -> Split:
+    """Seeded, stratified split of the training set into train and validation indices.
+
+    With ``limit``, only the first ``limit`` examples of a seeded shuffle are split (quick
+    runs that still see every class).
+    """
+    if not 0 < validation_fraction < 1:
+        raise ValueError(f"validation_fraction must be in (0, 1), got {validation_fraction}")
+    rng = np.random.default_rng(seed)
+    pool = rng.permutation(len(labels))
+    if limit is not None:
+        pool = pool[:limit]
+    train, val = [], []
+    for digit in range(10):
+        members = pool[labels[pool] == digit]
+        n_val = round(len(members) * validation_fraction)
+        val.append(members[:n_val])
+        train.append(members[n_val:])
+    train_idx = np.sort(np.concatenate(train)).astype(np.int64)
+    val_idx = np.sort(np.concatenate(val)).astype(np.int64)
+    if len(train_idx) == 0 or len(val_idx) == 0:
+        raise ValueError(
+            f"{len(pool)} examples split with validation_fraction={validation_fraction} leave "
+            f"{len(train_idx)} for training and {len(val_idx)} for validation; raise train.limit"
+        )
+    return Split(train=train_idx, validation=val_idx)
+
+
+def class_counts(labels: np.ndarray) -> list[int]:
+    return np.bincount(labels, minlength=10).astype(int).tolist()

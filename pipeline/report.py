@@ -1,0 +1,430 @@
+"""Stage ``report``: Plotly HTML that opens offline, in ``artifacts/reports/``.
+
+``index.html`` has one section per topic (training curves, confusion matrix and per-class
+figures, misclassified digits, one digit as a pixel matrix next to its heatmap, class
+counts, the model against the seed's published figures) and loads ``plotly.min.js`` from
+beside it: no CDN, no internet. When Chromium is installed the stage also saves
+``screenshot.png`` of the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.atomic import atomic_dir
+from pipeline.config import ReportConfig, load_params
+from pipeline.data import MNIST_NPZ, load_mnist
+from pipeline.stage import ARTIFACTS, StageError, run
+
+log = logging.getLogger(__name__)
+
+REPORT_DIR = ARTIFACTS / "reports"
+HISTORY_CSV = ARTIFACTS / "train" / "history.csv"
+TRAIN_JSON = ARTIFACTS / "metrics" / "train.json"
+EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"
+EXPORT_JSON = ARTIFACTS / "metrics" / "export.json"
+MISCLASSIFIED_CSV = ARTIFACTS / "eval" / "misclassified.csv"
+MODEL_PATH = ARTIFACTS / "model" / "model.keras"
+
+#: What the seed app published for the same network.
+SEED = {
+    "train_accuracy": 0.9872,
+    "val_accuracy": 0.9878,
+    "test_accuracy": 0.9884,
+    "train_loss": 0.0432,
+    "val_loss": 0.040,
+}
+
+SECTIONS = {
+    "curves": "Training and validation curves",
+    "confusion": "Confusion matrix (test set)",
+    "per_class": "Per-class precision, recall and F1",
+    "misclassified": "Misclassified test digits, most confident first",
+    "digit": "One digit: pixel values and heatmap",
+    "data": "Data: class counts",
+    "vs_seed": "Against the seed's published figures",
+    "layers": "Model: layers and parameters",
+}
+
+
+@dataclass
+class ReportInputs:
+    history: list[dict[str, float]]
+    train: dict[str, Any]
+    evaluation: dict[str, Any]
+    misclassified: list[dict[str, Any]]
+    x_test: np.ndarray
+    y_test: np.ndarray
+    layers: list[dict[str, Any]]
+    export: dict[str, Any] = field(default_factory=dict)
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{100 * v:.2f}%"
+
+
+# ------------------------------------------------------------------------ figures
+def fig_curves(history: list[dict[str, float]]) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    epochs = [int(r["epoch"]) for r in history]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Accuracy", "Loss"))
+    for col, (metric, label) in enumerate((("accuracy", "accuracy"), ("loss", "loss")), start=1):
+        for prefix, name, dash in (("", "training", "solid"), ("val_", "validation", "dot")):
+            fig.add_trace(
+                go.Scatter(
+                    x=epochs,
+                    y=[r[prefix + metric] for r in history],
+                    mode="lines+markers",
+                    name=f"{name} {label}",
+                    line={"dash": dash},
+                    hovertemplate=f"epoch %{{x}}<br>{name} {label} %{{y:.4f}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(title_text="epoch", dtick=1 if len(epochs) <= 20 else None, row=1, col=col)
+    fig.update_layout(height=420, hovermode="x unified", margin={"t": 40})
+    return fig
+
+
+def fig_confusion(confusion: list[list[int]]) -> Any:
+    import plotly.graph_objects as go
+
+    z = np.asarray(confusion)
+    digits = [str(d) for d in range(len(z))]
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.log1p(z),
+            x=digits,
+            y=digits,
+            text=z,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            showscale=False,
+            hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(height=560, width=620, margin={"t": 20})
+    fig.update_xaxes(title_text="predicted", side="top", type="category")
+    fig.update_yaxes(title_text="true", autorange="reversed", type="category")
+    return fig
+
+
+def fig_per_class(per_class: dict[str, dict[str, float]]) -> Any:
+    import plotly.graph_objects as go
+
+    digits = sorted(per_class, key=int)
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=digits,
+                y=[per_class[d][m] for d in digits],
+                name=m,
+                hovertemplate=f"digit %{{x}}: {m} %{{y:.4f}}<extra></extra>",
+            )
+            for m in ("precision", "recall", "f1")
+        ]
+    )
+    low = min(min(per_class[d][m] for m in ("precision", "recall", "f1")) for d in digits)
+    fig.update_layout(barmode="group", height=380, margin={"t": 20}, yaxis={"range": [max(0.0, low - 0.02), 1.0]})
+    fig.update_xaxes(title_text="digit", type="category")
+    return fig
+
+
+def _digit_axes(fig: Any, panels: int) -> None:
+    """Square pixels, row 0 at the top, no ticks, in each of ``panels`` subplots."""
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, constrain="domain")
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed", constrain="domain")
+    for i in range(1, panels + 1):
+        suffix = "" if i == 1 else str(i)
+        fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
+
+
+def fig_misclassified(wrong: list[dict[str, Any]], images: np.ndarray, limit: int) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    shown = wrong[:limit]
+    cols = 6
+    rows = max(1, -(-len(shown) // cols))
+    titles = [f"#{w['index']}: {w['true']} → {w['predicted']} ({100 * w['confidence']:.0f}%)" for w in shown]
+    fig = make_subplots(
+        rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.4 / rows
+    )
+    for i, w in enumerate(shown):
+        fig.add_trace(
+            go.Heatmap(
+                z=images[w["index"]],
+                colorscale="gray",
+                zmin=0,
+                zmax=255,
+                showscale=False,
+                hovertemplate=f"test #{w['index']}<br>true {w['true']}, predicted {w['predicted']} "
+                f"({100 * w['confidence']:.1f}%)<br>pixel (%{{x}}, %{{y}}) = %{{z}}<extra></extra>",
+            ),
+            row=i // cols + 1,
+            col=i % cols + 1,
+        )
+    _digit_axes(fig, rows * cols)
+    fig.update_annotations(font_size=11)
+    fig.update_layout(height=max(260, 190 * rows), margin={"t": 40, "l": 10, "r": 10})
+    return fig
+
+
+def fig_digit(image: np.ndarray, label: int, index: int) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.04,
+        subplot_titles=(f"test #{index} (a {label}): pixel values 0..255", "heatmap"),
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=image,
+            text=image,
+            texttemplate="%{text}",
+            textfont={"size": 7},
+            colorscale="gray_r",
+            zmin=0,
+            zmax=1020,
+            showscale=False,
+            hovertemplate="(%{x}, %{y}) = %{z}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=image,
+            colorscale="gray",
+            zmin=0,
+            zmax=255,
+            colorbar={"title": "value"},
+            hovertemplate="(%{x}, %{y}) = %{z}<extra></extra>",
+        ),
+        row=1,
+        col=2,
+    )
+    _digit_axes(fig, 2)
+    fig.update_layout(height=640, margin={"t": 40})
+    return fig
+
+
+def fig_data(counts: dict[str, list[int]]) -> Any:
+    import plotly.graph_objects as go
+
+    digits = [str(d) for d in range(10)]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=digits,
+                y=c,
+                name=f"{split} ({sum(c):,})",
+                text=c,
+                textposition="outside",
+                hovertemplate=f"{split}: digit %{{x}}: %{{y}}<extra></extra>",
+            )
+            for split, c in counts.items()
+        ]
+    )
+    fig.update_layout(barmode="group", height=400, margin={"t": 20})
+    fig.update_xaxes(title_text="digit", type="category")
+    return fig
+
+
+def fig_vs_seed(train: dict[str, Any], evaluation: dict[str, Any]) -> Any:
+    import plotly.graph_objects as go
+
+    names = ["train", "validation", "test"]
+    ours = [train.get("accuracy"), train.get("val_accuracy"), evaluation.get("accuracy")]
+    seed = [SEED["train_accuracy"], SEED["val_accuracy"], SEED["test_accuracy"]]
+    fig = go.Figure(
+        [
+            go.Bar(x=names, y=seed, name="seed (published)", text=[_pct(v) for v in seed], textposition="outside"),
+            go.Bar(x=names, y=ours, name="this pipeline", text=[_pct(v) for v in ours], textposition="outside"),
+        ]
+    )
+    low = min(v for v in ours + seed if v is not None)
+    fig.update_layout(
+        barmode="group", height=380, margin={"t": 20}, yaxis={"range": [max(0.0, low - 0.01), 1.0], "tickformat": ".1%"}
+    )
+    return fig
+
+
+def fig_layers(layers: list[dict[str, Any]]) -> Any:
+    import plotly.graph_objects as go
+
+    total = sum(r["params"] for r in layers)
+    cells = [
+        [r["name"] for r in layers] + ["total"],
+        [r["type"] for r in layers] + [""],
+        [r["output_shape"] for r in layers] + [""],
+        [f"{r['params']:,}" for r in layers] + [f"{total:,}"],
+    ]
+    fig = go.Figure(
+        go.Table(
+            header={"values": ["layer", "type", "output shape", "parameters"], "align": "left"},
+            cells={"values": cells, "align": "left"},
+        )
+    )
+    fig.update_layout(height=60 + 28 * (len(layers) + 2), margin={"t": 10, "b": 10})
+    return fig
+
+
+def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
+    """Every figure of the report, keyed by section id."""
+    if not 0 <= cfg.digit_index < len(inputs.x_test):
+        raise StageError(f"report.digit_index = {cfg.digit_index} is outside the {len(inputs.x_test)} test images")
+    counts = inputs.train.get("class_counts") or {"test": np.bincount(inputs.y_test, minlength=10).tolist()}
+    return {
+        "curves": fig_curves(inputs.history),
+        "confusion": fig_confusion(inputs.evaluation["confusion"]),
+        "per_class": fig_per_class(inputs.evaluation["per_class"]),
+        "misclassified": fig_misclassified(inputs.misclassified, inputs.x_test, cfg.misclassified),
+        "digit": fig_digit(inputs.x_test[cfg.digit_index], int(inputs.y_test[cfg.digit_index]), cfg.digit_index),
+        "data": fig_data(counts),
+        "vs_seed": fig_vs_seed(inputs.train, inputs.evaluation),
+        "layers": fig_layers(inputs.layers),
+    }
+
+
+# -------------------------------------------------------------------------- page
+_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:0 24px;
+color:#1f2933}
+nav{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:1px solid #e4e7eb;z-index:10}
+nav a{margin-right:14px;color:#3451b2;text-decoration:none;font-size:14px}
+table.kv{border-collapse:collapse;margin:8px 0 16px}
+table.kv td,table.kv th{border-bottom:1px solid #e4e7eb;padding:4px 14px 4px 0;text-align:left;font-size:14px}
+section{margin:28px 0}
+h2{border-bottom:2px solid #e4e7eb;padding-bottom:4px}
+"""
+
+
+def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
+    t, e, x = inputs.train, inputs.evaluation, inputs.export
+    rows = [
+        ("Model", f"{t.get('model', '?')}, {t.get('parameters', 0):,} parameters, {t.get('epochs', '?')} epochs"),
+        (
+            "Test accuracy",
+            f"{_pct(e.get('accuracy'))} (seed: {_pct(SEED['test_accuracy'])}); "
+            f"{e.get('errors', '?')} of {e.get('examples', '?')} wrong",
+        ),
+        ("Test loss", f"{e.get('loss', float('nan')):.4f}"),
+        ("Validation accuracy", f"{_pct(t.get('val_accuracy'))} (seed: {_pct(SEED['val_accuracy'])})"),
+        ("Training accuracy", f"{_pct(t.get('accuracy'))} (seed: {_pct(SEED['train_accuracy'])})"),
+        ("Training time", f"{t.get('seconds', '?')} s, {t.get('samples_per_s', '?')} samples/s"),
+    ]
+    if x:
+        rows += [
+            ("ONNX model", f"{x['size_bytes'] / 1024:.0f} KiB, opset {x['opset']}"),
+            (
+                "ONNX vs Keras",
+                f"max |Δp| {x['max_abs_diff']:.2e}, same class on {_pct(x['argmax_agreement'])} "
+                f"of test images, accuracy {_pct(x['onnx_accuracy'])}",
+            ),
+            ("onnxruntime latency", f"p50 {x['latency_ms_p50']:.3f} ms, p99 {x['latency_ms_p99']:.3f} ms (one image)"),
+        ]
+    return rows
+
+
+def render_html(figures: dict[str, Any], inputs: ReportInputs) -> str:
+    nav = "".join(f'<a href="#{key}">{html.escape(SECTIONS[key])}</a>' for key in figures)
+    summary = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in _summary_rows(inputs))
+    parts = [
+        f'<section id="{key}"><h2>{html.escape(SECTIONS[key])}</h2>'
+        + fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{key}", config={"displaylogo": False})
+        + "</section>"
+        for key, fig in figures.items()
+    ]
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>Digit Classifier report</title><style>{_STYLE}</style>"
+        "<script src='plotly.min.js'></script></head>"
+        f"<body data-figures='{len(figures)}'><h1>Digit Classifier report</h1><nav>{nav}</nav>"
+        f"<table class='kv'>{summary}</table>{''.join(parts)}</body></html>"
+    )
+
+
+def write_report(inputs: ReportInputs, cfg: ReportConfig, out_dir: Path = REPORT_DIR, screenshot: bool = True) -> Path:
+    """Build every figure and write the report directory atomically; return its index page."""
+    from plotly.offline import get_plotlyjs
+
+    from pipeline import browser
+
+    figures = build_figures(inputs, cfg)
+    with atomic_dir(out_dir) as tmp:
+        (tmp / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
+        (tmp / "index.html").write_text(render_html(figures, inputs), encoding="utf-8")
+        if screenshot:
+            if browser.find_chromium() is None:
+                log.warning("Chromium not found; no screenshot.png (Debian: apt-get install chromium)")
+            else:
+                try:
+                    browser.screenshot(tmp / "index.html", tmp / "screenshot.png")
+                except browser.BrowserError as exc:
+                    log.warning("no screenshot.png: %s", exc)
+    log.info("wrote %s (%d figures)", out_dir / "index.html", len(figures))
+    return out_dir / "index.html"
+
+
+# ------------------------------------------------------------------------- inputs
+def _read_json(path: Path, stage: str) -> dict[str, Any]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise StageError(f"{path} is missing; run `dvc repro {stage}`") from exc
+    except ValueError as exc:
+        raise StageError(f"{path} is not valid JSON ({exc}); run `dvc repro {stage}` again") from exc
+
+
+def _read_csv(path: Path, stage: str) -> list[dict[str, Any]]:
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError as exc:
+        raise StageError(f"{path} is missing; run `dvc repro {stage}`") from exc
+    try:
+        return [{k: (float(v) if "." in v or "e" in v else int(v)) for k, v in row.items()} for row in rows]
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise StageError(f"{path} has a malformed row ({exc}); run `dvc repro {stage}` again") from exc
+
+
+def load_inputs() -> ReportInputs:
+    from pipeline.models import layer_table
+    from pipeline.train import load_model
+
+    data = load_mnist(MNIST_NPZ)
+    return ReportInputs(
+        history=_read_csv(HISTORY_CSV, "train"),
+        train=_read_json(TRAIN_JSON, "train"),
+        evaluation=_read_json(EVAL_JSON, "evaluate"),
+        misclassified=_read_csv(MISCLASSIFIED_CSV, "evaluate"),
+        export=_read_json(EXPORT_JSON, "export"),
+        x_test=data.x_test,
+        y_test=data.y_test,
+        layers=layer_table(load_model(MODEL_PATH)),
+    )
+
+
+def main() -> None:
+    params = load_params()
+    write_report(load_inputs(), params.report)
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,92 @@
+"""Evaluate and export on a briefly trained reference CNN: figures, ONNX parity and metadata."""
+
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.stage import StageError
+from tests.conftest import quick_params
+
+
+@pytest.fixture(scope="module")
+def evaluated(trained, mnist, params):
+    from pipeline.evaluate import evaluate
+
+    return evaluate(trained.model, mnist, params.evaluate)
+
+
+@pytest.fixture(scope="module")
+def exported(trained, mnist, params, evaluated):
+    from pipeline.export import export
+
+    return export(trained.model, mnist, quick_params(params), evaluated.metrics["accuracy"])
+
+
+def test_evaluate_scores_all_10000_test_images(evaluated, mnist):
+    m = evaluated.metrics
+    assert m["examples"] == 10000
+    assert 0.85 < m["accuracy"] < 1 and m["loss"] > 0
+    assert np.array(m["confusion"]).sum() == 10000
+    assert np.trace(np.array(m["confusion"])) == round(m["accuracy"] * 10000)
+    assert [m["per_class"][str(d)]["support"] for d in range(10)] == np.bincount(mnist.y_test).tolist()
+    assert m["misclassified"] == len(evaluated.misclassified) == m["errors"]
+    confidences = [w["confidence"] for w in evaluated.misclassified]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_evaluate_writes_dvc_friendly_files(evaluated, mnist, tmp_path):
+    from pipeline.evaluate import save
+
+    save(evaluated, mnist.y_test, tmp_path / "eval.json", tmp_path / "pred.csv", tmp_path / "mis.csv")
+    saved = json.loads((tmp_path / "eval.json").read_text())
+    assert saved["accuracy"] == evaluated.metrics["accuracy"] and "loss" in saved
+    lines = (tmp_path / "pred.csv").read_text().splitlines()
+    assert lines[0] == "actual,predicted" and len(lines) == 10001
+    assert (tmp_path / "mis.csv").read_text().startswith("index,true,predicted,confidence")
+
+
+def test_onnx_model_matches_keras_on_the_whole_test_set(exported, evaluated):
+    m = exported.metrics
+    assert m["max_abs_diff"] <= 1e-5
+    assert m["argmax_agreement"] == 1.0 and m["disagreements"] == 0
+    assert m["onnx_accuracy"] == m["keras_accuracy"] == evaluated.metrics["accuracy"]
+    assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
+    assert m["size_bytes"] == len(exported.onnx_bytes)
+
+
+def test_onnx_model_interface_and_metadata(exported, evaluated, params):
+    import onnx
+    import onnxruntime as ort
+
+    proto = onnx.load_from_string(exported.onnx_bytes)
+    assert 13 <= proto.opset_import[0].version <= 18
+    session = ort.InferenceSession(exported.onnx_bytes, providers=["CPUExecutionProvider"])
+    (inp,), (out,) = session.get_inputs(), session.get_outputs()
+    assert (inp.name, inp.type, inp.shape) == ("image", "tensor(float)", ["N", 28, 28, 1])
+    assert (out.name, out.shape) == ("probs", ["N", 10])
+    meta = session.get_modelmeta().custom_metadata_map
+    assert meta["labels"] == "0,1,2,3,4,5,6,7,8,9"
+    assert "white digit on black" in meta["input"] and "[0,1]" in meta["input"]
+    assert float(meta["test_accuracy"]) == pytest.approx(evaluated.metrics["accuracy"])
+    assert meta["params_hash"] == quick_params(params).section_hash("train", "model")
+    assert {"tensorflow", "tf2onnx", "onnx", "onnxruntime"} <= set(json.loads(meta["versions"]))
+
+
+def test_parity_failure_refuses_to_write_the_model(trained, mnist, params, monkeypatch, tmp_path):
+    import pipeline.export as ex
+
+    real = ex.ort_probs
+    monkeypatch.setattr(ex, "ort_probs", lambda s, x, b: np.roll(real(s, x, b), 1, axis=1))
+    with pytest.raises(StageError, match="does not match the Keras model: max"):
+        ex.export(trained.model, mnist, quick_params(params), 0.9)
+
+
+def test_export_needs_the_evaluate_stage_first(tmp_path):
+    from pipeline.export import read_test_accuracy
+
+    with pytest.raises(StageError, match="run `dvc repro evaluate` first"):
+        read_test_accuracy(tmp_path / "eval.json")
+    (tmp_path / "eval.json").write_text("{}")
+    with pytest.raises(StageError, match="no readable top-level accuracy"):
+        read_test_accuracy(tmp_path / "eval.json")

@@ -1,0 +1,75 @@
+"""`dvc repro` end to end in a fresh clone, with a training limit so it takes about a minute."""
+
+import json
+
+import pytest
+import yaml
+
+from tests.helpers import make_clone, run_cmd
+
+pytestmark = pytest.mark.slow
+
+QUICK = [
+    "train.limit=6000",
+    "train.epochs=2",
+    "train.lr_schedule=constant",
+    "export.latency_runs=50",
+    "evaluate.drawn_limit=200",
+]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    clone = make_clone(tmp_path_factory.mktemp("e2e"))
+    run_cmd(["python", "-m", "pipeline.compose", *QUICK], clone)
+    run_cmd(["dvc", "repro"], clone, timeout=1200)
+    return clone
+
+
+def test_every_stage_ran_and_wrote_its_outputs(repo):
+    status = run_cmd(["dvc", "status"], repo).stdout
+    assert "up to date" in status, status
+    for rel in (
+        "model/model.keras",
+        "train/history.csv",
+        "metrics/train.json",
+        "metrics/eval.json",
+        "eval/predictions.csv",
+        "model/model.onnx",
+        "metrics/export.json",
+        "reports/index.html",
+        "reports/plotly.min.js",
+    ):
+        assert (repo / "artifacts" / rel).is_file(), rel
+    ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
+    ex = json.loads((repo / "artifacts/metrics/export.json").read_text())
+    assert ev["accuracy"] > 0.8
+    assert ex["onnx_accuracy"] == ev["accuracy"] and ex["disagreements"] == 0
+    # publish put the fresh model into the app package, and the app accepts it
+    from app.inference import Classifier
+
+    published = repo / "app" / "models" / "digits.onnx"
+    assert published.read_bytes() == (repo / "artifacts/model/model.onnx").read_bytes()
+    assert Classifier(published).info.test_accuracy == ev["accuracy"]
+
+
+def test_dvc_metrics_and_plots_show(repo):
+    shown = json.loads(run_cmd(["dvc", "metrics", "show", "--json"], repo).stdout)
+    files = next(iter(shown.values()))["data"]
+    assert files["artifacts/metrics/eval.json"]["data"]["accuracy"] > 0.8
+    assert "val_accuracy" in files["artifacts/metrics/train.json"]["data"]
+    assert "max_abs_diff" in files["artifacts/metrics/export.json"]["data"]
+    plots = json.loads(run_cmd(["dvc", "plots", "show", "--json"], repo).stdout)["data"]
+    assert {"Accuracy", "Loss", "Confusion matrix (test)"} <= set(plots), set(plots)
+    assert all(plots[name] for name in ("Accuracy", "Loss", "Confusion matrix (test)"))
+
+
+def test_dvc_exp_run_with_an_override(repo):
+    # with Hydra enabled, exp run recomposes params.yaml from conf/ plus the overrides
+    overrides = [arg for o in [*QUICK, "train.epochs=1"] for arg in ("-S", o)]
+    run_cmd(["dvc", "exp", "run", *overrides], repo, timeout=1200)
+    history = (repo / "artifacts/train/history.csv").read_text().splitlines()
+    assert len(history) == 2  # header + 1 epoch
+    assert yaml.safe_load((repo / "params.yaml").read_text())["train"]["epochs"] == 1
+    shown = run_cmd(["dvc", "exp", "show", "--json"], repo).stdout
+    assert '"train.epochs"' in shown or '"epochs": 1' in shown

@@ -1,0 +1,140 @@
+"""The report: built from small artifacts made here, every figure present, rendered in Chromium."""
+
+import re
+
+import numpy as np
+import pytest
+
+from pipeline.config import ReportConfig
+from pipeline.metrics import misclassified, summarize
+from pipeline.report import SECTIONS, ReportInputs, build_figures, render_html, write_report
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    rng = np.random.default_rng(0)
+    labels = np.arange(60, dtype=np.uint8) % 10
+    probs = rng.dirichlet(np.ones(10) * 0.3, size=60).astype(np.float32)
+    probs[np.arange(45), labels[:45]] += 2  # mostly right, some wrong
+    probs /= probs.sum(1, keepdims=True)
+    evaluation = summarize(probs, labels)
+    history = [
+        {"epoch": e, "accuracy": 0.9 + e / 100, "loss": 0.3 / e, "val_accuracy": 0.91 + e / 100, "val_loss": 0.25 / e}
+        for e in (1, 2, 3)
+    ]
+    train = {
+        "accuracy": 0.93,
+        "loss": 0.1,
+        "val_accuracy": 0.94,
+        "val_loss": 0.08,
+        "model": "seed_cnn",
+        "parameters": 281770,
+        "epochs": 3,
+        "seconds": 12.5,
+        "samples_per_s": 2400.0,
+        "class_counts": {"train": [50] * 10, "validation": [5] * 10, "test": [6] * 10},
+    }
+    export = {
+        "opset": 17,
+        "max_abs_diff": 9.5e-7,
+        "argmax_agreement": 1.0,
+        "disagreements": 0,
+        "keras_accuracy": evaluation["accuracy"],
+        "onnx_accuracy": evaluation["accuracy"],
+        "size_bytes": 1131850,
+        "latency_ms_p50": 0.12,
+        "latency_ms_p99": 0.2,
+    }
+    layers = [
+        {"name": "conv1", "type": "Conv2D", "output_shape": "(None, 26, 26, 64)", "params": 640},
+        {"name": "probs", "type": "Dense", "output_shape": "(None, 10)", "params": 330},
+    ]
+    return ReportInputs(
+        history=history,
+        train=train,
+        evaluation=evaluation,
+        misclassified=misclassified(probs, labels),
+        x_test=rng.integers(0, 256, (60, 28, 28), dtype=np.uint8),
+        y_test=labels,
+        layers=layers,
+        export=export,
+    )
+
+
+CFG = ReportConfig(misclassified=12, digit_index=3)
+
+
+def test_every_expected_figure_is_built_with_its_data(inputs):
+    figures = build_figures(inputs, CFG)
+    assert set(figures) == set(SECTIONS)
+    curves = figures["curves"]
+    assert {t.name for t in curves.data} == {
+        "training accuracy",
+        "validation accuracy",
+        "training loss",
+        "validation loss",
+    }
+    assert list(curves.data[0].x) == [1, 2, 3]
+    np.testing.assert_array_equal(np.asarray(figures["confusion"].data[0].text), inputs.evaluation["confusion"])
+    assert len(figures["per_class"].data) == 3
+    gallery = figures["misclassified"]
+    assert len(gallery.data) == min(12, len(inputs.misclassified)) > 0
+    worst = inputs.misclassified[0]
+    assert gallery.layout.annotations[0].text.startswith(f"#{worst['index']}: {worst['true']} → {worst['predicted']}")
+    matrix, heat = figures["digit"].data
+    np.testing.assert_array_equal(np.asarray(matrix.text), inputs.x_test[3])
+    np.testing.assert_array_equal(np.asarray(heat.z), inputs.x_test[3])
+    assert [list(b.y) for b in figures["data"].data] == [[50] * 10, [5] * 10, [6] * 10]
+    seed_bar = figures["vs_seed"].data[0]
+    assert list(seed_bar.y) == [0.9872, 0.9878, 0.9884]
+    assert list(figures["layers"].data[0].cells.values[3]) == ["640", "330", "970"]
+
+
+def test_page_is_offline_and_links_every_section(inputs):
+    page = render_html(build_figures(inputs, CFG), inputs)
+    assert "cdn.plot.ly" not in page
+    assert not re.search(r"""src=["']?(https?:)?//""", page), "the page must not load anything from the network"
+    assert "<script src='plotly.min.js'></script>" in page
+    for key in SECTIONS:
+        assert f'href="#{key}"' in page and f'id="fig-{key}"' in page
+    assert "98.84%" in page  # the seed's test accuracy, beside ours
+
+
+def test_bad_digit_index_is_a_clear_error(inputs):
+    from pipeline.stage import StageError
+
+    with pytest.raises(StageError, match=r"report\.digit_index = 999 is outside the 60 test images"):
+        build_figures(inputs, ReportConfig(misclassified=4, digit_index=999))
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium_without_console_errors(inputs, tmp_path):
+    from pipeline import browser
+
+    if browser.find_chromium() is None:
+        pytest.fail("Chromium is required for this test (Debian: apt-get install chromium; `make test` does it)")
+    out = tmp_path / "reports"
+    index = write_report(inputs, CFG, out, screenshot=True)
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "plotly.min.js", "screenshot.png"]
+    png = (out / "screenshot.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    rendered = browser.render(index)
+    assert rendered.console == [], rendered.console
+    for key in SECTIONS:
+        tag = re.search(rf'<div id="fig-{key}"[^>]*>', rendered.dom)
+        assert tag and "js-plotly-plot" in tag.group(0), f"figure {key} did not render"
+    assert rendered.dom.count('class="main-svg"') >= len(SECTIONS)
+
+
+@pytest.mark.browser
+def test_console_errors_are_caught(tmp_path):
+    """The check above can fail: a page with a script error is reported."""
+    from pipeline import browser
+
+    if browser.find_chromium() is None:
+        pytest.fail("Chromium is required for this test")
+    page = tmp_path / "broken.html"
+    page.write_text("<html><body><script>undefinedFunction()</script></body></html>")
+    assert any("undefinedFunction" in line for line in browser.render(page).console)

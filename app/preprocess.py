@@ -10,6 +10,7 @@ light on dark) and grey, RGB or RGBA input.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,15 +92,21 @@ def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool]:
     return np.clip(ink / max(span, 1e-6), 0, 1).astype(np.float32), inverted
 
 
+@functools.lru_cache(maxsize=1024)
 def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) weights of an anti-aliased linear resize (a tent filter widened when shrinking)."""
+    """(n_out, n_in) weights of an anti-aliased linear resize (a tent filter widened when shrinking).
+
+    Cached (read-only): live drawing asks for the same few sizes over and over.
+    """
     scale = n_in / n_out
     support = max(scale, 1.0)
     centres = (np.arange(n_out) + 0.5) * scale
     x = np.arange(n_in) + 0.5
     w = np.clip(1.0 - np.abs(x[None, :] - centres[:, None]) / support, 0, None)
     w /= w.sum(axis=1, keepdims=True)
-    return w.astype(np.float32)
+    w = w.astype(np.float32)
+    w.flags.writeable = False
+    return w
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:

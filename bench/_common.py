@@ -1,0 +1,19 @@
+"""Shared by the benchmarks: the project on sys.path, percentiles, the default model paths."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.chdir(ROOT)
+
+import numpy as np  # noqa: E402 (re-exported)
+
+
+def percentiles_ms(seconds: list[float]) -> tuple[float, float]:
+    p50, p99 = np.percentile(np.asarray(seconds) * 1e3, [50, 99])
+    return float(p50), float(p99)

@@ -86,6 +86,11 @@ class Classifier:
         self.path = Path(path)
         if not self.path.is_file():
             raise ModelNotFound(f"model file {self.path} does not exist. {BUILD_HINT}")
+        if self.path.stat().st_size == 0:
+            raise ModelError(
+                f"{self.path} is empty: the pipeline leaves model.int8.onnx empty when export.int8.enabled is "
+                "false. Set it to true and run `dvc repro export`, or pick another model."
+            )
         opts = ort.SessionOptions()
         # One thread: measured here (bench/app_latency.py), preprocessing plus inference takes
         # p50 0.58 ms / p99 0.75 ms on one thread, against 0.65 ms / 24 ms on two, whose

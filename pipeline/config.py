@@ -131,6 +131,7 @@ class Int8Config:
     enabled: bool
     calibration_size: int = _spec(ge=1)
     per_channel: bool
+    reduce_range: bool
     max_accuracy_drop: float = _spec(ge=0, le=1)
 
 

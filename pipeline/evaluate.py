@@ -4,6 +4,11 @@ Writes ``artifacts/metrics/eval.json`` (top-level ``accuracy`` and ``loss``, per
 precision/recall/F1, the confusion matrix), ``artifacts/eval/predictions.csv`` (one
 ``actual,predicted`` row per test image, for ``dvc plots``' confusion template) and
 ``artifacts/eval/misclassified.csv`` (every wrong prediction, most confident first).
+
+With ``evaluate.drawn`` it also scores the test digits re-rendered as people draw them
+(off centre, small, large, thick, thin, inverted, colour; :mod:`pipeline.drawn`) through
+the app's own preprocessing: ``eval.json``'s ``drawn`` holds the accuracy per rendering.
+This is the same code as the app's ``bench/drawn_accuracy.py``.
 """
 
 from __future__ import annotations
@@ -39,12 +44,31 @@ class EvalResult:
     misclassified: list[dict[str, Any]]
 
 
+def drawn_accuracy(model: Any, data: Mnist, cfg: EvaluateConfig) -> dict[str, float]:
+    """Accuracy on each drawn rendering of the test digits, through the app's preprocessing."""
+    from app.preprocess import prepare
+    from pipeline.drawn import TRANSFORMS, drawn_inputs
+
+    n = len(data.x_test) if cfg.drawn_limit is None else min(cfg.drawn_limit, len(data.x_test))
+    images, labels = data.x_test[:n], data.y_test[:n]
+    scores = {}
+    for name in TRANSFORMS:
+        inputs = drawn_inputs(images, name, lambda canvas: prepare(canvas).image)
+        scores[name] = round(float((predict_probs(model, inputs, cfg.batch_size).argmax(1) == labels).mean()), 6)
+        log.info("drawn digits, %s: accuracy %.4f", name, scores[name])
+    scores["overall"] = round(float(np.mean(list(scores.values()))), 6)
+    scores["examples"] = n
+    return scores
+
+
 def evaluate(model: Any, data: Mnist, cfg: EvaluateConfig) -> EvalResult:
     """Score ``model`` on the test set; return the figures, the probabilities and the mistakes."""
     probs = predict_probs(model, data.x_test, cfg.batch_size)
     metrics = summarize(probs, data.y_test)
     wrong = misclassified(probs, data.y_test)
     metrics["misclassified"] = len(wrong)
+    if cfg.drawn:
+        metrics["drawn"] = drawn_accuracy(model, data, cfg)
     log.info(
         "test accuracy %.4f, loss %.4f, %d of %d wrong",
         metrics["accuracy"],

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from pipeline.train import MODEL_PATH, load_model, predict_probs
 log = logging.getLogger(__name__)
 
 ONNX_PATH = ARTIFACTS / "model" / "model.onnx"
+INT8_PATH = ARTIFACTS / "model" / "model.int8.onnx"
 EXPORT_JSON = ARTIFACTS / "metrics" / "export.json"
 
 INPUT_NAME = "image"
@@ -48,7 +49,8 @@ OUTPUT_CONVENTION = "float32 [N,10], softmax probabilities for digits 0..9"
 class ExportResult:
     onnx_bytes: bytes
     metrics: dict[str, Any]
-    extra_models: dict[str, bytes] = field(default_factory=dict)
+    #: the int8 model; empty when ``export.int8.enabled`` is false (DVC needs the declared file)
+    int8_bytes: bytes = b""
 
 
 def to_onnx(model: Any, opset: int) -> Any:
@@ -182,6 +184,9 @@ def export(model: Any, data: Mnist, params: Params, test_accuracy: float) -> Exp
     if problems:
         raise StageError("the ONNX model does not match the Keras model: " + "; ".join(problems))
     lat = latency_ms(ort_session(model_bytes, threads=1), data.x_test[0], cfg.latency_runs)
+    int8_bytes, int8_metrics = b"", {"enabled": False}
+    if cfg.int8.enabled:
+        int8_bytes, int8_metrics = _int8(model_bytes, meta, data, params, check["accuracy"], lat)
     metrics = {
         "opset": cfg.opset,
         "max_abs_diff": check["max_abs_diff"],
@@ -192,6 +197,7 @@ def export(model: Any, data: Mnist, params: Params, test_accuracy: float) -> Exp
         "size_bytes": len(model_bytes),
         "latency_ms_p50": lat["p50"],
         "latency_ms_p99": lat["p99"],
+        "int8": int8_metrics,
     }
     log.info(
         "ONNX matches Keras on %d images: max |diff| %.2e, agreement %.4f; %d bytes; latency p50 %.3f ms p99 %.3f ms",
@@ -202,15 +208,79 @@ def export(model: Any, data: Mnist, params: Params, test_accuracy: float) -> Exp
         lat["p50"],
         lat["p99"],
     )
-    return ExportResult(onnx_bytes=model_bytes, metrics=metrics)
+    return ExportResult(onnx_bytes=model_bytes, metrics=metrics, int8_bytes=int8_bytes)
 
 
-def save(result: ExportResult, onnx_path: Path = ONNX_PATH, export_json: Path = EXPORT_JSON) -> None:
+def _int8(
+    model_bytes: bytes,
+    meta: dict[str, str],
+    data: Mnist,
+    params: Params,
+    float_accuracy: float,
+    float_latency: dict[str, float],
+) -> tuple[bytes, dict[str, Any]]:
+    """Quantize, annotate and verify the int8 model; its figures beside the float model's."""
+    import onnx
+
+    from pipeline.quantize import calibration_images, quantize_int8
+
+    cfg = params.export.int8
+    calibration = calibration_images(data.x_train, cfg.calibration_size, params.train.seed)
+    proto = onnx.load_from_string(quantize_int8(model_bytes, calibration, cfg))
+    how = (
+        f"int8 QDQ static, {'per-channel' if cfg.per_channel else 'per-tensor'} weights"
+        f"{', 7-bit' if cfg.reduce_range else ''}, activations calibrated on {len(calibration)} training images"
+    )
+    set_metadata(proto, {**meta, "quantization": how})
+    proto.producer_name = "digit-classifier"
+    try:
+        onnx.checker.check_model(proto, full_check=True)
+    except onnx.checker.ValidationError as exc:
+        raise StageError(f"the int8 model fails onnx.checker: {exc}") from exc
+    int8_bytes = proto.SerializeToString()
+    session = ort_session(int8_bytes)
+    probs = ort_probs(session, data.x_test, params.export.batch_size)
+    accuracy = round(float((probs.argmax(1) == data.y_test).mean()), 6)
+    drop = round(float_accuracy - accuracy, 6)
+    if drop > cfg.max_accuracy_drop:
+        raise StageError(
+            f"the int8 model's test accuracy {accuracy:.4%} is {drop:.2%} below the float model's "
+            f"(allowed: export.int8.max_accuracy_drop = {cfg.max_accuracy_drop}); raise "
+            "export.int8.calibration_size, try export.int8.per_channel=true, or set export.int8.enabled=false"
+        )
+    lat = latency_ms(ort_session(int8_bytes, threads=1), data.x_test[0], params.export.latency_runs)
+    figures = {
+        "enabled": True,
+        "quantization": how,
+        "accuracy": accuracy,
+        "accuracy_drop": drop,
+        "size_bytes": len(int8_bytes),
+        "size_ratio": round(len(int8_bytes) / len(model_bytes), 4),
+        "latency_ms_p50": lat["p50"],
+        "latency_ms_p99": lat["p99"],
+        "speedup_p50": round(float_latency["p50"] / lat["p50"], 3),
+    }
+    log.info(
+        "int8: accuracy %.4f (float %.4f), %d bytes (%.0f%% of float), latency p50 %.3f ms (float %.3f ms)",
+        accuracy,
+        float_accuracy,
+        len(int8_bytes),
+        100 * figures["size_ratio"],
+        lat["p50"],
+        float_latency["p50"],
+    )
+    return int8_bytes, figures
+
+
+def save(
+    result: ExportResult, onnx_path: Path = ONNX_PATH, int8_path: Path = INT8_PATH, export_json: Path = EXPORT_JSON
+) -> None:
     atomic_write_bytes(onnx_path, result.onnx_bytes)
-    for path, data in result.extra_models.items():
-        atomic_write_bytes(path, data)
+    atomic_write_bytes(int8_path, result.int8_bytes)
+    if not result.int8_bytes:
+        log.info("export.int8.enabled is false: %s is left empty", int8_path)
     atomic_write_json(export_json, result.metrics)
-    log.info("wrote %s, %s", onnx_path, export_json)
+    log.info("wrote %s, %s, %s", onnx_path, int8_path, export_json)
 
 
 def main() -> None:

@@ -51,6 +51,8 @@ SECTIONS = {
     "digit": "One digit: pixel values and heatmap",
     "data": "Data: class counts",
     "vs_seed": "Against the seed's published figures",
+    "robustness": "Drawn digits: accuracy per rendering, through the app's preprocessing",
+    "edge": "Edge model: float against int8",
     "layers": "Model: layers and parameters",
 }
 
@@ -264,6 +266,69 @@ def fig_vs_seed(train: dict[str, Any], evaluation: dict[str, Any]) -> Any:
     return fig
 
 
+def fig_robustness(drawn: dict[str, float]) -> Any:
+    import plotly.graph_objects as go
+
+    names = [k for k in drawn if k not in ("overall", "examples")]
+    values = [drawn[k] for k in names] + [drawn["overall"]]
+    labels = [*names, "overall"]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            text=[_pct(v) for v in values],
+            textposition="outside",
+            marker_color=["#6b7fd7"] * len(names) + ["#3451b2"],
+            hovertemplate="%{x}: %{y:.4f}<extra></extra>",
+        )
+    )
+    low = min(values)
+    fig.update_layout(
+        height=380,
+        margin={"t": 20},
+        yaxis={"range": [max(0.0, low - 0.02), 1.0], "tickformat": ".1%"},
+        title={"text": f"{drawn.get('examples', '?')} test digits per rendering", "font": {"size": 13}},
+    )
+    return fig
+
+
+def fig_edge(export: dict[str, Any]) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    q = export["int8"]
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("test accuracy", "file size (KiB)", "latency, one digit (ms)"))
+    names = ["float32", "int8"]
+    panels = [
+        ([export["onnx_accuracy"], q["accuracy"]], [_pct(export["onnx_accuracy"]), _pct(q["accuracy"])]),
+        (
+            [export["size_bytes"] / 1024, q["size_bytes"] / 1024],
+            [f"{export['size_bytes'] / 1024:.0f}", f"{q['size_bytes'] / 1024:.0f}"],
+        ),
+        (
+            [export["latency_ms_p50"], q["latency_ms_p50"]],
+            [f"p50 {export['latency_ms_p50']:.3f}", f"p50 {q['latency_ms_p50']:.3f}"],
+        ),
+    ]
+    for col, (values, text) in enumerate(panels, start=1):
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=values,
+                text=text,
+                textposition="outside",
+                showlegend=False,
+                marker_color=["#6b7fd7", "#e0823d"],
+            ),
+            row=1,
+            col=col,
+        )
+    low = min(export["onnx_accuracy"], q["accuracy"])
+    fig.update_yaxes(range=[max(0.0, low - 0.01), 1.0], tickformat=".1%", row=1, col=1)
+    fig.update_layout(height=380, margin={"t": 40})
+    return fig
+
+
 def fig_layers(layers: list[dict[str, Any]]) -> Any:
     import plotly.graph_objects as go
 
@@ -289,7 +354,7 @@ def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     if not 0 <= cfg.digit_index < len(inputs.x_test):
         raise StageError(f"report.digit_index = {cfg.digit_index} is outside the {len(inputs.x_test)} test images")
     counts = inputs.train.get("class_counts") or {"test": np.bincount(inputs.y_test, minlength=10).tolist()}
-    return {
+    figures = {
         "curves": fig_curves(inputs.history),
         "confusion": fig_confusion(inputs.evaluation["confusion"]),
         "per_class": fig_per_class(inputs.evaluation["per_class"]),
@@ -297,8 +362,13 @@ def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
         "digit": fig_digit(inputs.x_test[cfg.digit_index], int(inputs.y_test[cfg.digit_index]), cfg.digit_index),
         "data": fig_data(counts),
         "vs_seed": fig_vs_seed(inputs.train, inputs.evaluation),
-        "layers": fig_layers(inputs.layers),
     }
+    if inputs.evaluation.get("drawn"):  # evaluate.drawn may be off
+        figures["robustness"] = fig_robustness(inputs.evaluation["drawn"])
+    if inputs.export.get("int8", {}).get("enabled"):  # export.int8.enabled may be off
+        figures["edge"] = fig_edge(inputs.export)
+    figures["layers"] = fig_layers(inputs.layers)
+    return figures
 
 
 # -------------------------------------------------------------------------- page
@@ -338,6 +408,25 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
             ),
             ("onnxruntime latency", f"p50 {x['latency_ms_p50']:.3f} ms, p99 {x['latency_ms_p99']:.3f} ms (one image)"),
         ]
+        q = x.get("int8", {})
+        if q.get("enabled"):
+            rows.append(
+                (
+                    "int8 model",
+                    f"{_pct(q['accuracy'])} ({100 * q['accuracy_drop']:.2f} points below float), "
+                    f"{q['size_bytes'] / 1024:.0f} KiB ({100 * q['size_ratio']:.0f}% of float), "
+                    f"p50 {q['latency_ms_p50']:.3f} ms ({q['speedup_p50']:.2f}x float's speed)",
+                )
+            )
+    drawn = e.get("drawn")
+    if drawn:
+        rows.append(
+            (
+                "Drawn digits",
+                f"{_pct(drawn['overall'])} over {len(drawn) - 2} renderings of "
+                f"{drawn['examples']} test digits (app preprocessing)",
+            )
+        )
     return rows
 
 

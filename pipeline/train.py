@@ -74,18 +74,26 @@ def _forward(model: Any) -> Any:
     if model not in _FORWARD:
         tf = import_tf()
 
-        @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.uint8)])
+        @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
         def forward(x: Any) -> Any:
-            return model(tf.cast(x, tf.float32) / 255.0, training=False)
+            return model(x, training=False)
 
         _FORWARD[model] = forward
     return _FORWARD[model]
 
 
 def predict_probs(model: Any, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """Softmax probabilities for uint8 images (N,28,28), in inference mode, batch by batch."""
+    """Softmax probabilities, in inference mode, batch by batch.
+
+    ``images`` (N,28,28): uint8 pixels (scaled to [0,1] here) or float32 already in [0,1].
+    """
     forward = _forward(model)
-    out = [forward(images[i : i + batch_size, ..., None]).numpy() for i in range(0, len(images), batch_size)]
+    scale = 255.0 if images.dtype == np.uint8 else 1.0
+
+    def batch(i: int) -> np.ndarray:
+        return (images[i : i + batch_size, ..., None] / scale).astype(np.float32)
+
+    out = [forward(batch(i)).numpy() for i in range(0, len(images), batch_size)]
     return np.concatenate(out) if out else np.zeros((0, 10), np.float32)
 
 

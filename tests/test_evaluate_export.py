@@ -11,9 +11,11 @@ from tests.conftest import quick_params
 
 @pytest.fixture(scope="module")
 def evaluated(trained, mnist, params):
+    import dataclasses
+
     from pipeline.evaluate import evaluate
 
-    return evaluate(trained.model, mnist, params.evaluate)
+    return evaluate(trained.model, mnist, dataclasses.replace(params.evaluate, drawn_limit=300))
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +92,54 @@ def test_export_needs_the_evaluate_stage_first(tmp_path):
     (tmp_path / "eval.json").write_text("{}")
     with pytest.raises(StageError, match="no readable top-level accuracy"):
         read_test_accuracy(tmp_path / "eval.json")
+
+
+def test_drawn_digits_are_scored_per_rendering(evaluated):
+    from pipeline.drawn import TRANSFORMS
+
+    drawn = evaluated.metrics["drawn"]
+    assert set(drawn) == {*TRANSFORMS, "overall", "examples"} and drawn["examples"] == 300
+    scores = [drawn[name] for name in TRANSFORMS]
+    assert all(0.5 < s <= 1 for s in scores), drawn
+    assert drawn["overall"] == pytest.approx(np.mean(scores), abs=1e-6)
+
+
+def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path):
+    from app.inference import Classifier
+    from pipeline.export import save
+
+    q = exported.metrics["int8"]
+    assert q["enabled"] and q["accuracy_drop"] <= 0.001
+    assert q["size_ratio"] <= 1 / 3 and q["size_bytes"] == len(exported.int8_bytes)
+    assert q["latency_ms_p50"] > 0 and q["speedup_p50"] > 0
+    save(exported, tmp_path / "m.onnx", tmp_path / "m.int8.onnx", tmp_path / "export.json")
+    clf = Classifier(tmp_path / "m.int8.onnx")
+    assert "int8 QDQ static" in clf.info.metadata["quantization"]
+    assert clf.info.metadata["labels"] == "0,1,2,3,4,5,6,7,8,9"
+
+
+def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):
+    import dataclasses
+
+    from app.inference import Classifier, ModelError
+    from pipeline.export import export, save
+
+    p = quick_params(params)
+    off = dataclasses.replace(
+        p, export=dataclasses.replace(p.export, int8=dataclasses.replace(p.export.int8, enabled=False))
+    )
+    result = export(trained.model, mnist, off, evaluated.metrics["accuracy"])
+    assert result.metrics["int8"] == {"enabled": False} and result.int8_bytes == b""
+    save(result, tmp_path / "m.onnx", tmp_path / "m.int8.onnx", tmp_path / "export.json")
+    with pytest.raises(ModelError, match=r"is empty: the pipeline leaves model\.int8\.onnx empty"):
+        Classifier(tmp_path / "m.int8.onnx")
+
+
+def test_int8_accuracy_drop_beyond_the_limit_fails_the_stage(trained, mnist, params, evaluated, monkeypatch):
+    import pipeline.quantize as q
+    from pipeline.export import export
+
+    # calibrating on blank images squashes the activation ranges: the int8 model gets much worse
+    monkeypatch.setattr(q, "calibration_images", lambda x, size, seed: np.zeros((50, 28, 28), np.uint8))
+    with pytest.raises(StageError, match="below the float model's"):
+        export(trained.model, mnist, quick_params(params), evaluated.metrics["accuracy"])

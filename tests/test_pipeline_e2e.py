@@ -73,3 +73,31 @@ def test_dvc_exp_run_with_an_override(repo):
     assert yaml.safe_load((repo / "params.yaml").read_text())["train"]["epochs"] == 1
     shown = run_cmd(["dvc", "exp", "show", "--json"], repo).stdout
     assert '"train.epochs"' in shown or '"epochs": 1' in shown
+
+
+def test_queued_sweep_runs_and_exp_show_compares_the_runs(repo):
+    import time
+
+    quick = [arg for o in QUICK for arg in ("-S", o)]
+    run_cmd(["dvc", "exp", "run", "--queue", *quick, "-S", "train.learning_rate=0.001,0.002"], repo)
+    assert run_cmd(["dvc", "queue", "status"], repo).stdout.count("Queued") == 2
+    run_cmd(["dvc", "queue", "start", "-j", "1"], repo)
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        status = run_cmd(["dvc", "queue", "status"], repo).stdout
+        if "Queued" not in status and "Running" not in status:
+            break
+        time.sleep(5)
+    assert status.count("Success") == 2, status + run_cmd(["dvc", "queue", "logs", "--help"], repo).stdout
+    rows = json.loads(run_cmd(["dvc", "exp", "show", "--json"], repo).stdout)
+    found = {}
+    for commit in rows:
+        for exp in commit.get("experiments") or []:
+            for rev in exp.get("revs", []):
+                data = rev.get("data", {})
+                lr = data.get("params", {}).get("params.yaml", {}).get("data", {}).get("train", {}).get("learning_rate")
+                acc = data.get("metrics", {}).get("artifacts/metrics/eval.json", {}).get("data", {}).get("accuracy")
+                if lr is not None and acc is not None:
+                    found[lr] = acc
+    assert {0.001, 0.002} <= set(found), found
+    assert all(0.5 < a <= 1 for a in found.values()), found

@@ -20,6 +20,18 @@ def inputs():
     probs[np.arange(45), labels[:45]] += 2  # mostly right, some wrong
     probs /= probs.sum(1, keepdims=True)
     evaluation = summarize(probs, labels)
+    evaluation["drawn"] = {
+        "centred": 0.99,
+        "off_centre": 0.985,
+        "small": 0.98,
+        "large": 0.99,
+        "thick": 0.97,
+        "thin": 0.975,
+        "inverted": 0.99,
+        "colour": 0.99,
+        "overall": 0.984,
+        "examples": 60,
+    }
     history = [
         {"epoch": e, "accuracy": 0.9 + e / 100, "loss": 0.3 / e, "val_accuracy": 0.91 + e / 100, "val_loss": 0.25 / e}
         for e in (1, 2, 3)
@@ -46,6 +58,17 @@ def inputs():
         "size_bytes": 1131850,
         "latency_ms_p50": 0.12,
         "latency_ms_p99": 0.2,
+        "int8": {
+            "enabled": True,
+            "quantization": "int8 QDQ",
+            "accuracy": evaluation["accuracy"],
+            "accuracy_drop": 0.0,
+            "size_bytes": 302868,
+            "size_ratio": 0.2676,
+            "latency_ms_p50": 0.09,
+            "latency_ms_p99": 0.15,
+            "speedup_p50": 1.33,
+        },
     }
     layers = [
         {"name": "conv1", "type": "Conv2D", "output_shape": "(None, 26, 26, 64)", "params": 640},
@@ -90,6 +113,24 @@ def test_every_expected_figure_is_built_with_its_data(inputs):
     seed_bar = figures["vs_seed"].data[0]
     assert list(seed_bar.y) == [0.9872, 0.9878, 0.9884]
     assert list(figures["layers"].data[0].cells.values[3]) == ["640", "330", "970"]
+    robustness = figures["robustness"].data[0]
+    assert list(robustness.x)[-1] == "overall" and list(robustness.y)[-1] == 0.984 and len(robustness.x) == 9
+    edge = figures["edge"].data
+    assert [list(b.y) for b in edge][1] == [1131850 / 1024, 302868 / 1024]
+
+
+def test_optional_sections_are_left_out_when_their_stage_did_not_make_them(inputs):
+    import dataclasses
+
+    bare = dataclasses.replace(
+        inputs,
+        evaluation={k: v for k, v in inputs.evaluation.items() if k != "drawn"},
+        export={**inputs.export, "int8": {"enabled": False}},
+    )
+    figures = build_figures(bare, CFG)
+    assert "robustness" not in figures and "edge" not in figures
+    page = render_html(figures, bare)
+    assert 'href="#edge"' not in page and "int8 model" not in page
 
 
 def test_page_is_offline_and_links_every_section(inputs):

@@ -191,3 +191,29 @@ def test_mirrored_strategy_trains_on_two_logical_cpus(mnist_npz):
     assert "mirrored strategy over 2 device(s)" in proc.stderr
     assert "2 replicas" in proc.stderr
     assert float(proc.stdout.split("VAL")[1]) > 0.93  # as on one device (test_a_short_run_on_a_slice_learns)
+
+
+def test_improved_model_is_a_config_choice_within_the_parameter_budget_and_exports(mnist):
+    import dataclasses
+
+    import yaml
+
+    from pipeline.compose import compose_yaml
+    from pipeline.config import params_from_dict
+    from pipeline.export import export
+    from pipeline.models import build_model
+    from pipeline.train import train
+
+    improved = params_from_dict(yaml.safe_load(compose_yaml(["model=improved_cnn"])))
+    assert improved.model.name == "improved_cnn" and improved.train.augment.enabled
+    assert build_model(improved.model).count_params() <= 1.5 * 281_770
+    # batch norm and augmentation train, and the exported graph matches Keras (no augmentation in it)
+    quick = dataclasses.replace(improved, train=dataclasses.replace(improved.train, epochs=1, limit=3000))
+    quick = dataclasses.replace(quick, export=dataclasses.replace(quick.export, latency_runs=20))
+    result = train(quick, mnist, progress=False)
+    exported = export(result.model, mnist, quick, 0.0)
+    assert exported.metrics["disagreements"] == 0 and exported.metrics["max_abs_diff"] <= 1e-5
+    import onnx
+
+    ops = {n.op_type for n in onnx.load_from_string(exported.onnx_bytes).graph.node}
+    assert not ops & {"ImageProjectiveTransformV3", "RandomUniform", "MaxPool2D"} and "Conv" in ops

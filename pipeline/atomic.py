@@ -9,11 +9,13 @@ to pick up.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,15 @@ def atomic_write_text(dest: str | Path, text: str) -> None:
 
 def atomic_write_json(dest: str | Path, obj: Any) -> None:
     atomic_write_text(dest, json.dumps(obj, indent=2, sort_keys=False) + "\n")
+
+
+def atomic_write_csv(dest: str | Path, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    """Rows as CSV with a header of ``columns`` (other keys in a row are left out)."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_text(dest, buf.getvalue())
 
 
 @contextlib.contextmanager

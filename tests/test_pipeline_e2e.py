@@ -83,12 +83,15 @@ def test_queued_sweep_runs_and_exp_show_compares_the_runs(repo):
     assert run_cmd(["dvc", "queue", "status"], repo).stdout.count("Queued") == 2
     run_cmd(["dvc", "queue", "start", "-j", "1"], repo)
     deadline = time.monotonic() + 900
-    while time.monotonic() < deadline:
-        status = run_cmd(["dvc", "queue", "status"], repo).stdout
-        if "Queued" not in status and "Running" not in status:
-            break
-        time.sleep(5)
-    assert status.count("Success") == 2, status + run_cmd(["dvc", "queue", "logs", "--help"], repo).stdout
+    try:
+        while time.monotonic() < deadline:
+            status = run_cmd(["dvc", "queue", "status"], repo).stdout
+            if "Queued" not in status and "Running" not in status:
+                break
+            time.sleep(5)
+    finally:
+        run_cmd(["dvc", "queue", "stop"], repo, check=False)
+    assert status.count("Success") == 2, status
     rows = json.loads(run_cmd(["dvc", "exp", "show", "--json"], repo).stdout)
     found = {}
     for commit in rows:

@@ -25,7 +25,7 @@ from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config import ExportConfig, Params, load_params
 from pipeline.data import MNIST_NPZ, Mnist, load_mnist
 from pipeline.evaluate import EVAL_JSON
-from pipeline.stage import ARTIFACTS, StageError, run
+from pipeline.stage import ARTIFACTS, StageError, read_json, run
 from pipeline.tf_setup import import_tf
 from pipeline.train import MODEL_PATH, load_model, predict_probs
 
@@ -137,11 +137,10 @@ def parity(reference: np.ndarray, probs: np.ndarray, labels: np.ndarray) -> dict
 
 
 def read_test_accuracy(path: Path = EVAL_JSON) -> float:
+    metrics = read_json(path, "evaluate")
     try:
-        return float(json.loads(Path(path).read_text())["accuracy"])
-    except FileNotFoundError as exc:
-        raise StageError(f"{path} is missing; run `dvc repro evaluate` first") from exc
-    except (ValueError, KeyError, TypeError) as exc:
+        return float(metrics["accuracy"])
+    except (KeyError, TypeError, ValueError) as exc:
         raise StageError(f"{path} has no readable top-level accuracy ({exc}); run `dvc repro evaluate` again") from exc
 
 

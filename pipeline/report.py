@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import html
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ import numpy as np
 from pipeline.atomic import atomic_dir
 from pipeline.config import ReportConfig, load_params
 from pipeline.data import MNIST_NPZ, load_mnist
-from pipeline.stage import ARTIFACTS, StageError, run
+from pipeline.stage import ARTIFACTS, StageError, read_json, run
 
 log = logging.getLogger(__name__)
 
@@ -472,15 +471,6 @@ def write_report(inputs: ReportInputs, cfg: ReportConfig, out_dir: Path = REPORT
 
 
 # ------------------------------------------------------------------------- inputs
-def _read_json(path: Path, stage: str) -> dict[str, Any]:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise StageError(f"{path} is missing; run `dvc repro {stage}`") from exc
-    except ValueError as exc:
-        raise StageError(f"{path} is not valid JSON ({exc}); run `dvc repro {stage}` again") from exc
-
-
 def _read_csv(path: Path, stage: str) -> list[dict[str, Any]]:
     try:
         with open(path, newline="", encoding="utf-8") as fh:
@@ -500,10 +490,10 @@ def load_inputs() -> ReportInputs:
     data = load_mnist(MNIST_NPZ)
     return ReportInputs(
         history=_read_csv(HISTORY_CSV, "train"),
-        train=_read_json(TRAIN_JSON, "train"),
-        evaluation=_read_json(EVAL_JSON, "evaluate"),
+        train=read_json(TRAIN_JSON, "train"),
+        evaluation=read_json(EVAL_JSON, "evaluate"),
         misclassified=_read_csv(MISCLASSIFIED_CSV, "evaluate"),
-        export=_read_json(EXPORT_JSON, "export"),
+        export=read_json(EXPORT_JSON, "export"),
         x_test=data.x_test,
         y_test=data.y_test,
         layers=layer_table(load_model(MODEL_PATH)),

@@ -24,6 +24,18 @@ class StageError(RuntimeError):
     """A failure the user can act on; the message says what is wrong and what to do."""
 
 
+def read_json(path: Path, stage: str) -> dict:
+    """A JSON artifact of ``stage``; missing or unreadable says to rerun that stage."""
+    import json
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise StageError(f"{path} is missing; run `dvc repro {stage}` first") from exc
+    except ValueError as exc:
+        raise StageError(f"{path} is not valid JSON ({exc}); run `dvc repro {stage}` again") from exc
+
+
 def setup_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
 

@@ -131,7 +131,7 @@ def stroke_width(image: np.ndarray) -> float:
     return 2.0 * float(image.sum()) / outline if outline > 0 else 0.0
 
 
-def _filter(image: np.ndarray, size: int, reduce: np.ufunc) -> np.ndarray:
+def morphology(image: np.ndarray, size: int, reduce: np.ufunc) -> np.ndarray:
     """Separable ``size`` x ``size`` grey morphology: ``np.minimum`` erodes, ``np.maximum`` dilates."""
     if size <= 1:
         return image
@@ -152,14 +152,21 @@ def scale_digit(crop: np.ndarray, height: int, width: int) -> np.ndarray:
         mass = float(big.sum())
         size = min(2 * round((stroke - TARGET_STROKE) / 2 * OVERSAMPLE) + 1, 2 * (min(big.shape) // 2) - 1)
         while size > 1:  # never thin a stroke away: keep at least a third of the ink
-            thinned = _filter(big, size, np.minimum)
+            thinned = morphology(big, size, np.minimum)
             if thinned.sum() >= mass / 3:
                 big = thinned
                 break
             size -= 2
     elif 0 < stroke < MIN_STROKE:
-        big = _filter(big, 2 * round((TARGET_STROKE - stroke) / 2 * OVERSAMPLE) + 1, np.maximum)
+        big = morphology(big, 2 * round((TARGET_STROKE - stroke) / 2 * OVERSAMPLE) + 1, np.maximum)
     return np.clip(resize(big, height, width), 0, 1)
+
+
+def fit_box(height: int, width: int, side: int) -> tuple[int, int]:
+    """The size of a ``height`` x ``width`` patch scaled so its longer side is ``side``, aspect kept."""
+    if height >= width:
+        return side, max(1, round(side * width / height))
+    return max(1, round(side * height / width)), side
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -181,11 +188,7 @@ def prepare(image: np.ndarray) -> Prepared:
         raise EmptyImage("nothing is drawn")
     top, left, bottom, right = bbox
     crop = np.where(ink[top:bottom, left:right] > INK_THRESHOLD / 2, ink[top:bottom, left:right], 0)
-    h, w = crop.shape
-    if h >= w:
-        nh, nw = BOX, max(1, round(BOX * w / h))
-    else:
-        nh, nw = max(1, round(BOX * h / w)), BOX
+    nh, nw = fit_box(*crop.shape, BOX)
     digit = scale_digit(crop, nh, nw)
     cy, cx = centre_of_mass(digit)
     # integer shift that puts the centre of mass at the centre, keeping the digit in the field

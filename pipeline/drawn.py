@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from app.preprocess import bounding_box, resize
+from app.preprocess import bounding_box, fit_box, morphology, resize
 
 CANVAS = 224
 
@@ -21,17 +21,6 @@ CANVAS = 224
 def _pen(grey: np.ndarray, threshold: float) -> np.ndarray:
     """Near-binary strokes with soft edges, like a round pen, from a smooth upscaled digit."""
     return np.clip((grey - threshold) / 0.15 + 0.5, 0, 1)
-
-
-def _max_filter(a: np.ndarray, k: int) -> np.ndarray:
-    """Grey dilation with a k x k square (separable), to thicken strokes."""
-    if k <= 1:
-        return a
-    pad = k // 2
-    p = np.pad(a, ((pad, k - 1 - pad), (0, 0)))
-    a = np.lib.stride_tricks.sliding_window_view(p, k, axis=0).max(axis=-1)
-    p = np.pad(a, ((0, 0), (pad, k - 1 - pad)))
-    return np.lib.stride_tricks.sliding_window_view(p, k, axis=1).max(axis=-1)
 
 
 def _place(
@@ -44,9 +33,8 @@ def _place(
         return np.zeros((CANVAS, CANVAS), np.float32)
     top, left, bottom, right = box
     crop = d[top:bottom, left:right]
-    h, w = crop.shape
-    nh, nw = (size, max(1, round(size * w / h))) if h >= w else (max(1, round(size * h / w)), size)
-    strokes = _max_filter(_pen(np.clip(resize(crop, nh, nw), 0, 1), threshold), dilate)
+    nh, nw = fit_box(*crop.shape, size)
+    strokes = morphology(_pen(np.clip(resize(crop, nh, nw), 0, 1), threshold), dilate, np.maximum)
     canvas = np.zeros((CANVAS, CANVAS), np.float32)
     y0 = int(np.clip(round(centre[0] - nh / 2), 0, CANVAS - nh))
     x0 = int(np.clip(round(centre[1] - nw / 2), 0, CANVAS - nw))

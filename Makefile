@@ -13,7 +13,7 @@ DEB_PACKAGES ?= nodejs npm chromium
 SCREENSHOT_PACKAGES ?= xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-xinerama0 libxcb-image0 \
 	libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
 
-.PHONY: setup pipeline test test-fast lint sysdeps constraints app bench screenshot clean
+.PHONY: setup pipeline publish test test-fast lint sysdeps constraints app bench screenshot clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,16 +29,22 @@ pipeline: setup
 	@$(MAKE) --no-print-directory sysdeps || echo "continuing without the missing system packages"
 	dvc repro
 
+# Replace the app's shipped model (app/models/digits.onnx) with the pipeline's, if it passes the gate.
+publish: setup
+	python -m pipeline.publish
+
 test: setup sysdeps
 	ruff check .
 	ruff format --check .
+	lint-imports --no-cache
 	pytest
 
+# No network, no MNIST download, no training, no Chromium: the repository's own fixtures.
 test-fast: setup
-	pytest -m "not slow"
+	pytest -m "not slow" -p no:cacheprovider
 
 lint: setup
-	ruff check . && ruff format --check .
+	ruff check . && ruff format --check . && lint-imports --no-cache
 
 # Installs the Debian packages that are missing (as root, or with passwordless sudo);
 # otherwise says which to install.
@@ -63,11 +69,12 @@ app: setup
 bench: setup
 	for b in bench/*.py; do python $$b || exit 1; done
 
-# README's screenshots: the app's window under Xvfb, and the report's (made by `make pipeline`).
+# README's screenshots: the app's window under Xvfb, and the report's (made by `make pipeline`);
+# outside DVC, since a screenshot depends on the browser installed, not only on the pipeline.
 screenshot: setup
-	$(MAKE) sysdeps DEB_PACKAGES="$(SCREENSHOT_PACKAGES)"
+	$(MAKE) sysdeps DEB_PACKAGES="$(SCREENSHOT_PACKAGES) chromium"
 	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app.png
-	cp artifacts/reports/screenshot.png .github/screenshots/report.png
+	python -m pipeline.browser artifacts/reports/index.html .github/screenshots/report.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,42 +1,145 @@
-"""Read an uploaded picture into a numpy array (Pillow), with errors that say what is wrong.
+"""Read a picture file into a numpy array (Pillow), with errors that say what is wrong.
 
 Imported only when a picture is opened, so the window's start-up does not pay for Pillow.
+Hostile files end in :class:`ImageError`, never in another exception: a header that claims
+billions of pixels is refused before anything is decoded, and whatever Pillow raises on
+damaged data is reported as "damaged or unreadable".
 """
 
 from __future__ import annotations
 
+import io
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 #: Pictures are shrunk to this longer side first; the digit ends up 20 px tall anyway.
 MAX_SIDE = 1024
+#: Larger pictures are refused before decoding (a 177-byte PNG can claim 180 megapixels).
+MAX_PIXELS = 40_000_000
+#: Larger files are refused before reading them (no photo of a digit comes near).
+MAX_FILE_BYTES = 100 << 20
 
 
 class ImageError(ValueError):
     """The file cannot be used as a picture of a digit."""
 
 
-def load_image(path: str | Path) -> np.ndarray:
-    """Grey (H,W), RGB (H,W,3) or RGBA (H,W,4) uint8 array of the picture at ``path``."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+@dataclass(frozen=True)
+class Picture:
+    """The pixels (grey (H,W), RGB (H,W,3) or RGBA (H,W,4) uint8) and anything worth telling the user."""
 
+    pixels: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+
+def load_image(path: str | Path) -> np.ndarray:
+    """The pixels of the picture at ``path`` (see :func:`load_picture` for notes too)."""
+    return load_picture(path).pixels
+
+
+def load_picture(path: str | Path) -> Picture:
+    """Read ``path`` as a picture; raise :class:`ImageError` with the reason when it cannot be used."""
     path = Path(path)
     if not path.exists():
         raise ImageError(f"{path}: no such file")
     if path.is_dir():
         raise ImageError(f"{path}: is a directory, not a picture")
     try:
-        with Image.open(path) as img:
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((MAX_SIDE, MAX_SIDE))
-            has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
-            mode = "RGBA" if has_alpha else ("L" if img.mode in ("1", "L", "I", "I;16", "F") else "RGB")
-            array = np.asarray(img.convert(mode))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImageError(
+                f"{path}: {size >> 20} MiB is too large for a picture of a digit (limit {MAX_FILE_BYTES >> 20} MiB)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    return decode(data, str(path))
+
+
+def decode(data: bytes, name: str = "picture") -> Picture:
+    """Decode image bytes (a file, the clipboard); raise :class:`ImageError` when they cannot be used."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not data:
+        raise ImageError(f"{name}: not a picture Pillow can read (the file is empty)")
+    notes: list[str] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                w, h = img.size
+                if w * h > MAX_PIXELS or w <= 0 or h <= 0:
+                    raise ImageError(
+                        f"{name}: {w} x {h} pixels is too large (limit {MAX_PIXELS // 1_000_000} megapixels); "
+                        "shrink or crop the picture"
+                    )
+                frames = getattr(img, "n_frames", 1)
+                if frames > 1:
+                    notes.append(f"{name} has {frames} frames; the first one was read")
+                img.draft(img.mode, (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale directly
+                img = ImageOps.exif_transpose(img)
+                array = _pixels(img)
+    except ImageError:
+        raise
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{path}: not a picture Pillow can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from exc
-    except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageError(f"{path}: damaged or unreadable picture ({exc})") from exc
-    if array.size == 0:
-        raise ImageError(f"{path}: the picture is empty")
-    return array
+        raise ImageError(f"{name}: not a picture Pillow can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(f"{name}: too large to decode safely ({exc})") from exc
+    except Exception as exc:  # Pillow raises many types (OSError, ValueError, SyntaxError, struct.error...)
+        raise ImageError(f"{name}: damaged or unreadable picture ({type(exc).__name__}: {exc})") from exc
+    if array.size == 0 or min(array.shape[:2]) == 0:
+        raise ImageError(f"{name}: the picture is empty")
+    return Picture(array, notes)
+
+
+def _pixels(img) -> np.ndarray:
+    """uint8 grey, RGB or RGBA pixels, with high-bit-depth and float pictures scaled by their range."""
+    if img.mode in ("F", "I", "I;16", "I;16B", "I;16L", "I;16N"):
+        # Pillow's convert("L") clips these to 0..255: a float TIFF in [0, 1] would come out black
+        values = np.asarray(img, dtype=np.float64)
+        finite = values[np.isfinite(values)]
+        if finite.size == 0:
+            raise ImageError("the picture holds no finite pixel values")
+        lo, hi = float(finite.min()), float(finite.max())
+        if img.mode == "F" and lo >= 0 and hi <= 1:
+            lo, hi = 0.0, 1.0  # a [0, 1] image keeps its own scale
+        elif img.mode.startswith("I;16"):
+            lo, hi = 0.0, 65535.0
+        elif lo >= 0 and hi <= 255:
+            lo, hi = 0.0, 255.0
+        scaled = np.clip((np.nan_to_num(values, nan=lo) - lo) / max(hi - lo, 1e-12), 0, 1)
+        from PIL import Image
+
+        img = Image.fromarray((scaled * 255).round().astype(np.uint8), "L")
+    img.thumbnail((MAX_SIDE, MAX_SIDE))
+    has_alpha = img.mode in ("RGBA", "LA", "PA", "La") or (img.mode == "P" and "transparency" in img.info)
+    mode = "RGBA" if has_alpha else ("L" if img.mode in ("1", "L") else "RGB")
+    return np.asarray(img.convert(mode))
+
+
+def save_png(pixels: np.ndarray, path: str | Path) -> Path:
+    """Write ``pixels`` (grey, RGB or RGBA uint8) as a PNG, atomically (a temporary sibling, then a rename)."""
+    import os
+    import tempfile
+
+    from PIL import Image
+
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        path = path.with_suffix(path.suffix + ".png") if path.suffix else path.with_suffix(".png")
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.png", dir=path.parent)
+        os.close(fd)
+        Image.fromarray(np.ascontiguousarray(pixels)).save(tmp, format="PNG")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ImageError(f"cannot save {path}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return path

@@ -14,16 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from app.contract import INPUT_NAME, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL
 from app.preprocess import Prepared, prepare
 
-INPUT_NAME = "image"
-OUTPUT_NAME = "probs"
 BUILD_HINT = "Build one with `make pipeline` (runs `dvc repro`), or pass --model PATH."
-
-#: The model ``publish`` copies into the package, used when the pipeline has made none here.
-PUBLISHED_MODEL = Path(__file__).resolve().parent / "models" / "digits.onnx"
-#: The pipeline's own export, relative to the project root.
-PIPELINE_MODEL = Path("artifacts") / "model" / "model.onnx"
 
 
 class ModelError(ValueError):

@@ -48,7 +48,7 @@ def main() -> None:
     app = timed(lambda: classifier.predict(canvas), args.runs)
     prep = timed(lambda: prepare(canvas), args.runs)
 
-    from pipeline.train import load_model
+    from pipeline.keras_model import load_model
 
     model = load_model(args.keras)
 

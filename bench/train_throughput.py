@@ -24,11 +24,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 
 from pipeline.config import load_params
-from pipeline.data import MNIST_NPZ, load_mnist, split_indices
+from pipeline.data import load_mnist, split_indices
+from pipeline.paths import MNIST_NPZ
 
 
 def stage_loop(params, data) -> tuple[list[float], float]:
-    from pipeline.train import train
+    from pipeline.training import train
 
     result = train(params, data, progress=False)
     return result.metrics["epoch_samples_per_s"], result.metrics["val_accuracy"]
@@ -37,8 +38,9 @@ def stage_loop(params, data) -> tuple[list[float], float]:
 def plain_fit(params, data) -> tuple[list[float], float]:
     import keras
 
+    from pipeline.keras_model import predict_probs
     from pipeline.models import build_model
-    from pipeline.train import make_optimizer, predict_probs
+    from pipeline.training import make_optimizer
 
     cfg = params.train
     keras.utils.set_random_seed(cfg.seed)

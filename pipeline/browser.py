@@ -1,19 +1,26 @@
 """Headless Chromium: render a page, read its DOM and console, take a screenshot.
 
-Used by the report stage (screenshot) and the tests (every plot renders, the console stays
-silent). Flags as this machine needs them: no sandbox as root, no GPU, and no background
-networking (the closed network here refuses those connections).
+Used by ``make screenshot`` and the tests (every plot renders, the console stays silent).
+Flags for a headless server: no sandbox (needed as root), no GPU, and no background
+networking (a closed network refuses those connections, many at a time). Chromium is
+started in its own process group, which is killed on timeout, and dies with its parent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.stage import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +65,23 @@ def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
         raise BrowserError("Chromium is not installed (Debian: apt-get install chromium)")
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
         cmd = [exe, *_FLAGS, f"--user-data-dir={profile}", *args]
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
+        )
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             raise BrowserError(f"Chromium did not finish within {timeout:.0f} s") from exc
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # renderers and zygotes too
+            proc.wait()
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def render(page: Path, *, budget_ms: int = 15000, timeout: float = 120) -> Rendered:
@@ -90,3 +110,27 @@ def screenshot(
     if proc.returncode != 0 or not out.is_file():
         raise BrowserError(f"Chromium could not screenshot {page} (exit {proc.returncode}): {proc.stderr[-800:]}")
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pipeline.browser PAGE PNG``: screenshot a page (``make screenshot``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline.browser", description=main.__doc__)
+    parser.add_argument("page", type=Path)
+    parser.add_argument("png", type=Path)
+    args = parser.parse_args(argv)
+    if not args.page.is_file():
+        print(f"{args.page} is missing; run `make pipeline` first", file=sys.stderr)
+        return 1
+    try:
+        out = screenshot(args.page, args.png)
+    except BrowserError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"saved {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

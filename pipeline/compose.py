@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline.atomic import atomic_write_text
-from pipeline.config import PARAMS_FILE, params_from_dict
+from pipeline.config import PARAMS_FILE, ParamsError, params_from_dict
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     import yaml
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
 
-    text = compose_yaml(args.overrides)
-    params_from_dict(yaml.safe_load(text), "composed config")  # reject bad values before writing
+    try:
+        text = compose_yaml(args.overrides)
+        params_from_dict(yaml.safe_load(text), "composed config")  # reject bad values before writing
+    except (HydraException, OmegaConfBaseException) as exc:
+        # Hydra's message is the useful part; its traceback and search path are noise to the reader
+        text = str(exc).split("Config search path")[0]
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        log.error("cannot compose conf/ with %s: %s", " ".join(args.overrides) or "no overrides", " ".join(lines))
+        return 2
+    except ParamsError as exc:
+        log.error("%s", exc)
+        return 2
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import types
 import typing
 from collections.abc import Mapping
@@ -64,7 +65,8 @@ class Source:
 @dataclass(frozen=True)
 class DataConfig:
     sources: list[Source] = _spec(min_items=1)
-    timeout_s: float = _spec(gt=0)
+    timeout_s: float = _spec(gt=0, le=600)  # per network read
+    deadline_s: float = _spec(gt=0, le=86400)  # per file, however the bytes trickle in
 
 
 # --------------------------------------------------------------------------- model
@@ -112,7 +114,7 @@ class TrainConfig:
     epochs: int = _spec(ge=1)
     validation_fraction: float = _spec(gt=0, lt=1)
     seed: int = _spec(ge=0, lt=2**31)
-    limit: int | None = _spec(ge=1)
+    limit: int | None = _spec(ge=1, le=60000)
     strategy: Literal["default", "mirrored"]
     label_smoothing: float = _spec(ge=0, lt=1)
     augment: AugmentConfig
@@ -121,15 +123,15 @@ class TrainConfig:
 # ------------------------------------------------------------ evaluate/export/report
 @dataclass(frozen=True)
 class EvaluateConfig:
-    batch_size: int = _spec(ge=1)
+    batch_size: int = _spec(ge=1, le=10000)
     drawn: bool
-    drawn_limit: int | None = _spec(ge=1)
+    drawn_limit: int | None = _spec(ge=1, le=10000)
 
 
 @dataclass(frozen=True)
 class Int8Config:
     enabled: bool
-    calibration_size: int = _spec(ge=1)
+    calibration_size: int = _spec(ge=1, le=60000)
     per_channel: bool
     reduce_range: bool
     max_accuracy_drop: float = _spec(ge=0, le=1)
@@ -139,15 +141,22 @@ class Int8Config:
 class ExportConfig:
     opset: int = _spec(ge=13, le=18)
     max_abs_diff: float = _spec(gt=0, le=1)
-    batch_size: int = _spec(ge=1)
-    latency_runs: int = _spec(ge=10)
+    batch_size: int = _spec(ge=1, le=10000)
+    latency_runs: int = _spec(ge=10, le=100000)
     int8: Int8Config
 
 
 @dataclass(frozen=True)
 class ReportConfig:
     misclassified: int = _spec(ge=0, le=500)
-    digit_index: int = _spec(ge=0)
+    digit_index: int = _spec(ge=0, le=9999)  # one of MNIST's 10,000 test images
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    """The gate ``python -m pipeline.publish`` applies before a model replaces the app's."""
+
+    min_test_accuracy: float = _spec(ge=0, le=1)
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,7 @@ class Params:
     evaluate: EvaluateConfig
     export: ExportConfig
     report: ReportConfig
+    publish: PublishConfig
 
     def section_hash(self, *sections: str) -> str:
         """A short, stable hash of the named sections (all when none), for provenance."""
@@ -228,6 +238,9 @@ def _convert(tp: Any, value: Any, key: str, meta: Mapping[str, Any], problems: l
             problems.append(f"{key} = {_fmt(value)}: expected a number")
             return value
         value = float(value)
+        if not math.isfinite(value):
+            problems.append(f"{key} = {_fmt(value)}: expected a finite number")
+            return value
     elif tp is str:
         if not isinstance(value, str) or not value:
             problems.append(f"{key} = {_fmt(value)}: expected a non-empty string")
@@ -259,13 +272,68 @@ def _build(cls: type, raw: Any, prefix: str, problems: list[str]) -> Any:
     return cls(**values)
 
 
+def url_problem(url: str | None) -> str | None:
+    """Why ``url`` is not a usable http(s) URL, or None when it is."""
+    from urllib.parse import urlsplit
+
+    if not url or not url.startswith(("http://", "https://")):
+        return "an http source needs an http(s):// URL"
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "a URL may not contain spaces or control characters (write a space as %20)"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if not host:
+        return "the URL names no host"
+    if parts.query or parts.fragment:
+        return "the URL is a folder the file names are appended to; it takes no ?query or #fragment"
+    return None
+
+
+def _spatial_problems(model: ModelConfig) -> list[str]:
+    """Shapes Keras could not build: a 28x28 input that shrinks to nothing before the last block ends."""
+    size, problems = 28, []
+    for b, block in enumerate(model.conv_blocks):
+        for c in range(block.convs):
+            if block.padding == "valid":
+                size -= block.kernel_size - 1
+            if size < 1:
+                problems.append(
+                    f"model.conv_blocks[{b}]: convolution {c + 1} of {block.kernel_size}x{block.kernel_size} "
+                    f"with padding 'valid' gets a feature map smaller than its kernel; use padding: same, a "
+                    "smaller kernel_size, or fewer blocks"
+                )
+                return problems
+        size //= 2  # max-pool 2
+        if size < 1:
+            problems.append(
+                f"model.conv_blocks[{b}]: the 2x2 max-pool gets a 1x1 feature map and leaves nothing; "
+                "remove this block or use padding: same in the earlier ones"
+            )
+            return problems
+    return problems
+
+
 def _semantic_checks(p: Params, problems: list[str]) -> None:
     """Rules that span fields: things each field alone cannot say."""
     for i, s in enumerate(p.data.sources):
-        if s.kind == "http" and not (s.url and s.url.startswith(("http://", "https://"))):
-            problems.append(f"data.sources[{i}].url = {_fmt(s.url)}: an http source needs an http(s):// URL")
+        if s.kind == "http" and (why := url_problem(s.url)):
+            problems.append(f"data.sources[{i}].url = {_fmt(s.url)}: {why}")
         if s.kind == "npm" and not s.package:
             problems.append(f"data.sources[{i}].package = {_fmt(s.package)}: an npm source needs a package spec")
+        if s.kind == "npm" and s.package and (s.package.startswith("-") or any(c.isspace() for c in s.package)):
+            problems.append(f"data.sources[{i}].package = {_fmt(s.package)}: not a package spec")
+    problems.extend(_spatial_problems(p.model))
+    if p.train.limit is not None:
+        n_train = p.train.limit - round(p.train.limit * p.train.validation_fraction)
+        if p.train.batch_size > n_train:
+            problems.append(
+                f"train.batch_size = {p.train.batch_size} is larger than the training split of train.limit = "
+                f"{p.train.limit} (about {n_train} examples); lower train.batch_size or raise train.limit"
+            )
     names = [s.name for s in p.data.sources]
     if len(set(names)) != len(names):
         problems.append(f"data.sources: names must be unique, got {names}")

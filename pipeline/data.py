@@ -11,10 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.stage import ARTIFACTS, StageError
+from pipeline.paths import MNIST_NPZ
+from pipeline.stage import StageError
 
-MNIST_NPZ = ARTIFACTS / "data" / "mnist.npz"
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
+#: How many images each split of the real MNIST holds (checked where the data is loaded).
+MNIST_COUNTS = {"train": 60000, "test": 10000}
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,18 @@ class Mnist:
     y_test: np.ndarray
 
 
-def load_mnist(path: str | Path = MNIST_NPZ) -> Mnist:
-    """Read and check ``mnist.npz``; say which stage to rerun when it is missing or broken."""
+def load_mnist(path: str | Path = MNIST_NPZ, counts: dict[str, int] | None = MNIST_COUNTS) -> Mnist:
+    """Read and check ``mnist.npz``; say which stage to rerun when it is missing or broken.
+
+    ``counts`` (images per split) is checked when given: an empty or one-image test split
+    would otherwise let evaluate and export "pass" on nothing. Tests pass ``None`` for slices.
+    """
     path = Path(path)
     rerun = "run `dvc repro download` to (re)create it"
     if not path.is_file():
         raise StageError(f"{path} is missing; {rerun}")
+    if not zipfile.is_zipfile(path):
+        raise StageError(f"{path} is corrupt (not an .npz archive); delete it and {rerun}")
     try:
         with np.load(path, allow_pickle=False) as npz:
             missing = [k for k in _KEYS if k not in npz.files]
@@ -38,13 +46,18 @@ def load_mnist(path: str | Path = MNIST_NPZ) -> Mnist:
                 raise StageError(f"{path} lacks {', '.join(missing)}; delete it and {rerun}")
             arrays = {k: npz[k] for k in _KEYS}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise StageError(f"{path} is corrupt or not an .npz archive ({exc}); delete it and {rerun}") from exc
+        # numpy's own wording ("allow_pickle") would suggest loading the file unsafely: never say that
+        raise StageError(f"{path} is corrupt (a damaged .npz archive); delete it and {rerun}") from exc
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
         if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8:
             raise StageError(f"{path}: x_{split} is {x.dtype}{x.shape}, expected uint8 (N, 28, 28); {rerun}")
         if y.shape != (len(x),) or y.dtype != np.uint8 or (y.size and y.max() > 9):
             raise StageError(f"{path}: y_{split} does not hold one digit label per image; {rerun}")
+        if counts is not None and len(x) != counts[split]:
+            raise StageError(
+                f"{path}: the {split} split holds {len(x)} images, MNIST has {counts[split]}; delete it and {rerun}"
+            )
     return Mnist(**arrays)
 
 

@@ -1,50 +1,90 @@
-"""What every stage's ``main()`` shares: logging set-up and clean failure messages.
+"""What every stage entry point shares: one readable message instead of a traceback.
 
-Expected failures (bad params, missing or corrupt inputs, unreachable sources) are raised
+Expected failures (a missing input, a bad parameter, no reachable data source) are raised
 as :class:`StageError` or :class:`~pipeline.config.ParamsError` and end the process with
-one readable message and exit status 1, not a traceback.
+one message and exit status 1. :func:`run` also removes temporary files a killed earlier
+run left beside the stage's outputs, makes the stage's child processes die with it, and
+fails the stage when ``params.yaml`` changes while it runs (a ``dvc exp run`` started
+meanwhile rewrites it before DVC's lock refuses that run).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pipeline.config import ParamsError
+from pipeline.config import PARAMS_FILE, ParamsError
 
 log = logging.getLogger(__name__)
-
-ARTIFACTS = Path("artifacts")
 
 
 class StageError(RuntimeError):
     """A failure the user can act on; the message says what is wrong and what to do."""
 
 
-def read_json(path: Path, stage: str) -> dict:
-    """A JSON artifact of ``stage``; missing or unreadable says to rerun that stage."""
-    import json
-
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise StageError(f"{path} is missing; run `dvc repro {stage}` first") from exc
-    except ValueError as exc:
-        raise StageError(f"{path} is not valid JSON ({exc}); run `dvc repro {stage}` again") from exc
-
-
 def setup_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
 
 
-def run(main: Callable[[], object]) -> None:
+def clean_stale_temps(outputs: Iterable[Path]) -> list[Path]:
+    """Remove the temporary siblings (``.<name>.*.tmp*``, ``.<name>.old``) an interrupted run left.
+
+    Only names of :mod:`pipeline.atomic`'s own making are touched, and only beside the
+    stage's declared outputs. DVC runs one stage per workspace at a time, so nothing live
+    uses them.
+    """
+    removed = []
+    for out in outputs:
+        out = Path(out)
+        if not out.parent.is_dir():
+            continue
+        for stale in [*out.parent.glob(f".{out.name}.*.tmp*"), out.parent / f".{out.name}.old"]:
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            elif stale.exists() or stale.is_symlink():
+                stale.unlink(missing_ok=True)
+            else:
+                continue
+            removed.append(stale)
+            log.info("removed %s, left by an interrupted run", stale)
+    return removed
+
+
+def _params_digest(path: Path = PARAMS_FILE) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def die_with_parent() -> None:
+    """For ``subprocess.Popen(preexec_fn=...)``: the child gets SIGKILL when this process dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError):  # not glibc: the child merely outlives a killed parent
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     """Run a stage's ``main`` and turn expected failures into a message and exit status 1."""
     setup_logging(logging.DEBUG if os.environ.get("DIGITS_DEBUG") else logging.INFO)
+    clean_stale_temps(outputs)
+    before = _params_digest()
     try:
         main()
+        if _params_digest() != before:
+            raise StageError(
+                f"{PARAMS_FILE} changed while this stage ran (another `dvc exp run` or an edit?), so its "
+                "outputs may not match the params DVC would record; run `dvc repro` again"
+            )
     except (StageError, ParamsError) as exc:
         log.error("%s", exc)
         sys.exit(1)

@@ -28,14 +28,25 @@ def import_tf() -> Any:
 
     if not _configured:
         _configured = True
-        n_logical = int(os.environ.get("DIGITS_LOGICAL_CPUS", "0") or 0)
+        n_logical = _env_count("DIGITS_LOGICAL_CPUS")
         if n_logical > 1:
             cpu = tf.config.list_physical_devices("CPU")[0]
             tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n_logical)
-        # Same params and seed give the same weights: pick deterministic kernels. Measured
-        # here, this costs nothing on the CPU for these models.
+        # Same params and seed give the same weights: pick deterministic kernels (on the CPU
+        # this costs nothing measurable for these models: bench/train_throughput.py).
         tf.config.experimental.enable_op_determinism()
     return tf
+
+
+def _env_count(name: str) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        from pipeline.stage import StageError
+
+        raise StageError(f"{name}={raw!r}: expected a whole number of devices (e.g. {name}=2), or leave it unset")
+    return int(raw)
 
 
 def make_strategy(name: str) -> Any:

@@ -1,4 +1,10 @@
-"""Session fixtures: the real MNIST (from the download stage's cache) and a briefly trained model."""
+"""Shared fixtures.
+
+Fast tests (``make test-fast``) use only what is in the repository: a fixed slice of the
+real MNIST (``tests/data/mnist_sample.npz``) and the published model the app ships
+(``app/models/digits.onnx``, trained by the full pipeline). Tests that download the whole
+MNIST, train or export a model, run DVC or open Chromium are marked ``slow``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,17 @@ from pipeline.data import Mnist
 from tests.helpers import ROOT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SAMPLE_NPZ = ROOT / "tests" / "data" / "mnist_sample.npz"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Whatever uses the real MNIST, a trained model or Chromium is slow, even if its module forgot to say so."""
+    slow_fixtures = {"mnist", "mnist_npz", "trained", "onnx_model"}
+    for item in items:
+        if slow_fixtures & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +46,25 @@ def quick_params(params: Params, **train_overrides) -> Params:
 
 
 @pytest.fixture(scope="session")
+def sample() -> Mnist:
+    """1,000 training digits (100 a class) and the first 500 test digits of the real MNIST."""
+    from pipeline.data import load_mnist
+
+    return load_mnist(SAMPLE_NPZ, counts=None)
+
+
+@pytest.fixture(scope="session")
+def published_model() -> Path:
+    """The model the app ships: trained by the full pipeline, committed, loads without TensorFlow."""
+    from app.contract import PUBLISHED_MODEL
+
+    return PUBLISHED_MODEL
+
+
+@pytest.fixture(scope="session")
 def mnist_npz(tmp_path_factory, params) -> Path:
     """The real MNIST, fetched by the download stage's own code (cached across runs)."""
-    from pipeline.download import download
+    from pipeline.fetch import download
 
     out = tmp_path_factory.mktemp("data") / "mnist.npz"
     download(params.data, out)
@@ -47,23 +80,18 @@ def mnist(mnist_npz) -> Mnist:
 
 @pytest.fixture(scope="session")
 def trained(params, mnist):
-    """The reference CNN after two epochs on 10,800 MNIST images (about 10 s here)."""
-    from pipeline.train import train
+    """The reference CNN after two epochs on 10,800 MNIST images."""
+    from pipeline.training import train
 
     return train(quick_params(params), mnist, progress=False)
-
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(scope="session")
 def onnx_model(tmp_path_factory, trained, mnist, params) -> Path:
     """The briefly trained reference CNN, exported by the export stage's own code."""
-    from pipeline.export import export
-    from pipeline.train import predict_probs
+    from pipeline.onnx_export import export
 
-    accuracy = float((predict_probs(trained.model, mnist.x_test).argmax(1) == mnist.y_test).mean())
-    result = export(trained.model, mnist, quick_params(params), accuracy)
+    result = export(trained.model, mnist, quick_params(params))
     path = tmp_path_factory.mktemp("onnx") / "model.onnx"
     path.write_bytes(result.onnx_bytes)
     return path

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.download import sha256
+from pipeline.fetch import sha256
 from pipeline.idx import write_idx
 
 ROOT = Path(__file__).resolve().parent.parent

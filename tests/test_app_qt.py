@@ -14,10 +14,10 @@ pytestmark = pytest.mark.qt
 
 
 @pytest.fixture
-def app_window(qapp, onnx_model):
+def app_window(qapp, published_model):
     from app.main import build, parse_args
 
-    window, controller = build(parse_args(["--model", str(onnx_model), "--no-live"]))
+    window, controller = build(parse_args(["--model", str(published_model), "--no-live"]))
     window.resize(980, 620)
     window.show()
     qapp.processEvents()
@@ -69,7 +69,7 @@ def press(window, key):
     QTest.keyClick(window, key)
 
 
-def test_drawn_mnist_digits_are_recognised_at_several_positions_and_sizes(app_window, qapp, mnist):
+def test_drawn_mnist_digits_are_recognised_at_several_positions_and_sizes(app_window, qapp, sample):
     from PyQt5.QtCore import Qt
 
     window, controller = app_window
@@ -85,7 +85,7 @@ def test_drawn_mnist_digits_are_recognised_at_several_positions_and_sizes(app_wi
     results = {}
     for name, (scale, top, left) in placements.items():
         right = 0
-        for digit, label in zip(mnist.x_test[:n], mnist.y_test[:n], strict=True):
+        for digit, label in zip(sample.x_test[:n], sample.y_test[:n], strict=True):
             press(window, Qt.Key_Escape)
             paint_digit(canvas, digit, scale, top, left)
             press(window, Qt.Key_Return)
@@ -109,7 +109,7 @@ def test_run_on_an_empty_canvas_says_nothing_is_drawn(app_window):
     assert "Nothing drawn" in window.statusBar().currentMessage()
 
 
-def test_clear_and_undo(app_window, mnist):
+def test_clear_and_undo(app_window, sample):
     from PyQt5.QtCore import Qt
     from PyQt5.QtGui import QKeySequence
     from PyQt5.QtTest import QTest
@@ -124,21 +124,21 @@ def test_clear_and_undo(app_window, mnist):
     assert window.canvas.is_empty() and controller.last is None
 
 
-def test_live_mode_predicts_while_drawing(app_window, qapp, mnist):
+def test_live_mode_predicts_while_drawing(app_window, qapp, sample):
     from PyQt5.QtTest import QTest
 
     window, controller = app_window
     window.live_box.setChecked(True)
-    paint_digit(window.canvas, mnist.x_test[1], 12, 20, 20)
+    paint_digit(window.canvas, sample.x_test[1], 12, 20, 20)
     QTest.qWait(100)
-    assert controller.last is not None and controller.last.digit == mnist.y_test[1]
+    assert controller.last is not None and controller.last.digit == sample.y_test[1]
 
 
-def test_matrix_toggle_shows_the_models_input(app_window, mnist):
+def test_matrix_toggle_shows_the_models_input(app_window, sample):
     from PyQt5.QtCore import Qt
 
     window, controller = app_window
-    paint_digit(window.canvas, mnist.x_test[2], 10, 30, 30)
+    paint_digit(window.canvas, sample.x_test[2], 10, 30, 30)
     press(window, Qt.Key_Return)
     window.matrix_box.setChecked(True)
     assert window.input_view.matrix
@@ -147,22 +147,22 @@ def test_matrix_toggle_shows_the_models_input(app_window, mnist):
     assert grab.width() >= 588
 
 
-def test_open_picture_and_unreadable_file(app_window, tmp_path, mnist):
+def test_open_picture_and_unreadable_file(app_window, tmp_path, sample):
     window, controller = app_window
-    scan = np.pad(255 - np.kron(mnist.x_test[3], np.ones((6, 6), np.uint8)), 40, constant_values=255)
+    scan = np.pad(255 - np.kron(sample.x_test[3], np.ones((6, 6), np.uint8)), 40, constant_values=255)
     Image.fromarray(scan).save(tmp_path / "scan.png")
     controller.open_picture(str(tmp_path / "scan.png"))
-    assert controller.last.digit == mnist.y_test[3]
+    assert controller.last.digit == sample.y_test[3]
     (tmp_path / "notes.txt").write_text("hello")
     controller.open_picture(str(tmp_path / "notes.txt"))
     assert "not a picture" in window.statusBar().currentMessage()
     assert window.result.confidence.text() == "Cannot read that file"
 
 
-def test_status_bar_shows_the_models_metadata(app_window, onnx_model):
+def test_status_bar_shows_the_models_metadata(app_window, published_model):
     window, _ = app_window
     text = window.model_label.text()
-    assert onnx_model.name in text and "test accuracy" in text and "labels 0,1,2,3,4,5,6,7,8,9" in text
+    assert published_model.name in text and "test accuracy" in text and "labels 0,1,2,3,4,5,6,7,8,9" in text
 
 
 @pytest.mark.parametrize(
@@ -186,13 +186,13 @@ def test_bad_model_shows_a_dialog_not_a_traceback(qapp, tmp_path, monkeypatch, c
     assert shown and shown[0][0] == title and says in shown[0][1]
 
 
-def test_app_never_imports_tensorflow(onnx_model):
+def test_app_never_imports_tensorflow(published_model):
     code = (
         "import sys\n"
         "from PyQt5.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from app.main import build, parse_args\n"
-        f"window, controller = build(parse_args(['--model', {str(onnx_model)!r}]))\n"
+        f"window, controller = build(parse_args(['--model', {str(published_model)!r}]))\n"
         "window.show(); app.processEvents()\n"
         "from app import cli, images  # the modules the window imports lazily\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf2onnx')]\n"

@@ -12,8 +12,8 @@ from app.cli import main
 
 
 @pytest.fixture
-def pictures(tmp_path, mnist):
-    big = np.kron(mnist.x_test[:3], np.ones((1, 5, 5), np.uint8))  # 140x140
+def pictures(tmp_path, sample):
+    big = np.kron(sample.x_test[:3], np.ones((1, 5, 5), np.uint8))  # 140x140
     paths = []
     ink = 255 - big[0]  # dark ink on white, as a scan
     Image.fromarray(np.pad(ink, 30, constant_values=255)).save(tmp_path / "scan.png")
@@ -24,12 +24,12 @@ def pictures(tmp_path, mnist):
     rgba[..., 3] = big[2]  # black strokes on a transparent layer
     Image.fromarray(rgba, "RGBA").save(tmp_path / "layer.png")
     paths.append(tmp_path / "layer.png")
-    return paths, mnist.y_test[:3].tolist()
+    return paths, sample.y_test[:3].tolist()
 
 
-def test_json_lines_for_every_picture(pictures, onnx_model, capsys):
+def test_json_lines_for_every_picture(pictures, published_model, capsys):
     paths, labels = pictures
-    assert main([*map(str, paths), "--model", str(onnx_model), "--json"]) == 0
+    assert main([*map(str, paths), "--model", str(published_model), "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["file"] for line in lines] == [str(p) for p in paths]
     assert [line["digit"] for line in lines] == labels
@@ -38,7 +38,7 @@ def test_json_lines_for_every_picture(pictures, onnx_model, capsys):
         assert line["confidence"] == max(line["probs"])
 
 
-def test_plain_output_and_bad_files(pictures, onnx_model, tmp_path, capsys):
+def test_plain_output_and_bad_files(pictures, published_model, tmp_path, capsys):
     paths, labels = pictures
     (tmp_path / "notes.txt").write_text("not a picture")
     (tmp_path / "blank.png").write_bytes(b"")
@@ -50,7 +50,7 @@ def test_plain_output_and_bad_files(pictures, onnx_model, tmp_path, capsys):
         str(tmp_path / "empty.png"),
         str(tmp_path / "blank.png"),
         "--model",
-        str(onnx_model),
+        str(published_model),
     ]
     assert main(args) == 1
     out, err = capsys.readouterr()
@@ -68,12 +68,15 @@ def test_missing_model_exits_2_with_the_build_command(pictures, tmp_path, capsys
     assert "make pipeline" in capsys.readouterr().err
 
 
-def test_console_script_is_installed(pictures, onnx_model):
+def test_console_script_is_installed(pictures, published_model):
     exe = __import__("shutil").which("digit-predict") or str(
         __import__("pathlib").Path(sys.executable).parent / "digit-predict"
     )
     proc = subprocess.run(
-        [exe, str(pictures[0][0]), "--model", str(onnx_model), "--json"], capture_output=True, text=True, timeout=60
+        [exe, str(pictures[0][0]), "--model", str(published_model), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["digit"] == pictures[1][0]

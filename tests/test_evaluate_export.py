@@ -13,16 +13,23 @@ from tests.conftest import quick_params
 def evaluated(trained, mnist, params):
     import dataclasses
 
-    from pipeline.evaluate import evaluate
+    from pipeline.evaluation import evaluate
 
     return evaluate(trained.model, mnist, dataclasses.replace(params.evaluate, drawn_limit=300))
 
 
 @pytest.fixture(scope="module")
-def exported(trained, mnist, params, evaluated):
-    from pipeline.export import export
+def exported(trained, mnist, params):
+    from pipeline.onnx_export import export
 
-    return export(trained.model, mnist, quick_params(params), evaluated.metrics["accuracy"])
+    return export(trained.model, mnist, quick_params(params))
+
+
+def _save(result, folder):
+    from pipeline.atomic import atomic_write_bytes
+
+    atomic_write_bytes(folder / "m.onnx", result.onnx_bytes)
+    atomic_write_bytes(folder / "m.int8.onnx", result.int8_bytes)
 
 
 def test_evaluate_scores_all_10000_test_images(evaluated, mnist):
@@ -37,15 +44,13 @@ def test_evaluate_scores_all_10000_test_images(evaluated, mnist):
     assert confidences == sorted(confidences, reverse=True)
 
 
-def test_evaluate_writes_dvc_friendly_files(evaluated, mnist, tmp_path):
-    from pipeline.evaluate import save
+def test_prediction_rows_feed_dvcs_confusion_template(evaluated, mnist):
+    from pipeline.evaluation import prediction_rows
 
-    save(evaluated, mnist.y_test, tmp_path / "eval.json", tmp_path / "pred.csv", tmp_path / "mis.csv")
-    saved = json.loads((tmp_path / "eval.json").read_text())
-    assert saved["accuracy"] == evaluated.metrics["accuracy"] and "loss" in saved
-    lines = (tmp_path / "pred.csv").read_text().splitlines()
-    assert lines[0] == "actual,predicted" and len(lines) == 10001
-    assert (tmp_path / "mis.csv").read_text().startswith("index,true,predicted,confidence")
+    rows = prediction_rows(mnist.y_test, evaluated.probs)
+    assert len(rows) == 10000 and set(rows[0]) == {"actual", "predicted"}
+    right = sum(r["actual"] == r["predicted"] for r in rows)
+    assert right == round(evaluated.metrics["accuracy"] * 10000)
 
 
 def test_onnx_model_matches_keras_on_the_whole_test_set(exported, evaluated):
@@ -53,8 +58,22 @@ def test_onnx_model_matches_keras_on_the_whole_test_set(exported, evaluated):
     assert m["max_abs_diff"] <= 1e-5
     assert m["argmax_agreement"] == 1.0 and m["disagreements"] == 0
     assert m["onnx_accuracy"] == m["keras_accuracy"] == evaluated.metrics["accuracy"]
-    assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
     assert m["size_bytes"] == len(exported.onnx_bytes)
+    t = exported.timing
+    assert 0 < t["latency_ms_p50"] <= t["latency_ms_p99"] and "latency_ms_p50" not in m
+
+
+def test_export_twice_gives_the_same_bytes(exported, trained, mnist, params):
+    """tf2onnx names tensors after per-process counters; the export renames them by position."""
+    import onnx
+
+    from pipeline.onnx_export import export
+
+    again = export(trained.model, mnist, quick_params(params))
+    assert again.onnx_bytes == exported.onnx_bytes
+    assert again.int8_bytes == exported.int8_bytes
+    names = [t.name for t in onnx.load_from_string(exported.onnx_bytes).graph.initializer]
+    assert names == [f"w{i}" for i in range(len(names))]
 
 
 def test_onnx_model_interface_and_metadata(exported, evaluated, params):
@@ -76,22 +95,12 @@ def test_onnx_model_interface_and_metadata(exported, evaluated, params):
 
 
 def test_parity_failure_refuses_to_write_the_model(trained, mnist, params, monkeypatch, tmp_path):
-    import pipeline.export as ex
+    import pipeline.onnx_export as ex
 
     real = ex.ort_probs
     monkeypatch.setattr(ex, "ort_probs", lambda s, x, b: np.roll(real(s, x, b), 1, axis=1))
     with pytest.raises(StageError, match="does not match the Keras model: max"):
-        ex.export(trained.model, mnist, quick_params(params), 0.9)
-
-
-def test_export_needs_the_evaluate_stage_first(tmp_path):
-    from pipeline.export import read_test_accuracy
-
-    with pytest.raises(StageError, match="run `dvc repro evaluate` first"):
-        read_test_accuracy(tmp_path / "eval.json")
-    (tmp_path / "eval.json").write_text("{}")
-    with pytest.raises(StageError, match="no readable top-level accuracy"):
-        read_test_accuracy(tmp_path / "eval.json")
+        ex.export(trained.model, mnist, quick_params(params))
 
 
 def test_drawn_digits_are_scored_per_rendering(evaluated):
@@ -111,13 +120,12 @@ def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, c
 
     from app.cli import main as digit_predict
     from app.inference import Classifier
-    from pipeline.export import save
 
     q = exported.metrics["int8"]
     assert q["enabled"] and q["accuracy_drop"] <= 0.001
     assert q["size_ratio"] <= 1 / 3 and q["size_bytes"] == len(exported.int8_bytes)
-    assert q["latency_ms_p50"] > 0 and q["speedup_p50"] > 0
-    save(exported, tmp_path / "m.onnx", tmp_path / "m.int8.onnx", tmp_path / "export.json")
+    assert exported.timing["int8"]["latency_ms_p50"] > 0 and exported.timing["int8"]["speedup_p50"] > 0
+    _save(exported, tmp_path)
     clf = Classifier(tmp_path / "m.int8.onnx")
     assert "int8 QDQ static" in clf.info.metadata["quantization"]
     assert clf.info.metadata["labels"] == "0,1,2,3,4,5,6,7,8,9"
@@ -131,24 +139,24 @@ def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):
     import dataclasses
 
     from app.inference import Classifier, ModelError
-    from pipeline.export import export, save
+    from pipeline.onnx_export import export
 
     p = quick_params(params)
     off = dataclasses.replace(
         p, export=dataclasses.replace(p.export, int8=dataclasses.replace(p.export.int8, enabled=False))
     )
-    result = export(trained.model, mnist, off, evaluated.metrics["accuracy"])
+    result = export(trained.model, mnist, off)
     assert result.metrics["int8"] == {"enabled": False} and result.int8_bytes == b""
-    save(result, tmp_path / "m.onnx", tmp_path / "m.int8.onnx", tmp_path / "export.json")
+    _save(result, tmp_path)
     with pytest.raises(ModelError, match=r"is empty: the pipeline leaves model\.int8\.onnx empty"):
         Classifier(tmp_path / "m.int8.onnx")
 
 
 def test_int8_accuracy_drop_beyond_the_limit_fails_the_stage(trained, mnist, params, evaluated, monkeypatch):
     import pipeline.quantize as q
-    from pipeline.export import export
+    from pipeline.onnx_export import export
 
     # calibrating on blank images squashes the activation ranges: the int8 model gets much worse
     monkeypatch.setattr(q, "calibration_images", lambda x, size, seed: np.zeros((50, 28, 28), np.uint8))
     with pytest.raises(StageError, match="below the float model's"):
-        export(trained.model, mnist, quick_params(params), evaluated.metrics["accuracy"])
+        export(trained.model, mnist, quick_params(params))

@@ -32,25 +32,57 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     for rel in (
         "model/model.keras",
         "train/history.csv",
+        "train/layers.csv",
+        "train/live/metrics.json",
         "metrics/train.json",
+        "timing/train.json",
         "metrics/eval.json",
         "eval/predictions.csv",
         "model/model.onnx",
         "metrics/export.json",
+        "timing/export.json",
         "reports/index.html",
         "reports/plotly.min.js",
     ):
         assert (repo / "artifacts" / rel).is_file(), rel
+    assert sorted(p.name for p in (repo / "artifacts/reports").iterdir()) == ["index.html", "plotly.min.js"]
     ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
     ex = json.loads((repo / "artifacts/metrics/export.json").read_text())
     assert ev["accuracy"] > 0.8
     assert ex["onnx_accuracy"] == ev["accuracy"] and ex["disagreements"] == 0
-    # publish put the fresh model into the app package, and the app accepts it
+    # dvc repro never touches the app's published model: that is `python -m pipeline.publish`
+    assert run_cmd(["git", "status", "--porcelain", "--", "app"], repo).stdout == ""
+
+
+def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
+    before = yaml.safe_load((repo / "dvc.lock").read_text())
+    run_cmd(["dvc", "repro", "-f", "train", "evaluate", "export", "report", "--single-item"], repo, timeout=1200)
+    after = yaml.safe_load((repo / "dvc.lock").read_text())
+
+    def outs(lock):
+        return {o["path"]: o["md5"] for st in lock["stages"].values() for o in st.get("outs", [])}
+
+    changed = {path for path, md5 in outs(after).items() if outs(before)[path] != md5}
+    # the report shows training time and latency, so it changes with them
+    assert changed <= {"artifacts/timing/train.json", "artifacts/timing/export.json", "artifacts/reports"}, changed
+    assert "artifacts/model/model.onnx" not in changed and "artifacts/model/model.keras" not in changed
+
+
+def test_publish_is_gated_and_records_provenance(repo):
     from app.inference import Classifier
 
     published = repo / "app" / "models" / "digits.onnx"
-    assert published.read_bytes() == (repo / "artifacts/model/model.onnx").read_bytes()
-    assert Classifier(published).info.test_accuracy == ev["accuracy"]
+    shipped = published.read_bytes()
+    refused = run_cmd(["python", "-m", "pipeline.publish"], repo, check=False)
+    assert refused.returncode == 1 and "refusing to publish" in refused.stderr, refused.stderr
+    assert "below publish.min_test_accuracy" in refused.stderr and "Traceback" not in refused.stderr
+    assert published.read_bytes() == shipped
+    run_cmd(["python", "-m", "pipeline.publish", "--force"], repo)
+    meta = Classifier(published).info.metadata
+    provenance = json.loads(meta["published"])
+    assert provenance["source"] == "artifacts/model/model.onnx" and len(provenance["source_sha256"]) == 64
+    assert provenance["git_commit"] != "unknown"
+    run_cmd(["git", "checkout", "--", "app/models/digits.onnx"], repo)
 
 
 def test_dvc_metrics_and_plots_show(repo):
@@ -71,6 +103,9 @@ def test_dvc_exp_run_with_an_override(repo):
     history = (repo / "artifacts/train/history.csv").read_text().splitlines()
     assert len(history) == 2  # header + 1 epoch
     assert yaml.safe_load((repo / "params.yaml").read_text())["train"]["epochs"] == 1
+    # an experiment touches no git-tracked file but params.yaml and dvc.lock
+    changed = {line[3:] for line in run_cmd(["git", "status", "--porcelain"], repo).stdout.splitlines()}
+    assert changed <= {"params.yaml", "dvc.lock"}, changed
     shown = run_cmd(["dvc", "exp", "show", "--json"], repo).stdout
     assert '"train.epochs"' in shown or '"epochs": 1' in shown
 

@@ -76,9 +76,9 @@ def test_position_and_size_do_not_change_the_input():
     assert _similar(prepare(_seven(size=380, width=45, top=10, left=10)).image, ref)
 
 
-def test_mnist_digits_survive_preparation(mnist):
+def test_mnist_digits_survive_preparation(sample):
     """An already-framed MNIST digit comes back nearly unchanged."""
-    digits = mnist.x_test[:200] / 255.0
+    digits = sample.x_test[:200] / 255.0
     corr = np.array([np.corrcoef(prepare(d).image.ravel(), d.ravel())[0, 1] for d in digits])
     assert np.median(corr) > 0.97 and np.mean(corr > 0.9) > 0.9
 

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.config import ReportConfig
 from pipeline.metrics import misclassified, summarize
-from pipeline.report import SECTIONS, ReportInputs, build_figures, render_html, write_report
+from pipeline.reporting import SECTIONS, ReportInputs, build_figures, render_html, write_report
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -44,8 +44,6 @@ def inputs():
         "model": "seed_cnn",
         "parameters": 281770,
         "epochs": 3,
-        "seconds": 12.5,
-        "samples_per_s": 2400.0,
         "class_counts": {"train": [50] * 10, "validation": [5] * 10, "test": [6] * 10},
     }
     export = {
@@ -57,7 +55,6 @@ def inputs():
         "onnx_accuracy": evaluation["accuracy"],
         "size_bytes": 1131850,
         "latency_ms_p50": 0.12,
-        "latency_ms_p99": 0.2,
         "int8": {
             "enabled": True,
             "quantization": "int8 QDQ",
@@ -65,9 +62,14 @@ def inputs():
             "accuracy_drop": 0.0,
             "size_bytes": 302868,
             "size_ratio": 0.2676,
-            "latency_ms_p50": 0.09,
-            "latency_ms_p99": 0.15,
-            "speedup_p50": 1.33,
+        },
+    }
+    timing = {
+        "train": {"train_loop_seconds": 12.5, "samples_per_s": 2400.0},
+        "export": {
+            "latency_ms_p50": 0.12,
+            "latency_ms_p99": 0.2,
+            "int8": {"latency_ms_p50": 0.09, "latency_ms_p99": 0.15, "speedup_p50": 1.33},
         },
     }
     layers = [
@@ -83,6 +85,7 @@ def inputs():
         y_test=labels,
         layers=layers,
         export=export,
+        timing=timing,
     )
 
 
@@ -117,6 +120,7 @@ def test_every_expected_figure_is_built_with_its_data(inputs):
     assert list(robustness.x)[-1] == "overall" and list(robustness.y)[-1] == 0.984 and len(robustness.x) == 9
     edge = figures["edge"].data
     assert [list(b.y) for b in edge][1] == [1131850 / 1024, 302868 / 1024]
+    assert [list(b.y) for b in edge][2] == [0.12, 0.09]
 
 
 def test_optional_sections_are_left_out_when_their_stage_did_not_make_them(inputs):
@@ -143,11 +147,9 @@ def test_page_is_offline_and_links_every_section(inputs):
     assert "98.84%" in page  # the seed's test accuracy, beside ours
 
 
-def test_bad_digit_index_is_a_clear_error(inputs):
-    from pipeline.stage import StageError
-
-    with pytest.raises(StageError, match=r"report\.digit_index = 999 is outside the 60 test images"):
-        build_figures(inputs, ReportConfig(misclassified=4, digit_index=999))
+def test_timings_are_shown_from_their_own_files(inputs):
+    page = render_html(build_figures(inputs, CFG), inputs)
+    assert "12.5 s, 2400.0 samples/s" in page and "p50 0.120 ms" in page
 
 
 @pytest.mark.browser
@@ -157,9 +159,9 @@ def test_report_renders_in_headless_chromium_without_console_errors(inputs, tmp_
     if browser.find_chromium() is None:
         pytest.fail("Chromium is required for this test (Debian: apt-get install chromium; `make test` does it)")
     out = tmp_path / "reports"
-    index = write_report(inputs, CFG, out, screenshot=True)
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "plotly.min.js", "screenshot.png"]
-    png = (out / "screenshot.png").read_bytes()
+    index = write_report(inputs, CFG, out)
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "plotly.min.js"]
+    png = browser.screenshot(index, tmp_path / "shot.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     rendered = browser.render(index)
     assert rendered.console == [], rendered.console

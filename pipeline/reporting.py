@@ -1,15 +1,14 @@
-"""Stage ``report``: Plotly HTML that opens offline, in ``artifacts/reports/``.
+"""The report: Plotly HTML that opens offline, built from what the other stages wrote. No TensorFlow.
 
 ``index.html`` has one section per topic (training curves, confusion matrix and per-class
 figures, misclassified digits, one digit as a pixel matrix next to its heatmap, class
 counts, the model against the seed's published figures) and loads ``plotly.min.js`` from
-beside it: no CDN, no internet. When Chromium is installed the stage also saves
-``screenshot.png`` of the page.
+beside it: no CDN, no internet. ``make screenshot`` takes its picture (outside DVC: a
+screenshot depends on the browser installed, not only on the pipeline's inputs).
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import logging
 from dataclasses import dataclass, field
@@ -18,20 +17,27 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.artifacts import read_csv, read_json
 from pipeline.atomic import atomic_dir
-from pipeline.config import ReportConfig, load_params
-from pipeline.data import MNIST_NPZ, load_mnist
-from pipeline.stage import ARTIFACTS, StageError, read_json, run
+from pipeline.config import ReportConfig
+from pipeline.data import load_mnist
+from pipeline.paths import (
+    EVAL_JSON,
+    EXPORT_JSON,
+    EXPORT_TIMING_JSON,
+    HISTORY_COLUMNS,
+    HISTORY_CSV,
+    LAYER_COLUMNS,
+    LAYERS_CSV,
+    MISCLASSIFIED_COLUMNS,
+    MISCLASSIFIED_CSV,
+    MNIST_NPZ,
+    REPORT_DIR,
+    TRAIN_JSON,
+    TRAIN_TIMING_JSON,
+)
 
 log = logging.getLogger(__name__)
-
-REPORT_DIR = ARTIFACTS / "reports"
-HISTORY_CSV = ARTIFACTS / "train" / "history.csv"
-TRAIN_JSON = ARTIFACTS / "metrics" / "train.json"
-EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"
-EXPORT_JSON = ARTIFACTS / "metrics" / "export.json"
-MISCLASSIFIED_CSV = ARTIFACTS / "eval" / "misclassified.csv"
-MODEL_PATH = ARTIFACTS / "model" / "model.keras"
 
 #: What the seed app published for the same network.
 SEED = {
@@ -66,6 +72,8 @@ class ReportInputs:
     y_test: np.ndarray
     layers: list[dict[str, Any]]
     export: dict[str, Any] = field(default_factory=dict)
+    #: wall-clock figures (``artifacts/timing/``): training time, latencies
+    timing: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _pct(v: float | None) -> str:
@@ -291,11 +299,12 @@ def fig_robustness(drawn: dict[str, float]) -> Any:
     return fig
 
 
-def fig_edge(export: dict[str, Any]) -> Any:
+def fig_edge(export: dict[str, Any], timing: dict[str, Any]) -> Any:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     q = export["int8"]
+    lat = (timing.get("latency_ms_p50", 0.0), timing.get("int8", {}).get("latency_ms_p50", 0.0))
     fig = make_subplots(rows=1, cols=3, subplot_titles=("test accuracy", "file size (KiB)", "latency, one digit (ms)"))
     names = ["float32", "int8"]
     panels = [
@@ -304,10 +313,7 @@ def fig_edge(export: dict[str, Any]) -> Any:
             [export["size_bytes"] / 1024, q["size_bytes"] / 1024],
             [f"{export['size_bytes'] / 1024:.0f}", f"{q['size_bytes'] / 1024:.0f}"],
         ),
-        (
-            [export["latency_ms_p50"], q["latency_ms_p50"]],
-            [f"p50 {export['latency_ms_p50']:.3f}", f"p50 {q['latency_ms_p50']:.3f}"],
-        ),
+        (list(lat), [f"p50 {v:.3f}" for v in lat]),
     ]
     for col, (values, text) in enumerate(panels, start=1):
         fig.add_trace(
@@ -349,9 +355,7 @@ def fig_layers(layers: list[dict[str, Any]]) -> Any:
 
 
 def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
-    """Every figure of the report, keyed by section id."""
-    if not 0 <= cfg.digit_index < len(inputs.x_test):
-        raise StageError(f"report.digit_index = {cfg.digit_index} is outside the {len(inputs.x_test)} test images")
+    """Every figure of the report, keyed by section id (``report.digit_index`` is range-checked by the loader)."""
     counts = inputs.train.get("class_counts") or {"test": np.bincount(inputs.y_test, minlength=10).tolist()}
     figures = {
         "curves": fig_curves(inputs.history),
@@ -365,7 +369,7 @@ def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     if inputs.evaluation.get("drawn"):  # evaluate.drawn may be off
         figures["robustness"] = fig_robustness(inputs.evaluation["drawn"])
     if inputs.export.get("int8", {}).get("enabled"):  # export.int8.enabled may be off
-        figures["edge"] = fig_edge(inputs.export)
+        figures["edge"] = fig_edge(inputs.export, inputs.timing.get("export", {}))
     figures["layers"] = fig_layers(inputs.layers)
     return figures
 
@@ -385,6 +389,7 @@ h2{border-bottom:2px solid #e4e7eb;padding-bottom:4px}
 
 def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
     t, e, x = inputs.train, inputs.evaluation, inputs.export
+    tt, xt = inputs.timing.get("train", {}), inputs.timing.get("export", {})
     rows = [
         ("Model", f"{t.get('model', '?')}, {t.get('parameters', 0):,} parameters, {t.get('epochs', '?')} epochs"),
         (
@@ -395,7 +400,7 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
         ("Test loss", f"{e.get('loss', float('nan')):.4f}"),
         ("Validation accuracy", f"{_pct(t.get('val_accuracy'))} (seed: {_pct(SEED['val_accuracy'])})"),
         ("Training accuracy", f"{_pct(t.get('accuracy'))} (seed: {_pct(SEED['train_accuracy'])})"),
-        ("Training time", f"{t.get('seconds', '?')} s, {t.get('samples_per_s', '?')} samples/s"),
+        ("Training time", f"{tt.get('train_loop_seconds', '?')} s, {tt.get('samples_per_s', '?')} samples/s"),
     ]
     if x:
         rows += [
@@ -405,16 +410,21 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
                 f"max |Δp| {x['max_abs_diff']:.2e}, same class on {_pct(x['argmax_agreement'])} "
                 f"of test images, accuracy {_pct(x['onnx_accuracy'])}",
             ),
-            ("onnxruntime latency", f"p50 {x['latency_ms_p50']:.3f} ms, p99 {x['latency_ms_p99']:.3f} ms (one image)"),
+            (
+                "onnxruntime latency",
+                f"p50 {xt.get('latency_ms_p50', float('nan')):.3f} ms, "
+                f"p99 {xt.get('latency_ms_p99', float('nan')):.3f} ms (one image, one thread)",
+            ),
         ]
-        q = x.get("int8", {})
+        q, qt = x.get("int8", {}), xt.get("int8", {})
         if q.get("enabled"):
             rows.append(
                 (
                     "int8 model",
                     f"{_pct(q['accuracy'])} ({100 * q['accuracy_drop']:.2f} points below float), "
                     f"{q['size_bytes'] / 1024:.0f} KiB ({100 * q['size_ratio']:.0f}% of float), "
-                    f"p50 {q['latency_ms_p50']:.3f} ms ({q['speedup_p50']:.2f}x float's speed)",
+                    f"p50 {qt.get('latency_ms_p50', float('nan')):.3f} ms "
+                    f"({qt.get('speedup_p50', float('nan')):.2f}x float's speed)",
                 )
             )
     drawn = e.get("drawn")
@@ -448,62 +458,36 @@ def render_html(figures: dict[str, Any], inputs: ReportInputs) -> str:
     )
 
 
-def write_report(inputs: ReportInputs, cfg: ReportConfig, out_dir: Path = REPORT_DIR, screenshot: bool = True) -> Path:
+def write_report(inputs: ReportInputs, cfg: ReportConfig, out_dir: Path = REPORT_DIR) -> Path:
     """Build every figure and write the report directory atomically; return its index page."""
     from plotly.offline import get_plotlyjs
-
-    from pipeline import browser
 
     figures = build_figures(inputs, cfg)
     with atomic_dir(out_dir) as tmp:
         (tmp / "plotly.min.js").write_text(get_plotlyjs(), encoding="utf-8")
         (tmp / "index.html").write_text(render_html(figures, inputs), encoding="utf-8")
-        if screenshot:
-            if browser.find_chromium() is None:
-                log.warning("Chromium not found; no screenshot.png (Debian: apt-get install chromium)")
-            else:
-                try:
-                    browser.screenshot(tmp / "index.html", tmp / "screenshot.png")
-                except browser.BrowserError as exc:
-                    log.warning("no screenshot.png: %s", exc)
     log.info("wrote %s (%d figures)", out_dir / "index.html", len(figures))
     return out_dir / "index.html"
 
 
 # ------------------------------------------------------------------------- inputs
-def _read_csv(path: Path, stage: str) -> list[dict[str, Any]]:
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-    except FileNotFoundError as exc:
-        raise StageError(f"{path} is missing; run `dvc repro {stage}`") from exc
-    try:
-        return [{k: (float(v) if "." in v or "e" in v else int(v)) for k, v in row.items()} for row in rows]
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise StageError(f"{path} has a malformed row ({exc}); run `dvc repro {stage}` again") from exc
+#: What each input must hold for the figures (a file lacking one names itself and its stage).
+_TRAIN_KEYS = ("accuracy", "loss", "val_accuracy", "val_loss", "model", "parameters", "epochs")
+_EVAL_KEYS = ("accuracy", "loss", "errors", "examples", "per_class", "confusion")
+_EXPORT_KEYS = ("opset", "max_abs_diff", "argmax_agreement", "onnx_accuracy", "size_bytes", "int8")
 
 
 def load_inputs() -> ReportInputs:
-    from pipeline.models import layer_table
-    from pipeline.train import load_model
-
+    """Everything the report shows, read from the other stages' outputs (no model, no TensorFlow)."""
     data = load_mnist(MNIST_NPZ)
     return ReportInputs(
-        history=_read_csv(HISTORY_CSV, "train"),
-        train=read_json(TRAIN_JSON, "train"),
-        evaluation=read_json(EVAL_JSON, "evaluate"),
-        misclassified=_read_csv(MISCLASSIFIED_CSV, "evaluate"),
-        export=read_json(EXPORT_JSON, "export"),
+        history=read_csv(HISTORY_CSV, "train", HISTORY_COLUMNS),
+        train=read_json(TRAIN_JSON, "train", _TRAIN_KEYS),
+        evaluation=read_json(EVAL_JSON, "evaluate", _EVAL_KEYS),
+        misclassified=read_csv(MISCLASSIFIED_CSV, "evaluate", MISCLASSIFIED_COLUMNS),
+        export=read_json(EXPORT_JSON, "export", _EXPORT_KEYS),
         x_test=data.x_test,
         y_test=data.y_test,
-        layers=layer_table(load_model(MODEL_PATH)),
+        layers=read_csv(LAYERS_CSV, "train", LAYER_COLUMNS),
+        timing={"train": read_json(TRAIN_TIMING_JSON, "train"), "export": read_json(EXPORT_TIMING_JSON, "export")},
     )
-
-
-def main() -> None:
-    params = load_params()
-    write_report(load_inputs(), params.report)
-
-
-if __name__ == "__main__":
-    run(main)

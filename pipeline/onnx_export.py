@@ -1,0 +1,311 @@
+"""The trained Keras model as a verified, reproducible ONNX model for inference (float and int8).
+
+Input ``image`` float32 [N,28,28,1] in [0,1] (white digit on black, MNIST framing), output
+``probs`` float32 [N,10]; labels, input convention, test accuracy, params hash and versions
+in ``metadata_props`` (names from :mod:`app.contract`). Nothing is returned unverified:
+``onnx.checker``'s full check, then onnxruntime must match Keras on the whole test set
+(max absolute probability difference within ``export.max_abs_diff``, the same class for
+every image). tf2onnx names tensors after TensorFlow's per-process function counters, so
+:func:`canonical_names` renames every node and tensor by its position: the same weights
+give the same bytes, and short names keep the file mostly weights.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from app.contract import INPUT_CONVENTION, INPUT_NAME, LABELS, OUTPUT_CONVENTION, OUTPUT_NAME, Meta
+from pipeline.config import ExportConfig, Int8Config, Params
+from pipeline.data import Mnist
+from pipeline.keras_model import predict_probs
+from pipeline.stage import StageError
+from pipeline.tf_setup import import_tf
+
+log = logging.getLogger(__name__)
+
+PRODUCER = "digit-classifier"
+
+
+@dataclass
+class ExportResult:
+    onnx_bytes: bytes
+    metrics: dict[str, Any]
+    #: the int8 model; empty when ``export.int8.enabled`` is false (DVC needs the declared file)
+    int8_bytes: bytes = b""
+    #: latencies (wall clock), kept apart so that ``export.json`` stays reproducible
+    timing: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ conversion
+def to_onnx(model: Any, opset: int) -> Any:
+    """Convert with ``tf2onnx.convert.from_function`` (``from_keras`` has open bugs with Keras 3)."""
+    tf = import_tf()
+    import tf2onnx
+
+    spec = (tf.TensorSpec([None, 28, 28, 1], tf.float32, name=INPUT_NAME),)
+
+    @tf.function(input_signature=spec)
+    def serve(image: Any) -> dict[str, Any]:
+        return {OUTPUT_NAME: model(image, training=False)}
+
+    proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=opset)
+    for value in (*proto.graph.input, *proto.graph.output):
+        value.type.tensor_type.shape.dim[0].dim_param = "N"
+    return canonical_names(proto)
+
+
+def canonical_names(proto: Any) -> Any:
+    """Rename nodes and inner tensors by position (``n0``, ``t0``, ``w0``...), keep inputs and outputs.
+
+    Initializers are ordered by first use, so the bytes depend only on the graph's structure
+    and weights, never on names TensorFlow made up in this process.
+    """
+    graph = proto.graph
+    keep = {v.name for v in (*graph.input, *graph.output)}
+    inits = {t.name: t for t in graph.initializer}
+    rename: dict[str, str] = {}
+    order: list[str] = []
+    counters = {"w": 0, "t": 0}
+
+    def new(name: str, kind: str) -> str:
+        if name in keep or not name:
+            return name
+        if name not in rename:
+            rename[name] = f"{kind}{counters[kind]}"
+            counters[kind] += 1
+        return rename[name]
+
+    for i, node in enumerate(graph.node):
+        for j, name in enumerate(node.input):
+            if name in inits and name not in rename:
+                order.append(name)
+            node.input[j] = new(name, "w" if name in inits else "t")
+        for j, name in enumerate(node.output):
+            node.output[j] = new(name, "t")
+        node.name = f"n{i}"
+        node.doc_string = ""
+    unused = sorted(set(inits) - set(order))
+    for name in unused:
+        new(name, "w")
+    tensors = [inits[name] for name in [*order, *unused]]
+    for t in tensors:
+        t.name = rename.get(t.name, t.name)
+    del graph.initializer[:]
+    graph.initializer.extend(tensors)
+    # shape hints of tensors that no node uses any more would now name someone else's tensor
+    value_info = [v for v in graph.value_info if v.name in rename]
+    for info in value_info:
+        info.name = rename[info.name]
+    value_info.sort(key=lambda v: v.name)
+    del graph.value_info[:]
+    graph.value_info.extend(value_info)
+    graph.name = "digits"
+    graph.doc_string = ""
+    return proto
+
+
+def versions() -> dict[str, str]:
+    import keras
+    import onnx
+    import onnxruntime
+    import tf2onnx
+
+    tf = import_tf()
+    return {
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "tf2onnx": tf2onnx.__version__,
+        "onnx": onnx.__version__,
+        "onnxruntime": onnxruntime.__version__,
+    }
+
+
+def model_metadata(params: Params, parameters: int, test_accuracy: float) -> dict[str, str]:
+    """The ``metadata_props`` every runtime reads (keys from :class:`app.contract.Meta`)."""
+    return {
+        Meta.LABELS: ",".join(LABELS),
+        Meta.INPUT: f"{INPUT_NAME}: {INPUT_CONVENTION}",
+        Meta.OUTPUT: f"{OUTPUT_NAME}: {OUTPUT_CONVENTION}",
+        Meta.TEST_ACCURACY: f"{test_accuracy:.6f}",
+        Meta.PARAMS_HASH: params.section_hash("train", "model"),
+        Meta.MODEL_NAME: params.model.name,
+        Meta.PARAMETERS: str(parameters),
+        Meta.VERSIONS: json.dumps(versions(), sort_keys=True),
+    }
+
+
+def annotate(proto: Any, meta: dict[str, str], what: str) -> bytes:
+    """Set metadata and producer, run ``onnx.checker``'s full check, return the bytes."""
+    import onnx
+
+    del proto.metadata_props[:]
+    onnx.helper.set_model_props(proto, meta)
+    proto.producer_name = PRODUCER
+    proto.doc_string = "Handwritten digit classifier trained on MNIST. " + meta[Meta.INPUT]
+    try:
+        onnx.checker.check_model(proto, full_check=True)
+    except onnx.checker.ValidationError as exc:
+        raise StageError(f"the {what} fails onnx.checker: {exc}") from exc
+    return proto.SerializeToString(deterministic=True)
+
+
+# ----------------------------------------------------------------- onnxruntime
+def ort_session(model_bytes: bytes, threads: int = 0) -> Any:
+    """An onnxruntime session: ``threads=0`` (one per core) for batches, 1 as the app runs one digit."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.log_severity_level = 3
+    return ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+
+
+def ort_probs(session: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
+    """Probabilities for uint8 images (N,28,28), run in chunks (one 10,000 batch is mostly memory traffic)."""
+    out = []
+    for i in range(0, len(images), batch_size):
+        x = images[i : i + batch_size, ..., None].astype(np.float32) / 255.0
+        out.append(session.run([OUTPUT_NAME], {INPUT_NAME: x})[0])
+    return np.concatenate(out)
+
+
+def latency_ms(model_bytes: bytes, image: np.ndarray, runs: int) -> dict[str, float]:
+    """Single-image onnxruntime latency percentiles on one thread, after a warm-up (the app's case)."""
+    session = ort_session(model_bytes, threads=1)
+    x = image[None, ..., None].astype(np.float32) / 255.0
+    for _ in range(20):
+        session.run([OUTPUT_NAME], {INPUT_NAME: x})
+    times = np.empty(runs)
+    for i in range(runs):
+        t0 = time.perf_counter()
+        session.run([OUTPUT_NAME], {INPUT_NAME: x})
+        times[i] = time.perf_counter() - t0
+    p50, p99 = np.percentile(times, [50, 99]) * 1e3
+    return {"p50": round(float(p50), 4), "p99": round(float(p99), 4)}
+
+
+def parity(reference: np.ndarray, probs: np.ndarray, labels: np.ndarray) -> dict[str, Any]:
+    """How closely ``probs`` (onnxruntime) follows ``reference`` (Keras) on the same images."""
+    same = reference.argmax(1) == probs.argmax(1)
+    return {
+        "max_abs_diff": float(np.abs(reference - probs).max()),
+        "argmax_agreement": round(float(same.mean()), 6),
+        "disagreements": int((~same).sum()),
+        "accuracy": round(float((probs.argmax(1) == labels).mean()), 6),
+    }
+
+
+def check_parity(check: dict[str, Any], keras_accuracy: float, max_abs_diff: float) -> None:
+    """Raise :class:`StageError` naming every way the ONNX model differs from Keras."""
+    problems = []
+    if check["max_abs_diff"] > max_abs_diff:
+        problems.append(f"max |onnx - keras| = {check['max_abs_diff']:.3g} > {max_abs_diff:g}")
+    if check["disagreements"]:
+        problems.append(f"{check['disagreements']} test images get another class")
+    if check["accuracy"] != keras_accuracy:
+        problems.append(f"onnx accuracy {check['accuracy']} != keras accuracy {keras_accuracy}")
+    if problems:
+        raise StageError("the ONNX model does not match the Keras model: " + "; ".join(problems))
+
+
+# ----------------------------------------------------------------------- steps
+def export_float(model: Any, data: Mnist, params: Params) -> tuple[bytes, dict[str, Any]]:
+    """Convert, check against Keras on the whole test set, annotate with the accuracy just measured."""
+    cfg: ExportConfig = params.export
+    proto = to_onnx(model, cfg.opset)
+    unannotated = proto.SerializeToString(deterministic=True)
+    keras_probs = predict_probs(model, data.x_test, cfg.batch_size)
+    keras_accuracy = round(float((keras_probs.argmax(1) == data.y_test).mean()), 6)
+    check = parity(keras_probs, ort_probs(ort_session(unannotated), data.x_test, cfg.batch_size), data.y_test)
+    check_parity(check, keras_accuracy, cfg.max_abs_diff)
+    model_bytes = annotate(proto, model_metadata(params, int(model.count_params()), check["accuracy"]), "ONNX model")
+    figures = {
+        "opset": cfg.opset,
+        "max_abs_diff": check["max_abs_diff"],
+        "argmax_agreement": check["argmax_agreement"],
+        "disagreements": check["disagreements"],
+        "keras_accuracy": keras_accuracy,
+        "onnx_accuracy": check["accuracy"],
+        "size_bytes": len(model_bytes),
+    }
+    log.info(
+        "ONNX matches Keras on %d images: max |diff| %.2e, agreement %.4f; %d bytes",
+        len(data.y_test),
+        check["max_abs_diff"],
+        check["argmax_agreement"],
+        len(model_bytes),
+    )
+    return model_bytes, figures
+
+
+def export_int8(
+    float_bytes: bytes, float_accuracy: float, cfg: Int8Config, data: Mnist, seed: int, batch_size: int
+) -> tuple[bytes, dict[str, Any]]:
+    """Quantize, annotate and verify the int8 model; its figures beside the float model's."""
+    import onnx
+
+    from pipeline.quantize import calibration_images, describe, quantize_int8
+
+    calibration = calibration_images(data.x_train, cfg.calibration_size, seed)
+    proto = canonical_names(onnx.load_from_string(quantize_int8(float_bytes, calibration, cfg)))
+    meta = {p.key: p.value for p in onnx.load_from_string(float_bytes).metadata_props}
+    how = describe(cfg, len(calibration))
+    int8_bytes = annotate(proto, {**meta, Meta.QUANTIZATION: how}, "int8 model")
+    probs = ort_probs(ort_session(int8_bytes), data.x_test, batch_size)
+    accuracy = round(float((probs.argmax(1) == data.y_test).mean()), 6)
+    drop = round(float_accuracy - accuracy, 6)
+    if drop > cfg.max_accuracy_drop:
+        raise StageError(
+            f"the int8 model's test accuracy {accuracy:.4%} is {drop:.2%} below the float model's "
+            f"(allowed: export.int8.max_accuracy_drop = {cfg.max_accuracy_drop}); raise "
+            "export.int8.calibration_size, try export.int8.per_channel=true, or set export.int8.enabled=false"
+        )
+    log.info(
+        "int8: accuracy %.4f (float %.4f), %d bytes (%.0f%% of float)",
+        accuracy,
+        float_accuracy,
+        len(int8_bytes),
+        100 * len(int8_bytes) / len(float_bytes),
+    )
+    return int8_bytes, {
+        "enabled": True,
+        "quantization": how,
+        "accuracy": accuracy,
+        "accuracy_drop": drop,
+        "size_bytes": len(int8_bytes),
+        "size_ratio": round(len(int8_bytes) / len(float_bytes), 4),
+    }
+
+
+def measure_latency(float_bytes: bytes, int8_bytes: bytes, image: np.ndarray, runs: int) -> dict[str, Any]:
+    """Wall-clock figures of both models (``artifacts/timing/export.json``)."""
+    lat = latency_ms(float_bytes, image, runs)
+    timing: dict[str, Any] = {"latency_ms_p50": lat["p50"], "latency_ms_p99": lat["p99"]}
+    if int8_bytes:
+        q = latency_ms(int8_bytes, image, runs)
+        timing["int8"] = {
+            "latency_ms_p50": q["p50"],
+            "latency_ms_p99": q["p99"],
+            "speedup_p50": round(lat["p50"] / q["p50"], 3),
+        }
+    log.info("latency one digit, one thread: p50 %.3f ms, p99 %.3f ms (float)", lat["p50"], lat["p99"])
+    return timing
+
+
+def export(model: Any, data: Mnist, params: Params) -> ExportResult:
+    """Float and int8 ONNX models, verified, with their figures; raise rather than return an unverified model."""
+    cfg = params.export
+    float_bytes, figures = export_float(model, data, params)
+    int8_bytes, figures["int8"] = b"", {"enabled": False}
+    if cfg.int8.enabled:
+        int8_bytes, figures["int8"] = export_int8(
+            float_bytes, figures["onnx_accuracy"], cfg.int8, data, params.train.seed, cfg.batch_size
+        )
+    timing = measure_latency(float_bytes, int8_bytes, data.x_test[0], cfg.latency_runs)
+    return ExportResult(onnx_bytes=float_bytes, metrics=figures, int8_bytes=int8_bytes, timing=timing)

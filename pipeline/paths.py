@@ -1,0 +1,47 @@
+"""Every artifact path of the pipeline, in one place (``dvc.yaml`` names the same files).
+
+Relative to the project root, where DVC runs the stages. Files that hold wall-clock
+figures (timings, latencies) live under ``artifacts/timing/`` so that every other output
+is byte-for-byte reproducible from the same params and data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.contract import PIPELINE_MODEL, PUBLISHED_MODEL
+
+ARTIFACTS = Path("artifacts")
+
+# download
+MNIST_NPZ = ARTIFACTS / "data" / "mnist.npz"
+
+# train
+MODEL_KERAS = ARTIFACTS / "model" / "model.keras"
+HISTORY_CSV = ARTIFACTS / "train" / "history.csv"
+LAYERS_CSV = ARTIFACTS / "train" / "layers.csv"
+LIVE_DIR = ARTIFACTS / "train" / "live"
+TRAIN_JSON = ARTIFACTS / "metrics" / "train.json"
+TRAIN_TIMING_JSON = ARTIFACTS / "timing" / "train.json"
+
+# evaluate
+EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"
+PREDICTIONS_CSV = ARTIFACTS / "eval" / "predictions.csv"
+MISCLASSIFIED_CSV = ARTIFACTS / "eval" / "misclassified.csv"
+
+# export
+ONNX_MODEL = PIPELINE_MODEL
+INT8_MODEL = ARTIFACTS / "model" / "model.int8.onnx"
+EXPORT_JSON = ARTIFACTS / "metrics" / "export.json"
+EXPORT_TIMING_JSON = ARTIFACTS / "timing" / "export.json"
+
+# report
+REPORT_DIR = ARTIFACTS / "reports"
+REPORT_INDEX = REPORT_DIR / "index.html"
+
+# publish (an explicit command, not a stage: experiments never touch git-tracked files)
+PUBLISHED = PUBLISHED_MODEL
+
+HISTORY_COLUMNS = ("epoch", "accuracy", "loss", "val_accuracy", "val_loss")
+LAYER_COLUMNS = ("name", "type", "output_shape", "params")
+MISCLASSIFIED_COLUMNS = ("index", "true", "predicted", "confidence", "p_true")

@@ -1,0 +1,46 @@
+"""Stage ``train``: fit the configured CNN; write the model, its history, layers and figures.
+
+Per-epoch metrics are logged with dvclive as they come (``artifacts/train/live/``, so
+``dvc plots show`` follows a running ``dvc exp run``); wall-clock figures go to
+``artifacts/timing/train.json``, apart from the reproducible ``train.json``.
+"""
+
+from __future__ import annotations
+
+from pipeline.atomic import atomic_write_csv, atomic_write_json
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.keras_model import save_model
+from pipeline.live import live_epochs
+from pipeline.models import layer_table
+from pipeline.paths import (
+    HISTORY_COLUMNS,
+    HISTORY_CSV,
+    LAYER_COLUMNS,
+    LAYERS_CSV,
+    LIVE_DIR,
+    MNIST_NPZ,
+    MODEL_KERAS,
+    TRAIN_JSON,
+    TRAIN_TIMING_JSON,
+)
+from pipeline.stage import run
+from pipeline.training import train
+
+OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIMING_JSON]
+
+
+def main() -> None:
+    params = load_params()
+    data = load_mnist(MNIST_NPZ)
+    with live_epochs(LIVE_DIR) as on_epoch:
+        result = train(params, data, on_epoch=on_epoch)
+    save_model(result.model, MODEL_KERAS)
+    atomic_write_csv(HISTORY_CSV, result.history, HISTORY_COLUMNS)
+    atomic_write_csv(LAYERS_CSV, layer_table(result.model), LAYER_COLUMNS)
+    atomic_write_json(TRAIN_JSON, result.metrics)
+    atomic_write_json(TRAIN_TIMING_JSON, result.timing)
+
+
+if __name__ == "__main__":
+    run(main, outputs=OUTPUTS)

@@ -1,0 +1,267 @@
+"""Fitting the configured CNN on MNIST, deterministically: same params and data, same weights.
+
+Why a custom loop rather than ``model.fit``: on a 2-core CPU ``fit`` (numpy arrays or
+``tf.data``) flips between ~2,300 and ~1,250 samples/s from one epoch to the next, because
+its input pipeline's threads compete with the kernels' thread pool. Keeping the whole
+training set in memory as one uint8 tensor and gathering each batch *inside* the compiled
+step removes that pipeline (``bench/train_throughput.py`` measures both in one run).
+Batches are the same size and the same loss, optimizer and schedule apply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.augment import make_augment
+from pipeline.config import ModelConfig, Params, TrainConfig
+from pipeline.data import Mnist, Split, class_counts, split_indices
+from pipeline.keras_model import predict_probs
+from pipeline.metrics import cross_entropy
+from pipeline.models import build_model
+from pipeline.stage import StageError
+from pipeline.tf_setup import import_tf, make_strategy
+
+log = logging.getLogger(__name__)
+
+EpochCallback = Callable[[dict[str, float]], None]
+
+
+@dataclass
+class TrainResult:
+    model: Any
+    history: list[dict[str, float]]
+    #: results only: the same for the same params and data on any machine
+    metrics: dict[str, Any] = field(default_factory=dict)
+    #: wall-clock figures, kept apart so that the results stay byte-reproducible
+    timing: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the training set is cut: the split, the batch, the steps per epoch."""
+
+    split: Split
+    batch: int
+    steps: int
+    epochs: int
+    seed: int
+
+    def order(self, epoch: int) -> np.ndarray:
+        """This epoch's shuffle of the training indices (seeded by seed and epoch)."""
+        return np.random.default_rng([self.seed, epoch]).permutation(len(self.split.train)).astype(np.int32)
+
+
+def make_plan(cfg: TrainConfig, labels: np.ndarray, replicas: int = 1) -> Plan:
+    try:
+        split = split_indices(labels, cfg.validation_fraction, cfg.seed, cfg.limit)
+    except ValueError as exc:
+        raise StageError(str(exc)) from exc
+    n_train = len(split.train)
+    if cfg.batch_size > n_train:
+        raise StageError(
+            f"train.batch_size = {cfg.batch_size} is larger than the training split ({n_train} examples); "
+            "lower train.batch_size or raise train.limit"
+        )
+    if cfg.batch_size % replicas:
+        raise StageError(f"train.batch_size = {cfg.batch_size} must be a multiple of the {replicas} replicas")
+    # the remainder of each epoch's shuffle is left out (another one next epoch)
+    return Plan(split, cfg.batch_size, n_train // cfg.batch_size, cfg.epochs, cfg.seed)
+
+
+def make_optimizer(cfg: TrainConfig, total_steps: int) -> Any:
+    import keras
+
+    lr: Any = cfg.learning_rate
+    if cfg.lr_schedule == "cosine":
+        lr = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=cfg.learning_rate, decay_steps=max(total_steps, 1), alpha=cfg.min_lr_fraction
+        )
+    if cfg.optimizer == "adam":
+        return keras.optimizers.Adam(lr)
+    if cfg.optimizer == "adamw":
+        return keras.optimizers.AdamW(lr, weight_decay=cfg.weight_decay)
+    if cfg.optimizer == "sgd":
+        return keras.optimizers.SGD(lr, momentum=0.9, nesterov=True)
+    return keras.optimizers.RMSprop(lr)
+
+
+def build_in_scope(strategy: Any, model_cfg: ModelConfig, cfg: TrainConfig, total_steps: int) -> tuple[Any, Any]:
+    """The model and its optimizer, created under ``strategy`` so their variables are mirrored."""
+    with strategy.scope():
+        model = build_model(model_cfg)
+        optimizer = make_optimizer(cfg, total_steps)
+        optimizer.build(model.trainable_variables)
+    return model, optimizer
+
+
+def make_train_step(model: Any, optimizer: Any, strategy: Any, data: Mnist, plan: Plan, cfg: TrainConfig) -> Any:
+    """A compiled step: gather a batch by index inside the graph, augment, one optimizer update.
+
+    Returns ``step(idx, global_step) -> (sum of losses, number right)`` over the global batch.
+    """
+    tf = import_tf()
+    import keras
+
+    x_all = tf.constant(data.x_train[plan.split.train][..., None])  # uint8, gathered inside the step
+    y_all = tf.constant(data.y_train[plan.split.train].astype(np.int32))
+    augment = make_augment(cfg.augment, cfg.seed)
+
+    def step_fn(idx: Any, step: Any) -> tuple[Any, Any]:
+        x = tf.cast(tf.gather(x_all, idx), tf.float32) / 255.0
+        y = tf.gather(y_all, idx)
+        if augment is not None:
+            x = augment(x, step)
+        with tf.GradientTape() as tape:
+            probs = model(x, training=True)
+            per_example = keras.losses.categorical_crossentropy(
+                tf.one_hot(y, 10), probs, label_smoothing=cfg.label_smoothing
+            )
+            loss = tf.nn.compute_average_loss(per_example, global_batch_size=plan.batch)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probs, 1, output_type=tf.int32), y), tf.float32))
+        return tf.reduce_sum(per_example), correct
+
+    @tf.function
+    def train_step(idx: Any, step: Any) -> tuple[Any, Any]:
+        loss_sum, correct = strategy.run(step_fn, args=(idx, step))
+        return strategy.reduce("SUM", loss_sum, axis=None), strategy.reduce("SUM", correct, axis=None)
+
+    return train_step
+
+
+def run_epoch(train_step: Any, strategy: Any, plan: Plan, epoch: int, progress: bool | None) -> tuple[float, float]:
+    """One pass over this epoch's shuffle; returns (mean loss, accuracy) on the batches seen."""
+    tf = import_tf()
+    from tqdm import tqdm
+
+    order, replicas = plan.order(epoch), strategy.num_replicas_in_sync
+    first = (epoch - 1) * plan.steps
+    sums = []
+    bar = tqdm(total=plan.steps, desc=f"epoch {epoch}/{plan.epochs}", unit="step", disable=_no_bar(progress))
+    with bar:
+        for s in range(plan.steps):
+            parts = np.split(order[s * plan.batch : (s + 1) * plan.batch], replicas)
+            idx = strategy.experimental_distribute_values_from_function(
+                lambda ctx, parts=parts: tf.constant(parts[ctx.replica_id_in_sync_group])
+            )
+            sums.append(train_step(idx, tf.constant(first + s, tf.int64)))
+            bar.update()
+    seen = plan.steps * plan.batch
+    return float(tf.add_n([s[0] for s in sums])) / seen, float(tf.add_n([s[1] for s in sums])) / seen
+
+
+def _no_bar(progress: bool | None) -> bool | None:
+    return None if progress is None else not progress
+
+
+def score(model: Any, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """(accuracy, loss) of ``model`` on ``images`` in inference mode."""
+    probs = predict_probs(model, images)
+    return float((probs.argmax(1) == labels).mean()), cross_entropy(probs, labels)
+
+
+def history_row(epoch: int, loss: float, acc: float, val_acc: float, val_loss: float) -> dict[str, float]:
+    r = 6
+    return {
+        "epoch": epoch,
+        "accuracy": round(acc, r),
+        "loss": round(loss, r),
+        "val_accuracy": round(val_acc, r),
+        "val_loss": round(val_loss, r),
+    }
+
+
+def train(
+    params: Params, data: Mnist, *, progress: bool | None = None, on_epoch: EpochCallback | None = None
+) -> TrainResult:
+    """Train ``params.model`` with ``params.train`` on ``data``; return the model, history and figures."""
+    import_tf()
+    import keras
+
+    cfg = params.train
+    keras.utils.set_random_seed(cfg.seed)
+    strategy = make_strategy(cfg.strategy)
+    plan = make_plan(cfg, data.y_train, strategy.num_replicas_in_sync)
+    model, optimizer = build_in_scope(strategy, params.model, cfg, plan.steps * plan.epochs)
+    step = make_train_step(model, optimizer, strategy, data, plan, cfg)
+    x_val, y_val = data.x_train[plan.split.validation], data.y_train[plan.split.validation]
+    _log_start(params, model, plan, strategy.num_replicas_in_sync)
+    history, seconds = [], []
+    for epoch in range(1, plan.epochs + 1):
+        t0 = time.perf_counter()
+        loss, acc = run_epoch(step, strategy, plan, epoch, progress)
+        seconds.append(time.perf_counter() - t0)
+        history.append(history_row(epoch, loss, acc, *score(model, x_val, y_val)))
+        _log_epoch(history[-1], plan, seconds[-1])
+        if on_epoch is not None:
+            on_epoch(history[-1])
+    return TrainResult(model, history, results(params, model, plan, data, history), timing(plan, seconds))
+
+
+def results(params: Params, model: Any, plan: Plan, data: Mnist, history: list[dict[str, float]]) -> dict[str, Any]:
+    """The reproducible figures of a run (``train.json``)."""
+    last = history[-1]
+    return {
+        "accuracy": last["accuracy"],
+        "loss": last["loss"],
+        "val_accuracy": last["val_accuracy"],
+        "val_loss": last["val_loss"],
+        "model": params.model.name,
+        "parameters": int(model.count_params()),
+        "epochs": plan.epochs,
+        "train_examples": len(plan.split.train),
+        "val_examples": len(plan.split.validation),
+        "params_hash": params.section_hash("train", "model"),
+        "class_counts": {
+            "train": class_counts(data.y_train[plan.split.train]),
+            "validation": class_counts(data.y_train[plan.split.validation]),
+            "test": class_counts(data.y_test),
+        },
+    }
+
+
+def timing(plan: Plan, seconds: list[float]) -> dict[str, Any]:
+    """Wall-clock figures of a run (``artifacts/timing/train.json``): they differ from run to run."""
+    rates = [plan.steps * plan.batch / s for s in seconds]
+    steady = rates[1:] or rates  # the first epoch includes tracing
+    return {
+        "train_loop_seconds": round(sum(seconds), 1),
+        "samples_per_s": round(float(np.median(steady)), 1),
+        "epoch_seconds": [round(s, 2) for s in seconds],
+        "epoch_samples_per_s": [round(r, 1) for r in rates],
+    }
+
+
+def _log_start(params: Params, model: Any, plan: Plan, replicas: int) -> None:
+    log.info(
+        "training %s (%d parameters) on %d examples, validating on %d; %d epochs of %d steps of %d, %s",
+        params.model.name,
+        model.count_params(),
+        len(plan.split.train),
+        len(plan.split.validation),
+        plan.epochs,
+        plan.steps,
+        plan.batch,
+        f"{replicas} replicas" if replicas > 1 else "one device",
+    )
+
+
+def _log_epoch(row: dict[str, float], plan: Plan, seconds: float) -> None:
+    log.info(
+        "epoch %d/%d: loss %.4f accuracy %.4f | val_loss %.4f val_accuracy %.4f | %.0f s, %.0f samples/s",
+        row["epoch"],
+        plan.epochs,
+        row["loss"],
+        row["accuracy"],
+        row["val_loss"],
+        row["val_accuracy"],
+        seconds,
+        plan.steps * plan.batch / seconds,
+    )

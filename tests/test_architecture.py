@@ -1,0 +1,81 @@
+"""The pipeline's shape: stages import no stage, dvc.yaml's deps are the stages' import closures."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+import yaml
+
+from tests.helpers import ROOT
+
+STAGES = ["download", "train", "evaluate", "export", "report"]
+
+
+@pytest.fixture(scope="module")
+def graph():
+    import grimp
+
+    return grimp.build_graph("pipeline", "app", cache_dir=None)
+
+
+@pytest.fixture(scope="module")
+def dvc_stages():
+    return yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
+
+
+def module_file(module: str) -> str:
+    path = Path(*module.split("."))
+    return (path / "__init__.py").as_posix() if (ROOT / path).is_dir() else f"{path.as_posix()}.py"
+
+
+def closure(graph, module: str) -> set[str]:
+    """The project modules ``module`` imports, directly or not, function-level imports included."""
+    return {module, *graph.find_upstream_modules(module)}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_dvc_deps_are_exactly_the_stage_import_closure(graph, dvc_stages, stage):
+    spec = dvc_stages[stage]
+    module = spec["cmd"].removeprefix("python -m ").split()[0]
+    assert module == f"pipeline.stages.{stage}"
+    code_deps = {d for d in spec["deps"] if d.endswith(".py")}
+    imported = {module_file(m) for m in closure(graph, module)}
+    assert code_deps == imported, (
+        f"dvc.yaml's deps for {stage} drifted from what it imports:\n"
+        f"  imported, not in deps: {sorted(imported - code_deps)}\n"
+        f"  in deps, not imported: {sorted(code_deps - imported)}"
+    )
+
+
+def test_no_stage_imports_another(graph):
+    for stage in STAGES:
+        others = {f"pipeline.stages.{s}" for s in STAGES if s != stage}
+        assert not closure(graph, f"pipeline.stages.{stage}") & others, stage
+
+
+def test_package_inits_hold_no_code():
+    """Import closures leave ``__init__`` modules out, so they must not hold code a stage runs."""
+    for init in [*ROOT.glob("pipeline/**/__init__.py"), ROOT / "app" / "__init__.py"]:
+        body = ast.parse(init.read_text()).body
+        assert all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body), init
+
+
+def test_the_library_contract_lists_every_library_module():
+    """The import-linter contract names modules one by one; a new module must not slip past it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    (library,) = [c for c in config if c["name"] == "Library modules never import a stage"]
+    modules = {f"pipeline.{p.stem}" for p in (ROOT / "pipeline").glob("*.py") if p.stem != "__init__"}
+    assert set(library["source_modules"]) == modules
+
+
+def test_import_contracts_hold():
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    proc = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "0 broken" in proc.stdout

@@ -63,7 +63,7 @@ def main() -> None:
     def grab() -> None:
         shot = app.primaryScreen().grabWindow(0, 0, 0, window.frameGeometry().width(), window.frameGeometry().height())
         shot.save(str(out))
-        print(f"saved {out} ({shot.width()}x{shot.height()}); predicted {controller.last.digit}")
+        print(f"saved {out} ({shot.width()}x{shot.height()}); read {controller.last.text if controller.last else None}")
         app.quit()
 
     QTimer.singleShot(800, grab)

@@ -1,59 +1,182 @@
-"""``digit-predict IMAGE... [--model PATH] [--json]``: classify pictures from the command line.
+"""``digit-predict IMAGE|FOLDER|- ... [--model PATH] [--json | --csv] [--top-k K]``: read pictures from the shell.
 
-One line per picture: the digit, its confidence and all ten probabilities (a JSON object
-per line with ``--json``). A file that cannot be read, or holds no digit, gets a one-line
-reason on stderr, the others are still classified, and the exit status is 1.
+One line per picture: the digit or number (or "not a digit"), its confidence and the ten
+probabilities. ``--json`` writes one object per input, ``--csv`` a header and one row per
+input; a file that cannot be read gets a record with its ``error`` too, so a batch job sees
+every input in its output. A folder is read in sorted order (``--recursive`` for its
+subfolders); ``-`` reads file names from standard input, one per line.
+
+Exit status: 0 every input was read, 1 some could not be, 2 no usable model (or bad usage).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import os
 import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
 
-from app.images import ImageError, load_image
-from app.inference import ModelError, load_classifier
+from app.images import ImageError, load_picture
+from app.inference import Classifier, ModelError, load_classifier
 from app.preprocess import EmptyImage
+from app.reader import Reading
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
+CSV_COLUMNS = ["file", "answer", "digit", "confidence", "number", "rejected", "error", *[f"p{d}" for d in range(10)]]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from app.contract import version
+
+    parser = argparse.ArgumentParser(
+        prog="digit-predict",
+        description="Read handwritten digits and numbers in pictures.",
+        epilog="Exit status: 0 all read, 1 some inputs could not be read, 2 no usable model.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="IMAGE", help="picture files, folders, or - for names on stdin")
+    parser.add_argument("--model", help="ONNX model (default: the pipeline's, else the app's own)")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="one JSON object per line")
+    out.add_argument("--csv", action="store_true", help="CSV: a header, then one row per input")
+    parser.add_argument("--top-k", type=int, default=0, metavar="K", help="also list the K most likely digits")
+    parser.add_argument("--recursive", "-r", action="store_true", help="read folders' subfolders too")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    args = parser.parse_args(argv)
+    if not 0 <= args.top_k <= 10:
+        parser.error(f"--top-k must be between 0 and 10, got {args.top_k}")
+    return args
+
+
+def expand(inputs: Iterable[str], recursive: bool, stdin: TextIO) -> Iterator[str]:
+    """Every file to read: files as given, folders' pictures sorted, names from stdin for ``-``."""
+    for item in inputs:
+        if item == "-":
+            for line in stdin:
+                name = line.rstrip("\n")
+                if name.strip():
+                    yield name
+            continue
+        path = Path(item)
+        if path.is_dir():
+            walk = path.rglob("*") if recursive else path.iterdir()
+            found = sorted((p for p in walk if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=str)
+            if not found:
+                yield item  # reported as "no pictures in this folder"
+            yield from (str(p) for p in found)
+        else:
+            yield item
+
+
+def record(path: str, reading: Reading, top_k: int, notes: list[str]) -> dict[str, Any]:
+    """The JSON object for one input (``shared/design/contract.md``)."""
+    single = reading.single
+    one = single is not None and not reading.ignored
+    out: dict[str, Any] = {
+        "file": path,
+        "digit": single.digit if one else None,
+        "confidence": round(single.confidence, 6) if one else None,
+        "probs": [round(float(p), 6) for p in single.probs] if one else None,
+        "number": reading.number,
+        "digits": [
+            {"digit": p.digit, "confidence": round(p.confidence, 6), "box": list(p.box)} for p in reading.pieces
+        ],
+        "rejected": reading.rejected,
+    }
+    if single is not None and reading.rejected:
+        out["probs"] = [round(float(p), 6) for p in single.probs]  # the ten probabilities stay for a non-digit
+        out["closest"] = {"digit": int(single.probs.argmax()), "confidence": round(single.confidence, 6)}
+    if single is not None and single.not_digit is not None:
+        out["not_digit"] = round(single.not_digit, 6)
+    if reading.ignored:
+        out["ignored"] = [{"box": list(p.box), "closest": p.label} for p in reading.ignored]
+    if top_k and single is not None:
+        out["top"] = [{"digit": d, "probability": round(p, 6)} for d, p in single.top(top_k)]
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+def line(path: str, rec: dict[str, Any]) -> str:
+    """The plain-text line for one input."""
+    if rec["rejected"]:
+        closest = rec.get("closest")
+        hint = f" (closest digit {closest['digit']}, {100 * closest['confidence']:.1f}%)" if closest else ""
+        return f"{path}: {rec['rejected']}{hint}"
+    if rec["digit"] is None:
+        digits = " ".join(f"{d['digit']}:{100 * d['confidence']:.0f}%" for d in rec["digits"])
+        return f"{path}: {rec['number']}  ({digits})"
+    listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
+    top = ""
+    if "top" in rec:
+        top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
+    return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}"
+
+
+def csv_row(rec: dict[str, Any]) -> dict[str, Any]:
+    row = {k: rec.get(k) for k in ("file", "digit", "confidence", "number", "rejected", "error")}
+    row["answer"] = rec.get("rejected") or rec.get("number") or ""
+    for d, p in enumerate(rec.get("probs") or [None] * 10):
+        row[f"p{d}"] = p
+    return {k: ("" if v is None else v) for k, v in row.items()}
+
+
+def read_one(classifier: Classifier, path: str) -> tuple[Reading, list[str]]:
+    p = Path(path)
+    if p.is_dir():
+        raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
+    picture = load_picture(path)
+    return classifier.read(picture.pixels), picture.notes
+
+
+def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    failed = 0
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n") if args.csv else None
+    if writer is not None:
+        writer.writeheader()
+    for path in expand(args.inputs, args.recursive, stdin):
+        try:
+            reading, notes = read_one(classifier, path)
+            rec = record(path, reading, args.top_k, notes)
+        except (ImageError, EmptyImage, ValueError) as exc:
+            failed += 1
+            reason = str(exc) if isinstance(exc, ImageError) else f"{path}: {exc}"
+            err.write(f"digit-predict: {reason}\n")
+            rec = {"file": path, "error": reason, "digit": None, "number": None, "rejected": None}
+            if not (args.json or writer):
+                continue
+        else:
+            for note in notes:
+                err.write(f"digit-predict: note: {note}\n")
+        if args.json:
+            out.write(json.dumps(rec) + "\n")
+        elif writer is not None:
+            writer.writerow(csv_row(rec))
+        else:
+            out.write(line(path, rec) + "\n")
+        out.flush()
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="digit-predict", description="Recognise handwritten digits in pictures.")
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="picture files (PNG, JPEG, ...)")
-    parser.add_argument("--model", help="ONNX model (default: the pipeline's, else the published one)")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line")
-    args = parser.parse_args(argv)
-
+    args = parse_args(argv)
     try:
         classifier = load_classifier(args.model)
     except ModelError as exc:
         print(f"digit-predict: {exc}", file=sys.stderr)
         return 2
-    failed = 0
-    for path in args.images:
-        try:
-            prediction = classifier.predict(load_image(path))
-        except (ImageError, EmptyImage, ValueError) as exc:
-            failed += 1
-            reason = str(exc) if isinstance(exc, ImageError) else f"{path}: {exc}"
-            print(f"digit-predict: {reason}", file=sys.stderr)
-            continue
-        probs = [round(float(p), 6) for p in prediction.probs]
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "file": path,
-                        "digit": prediction.digit,
-                        "confidence": round(prediction.confidence, 6),
-                        "probs": probs,
-                    }
-                )
-            )
-        else:
-            listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(probs))
-            print(f"{path}: {prediction.digit} ({100 * prediction.confidence:.1f}%)  {listing}")
-        sys.stdout.flush()
-    return 1 if failed else 0
+    try:
+        return run(args, classifier, sys.stdout, sys.stderr, sys.stdin)
+    except BrokenPipeError:
+        # the reader stopped early (`| head`): stop quietly, like other Unix tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -42,3 +42,18 @@ class Meta:
     QUANTIZATION = "quantization"
     #: written by ``pipeline.publish`` into the published copy: where and when it came from
     PUBLISHED = "published"
+    #: the "not a digit" decision: reject a piece when output REJECT_OUTPUT >= REJECT_THRESHOLD
+    REJECT_OUTPUT = "reject_output"
+    REJECT_THRESHOLD = "reject_threshold"
+    REJECT_RULE = "reject_rule"
+
+
+def version() -> str:
+    """The installed package's version (for ``--version`` and Help > About)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("digit-classifier")
+    except PackageNotFoundError:
+        return "unknown (not installed)"

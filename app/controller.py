@@ -1,109 +1,333 @@
-"""Between the widgets and the Qt-free inference: what Run, Clear, Undo, Open and Live do."""
+"""What the app does, without Qt: edits with undo and redo, reading the drawing, files, history.
+
+The controller owns the :class:`~app.document.Document` and the classifier and talks to the
+window through the few verbs of :class:`View`, so it runs (and is tested) with a stand-in
+view and no widgets. No exception leaves a controller action: whatever goes wrong is
+logged and shown as an error, and the drawing is kept.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
-from PyQt5.QtCore import QObject, QTimer
 
-from app.inference import Classifier, Prediction
+from app.document import Document, Picture, Stroke
+from app.inference import Classifier, ModelError, ModelInfo, Reading
 from app.preprocess import EmptyImage
-from app.widgets import MainWindow
 
 log = logging.getLogger(__name__)
 
-#: While drawing, Live recognises at most this often (about 25 times a second): each run
-#: takes 1-3 ms here, so the pen never lags.
+#: While drawing, Live reads at most this often (25 times a second), so the result follows the pen.
 LIVE_DELAY_MS = 40
+#: How many recent readings the history strip keeps.
+HISTORY = 12
 
 
-class Controller(QObject):
-    def __init__(self, window: MainWindow, classifier: Classifier, live: bool = True) -> None:
-        super().__init__(window)
-        self.window = window
+@dataclass(frozen=True)
+class HistoryItem:
+    document: Document
+    text: str  # the answer as shown, e.g. "4071", "7", "not a digit"
+
+
+class View(Protocol):
+    """What the controller needs from a window."""
+
+    def show_document(self, document: Document) -> None: ...
+
+    def show_reading(self, reading: Reading, *, stale: bool = False) -> None: ...
+
+    def show_message(self, text: str) -> None: ...
+
+    def show_status(self, text: str) -> None: ...
+
+    def show_error(self, title: str, text: str) -> None: ...
+
+    def show_model(self, info: ModelInfo) -> None: ...
+
+    def show_history(self, items: Sequence[HistoryItem]) -> None: ...
+
+    def set_edit_state(self, can_undo: bool, can_redo: bool) -> None: ...
+
+
+class Cancel(Protocol):
+    def cancel(self) -> None: ...
+
+
+#: ``schedule(delay_ms, callback)``: run ``callback`` once after ``delay_ms`` (Qt: a single-shot timer).
+Schedule = Callable[[int, Callable[[], None]], Cancel]
+
+
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn any exception of a controller action into a logged error shown to the user."""
+
+    @functools.wraps(method)
+    def wrapper(self: Controller, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            log.exception("%s failed", method.__name__)
+            self.view.show_error(
+                "Something went wrong",
+                f"{method.__name__.replace('_', ' ').capitalize()} failed: {type(exc).__name__}: {exc}\n\n"
+                "Your drawing is kept. The details are in the log.",
+            )
+            return None
+
+    return wrapper
+
+
+class Controller:
+    def __init__(
+        self,
+        view: View,
+        classifier: Classifier,
+        *,
+        live: bool = True,
+        schedule: Schedule | None = None,
+    ) -> None:
+        self.view = view
         self.classifier = classifier
         self.live = live
-        self.picture: np.ndarray | None = None  # an opened picture, classified at full resolution
-        self.last: Prediction | None = None
+        self.schedule = schedule
+        self.document = Document()
+        self.last: Reading | None = None
         self.last_ms = 0.0
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(LIVE_DELAY_MS)
-        self._timer.timeout.connect(self.run)
+        self.history: list[HistoryItem] = []
+        self._undo: list[Document] = []
+        self._redo: list[Document] = []
+        self._pending: Document | None = None
+        self._timer: Cancel | None = None
+        self._stale = False
+        self._unsaved: HistoryItem | None = None  # the live reading of the drawing in progress
+        view.show_model(classifier.info)
+        view.show_message("Draw a digit or a number, or open a picture")
+        view.set_edit_state(False, False)
 
-        window.run_requested.connect(self.run)
-        window.clear_requested.connect(self.clear)
-        window.undo_requested.connect(self.undo)
-        window.open_requested.connect(self.open_picture)
-        window.live_toggled.connect(self.set_live)
-        window.canvas.changed.connect(self._canvas_changed)
-        window.canvas.stroke_finished.connect(self._stroke_finished)
-        window.set_model_text(classifier.info.summary)
-        window.result.show_message("Draw a digit, then press Run (or keep Live on)")
+    # ------------------------------------------------------------------ reading
+    @guarded
+    def run(self) -> Reading | None:
+        """Read what is on the canvas now; show the result, or why there is none."""
+        self._cancel_pending()
+        reading = self._read(self.document)
+        if reading is not None:
+            self._remember(HistoryItem(self.document, reading.text))
+        return reading
 
-    # ----------------------------------------------------------------- actions
-    def run(self) -> Prediction | None:
-        """Classify what is on the canvas now; show the result or why there is none."""
-        self._timer.stop()
+    def _read(self, document: Document, preview: bool = False) -> Reading | None:
         started = time.perf_counter()
-        canvas = self.window.canvas
-        source = self.picture if self.picture is not None and canvas.stroke_count() == 0 else canvas.to_array()
+        if document.is_empty():
+            self.last = None
+            self.view.show_message("Nothing drawn yet")
+            self.view.show_status("")
+            return None
         try:
-            prediction = self.classifier.predict(source)
+            reading = self.classifier.read_ink(document.render_ink(), dark_on_light=document.dark_on_light())
         except EmptyImage:
             self.last = None
-            self.window.result.show_message("Nothing drawn yet")
-            self.window.input_view.set_image(None)
-            self.window.show_status("Nothing drawn: draw a digit or open a picture (Ctrl+O)", 4000)
+            self.view.show_message("Nothing drawn yet" if document.picture is None else "No ink found in the picture")
+            self.view.show_status("")
             return None
         self.last_ms = (time.perf_counter() - started) * 1e3
-        self.last = prediction
-        log.debug("recognised %d (%.3f) in %.1f ms", prediction.digit, prediction.confidence, self.last_ms)
-        labels = self.classifier.info.labels
-        self.window.result.show_prediction(labels[prediction.digit], prediction.confidence, prediction.probs, labels)
-        self.window.input_view.set_image(prediction.prepared.image)
-        self.window.show_status(f"{labels[prediction.digit]} in {self.last_ms:.1f} ms")
-        return prediction
+        self.last = reading
+        self._stale = False
+        self.view.show_reading(reading)
+        if document is self.document:
+            self._unsaved = HistoryItem(document, reading.text)
+        if not preview:
+            self.view.show_status(f"{reading.text} in {self.last_ms:.1f} ms")
+        return reading
 
-    def clear(self) -> None:
-        self.picture = None
-        self.last = None
-        self.window.canvas.clear()
-        self.window.result.show_message("Draw a digit")
-        self.window.input_view.set_image(None)
-
-    def undo(self) -> None:
-        if self.window.canvas.stroke_count() == 0:
-            self.picture = None
-        self.window.canvas.undo()
-        if self.live or self.last is not None:
-            self.run()
-
-    def open_picture(self, path: str) -> None:
-        from app.images import ImageError, load_image
-
-        try:
-            picture = load_image(path)
-        except ImageError as exc:
-            self.window.show_status(str(exc), 8000)
-            self.window.result.show_message("Cannot read that file")
+    def _remember(self, item: HistoryItem) -> None:
+        """Put a reading in the history strip (once per drawing: live readings wait until it is done)."""
+        self._unsaved = None
+        if self.history and self.history[0].document == item.document:
             return
-        self.picture = picture
-        self.window.canvas.set_picture(picture)
-        self.run()
+        self.history.insert(0, item)
+        del self.history[HISTORY:]
+        self.view.show_history(self.history)
 
+    def _settle(self) -> None:
+        """The drawing is being replaced (Clear, Open, a recalled one): its last live reading joins the history."""
+        if self._unsaved is not None and self._unsaved.document == self.document:
+            self._remember(self._unsaved)
+        self._unsaved = None
+
+    # ------------------------------------------------------------------- edits
+    def _edit(self, document: Document) -> None:
+        if document == self.document:
+            return
+        self._undo.append(self.document)
+        self._redo.clear()
+        self._set(document)
+
+    def _set(self, document: Document) -> None:
+        self.document = document
+        self.view.show_document(document)
+        self.view.set_edit_state(bool(self._undo), bool(self._redo))
+        if self.live:
+            self._cancel_pending()
+            self._read(document)
+        elif document.is_empty():
+            self.last = None
+            self.view.show_message("Nothing drawn yet")
+            self.view.show_status("")
+        elif self.last is not None:
+            self._stale = True
+            self.view.show_reading(self.last, stale=True)
+            self.view.show_status("The drawing changed: press Enter (Run) to read it again")
+
+    @guarded
+    def add_stroke(self, stroke: Stroke) -> None:
+        """The pen left the canvas: the stroke becomes part of the drawing (undoable)."""
+        self._edit(self.document.with_stroke(stroke))
+
+    @guarded
+    def preview(self, stroke: Stroke) -> None:
+        """The pen is moving: with Live on, read the drawing with the stroke so far, at most every 40 ms."""
+        if not self.live:
+            return
+        self._pending = self.document.with_stroke(stroke)
+        if self.schedule is None:
+            self._read(self._pending, preview=True)
+        elif self._timer is None:
+            self._timer = self.schedule(LIVE_DELAY_MS, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            try:
+                self._read(pending, preview=True)
+            except Exception:  # a timer callback must never take the app down
+                log.exception("live reading failed")
+
+    def _cancel_pending(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._pending = None
+
+    @guarded
+    def clear(self) -> None:
+        self._cancel_pending()
+        self._settle()
+        self._edit(Document())
+
+    @guarded
+    def undo(self) -> None:
+        if self._undo:
+            self._redo.append(self.document)
+            self._set(self._undo.pop())
+
+    @guarded
+    def redo(self) -> None:
+        if self._redo:
+            self._undo.append(self.document)
+            self._set(self._redo.pop())
+
+    @guarded
     def set_live(self, on: bool) -> None:
         self.live = on
         if on:
-            self.run()
+            self._read(self.document)
 
-    # ------------------------------------------------------------------ events
-    def _canvas_changed(self) -> None:
-        if self.live and not self.window.canvas.is_empty() and not self._timer.isActive():
-            self._timer.start()  # throttle, not debounce: the result follows the pen while it moves
+    @guarded
+    def recall(self, index: int) -> None:
+        """Bring back a drawing from the history strip (undoable)."""
+        if 0 <= index < len(self.history):
+            wanted = self.history[index].document
+            self._settle()
+            self._edit(wanted)
+            if not self.live:
+                self.run()
 
-    def _stroke_finished(self) -> None:
-        if self.live:
+    # ------------------------------------------------------------------- files
+    @guarded
+    def open_file(self, path: str | Path) -> bool:
+        """Open a picture; a file that cannot be used is explained and nothing stale stays up."""
+        from app.images import ImageError, load_picture
+
+        try:
+            picture = load_picture(path)
+        except ImageError as exc:
+            self._failed_open(Path(path).name, str(exc))
+            return False
+        self._open(Picture(picture.pixels, Path(path).name, tuple(picture.notes)))
+        return True
+
+    @guarded
+    def paste(self, data: bytes | np.ndarray, name: str = "pasted picture") -> bool:
+        """An image from the clipboard (encoded bytes or pixels)."""
+        from app.images import ImageError, decode
+
+        if isinstance(data, np.ndarray):
+            self._open(Picture(np.ascontiguousarray(data), name))
+            return True
+        try:
+            picture = decode(data, name)
+        except ImageError as exc:
+            self._failed_open(name, str(exc))
+            return False
+        self._open(Picture(picture.pixels, name, tuple(picture.notes)))
+        return True
+
+    def _open(self, picture: Picture) -> None:
+        self._cancel_pending()
+        self._settle()
+        self._edit(Document(picture=picture))
+        if not self.live:
             self.run()
+        for note in picture.notes:
+            self.view.show_status(note)
+
+    def _failed_open(self, name: str, reason: str) -> None:
+        had_drawing = not self.document.is_empty()
+        self._cancel_pending()
+        if had_drawing:
+            self._undo.append(self.document)
+            self._redo.clear()
+            self.document = Document()
+            self.view.show_document(self.document)
+            self.view.set_edit_state(True, False)
+        self.last = None
+        self.view.show_message(f"Could not open {name}")
+        self.view.show_status("")
+        more = "\n\nThe previous drawing was put aside: Undo (Ctrl+Z) brings it back." if had_drawing else ""
+        self.view.show_error("Cannot open this picture", reason + more)
+
+    @guarded
+    def save_drawing(self, path: str | Path) -> bool:
+        """Save what is on the canvas as a PNG (written atomically)."""
+        from app.images import save_png
+
+        if self.document.is_empty():
+            self.view.show_error("Nothing to save", "The canvas is empty: draw something or open a picture first.")
+            return False
+        save_png(self.document.render_image(), path)
+        self.view.show_status(f"Saved {path}")
+        return True
+
+    @guarded
+    def use_model(self, path: str | Path) -> bool:
+        """Switch to another ONNX model; a model that cannot be used is explained and the old one kept."""
+        try:
+            classifier = Classifier(path)
+        except ModelError as exc:
+            self.view.show_error("Cannot use this model", f"{exc}\n\nThe app keeps using {self.classifier.path.name}.")
+            return False
+        self.classifier = classifier
+        self.view.show_model(classifier.info)
+        if not self.document.is_empty():
+            self.run()
+        return True
+
+    def result_text(self) -> str:
+        """What Copy puts on the clipboard: the answer, or an empty string."""
+        return "" if self.last is None or self._stale else self.last.text

@@ -1,8 +1,10 @@
 """Run the exported ONNX model through onnxruntime. No Qt, no TensorFlow.
 
 :class:`Classifier` checks that a model file is what the pipeline exports (input ``image``
-float32 [N,28,28,1], output ``probs`` [N,10]) and reads its ``metadata_props``; anything
-else is a :class:`ModelError` that says what is wrong and how to get a good model.
+float32 [N,28,28,1], output ``probs`` [N,10], optionally a "not a digit" score) and reads
+its ``metadata_props``, including the rule that turns the score into a decision; anything
+else is a :class:`ModelError` that says what is wrong, worded for whoever will read it.
+Every output is checked to be probabilities before anyone sees it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from app.contract import INPUT_NAME, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL
-from app.preprocess import Prepared, prepare
+from app.contract import INPUT_NAME, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
+from app.preprocess import EmptyImage, Prepared, prepare
+from app.reader import DigitReading, Reading, read_ink
 
-BUILD_HINT = "Build one with `make pipeline` (runs `dvc repro`), or pass --model PATH."
+#: No digit model is anywhere near this; a larger file is refused before it is read.
+MAX_MODEL_BYTES = 256 << 20
+THREADS_ENV = "DIGITS_ORT_THREADS"
+#: Probabilities sum to 1 within this: an int8 model's are quantized to steps of 1/255 each.
+SUM_TOLERANCE = 0.03
 
 
 class ModelError(ValueError):
@@ -25,11 +32,25 @@ class ModelError(ValueError):
 
 
 class ModelNotFound(ModelError):
-    """No model file to use; the message says how to build one."""
+    """No model file to use."""
+
+
+def in_checkout() -> bool:
+    """Running from the project's source tree (a developer), not from an installed app."""
+    root = Path(__file__).resolve().parent.parent
+    return (root / "dvc.yaml").is_file() and (root / "pipeline").is_dir()
+
+
+def _fix_hint() -> str:
+    if in_checkout():
+        return "Build one with `make pipeline` (runs `dvc repro`), or choose another with --model PATH."
+    return "Choose another model file (File > Open model... in the app, --model PATH on the command line)."
 
 
 @dataclass(frozen=True)
 class Prediction:
+    """One prepared input's classification (kept for callers that read a single digit)."""
+
     digit: int
     confidence: float
     probs: np.ndarray  # (10,)
@@ -42,12 +63,26 @@ class ModelInfo:
     labels: list[str]
     test_accuracy: float | None
     metadata: dict[str, str] = field(default_factory=dict)
+    #: the "not a digit" rule from the metadata: (output name, threshold), or None
+    reject: tuple[str, float] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.metadata.get(Meta.MODEL_NAME, "model")
 
     @property
     def summary(self) -> str:
         acc = f"test accuracy {100 * self.test_accuracy:.2f}%" if self.test_accuracy is not None else "no accuracy"
-        name = self.metadata.get("model_name", "model")
-        return f"{self.path.name} ({name}), {acc}, labels {','.join(self.labels)}"
+        return f"{self.path.name} ({self.name}), {acc}, labels {','.join(self.labels)}"
+
+    @property
+    def published(self) -> dict[str, str]:
+        """Provenance written by ``pipeline.publish`` (empty for a model straight from the pipeline)."""
+        try:
+            value = json.loads(self.metadata.get(Meta.PUBLISHED, "{}"))
+        except ValueError:
+            return {}
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def resolve_model(explicit: str | Path | None = None, root: Path | None = None) -> Path:
@@ -55,20 +90,33 @@ def resolve_model(explicit: str | Path | None = None, root: Path | None = None) 
     if explicit is not None:
         path = Path(explicit).expanduser()
         if not path.is_file():
-            raise ModelNotFound(f"model file {path} does not exist. {BUILD_HINT}")
+            raise ModelNotFound(f"The model file {path} does not exist. {_fix_hint()}")
         return path
     roots = [Path.cwd()] if root is None else [root]
-    if root is None:
-        roots.append(Path(__file__).resolve().parent.parent)  # running from a checkout
+    if root is None and in_checkout():
+        roots.append(Path(__file__).resolve().parent.parent)
     for base in roots:
         candidate = base / PIPELINE_MODEL
-        if candidate.is_file():
+        if candidate.is_file() and candidate.stat().st_size > 0:
             return candidate
     if PUBLISHED_MODEL.is_file():
         return PUBLISHED_MODEL
+    if in_checkout():
+        raise ModelNotFound(f"No model found (looked for {PIPELINE_MODEL} and {PUBLISHED_MODEL}). {_fix_hint()}")
     raise ModelNotFound(
-        f"no model found (looked for {PIPELINE_MODEL} and the published {PUBLISHED_MODEL}). {BUILD_HINT}"
+        f"The app's own model ({PUBLISHED_MODEL}) is missing: the installation is incomplete. Reinstall the app, "
+        "or choose a model file with --model PATH."
     )
+
+
+def ort_threads() -> int:
+    """``DIGITS_ORT_THREADS`` (default 1: the steadiest latency for one drawing, ``bench/app_latency.py``)."""
+    raw = os.environ.get(THREADS_ENV, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit():
+        raise ModelError(f"{THREADS_ENV}={raw!r} is not a number of threads; use a whole number such as 1, or unset it")
+    return int(raw)
 
 
 class Classifier:
@@ -78,26 +126,45 @@ class Classifier:
         import onnxruntime as ort
 
         self.path = Path(path)
-        if not self.path.is_file():
-            raise ModelNotFound(f"model file {self.path} does not exist. {BUILD_HINT}")
-        if self.path.stat().st_size == 0:
-            raise ModelError(
-                f"{self.path} is empty: the pipeline leaves model.int8.onnx empty when export.int8.enabled is "
-                "false. Set it to true and run `dvc repro export`, or pick another model."
-            )
+        data = self._read(self.path)
         opts = ort.SessionOptions()
-        # One thread: measured here (bench/app_latency.py), preprocessing plus inference takes
-        # p50 0.58 ms / p99 0.75 ms on one thread, against 0.65 ms / 24 ms on two, whose
-        # worker threads fall asleep between drawings and wake up late.
-        opts.intra_op_num_threads = threads if threads is not None else int(os.environ.get("DIGITS_ORT_THREADS", "1"))
+        opts.intra_op_num_threads = threads if threads is not None else ort_threads()
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         try:
-            self.session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
+            # from bytes, not the path: a model whose weights point at files beside it cannot load
+            self.session = ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types for bad files
-            raise ModelError(f"{self.path} is not a readable ONNX model ({_first_line(exc)}). {BUILD_HINT}") from exc
+            text = str(exc)
+            if "external" in text.lower() or "model_path must not be empty" in text:
+                raise ModelError(
+                    f"{self.path} keeps its weights in separate files (ONNX external data), which the app does not "
+                    "load; use a self-contained .onnx model"
+                ) from exc
+            raise ModelError(f"{self.path} is not a readable ONNX model ({_first_line(exc)}). {_fix_hint()}") from exc
         self._check_interface()
         self.info = self._read_info()
+        self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
+        self.score(np.zeros((1, 28, 28), np.float32))  # a model whose outputs are not probabilities fails now
+
+    def _read(self, path: Path) -> bytes:
+        if not path.is_file():
+            raise ModelNotFound(f"The model file {path} does not exist. {_fix_hint()}")
+        size = path.stat().st_size
+        if size == 0:
+            why = "the file is incomplete or was never written"
+            if path.name.endswith(".int8.onnx") and in_checkout():
+                why = (
+                    "the pipeline leaves model.int8.onnx empty when export.int8.enabled is false "
+                    "(set it to true and run `dvc repro export`)"
+                )
+            raise ModelError(f"{path} is empty (0 bytes): {why}. {_fix_hint()}")
+        if size > MAX_MODEL_BYTES:
+            raise ModelError(f"{path} is {size >> 20} MiB, far larger than any digit model; {_fix_hint()}")
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ModelError(f"cannot read {path} ({exc.strerror or exc})") from exc
 
     def _check_interface(self) -> None:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
@@ -118,33 +185,82 @@ class Classifier:
 
     def _read_info(self) -> ModelInfo:
         meta = dict(self.session.get_modelmeta().custom_metadata_map)
-        labels = meta.get("labels", "").split(",") if meta.get("labels") else [str(d) for d in range(10)]
+        labels = meta.get(Meta.LABELS, "").split(",") if meta.get(Meta.LABELS) else [str(d) for d in range(10)]
         if len(labels) != 10:
             raise ModelError(f"{self.path}: metadata lists {len(labels)} labels, expected 10")
         try:
-            accuracy = float(meta["test_accuracy"]) if "test_accuracy" in meta else None
+            accuracy = float(meta[Meta.TEST_ACCURACY]) if Meta.TEST_ACCURACY in meta else None
         except ValueError:
             accuracy = None
-        return ModelInfo(path=self.path, labels=labels, test_accuracy=accuracy, metadata=meta)
+        return ModelInfo(self.path, labels, accuracy, meta, self._reject_rule(meta))
 
-    def probabilities(self, images: np.ndarray) -> np.ndarray:
-        """Probabilities (N,10) for prepared inputs (N,28,28) or (28,28), float in [0, 1]."""
+    def _reject_rule(self, meta: dict[str, str]) -> tuple[str, float] | None:
+        """The "not a digit" rule: reject when output ``REJECT_OUTPUT`` [N,1] >= ``REJECT_THRESHOLD``."""
+        name = meta.get(Meta.REJECT_OUTPUT)
+        if not name:
+            return None
+        outputs = {o.name: o for o in self.session.get_outputs()}
+        try:
+            threshold = float(meta[Meta.REJECT_THRESHOLD])
+        except (KeyError, ValueError) as exc:
+            raise ModelError(f"{self.path}: metadata names '{name}' but no numeric {Meta.REJECT_THRESHOLD}") from exc
+        if name not in outputs or not 0 <= threshold <= 1:
+            raise ModelError(f"{self.path}: the metadata's not-a-digit rule does not match the model's outputs")
+        return name, threshold
+
+    # ----------------------------------------------------------------- running
+    def score(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(probabilities (N,10), not-a-digit scores (N,) or None) for prepared inputs (N,28,28) in [0,1]."""
         x = np.asarray(images, dtype=np.float32)
         if x.ndim == 2:
             x = x[None]
         if x.ndim != 3 or x.shape[1:] != (28, 28):
             raise ValueError(f"expected prepared images of shape (N, 28, 28), got {x.shape}")
-        return self.session.run([OUTPUT_NAME], {INPUT_NAME: x[..., None]})[0]
+        outs = self.session.run(self._outputs, {INPUT_NAME: x[..., None]})
+        probs = np.asarray(outs[0], np.float32)
+        _check_probabilities(probs, len(x), self.path)
+        reject = None
+        if len(outs) > 1:
+            reject = np.asarray(outs[1], np.float32).reshape(len(x), -1)[:, 0]
+            if not (np.isfinite(reject).all() and (reject >= 0).all() and (reject <= 1).all()):
+                raise ModelError(f"{self.path}: its not-a-digit score is not in [0, 1]; the model is broken")
+        return probs, reject
+
+    def probabilities(self, images: np.ndarray) -> np.ndarray:
+        """Probabilities (N,10) for prepared inputs (N,28,28) or (28,28), float in [0, 1]."""
+        return self.score(images)[0]
 
     def predict(self, image: np.ndarray) -> Prediction:
-        """Prepare a drawing or picture the MNIST way and classify it (raises ``EmptyImage``)."""
+        """Prepare a drawing or picture as one digit, the MNIST way, and classify it (raises ``EmptyImage``)."""
         prepared = prepare(image)
         probs = self.probabilities(prepared.image)[0]
         digit = int(np.argmax(probs))
         return Prediction(digit=digit, confidence=float(probs[digit]), probs=probs, prepared=prepared)
 
+    def read(self, image: np.ndarray) -> Reading:
+        """Read a picture (grey, RGB or RGBA): one digit, a number, or "not a digit" (raises ``EmptyImage``)."""
+        from app.preprocess import ink_from_image
+
+        ink, dark_on_light = ink_from_image(image)
+        scale = max(np.asarray(image).shape[:2]) / max(ink.shape)  # boxes in the picture's own pixels
+        return self.read_ink(ink, dark_on_light=dark_on_light, scale=scale)
+
+    def read_ink(self, ink: np.ndarray, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:
+        """Read an ink map (ink 1 on 0): segment it, classify every piece in one batch, decide."""
+        threshold = self.info.reject[1] if self.info.reject else None
+        return read_ink(ink, self.score, threshold, self.info.labels, dark_on_light=dark_on_light, scale=scale)
+
     def metadata_json(self) -> str:
         return json.dumps(self.info.metadata, indent=2, sort_keys=True)
+
+
+def _check_probabilities(probs: np.ndarray, n: int, path: Path) -> None:
+    if probs.shape != (n, 10):
+        raise ModelError(f"{path}: expected probabilities of shape ({n}, 10), got {probs.shape}")
+    if not np.isfinite(probs).all() or (probs < -1e-6).any() or (probs > 1 + 1e-6).any():
+        raise ModelError(f"{path}: its outputs are not probabilities (values outside [0, 1]); the model is broken")
+    if np.abs(probs.sum(axis=1) - 1).max() > SUM_TOLERANCE:
+        raise ModelError(f"{path}: its outputs do not sum to 1 (not softmax probabilities); the model is broken")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -156,4 +272,15 @@ def load_classifier(explicit: str | Path | None = None) -> Classifier:
     return Classifier(resolve_model(explicit))
 
 
-__all__ = ["Classifier", "ModelError", "ModelInfo", "ModelNotFound", "Prediction", "load_classifier", "resolve_model"]
+__all__ = [
+    "Classifier",
+    "DigitReading",
+    "EmptyImage",
+    "ModelError",
+    "ModelInfo",
+    "ModelNotFound",
+    "Prediction",
+    "Reading",
+    "load_classifier",
+    "resolve_model",
+]

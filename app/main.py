@@ -1,24 +1,81 @@
 """``digit-app [--model PATH]``: the desktop window. Starts without TensorFlow.
 
-With no usable model it shows a dialog that says how to build one instead of a traceback.
+With no usable model it shows a dialog that says what to do instead of a traceback, and no
+exception in a slot or a timer can take the process down (PyQt5 aborts on one by default):
+it is logged and shown, and the drawing is kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
 import time
+import traceback
 
 #: Set by the cold-start benchmark: print when the window is shown with the model loaded, then quit.
 PROBE_ENV = "DIGITS_STARTUP_PROBE"
 
+log = logging.getLogger("app")
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="digit-app", description="Draw a digit and see it recognised.")
-    parser.add_argument("--model", help="ONNX model (default: artifacts/model/model.onnx, else the published one)")
-    parser.add_argument("--no-live", action="store_true", help="recognise only on Run, not while drawing")
+    parser = argparse.ArgumentParser(prog="digit-app", description="Draw a digit or a number and see it read.")
+    parser.add_argument("--model", help="ONNX model (default: artifacts/model/model.onnx, else the app's own)")
+    parser.add_argument("--no-live", action="store_true", help="read only on Run (Enter), not while drawing")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return parser.parse_args(argv)
+
+
+def _version() -> str:
+    from app.contract import version
+
+    return version()
+
+
+class _Timer:
+    """A single-shot QTimer with the controller's ``Cancel`` protocol."""
+
+    def __init__(self, delay_ms: int, callback) -> None:
+        from PyQt5.QtCore import QTimer
+
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(callback)
+        self.timer.start(delay_ms)
+
+    def cancel(self) -> None:
+        self.timer.stop()
+
+
+def connect(window, controller) -> None:
+    """Wire the window's signals to the controller's actions (the only place they meet)."""
+    from PyQt5.QtWidgets import QApplication
+
+    window.run_requested.connect(controller.run)
+    window.clear_requested.connect(controller.clear)
+    window.undo_requested.connect(controller.undo)
+    window.redo_requested.connect(controller.redo)
+    window.open_requested.connect(controller.open_file)
+    window.model_requested.connect(controller.use_model)
+    window.save_requested.connect(controller.save_drawing)
+    window.paste_requested.connect(controller.paste)
+    window.live_toggled.connect(controller.set_live)
+    window.recall_requested.connect(controller.recall)
+    window.canvas.stroke_moved.connect(controller.preview)
+    window.canvas.stroke_finished.connect(controller.add_stroke)
+
+    def copy() -> None:
+        text = controller.result_text()
+        if text:
+            QApplication.clipboard().setText(text)
+            window.show_status(f"Copied “{text}”")
+        else:
+            window.show_status("Nothing to copy: read a drawing first")
+
+    window.copy_requested.connect(copy)
 
 
 def build(args: argparse.Namespace):  # -> tuple[MainWindow, Controller]
@@ -29,17 +86,48 @@ def build(args: argparse.Namespace):  # -> tuple[MainWindow, Controller]
 
     classifier = load_classifier(args.model)
     window = MainWindow(live=not args.no_live)
-    return window, Controller(window, classifier, live=not args.no_live)
+    controller = Controller(window, classifier, live=not args.no_live, schedule=_Timer)
+    connect(window, controller)
+    return window, controller
+
+
+def install_excepthook(window_getter) -> None:
+    """Any exception that reaches Qt's event loop is logged and shown, never fatal."""
+
+    def hook(kind, value, tb) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        window = window_getter()
+        if window is not None:
+            with contextlib.suppress(Exception):  # the error display itself failed: the log has it
+                window.show_error("Something went wrong", f"{kind.__name__}: {value}\n\nYour drawing is kept.")
+
+    sys.excepthook = hook
+
+
+def fit_to_screen(window, width: int = 1000, height: int = 660) -> None:
+    """Open at a comfortable size that never exceeds the screen's available area."""
+    screen = window.screen() if hasattr(window, "screen") else None
+    from PyQt5.QtWidgets import QApplication
+
+    area = (screen or QApplication.primaryScreen()).availableGeometry()
+    window.resize(min(width, int(area.width() * 0.95)), min(height, int(area.height() * 0.92)))
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from PyQt5.QtCore import Qt
     from PyQt5.QtWidgets import QApplication, QMessageBox
 
     from app.inference import ModelError, ModelNotFound
 
+    # high-DPI screens: scale by the screen's ratio and keep pixmaps sharp (before the application exists)
+    QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
+    QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Digit Classifier")
+    holder: dict[str, object] = {}
+    install_excepthook(lambda: holder.get("window"))
     try:
         window, _controller = build(args)
     except ModelError as exc:
@@ -48,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         if not os.environ.get(PROBE_ENV):
             QMessageBox.critical(None, title, str(exc))
         return 2
-    window.resize(980, 620)
+    holder["window"] = window
+    fit_to_screen(window)
     window.show()
     if os.environ.get(PROBE_ENV):
         app.processEvents()

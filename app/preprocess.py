@@ -1,16 +1,25 @@
-"""Turn a drawing or an uploaded picture into what MNIST looks like. Pure numpy, no Qt.
+"""Turn a drawing or a picture into what MNIST looks like: ink, pieces, 28x28 fields. Pure numpy, no Qt.
 
-MNIST digits are white on black, cropped to their ink, scaled with anti-aliasing so the
-longer side is 20 px (aspect ratio kept), then placed in a 28x28 field so that the centre
-of mass of the ink sits at the centre. Shrinking a whole canvas to 28x28 instead leaves
-small, off-centre, thin or thick digits looking nothing like that, and the model misreads
-them. :func:`prepare` does what MNIST did, for any size, any polarity (dark on light or
-light on dark) and grey, RGB or RGBA input.
+1. **Ink** (:func:`ink_map`): which pixels are ink, 1 on a 0 background, whatever the
+   polarity (dark on light or light on dark) and the lighting. The background is estimated
+   *locally*, as a large-scale closing of the picture (opening for light ink), and the
+   picture divided by it, so a lighting gradient, a shadow, a vignette or tinted paper is
+   not mistaken for ink.
+2. **Pieces** (:func:`segment`): connected strokes, with the pieces of one digit (a 5's
+   detached bar, a broken 4) merged when they are stacked; :func:`split` cuts touching
+   digits at the thinnest columns. :mod:`app.reader` picks among the cuts by recognition.
+3. **MNIST framing** (:func:`frame`): crop to the ink, scale so the longer side is 20 px
+   with anti-aliasing, strokes far from MNIST's width brought back to it, centre of mass at
+   the centre of a 28x28 field. Shrinking a whole canvas to 28x28 instead leaves small,
+   off-centre, thin or thick digits looking nothing like MNIST.
+
+:func:`prepare` does all of it for a single digit (the whole ink is one digit).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +42,23 @@ MIN_STROKE = 1.4
 TARGET_STROKE = 2.3
 #: Work at this multiple of the 20 px box when thinning, so it stays smooth.
 OVERSAMPLE = 4
+#: Pictures are read at most this many pixels a side (a digit ends up 20 px tall anyway).
+WORKING_SIDE = 640
+#: The background is estimated on a grid this coarse (pixels a side), then smoothed and
+#: scaled back: lighting varies over the whole picture, strokes over a few pixels.
+BACKGROUND_GRID = 64
+#: The closing that removes the ink spans this fraction of the picture's longer side: wider
+#: than any stroke, narrower than the light's variations.
+BACKGROUND_SPAN = 1 / 6
+#: Pieces are found by hysteresis: connected pixels above PIECE_LOW of the strongest ink make a
+#: piece when one of them is above PIECE_HIGH. A number may hold a digit written much fainter
+#: than its neighbours; noise reaches the low level but rarely the high one.
+PIECE_LOW = 0.1
+PIECE_HIGH = 0.3
+#: Pieces smaller than this fraction of the largest (in ink) are specks: dust, JPEG noise.
+SPECK = 0.02
+#: Pieces that overlap horizontally by this much of the narrower one's width are one digit.
+STACKED = 0.5
 
 
 class EmptyImage(ValueError):
@@ -79,17 +105,135 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     return a.clip(0, 1) if a.max() <= 1.0 else (a / 255.0).clip(0, 1)
 
 
-def ink_map(grey: np.ndarray) -> tuple[np.ndarray, bool]:
+def shrink_to(grey: np.ndarray, side: int) -> np.ndarray:
+    """``grey`` resized (anti-aliased) so its longer side is at most ``side``."""
+    h, w = grey.shape
+    if max(h, w) <= side:
+        return grey
+    nh, nw = fit_box(h, w, side)
+    return np.clip(resize(grey, nh, nw), 0, 1).astype(np.float32)
+
+
+def dark_ink(grey: np.ndarray) -> bool:
+    """Is the ink darker than the background? Ink is the minority: the far tail from the median."""
+    sample = grey[:: max(1, grey.shape[0] // 128), :: max(1, grey.shape[1] // 128)]
+    low, median, high = np.percentile(sample, [0.5, 50, 99.5])
+    if high - low < 1e-3:  # a blank picture: whichever way, nothing will stand out
+        return bool(median >= 0.5)
+    return bool(median - low >= high - median)
+
+
+def background(grey: np.ndarray, dark_on_light: bool) -> np.ndarray:
+    """The picture without its ink: a closing (opening for light ink) at a large scale, smoothed."""
+    h, w = grey.shape
+    cell = max(1, int(np.ceil(max(h, w) / BACKGROUND_GRID)))
+    gh, gw = -(-h // cell), -(-w // cell)
+    padded = np.pad(grey, ((0, gh * cell - h), (0, gw * cell - w)), mode="edge")
+    blocks = padded.reshape(gh, cell, gw, cell)
+    # thin ink vanishes in a block: keep each block's paper (its brightest pixel for dark ink)
+    coarse = blocks.max(axis=3).max(axis=1) if dark_on_light else blocks.min(axis=3).min(axis=1)
+    span = max(3, round(max(gh, gw) * BACKGROUND_SPAN) | 1)
+    first, second = (np.maximum, np.minimum) if dark_on_light else (np.minimum, np.maximum)
+    coarse = morphology(morphology(coarse, span, first, "edge"), span, second, "edge")  # closing (opening)
+    coarse = _box_blur(coarse, span)
+    return np.clip(resize(coarse, h, w), 0, 1).astype(np.float32)
+
+
+def _box_blur(image: np.ndarray, size: int) -> np.ndarray:
+    """Mean over ``size`` x ``size`` windows (edges repeated), by running sums."""
+    half = size // 2
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (half + 1, half)
+        c = np.cumsum(np.pad(image, pad, mode="edge"), axis=axis, dtype=np.float64)
+        hi = np.take(c, np.arange(size, c.shape[axis]), axis=axis)
+        lo = np.take(c, np.arange(0, c.shape[axis] - size), axis=axis)
+        image = ((hi - lo) / size).astype(np.float32)
+    return image
+
+
+def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.ndarray, bool]:
     """Ink strength in [0, 1] on a zero background, and whether the source was dark on light.
 
-    The background is the median of the outer frame (people rarely draw over every edge).
+    Dark ink: ``1 - picture / background`` (the division undoes uneven light); light ink:
+    ``(picture - background) / (1 - background)``. Values are relative to the ink's own
+    contrast, not yet to its strongest pixel.
     """
-    frame = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    background = float(np.median(frame))
-    inverted = background > 0.5
-    ink = (background - grey) if inverted else (grey - background)
-    span = background if inverted else 1.0 - background
-    return np.clip(ink / max(span, 1e-6), 0, 1).astype(np.float32), inverted
+    if dark_on_light is None:
+        dark_on_light = dark_ink(grey)
+    bg = background(grey, dark_on_light)
+    if dark_on_light:
+        bg = np.maximum(bg, grey)
+        ink = (bg - grey) / np.maximum(bg, 0.05)  # relative darkening: uneven light divides out
+    else:
+        bg = np.minimum(bg, grey)
+        ink = (grey - bg) / np.maximum(1.0 - bg, 1e-3)
+    return np.clip(ink, 0, 1).astype(np.float32), dark_on_light
+
+
+def ink_from_image(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[np.ndarray, bool]:
+    """A picture (grey, RGB or RGBA) as an ink map at most ``side`` pixels a side, and its polarity.
+
+    Dark regions that hug the picture's edge (the table beyond the paper, a shadow along a
+    side, a scanner's margin) are not ink: :func:`clear_border` removes them.
+    """
+    ink, dark_on_light = ink_map(shrink_to(to_grey(image), side))
+    return clear_border(ink), dark_on_light
+
+
+#: A piece with more than this share of its pixels in the picture's outer band is clutter.
+BORDER_SHARE = 0.3
+#: The outer band: this fraction of the picture's shorter side (at least 2 pixels).
+BORDER_BAND = 0.04
+#: ...or that touches the edge along this fraction of the shorter side (a stroke touches it
+#: for its width, a table's edge or a shadow along a whole side).
+BORDER_CONTACT = 0.2
+#: ...or that runs along a side it nearly touches, for this fraction of the side and at least
+#: EDGE_THIN times longer than thick (the edge of the paper, a shadow line).
+EDGE_RUN = 0.4
+EDGE_THIN = 2.5
+
+
+def _along_edge(boxes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(n + 1,) pieces that run along a side they (nearly) touch: long, thin and parallel to it."""
+    h, w = shape
+    top, left, bottom, right = boxes.T
+    tall, wide = bottom - top, right - left
+    near = max(2, round(BORDER_BAND * min(h, w)))
+    along_side = (tall >= EDGE_RUN * h) & (tall >= EDGE_THIN * wide) & ((left <= near) | (right >= w - near))
+    along_top = (wide >= EDGE_RUN * w) & (wide >= EDGE_THIN * tall) & ((top <= near) | (bottom >= h - near))
+    return np.concatenate([[False], along_side | along_top])
+
+
+def clear_border(ink: np.ndarray) -> np.ndarray:
+    """``ink`` without the pieces that lie mostly along the picture's edge (a digit touching it stays)."""
+    peak = float(ink.max()) if ink.size else 0.0
+    if peak <= 0 or min(ink.shape) < 16:
+        return ink
+    labels, n, step = _strokes(ink)
+    if n == 0:
+        return ink
+    mask = labels > 0
+    band = max(1, round(min(mask.shape) * BORDER_BAND))
+    edge = np.zeros(mask.shape, bool)
+    edge[:band], edge[-band:], edge[:, :band], edge[:, -band:] = True, True, True, True
+    frame_px = np.zeros(mask.shape, bool)
+    frame_px[0], frame_px[-1], frame_px[:, 0], frame_px[:, -1] = True, True, True, True
+    total = np.bincount(labels.ravel(), minlength=n + 1)
+    on_edge = np.bincount(labels[edge], minlength=n + 1)
+    contact = np.bincount(labels[frame_px], minlength=n + 1)
+    clutter = (on_edge > BORDER_SHARE * np.maximum(total, 1)) | (contact >= BORDER_CONTACT * min(mask.shape))
+    clutter |= _along_edge(_boxes(labels, n), mask.shape)
+    clutter[0] = False
+    # the strongest ink is what the picture is of, wherever it lies
+    strongest = np.unravel_index(int(np.argmax(ink)), ink.shape)
+    clutter[labels[strongest[0] // step, strongest[1] // step]] = False
+    if not clutter.any():
+        return ink
+    drop = clutter[labels]
+    if step > 1:
+        drop = np.repeat(np.repeat(drop, step, 0), step, 1)[: ink.shape[0], : ink.shape[1]]
+    return np.where(drop, 0, ink).astype(np.float32)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -126,22 +270,47 @@ def stroke_width(image: np.ndarray) -> float:
 
     Padded first, so ink that touches the border (it always does in a tight crop) has an outline there too.
     """
-    gy, gx = np.gradient(np.pad(image, 1))
-    outline = float(np.hypot(gx, gy).sum())
+    p = np.pad(image.astype(np.float32, copy=False), 1)
+    gy, gx = np.empty_like(p), np.empty_like(p)  # np.gradient's differences, without its overhead
+    gy[1:-1] = (p[2:] - p[:-2]) * np.float32(0.5)
+    gy[0], gy[-1] = p[1] - p[0], p[-1] - p[-2]
+    gx[:, 1:-1] = (p[:, 2:] - p[:, :-2]) * np.float32(0.5)
+    gx[:, 0], gx[:, -1] = p[:, 1] - p[:, 0], p[:, -1] - p[:, -2]
+    outline = float(np.sqrt(gx * gx + gy * gy).sum())
     return 2.0 * float(image.sum()) / outline if outline > 0 else 0.0
 
 
-def morphology(image: np.ndarray, size: int, reduce: np.ufunc) -> np.ndarray:
-    """Separable ``size`` x ``size`` grey morphology: ``np.minimum`` erodes, ``np.maximum`` dilates."""
+def _sliding(a: np.ndarray, size: int, reduce: np.ufunc, axis: int) -> np.ndarray:
+    """``reduce`` (max or min) over every window of ``size`` along ``axis`` (valid part only).
+
+    Doubling: windows of 1, 2, 4... combined from shifted copies, then one overlapping step,
+    so a window of k costs about log2(k) passes of contiguous numpy work.
+    """
+    a = np.moveaxis(a, axis, -1)
+    out, span = a, 1
+    while span * 2 <= size:
+        out = reduce(out[..., :-span], out[..., span:])
+        span *= 2
+    if span < size:
+        rest = size - span
+        out = reduce(out[..., :-rest], out[..., rest:])
+    return np.moveaxis(out, -1, axis)
+
+
+def morphology(image: np.ndarray, size: int, reduce: np.ufunc, mode: str = "constant") -> np.ndarray:
+    """Separable ``size`` x ``size`` grey morphology: ``np.minimum`` erodes, ``np.maximum`` dilates.
+
+    ``mode`` pads the borders (``numpy.pad``): zeros for ink, ``"edge"`` for a background,
+    which must not darken towards the picture's edges.
+    """
     if size <= 1:
         return image
     lo, hi = size // 2, size - 1 - size // 2
     for axis in (0, 1):
         pad = [(0, 0), (0, 0)]
         pad[axis] = (lo, hi)
-        windows = np.lib.stride_tricks.sliding_window_view(np.pad(image, pad), size, axis=axis)
-        image = reduce.reduce(windows, axis=-1)
-    return image
+        image = _sliding(np.pad(image, pad, mode=mode), size, reduce, axis)
+    return np.ascontiguousarray(image)
 
 
 def scale_digit(crop: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -175,16 +344,29 @@ def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
     return float((ys * image).sum() / total), float((xs * image).sum() / total)
 
 
-def prepare(image: np.ndarray) -> Prepared:
-    """MNIST-frame ``image``; raise :class:`EmptyImage` when nothing is drawn."""
-    grey = to_grey(image)
-    ink, inverted = ink_map(grey)
-    peak = float(ink.max())
+def normalise(ink: np.ndarray) -> np.ndarray:
+    """Ink relative to its strongest stroke (faint pencil and bold marker alike use the full range).
+
+    Raises :class:`EmptyImage` when no ink stands out from the background.
+    """
+    peak = float(ink.max()) if ink.size else 0.0
     if peak < MIN_CONTRAST:
         raise EmptyImage("nothing is drawn: no ink stands out from the background")
-    ink = ink / peak  # faint pencil and bold marker alike use the full range
+    return ink / peak
+
+
+def frame(ink: np.ndarray) -> np.ndarray:
+    """The MNIST 28x28 field for the ink of one digit (any size; raises ``EmptyImage``).
+
+    The ink is taken relative to this digit's own strongest stroke, so a faint digit beside a
+    bold one is framed like any other.
+    """
+    peak = float(ink.max()) if ink.size else 0.0
+    if peak <= 0:
+        raise EmptyImage("nothing is drawn")
+    ink = ink / peak
     bbox = bounding_box(ink, INK_THRESHOLD)
-    if bbox is None:  # unreachable after the peak test, kept for safety
+    if bbox is None:
         raise EmptyImage("nothing is drawn")
     top, left, bottom, right = bbox
     crop = np.where(ink[top:bottom, left:right] > INK_THRESHOLD / 2, ink[top:bottom, left:right], 0)
@@ -196,7 +378,242 @@ def prepare(image: np.ndarray) -> Prepared:
     x0 = int(np.clip(round(CENTRE - cx), 0, FIELD - nw))
     out = np.zeros((FIELD, FIELD), np.float32)
     out[y0 : y0 + nh, x0 : x0 + nw] = digit
-    return Prepared(image=out, bbox=bbox, inverted=inverted)
+    return out
+
+
+def prepare(image: np.ndarray) -> Prepared:
+    """MNIST-frame ``image`` as one digit; raise :class:`EmptyImage` when nothing is drawn."""
+    ink, dark_on_light = ink_map(to_grey(image))
+    ink = normalise(ink)
+    bbox = bounding_box(ink, INK_THRESHOLD)
+    if bbox is None:  # unreachable after normalise, kept for safety
+        raise EmptyImage("nothing is drawn")
+    return Prepared(image=frame(ink), bbox=bbox, inverted=dark_on_light)
+
+
+# ---------------------------------------------------------------- segmentation
+@dataclass(frozen=True)
+class Piece:
+    """Ink that may be one digit: its box in the ink map and the ink inside it (other pieces' removed)."""
+
+    box: tuple[int, int, int, int]  # top, left, bottom, right (exclusive)
+    ink: np.ndarray
+
+    @property
+    def height(self) -> int:
+        return self.box[2] - self.box[0]
+
+    @property
+    def width(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def mass(self) -> float:
+        return float(self.ink.sum())
+
+
+def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components of a boolean mask: (labels, 0 for background, and their count).
+
+    Vectorised over runs of pixels in each row: runs in consecutive rows that touch are
+    linked, and labels propagate along the links with pointer jumping (a few passes).
+    """
+    h, w = mask.shape
+    w2 = w + 2
+    padded = np.zeros((h, w2), np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    _, ends = np.nonzero(edges == -1)  # runs are [start, end) in mask columns
+    n = len(rows)
+    if n == 0:
+        return np.zeros((h, w), np.int32), 0
+    start_key, end_key = rows * w2 + starts, rows * w2 + ends
+    above = (rows - 1) * w2
+    lo = np.searchsorted(end_key, above + starts, "left")  # runs above ending at or after our start - 1
+    hi = np.searchsorted(start_key, above + ends, "right")  # ...and starting at or before our end
+    count = np.maximum(hi - lo, 0)
+    b = np.repeat(np.arange(n), count)
+    a = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    lab = np.arange(n)
+    while a.size:
+        low = np.minimum(lab[a], lab[b])
+        new = lab.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, lab):
+            break
+        lab = new
+    root = np.zeros(n, bool)
+    root[lab] = True
+    comp = (np.cumsum(root) - 1)[lab].astype(np.int32) + 1  # 1.. in order of first run
+    flat = np.zeros(h * w2 + 1, np.int32)
+    flat[start_key] += comp  # a run's end is never another run's start (runs are apart)
+    flat[end_key] -= comp
+    return np.cumsum(flat[:-1].reshape(h, w2), axis=1)[:, :w].astype(np.int32), int(comp.max())
+
+
+def _boxes(labels: np.ndarray, n: int) -> np.ndarray:
+    """(n, 4) boxes [top, left, bottom, right) of labels 1..n."""
+    ys, xs = np.nonzero(labels)
+    ids = labels[ys, xs] - 1
+    box = np.empty((n, 4), np.int64)
+    box[:, 0] = np.full(n, labels.shape[0])
+    box[:, 1] = np.full(n, labels.shape[1])
+    box[:, 2:] = 0
+    np.minimum.at(box[:, 0], ids, ys)
+    np.minimum.at(box[:, 1], ids, xs)
+    np.maximum.at(box[:, 2], ids, ys + 1)
+    np.maximum.at(box[:, 3], ids, xs + 1)
+    return box
+
+
+def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Connected strokes by hysteresis, on a half-resolution mask: (labels, count, step).
+
+    Pixels above PIECE_LOW of the strongest ink connect; a group counts when one of its
+    pixels is above PIECE_HIGH.
+    """
+    peak = float(ink.max()) if ink.size else 0.0
+    step = 2 if min(ink.shape) >= 64 else 1
+    low, high = ink > PIECE_LOW * peak, ink > PIECE_HIGH * peak
+    if step > 1:
+        low, high = _block_any(low, step), _block_any(high, step)
+    labels, n = label(low)
+    if n == 0:
+        return labels, 0, step
+    strong = np.zeros(n + 1, bool)
+    strong[np.unique(labels[high])] = True
+    strong[0] = False
+    relabel = (np.cumsum(strong) * strong).astype(np.int32)
+    return relabel[labels], int(strong.sum()), step
+
+
+def segment(ink: np.ndarray) -> list[Piece]:
+    """The pieces of normalised ink, left to right: one per digit when digits do not touch.
+
+    Connected strokes are found on a half-resolution mask (fast at any canvas size); specks
+    go to the piece they sit in, or are dropped; pieces stacked over each other are merged.
+    """
+    labels, n, step = _strokes(ink)
+    if n == 0:
+        return []
+    h, w = ink.shape
+    small_boxes = _boxes(labels, n)
+    ink_small = ink if step == 1 else _block_sum(ink, step)
+    mass = np.bincount(labels.ravel(), weights=ink_small.ravel(), minlength=n + 1)[1:]
+    box = [
+        (int(t) * step, int(left) * step, min(int(b) * step, h), min(int(r) * step, w)) for t, left, b, r in small_boxes
+    ]
+    # specks: dust or JPEG noise, unless they sit inside a bigger piece's box (an i's dot, a broken stroke)
+    big = float(mass.max())
+    keep = [i for i in range(n) if mass[i] >= SPECK * big]
+    groups = {i: [i] for i in keep}
+    for s in (i for i in range(n) if mass[i] < SPECK * big):
+        host = next((k for k in keep if _inside(box[s], box[k])), None)
+        if host is not None:
+            groups[host].append(s)
+    merged = _merge_stacked([(box[k], groups[k]) for k in keep])
+    pieces = []
+    for b, members in sorted(merged, key=lambda g: (g[0][1] + g[0][3]) / 2):
+        top, left, bottom, right = b
+        sub = labels[top // step : -(-bottom // step), left // step : -(-right // step)]
+        sel = np.isin(sub, np.asarray(members) + 1)
+        if step > 1:
+            sel = np.repeat(np.repeat(sel, step, 0), step, 1)[: bottom - top, : right - left]
+        pieces.append(Piece(b, np.where(sel, ink[top:bottom, left:right], 0).astype(np.float32)))
+    return pieces
+
+
+def _block_sum(image: np.ndarray, step: int) -> np.ndarray:
+    h, w = image.shape
+    gh, gw = -(-h // step), -(-w // step)
+    padded = np.zeros((gh * step, gw * step), np.float32)
+    padded[:h, :w] = image
+    out = np.zeros((gh, gw), np.float32)
+    for dy in range(step):
+        for dx in range(step):
+            out += padded[dy::step, dx::step]
+    return out
+
+
+def _block_any(mask: np.ndarray, step: int) -> np.ndarray:
+    """Is any pixel of each ``step`` x ``step`` block set? (ORs of strided views: fast.)"""
+    h, w = mask.shape
+    gh, gw = -(-h // step), -(-w // step)
+    padded = np.zeros((gh * step, gw * step), bool)
+    padded[:h, :w] = mask
+    out = np.zeros((gh, gw), bool)
+    for dy in range(step):
+        for dx in range(step):
+            out |= padded[dy::step, dx::step]
+    return out
+
+
+def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _merge_stacked(groups: list[tuple[tuple[int, int, int, int], list[int]]]):
+    """Merge pieces that overlap horizontally by STACKED of the narrower one (until none do)."""
+    groups = list(groups)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                (a, ma), (b, mb) = groups[i], groups[j]
+                overlap = min(a[3], b[3]) - max(a[1], b[1])
+                if overlap >= STACKED * min(a[3] - a[1], b[3] - b[1]):
+                    groups[i] = (_union(a, b), ma + mb)
+                    del groups[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return groups
+
+
+def join(pieces: list[Piece], ink_shape: tuple[int, int] | None = None) -> Piece:
+    """One piece made of several (their ink side by side in the union box)."""
+    box = pieces[0].box
+    for p in pieces[1:]:
+        box = _union(box, p.box)
+    out = np.zeros((box[2] - box[0], box[3] - box[1]), np.float32)
+    for p in pieces:
+        dy, dx = p.box[0] - box[0], p.box[1] - box[1]
+        region = out[dy : dy + p.height, dx : dx + p.width]
+        np.maximum(region, p.ink, out=region)
+    return Piece(box, out)
+
+
+def split(piece: Piece, parts: int) -> list[Piece]:
+    """Cut ``piece`` into ``parts`` side by side, at the columns with least ink near even spacing."""
+    profile = piece.ink.sum(axis=0)
+    w = piece.width
+    cuts = [0]
+    for k in range(1, parts):
+        centre = k * w / parts
+        lo, hi = int(max(cuts[-1] + 1, centre - w / (2 * parts))), int(min(w - 1, centre + w / (2 * parts)))
+        if hi <= lo:
+            return [piece]
+        cuts.append(lo + int(np.argmin(profile[lo:hi])))
+    cuts.append(w)
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        ink = piece.ink[:, a:b]
+        rows = np.flatnonzero(ink.max(axis=1) > INK_THRESHOLD)
+        if rows.size == 0:
+            return [piece]
+        top, bottom = int(rows[0]), int(rows[-1]) + 1
+        t0, l0 = piece.box[0], piece.box[1]
+        out.append(Piece((t0 + top, l0 + a, t0 + bottom, l0 + b), ink[top:bottom].copy()))
+    return out
 
 
 def plain_resize(image: np.ndarray) -> np.ndarray:

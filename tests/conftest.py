@@ -98,9 +98,21 @@ def onnx_model(tmp_path_factory, trained, mnist, params) -> Path:
 
 
 @pytest.fixture(scope="session")
-def qapp():
-    """The one QApplication of the test session (offscreen)."""
+def qapp(tmp_path_factory):
+    """The one QApplication of the test session (offscreen), with settings in a temporary folder."""
+    from PyQt5.QtCore import QSettings
     from PyQt5.QtWidgets import QApplication
 
+    folder = str(tmp_path_factory.mktemp("settings"))
+    for fmt in (QSettings.NativeFormat, QSettings.IniFormat):
+        QSettings.setPath(fmt, QSettings.UserScope, folder)
     app = QApplication.instance() or QApplication(["digit-classifier-tests"])
     yield app
+
+
+@pytest.fixture(scope="session")
+def template_onnx(tmp_path_factory, sample) -> Path:
+    """A model built from fixed weights (digit templates) with a not-a-digit score: no training."""
+    from tests.models import template_model
+
+    return template_model(tmp_path_factory.mktemp("templates") / "templates.onnx", sample.x_train, sample.y_train)

@@ -1,8 +1,15 @@
-"""digit-predict: one line (or JSON object) per picture; a reason per unreadable file."""
+"""digit-predict: one line, JSON object or CSV row per input; a record for every file that fails."""
 
+from __future__ import annotations
+
+import csv
+import io
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,12 +18,15 @@ from PIL import Image
 from app.cli import main
 
 
+def exe() -> str:
+    return shutil.which("digit-predict") or str(Path(sys.executable).parent / "digit-predict")
+
+
 @pytest.fixture
 def pictures(tmp_path, sample):
     big = np.kron(sample.x_test[:3], np.ones((1, 5, 5), np.uint8))  # 140x140
     paths = []
-    ink = 255 - big[0]  # dark ink on white, as a scan
-    Image.fromarray(np.pad(ink, 30, constant_values=255)).save(tmp_path / "scan.png")
+    Image.fromarray(np.pad(255 - big[0], 30, constant_values=255)).save(tmp_path / "scan.png")
     paths.append(tmp_path / "scan.png")
     Image.fromarray(np.stack([big[1]] * 3, -1)).convert("RGB").save(tmp_path / "photo.jpg", quality=90)
     paths.append(tmp_path / "photo.jpg")
@@ -27,33 +37,60 @@ def pictures(tmp_path, sample):
     return paths, sample.y_test[:3].tolist()
 
 
+@pytest.fixture
+def number_png(tmp_path, sample):
+    """A picture of the number written with test digits 3, 4 and 5, dark on light, with its truth."""
+    digits = [np.pad(sample.x_test[i], ((0, 0), (2, 2))) for i in (3, 4, 5)]
+    strip = np.concatenate(digits, axis=1)
+    picture = 255 - np.kron(np.pad(strip, 8), np.ones((4, 4), np.uint8))
+    path = tmp_path / "number.png"
+    Image.fromarray(picture).save(path)
+    return path, "".join(str(sample.y_test[i]) for i in (3, 4, 5)), picture.shape
+
+
+def run(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def test_json_lines_for_every_picture(pictures, published_model, capsys):
     paths, labels = pictures
-    assert main([*map(str, paths), "--model", str(published_model), "--json"]) == 0
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    code, out, _ = run([*map(str, paths), "--model", str(published_model), "--json"], capsys)
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
     assert [line["file"] for line in lines] == [str(p) for p in paths]
     assert [line["digit"] for line in lines] == labels
-    for line in lines:
+    for line, label in zip(lines, labels, strict=True):
         assert len(line["probs"]) == 10 and abs(sum(line["probs"]) - 1) < 1e-3
         assert line["confidence"] == max(line["probs"])
+        assert line["number"] == str(label) and line["rejected"] is None
+        assert len(line["digits"]) == 1 and len(line["digits"][0]["box"]) == 4
 
 
-def test_plain_output_and_bad_files(pictures, published_model, tmp_path, capsys):
+def test_a_number_gets_its_digits_and_boxes_in_the_pictures_pixels(number_png, published_model, capsys):
+    path, truth, shape = number_png
+    code, out, _ = run([str(path), "--model", str(published_model), "--json"], capsys)
+    rec = json.loads(out)
+    assert code == 0 and rec["number"] == truth
+    assert rec["digit"] is None and rec["confidence"] is None and rec["probs"] is None
+    assert [d["digit"] for d in rec["digits"]] == [int(c) for c in truth]
+    boxes = [d["box"] for d in rec["digits"]]
+    assert all(0 <= t < b <= shape[0] and 0 <= left < r <= shape[1] for t, left, b, r in boxes)
+    assert [b[1] for b in boxes] == sorted(b[1] for b in boxes)  # left to right
+    code, out, _ = run([str(path), "--model", str(published_model)], capsys)
+    assert out.startswith(f"{path}: {truth}  (")
+
+
+def test_plain_output_and_a_record_for_every_bad_file(pictures, published_model, tmp_path, capsys):
     paths, labels = pictures
     (tmp_path / "notes.txt").write_text("not a picture")
     (tmp_path / "blank.png").write_bytes(b"")
     Image.new("L", (50, 50), 255).save(tmp_path / "empty.png")
-    args = [
-        str(paths[0]),
-        str(tmp_path / "notes.txt"),
-        str(tmp_path / "missing.png"),
-        str(tmp_path / "empty.png"),
-        str(tmp_path / "blank.png"),
-        "--model",
-        str(published_model),
-    ]
-    assert main(args) == 1
-    out, err = capsys.readouterr()
+    bad = ["notes.txt", "missing.png", "empty.png", "blank.png"]
+    args = [str(paths[0]), *(str(tmp_path / b) for b in bad), "--model", str(published_model)]
+    code, out, err = run(args, capsys)
+    assert code == 1
     assert out.startswith(f"{paths[0]}: {labels[0]} (") and " 9:" in out
     reasons = err.strip().splitlines()
     assert len(reasons) == 4
@@ -61,22 +98,92 @@ def test_plain_output_and_bad_files(pictures, published_model, tmp_path, capsys)
     assert "missing.png: no such file" in reasons[1]
     assert "empty.png: nothing is drawn" in reasons[2]
     assert "blank.png: not a picture" in reasons[3]
+    code, out, _ = run([*args, "--json"], capsys)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [Path(r["file"]).name for r in records] == [paths[0].name, *bad]  # every input, in order
+    assert all("error" in r and r["digit"] is None for r in records[1:]) and "error" not in records[0]
 
 
-def test_missing_model_exits_2_with_the_build_command(pictures, tmp_path, capsys):
-    assert main([str(pictures[0][0]), "--model", str(tmp_path / "none.onnx")]) == 2
-    assert "make pipeline" in capsys.readouterr().err
+def test_csv_has_a_header_and_a_row_per_input(pictures, published_model, tmp_path, capsys):
+    paths, labels = pictures
+    code, out, _ = run([*map(str, paths), str(tmp_path / "nope.png"), "--model", str(published_model), "--csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 1 and len(rows) == 4
+    assert [r["answer"] for r in rows[:3]] == [str(v) for v in labels]
+    assert rows[3]["error"] and rows[3]["answer"] == ""
+    assert abs(sum(float(rows[0][f"p{d}"]) for d in range(10)) - 1) < 1e-3
 
 
-def test_console_script_is_installed(pictures, published_model):
-    exe = __import__("shutil").which("digit-predict") or str(
-        __import__("pathlib").Path(sys.executable).parent / "digit-predict"
-    )
+def test_folders_recursion_and_names_on_stdin(pictures, published_model, tmp_path, capsys, monkeypatch):
+    paths, _ = pictures
+    (tmp_path / "deeper").mkdir()
+    shutil.copy(paths[0], tmp_path / "deeper" / "a.png")
+    (tmp_path / "readme.txt").write_text("skipped: not a picture name")
+    code, out, _ = run([str(tmp_path), "--model", str(published_model), "--json"], capsys)
+    assert code == 0
+    assert [Path(json.loads(x)["file"]).name for x in out.splitlines()] == sorted(p.name for p in paths)
+    _, out, _ = run([str(tmp_path), "-r", "--model", str(published_model), "--json"], capsys)
+    assert len(out.splitlines()) == 4 and "deeper" in out
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{paths[1]}\n\n{paths[2]}\n"))
+    _code, out, _ = run(["-", "--model", str(published_model), "--json"], capsys)
+    assert [json.loads(x)["file"] for x in out.splitlines()] == [str(paths[1]), str(paths[2])]
+
+
+def test_top_k_and_version(pictures, published_model, capsys):
+    paths, labels = pictures
+    _code, out, _ = run([str(paths[0]), "--model", str(published_model), "--json", "--top-k", "3"], capsys)
+    top = json.loads(out)["top"]
+    assert len(top) == 3 and top[0]["digit"] == labels[0]
+    assert top[0]["probability"] >= top[1]["probability"] >= top[2]["probability"]
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and "digit-predict" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main([str(paths[0]), "--top-k", "11"])
+    assert info.value.code == 2
+
+
+def test_one_model_session_for_a_whole_batch(pictures, published_model, tmp_path, monkeypatch, capsys):
+    import app.inference as inference
+
+    made = []
+    real = inference.Classifier.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(inference.Classifier, "__init__", counting)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        shutil.copy(pictures[0][i % 3], folder / f"{i:03d}{pictures[0][i % 3].suffix}")
+    code, out, _ = run([str(folder), "--model", str(published_model)], capsys)
+    assert code == 0 and len(out.splitlines()) == 60 and made == [1]
+
+
+def test_missing_model_exits_2_with_what_to_do(pictures, tmp_path, capsys):
+    code, _, err = run([str(pictures[0][0]), "--model", str(tmp_path / "none.onnx")], capsys)
+    assert code == 2 and "does not exist" in err and "--model" in err
+
+
+def test_console_script_survives_a_closed_pipe_and_bad_thread_settings(pictures, published_model):
+    paths, labels = pictures
+    many = [str(p) for p in paths] * 30
     proc = subprocess.run(
-        [exe, str(pictures[0][0]), "--model", str(published_model), "--json"],
+        f"'{exe()}' {' '.join(many)} --model '{published_model}' | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout.startswith(f"{paths[0]}: {labels[0]}")
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    proc = subprocess.run(
+        [exe(), str(paths[0]), "--model", str(published_model)],
         capture_output=True,
         text=True,
         timeout=60,
+        env={**os.environ, "DIGITS_ORT_THREADS": "abc"},
     )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["digit"] == pictures[1][0]
+    assert proc.returncode == 2 and "DIGITS_ORT_THREADS='abc'" in proc.stderr and "Traceback" not in proc.stderr

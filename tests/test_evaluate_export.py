@@ -148,7 +148,7 @@ def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):
     result = export(trained.model, mnist, off)
     assert result.metrics["int8"] == {"enabled": False} and result.int8_bytes == b""
     _save(result, tmp_path)
-    with pytest.raises(ModelError, match=r"is empty: the pipeline leaves model\.int8\.onnx empty"):
+    with pytest.raises(ModelError, match=r"is empty \(0 bytes\): the pipeline leaves model\.int8\.onnx empty"):
         Classifier(tmp_path / "m.int8.onnx")
 
 

@@ -1,0 +1,241 @@
+"""From an ink map to an answer: one digit, a number read left to right, or "not a digit". No Qt.
+
+:func:`app.preprocess.segment` finds the pieces; where pieces may be cut wrongly (a wide
+piece that may be two touching digits, two close pieces that may be one broken digit)
+both readings are scored, and the segmentation with the best total wins (segmentation by
+recognition: the log of each piece's top probability and of its chance of being a digit).
+All candidate pieces are classified in one batch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment, split
+
+#: ``score(images (N,28,28)) -> (probs (N,10), not-a-digit scores (N,) or None)``
+Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+
+#: A piece wider than this times its height may be touching digits: try cutting it.
+SPLIT_ASPECT = 1.25
+#: ...into about width / (this x height) digits (MNIST digits are about 0.7 as wide as tall).
+DIGIT_ASPECT = 0.75
+#: Two pieces closer than this times their height may be one broken digit: try joining them.
+JOIN_GAP = 0.3
+#: At most this many adjacent pieces are tried as one digit.
+MAX_JOIN = 3
+#: A piece that is not a digit is left out of a number when it is at least this many digit
+#: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
+APART = 1.0
+
+NOT_A_DIGIT = "not a digit"
+NOT_A_NUMBER = "not a number"
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """One piece of ink and what the model made of it."""
+
+    label: str  # the closest digit (even when the piece is not a digit)
+    confidence: float  # its probability
+    probs: np.ndarray  # (10,)
+    box: tuple[int, int, int, int]  # top, left, bottom, right in the source's pixels
+    image: np.ndarray  # the 28x28 input the model saw
+    not_digit: float | None = None  # the model's score, when it has one
+    rejected: bool = False
+
+    @property
+    def digit(self) -> int | None:
+        return None if self.rejected else int(np.argmax(self.probs))
+
+    def top(self, k: int = 3) -> list[tuple[int, float]]:
+        order = np.argsort(-self.probs, kind="stable")[:k]
+        return [(int(d), float(self.probs[d])) for d in order]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The answer for a whole drawing or picture."""
+
+    pieces: tuple[DigitReading, ...]  # what counts, left to right
+    rejected: str | None = None  # None, NOT_A_DIGIT or NOT_A_NUMBER
+    ignored: tuple[DigitReading, ...] = ()  # non-digits set apart from the number
+    dark_on_light: bool = True
+    shape: tuple[int, int] = (0, 0)  # the source's size in pixels (height, width)
+    labels: Sequence[str] = field(default_factory=lambda: [str(d) for d in range(10)])
+
+    @property
+    def number(self) -> str | None:
+        """The digits left to right (a string: leading zeros stay), or None when rejected."""
+        if self.rejected:
+            return None
+        return "".join(self.labels[p.digit] for p in self.pieces)
+
+    @property
+    def single(self) -> DigitReading | None:
+        """The one piece, when there is exactly one."""
+        return self.pieces[0] if len(self.pieces) == 1 else None
+
+    @property
+    def text(self) -> str:
+        """The answer in words a person reads: "4071", "7", "not a digit", "not a number"."""
+        return self.rejected or self.number or ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every candidate digit of an ink map, framed and ready for one batch (the model-free half of reading)."""
+
+    units: int  # how many units the ink was cut into; a segmentation covers 0..units
+    spans: list[tuple[int, int]]  # candidate i covers units spans[i][0] .. spans[i][1] - 1
+    boxes: np.ndarray  # (N, 4) top, left, bottom, right in the ink map's pixels
+    images: np.ndarray  # (N, 28, 28) float32 MNIST-framed inputs
+    shape: tuple[int, int]  # the ink map's (height, width)
+
+
+def plan(ink: np.ndarray) -> Plan:
+    """Normalise, segment and frame every candidate; raise ``EmptyImage`` when there is no ink."""
+    ink = normalise(ink)
+    atoms = segment(ink)
+    if not atoms:
+        raise EmptyImage("nothing is drawn: no ink stands out from the background")
+    units, spans = _candidates(atoms)
+    keys = list(spans)
+    images = np.stack([frame(spans[k].ink) for k in keys]).astype(np.float32)
+    boxes = np.array([spans[k].box for k in keys], np.int64).reshape(-1, 4)
+    return Plan(len(units), keys, boxes, images, ink.shape)
+
+
+def resolve(
+    p: Plan,
+    probs: np.ndarray,
+    reject: np.ndarray | None,
+    threshold: float | None,
+    labels: Sequence[str],
+    *,
+    dark_on_light: bool = True,
+    scale: float = 1.0,
+) -> Reading:
+    """Pick the best segmentation from the scores of every candidate and decide (the model's half done)."""
+    scored = {}
+    for i, key in enumerate(p.spans):
+        rejected = reject is not None and threshold is not None and float(reject[i]) >= threshold
+        best = int(np.argmax(probs[i]))
+        scored[key] = DigitReading(
+            label=labels[best],
+            confidence=float(probs[i, best]),
+            probs=np.asarray(probs[i], np.float32),
+            box=tuple(round(v * scale) for v in p.boxes[i]),  # type: ignore[arg-type]
+            image=p.images[i],
+            not_digit=None if reject is None else float(reject[i]),
+            rejected=rejected,
+        )
+    path = _best_path(p.units, scored)
+    return _decide([scored[k] for k in path], dark_on_light, p.shape, scale, labels)
+
+
+def read_ink(
+    ink: np.ndarray,
+    score: Scorer,
+    threshold: float | None,
+    labels: Sequence[str],
+    *,
+    dark_on_light: bool = True,
+    scale: float = 1.0,
+) -> Reading:
+    """Segment ``ink`` (ink 1 on 0), classify the pieces in one batch, decide; raise ``EmptyImage``."""
+    p = plan(ink)
+    probs, reject = score(p.images)
+    return resolve(p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale)
+
+
+def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], Piece]]:
+    """The units (atoms, wide ones cut) and every candidate digit: a run of adjacent units."""
+    units: list[Piece] = []
+    owner: list[int] = []
+    for a, atom in enumerate(atoms):
+        parts = [atom]
+        if atom.width > SPLIT_ASPECT * atom.height:
+            parts = split(atom, int(np.clip(round(atom.width / (DIGIT_ASPECT * atom.height)), 2, 6)))
+        units.extend(parts)
+        owner.extend([a] * len(parts))
+    spans: dict[tuple[int, int], Piece] = {}
+    first = {a: owner.index(a) for a in set(owner)}
+    last = {a: len(owner) - 1 - owner[::-1].index(a) for a in set(owner)}
+    for i in range(len(units)):
+        for j in range(i + 1, len(units) + 1):
+            if j - i > 1 and owner[j - 2] != owner[j - 1] and not _close(units[j - 2], units[j - 1]):
+                break  # a clear gap: no digit spans it
+            whole = owner[i] == owner[j - 1] and i == first[owner[i]] and j - 1 == last[owner[i]]
+            if j - i > MAX_JOIN and not whole:
+                continue
+            spans[(i, j)] = units[i] if j - i == 1 else join(units[i:j])
+    return units, spans
+
+
+def _close(a: Piece, b: Piece) -> bool:
+    gap = b.box[1] - a.box[3]
+    return gap <= JOIN_GAP * max(a.height, b.height)
+
+
+def _log_score(r: DigitReading) -> float:
+    s = math.log(max(r.confidence, 1e-6))
+    if r.not_digit is not None:
+        s += math.log(max(1.0 - r.not_digit, 1e-6))
+    return s
+
+
+def _best_path(n: int, scored: dict[tuple[int, int], DigitReading]) -> list[tuple[int, int]]:
+    """The segmentation of units 0..n with the best total score (dynamic programming)."""
+    best = [0.0] + [-math.inf] * n
+    back: list[tuple[int, int] | None] = [None] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j):
+            if (i, j) in scored and best[i] > -math.inf:
+                s = best[i] + _log_score(scored[(i, j)])
+                if s > best[j]:
+                    best[j], back[j] = s, (i, j)
+    path, j = [], n
+    while j > 0:
+        step = back[j]
+        if step is None:  # unreachable: single units are always candidates
+            raise RuntimeError("no segmentation found")
+        path.append(step)
+        j = step[0]
+    return path[::-1]
+
+
+def _decide(
+    pieces: list[DigitReading],
+    dark_on_light: bool,
+    shape: tuple[int, int],
+    scale: float,
+    labels: Sequence[str],
+) -> Reading:
+    source = (round(shape[0] * scale), round(shape[1] * scale))
+    common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
+    bad = [p for p in pieces if p.rejected]
+    if not bad:
+        return Reading(tuple(pieces), **common)
+    good = [p for p in pieces if not p.rejected]
+    if not good:
+        return Reading(tuple(pieces), NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER, **common)
+    height = float(np.median([p.box[2] - p.box[0] for p in good]))
+    if all(_apart(b, good, APART * height) for b in bad):
+        return Reading(tuple(good), None, tuple(bad), **common)
+    return Reading(tuple(pieces), NOT_A_NUMBER, **common)
+
+
+def _apart(piece: DigitReading, others: list[DigitReading], distance: float) -> bool:
+    """Is ``piece`` at least ``distance`` from every box in ``others`` (horizontally or vertically)?"""
+    t, left, b, r = piece.box
+    for o in others:
+        dx = max(o.box[1] - r, left - o.box[3], 0)
+        dy = max(o.box[0] - b, t - o.box[2], 0)
+        if max(dx, dy) < distance:
+            return False
+    return True

@@ -1,0 +1,153 @@
+"""The "not a digit" gate: a small CNN that scores how unlike a digit a 28x28 input is.
+
+It is trained apart from the digit classifier (whose weights stay exactly as they are) on
+digits (MNIST's training split as is, and the same digits drawn and photographed, through
+the app's preprocessing) against generated non-digits (:mod:`pipeline.openset`). Its
+decision threshold is chosen on the *validation* split only: the lowest score that rejects
+at most ``max_false_reject_mnist`` of the validation digits and ``max_false_reject_drawn``
+of their drawn renderings. Export puts it beside the classifier in one ONNX model.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pipeline.config import GateConfig
+from pipeline.tf_setup import import_tf
+
+log = logging.getLogger(__name__)
+
+OUTPUT = "not_digit"
+
+
+@dataclass
+class GateData:
+    """Inputs (N,28,28) uint8 and labels (1 = not a digit) for training, with the validation sets apart."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    val_mnist: np.ndarray  # validation digits, as MNIST has them
+    val_drawn: np.ndarray  # validation digits drawn and photographed, through the app's preprocessing
+    val_negatives: np.ndarray
+
+
+@dataclass
+class GateResult:
+    model: Any
+    threshold: float
+    metrics: dict[str, Any]
+    history: list[dict[str, float]]
+
+
+def build_gate(name: str = "gate") -> Any:
+    import_tf()
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(32, 3, activation="relu", name="g_conv1")(inputs)
+    x = layers.MaxPooling2D(2, name="g_pool1")(x)
+    x = layers.Conv2D(64, 3, activation="relu", name="g_conv2")(x)
+    x = layers.MaxPooling2D(2, name="g_pool2")(x)
+    x = layers.Flatten(name="g_flatten")(x)
+    x = layers.Dense(64, activation="relu", name="g_dense")(x)
+    x = layers.Dropout(0.3, name="g_drop")(x)
+    outputs = layers.Dense(1, activation="sigmoid", name=OUTPUT)(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None = None) -> GateResult:
+    """Fit the gate (binary cross-entropy, balanced classes, augmentation) and choose its threshold."""
+    tf = import_tf()
+    import keras
+    from tqdm import tqdm
+
+    from pipeline.augment import make_augment
+    from pipeline.config import AugmentConfig
+
+    keras.utils.set_random_seed(seed)
+    model = build_gate()
+    n = len(data.x_train)
+    steps = n // cfg.batch_size
+    schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, max(1, steps * cfg.epochs), alpha=0.02)
+    optimizer = keras.optimizers.Adam(schedule)
+    optimizer.build(model.trainable_variables)
+    augment = make_augment(AugmentConfig(True, 12.0, 2.0, 0.12, 0.3), seed)
+    x_all = tf.constant(data.x_train[..., None])
+    y_all = tf.constant(data.y_train.astype(np.float32))
+    positive_share = float(data.y_train.mean())
+    weights = tf.constant([0.5 / (1 - positive_share), 0.5 / positive_share], tf.float32)  # balance the classes
+
+    @tf.function
+    def step(idx: Any, global_step: Any) -> Any:
+        x = augment(tf.cast(tf.gather(x_all, idx), tf.float32) / 255.0, global_step)
+        y = tf.gather(y_all, idx)
+        with tf.GradientTape() as tape:
+            p = tf.squeeze(model(x, training=True), 1)
+            w = tf.gather(weights, tf.cast(y, tf.int32))
+            loss = tf.reduce_mean(w * keras.losses.binary_crossentropy(y[:, None], p[:, None]))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        return loss
+
+    history = []
+    for epoch in range(1, cfg.epochs + 1):
+        order = np.random.default_rng([seed, 9, epoch]).permutation(n).astype(np.int32)
+        losses = []
+        with tqdm(total=steps, desc=f"gate epoch {epoch}/{cfg.epochs}", unit="step", disable=progress is False) as bar:
+            for s in range(steps):
+                losses.append(
+                    step(
+                        tf.constant(order[s * cfg.batch_size : (s + 1) * cfg.batch_size]),
+                        tf.constant((epoch - 1) * steps + s, tf.int64),
+                    )
+                )
+                bar.update()
+        row = {"epoch": epoch, "loss": round(float(tf.add_n(losses)) / steps, 6)}
+        history.append(row)
+        log.info("gate epoch %d/%d: loss %.4f", epoch, cfg.epochs, row["loss"])
+    threshold, metrics = choose_threshold(model, data, cfg)
+    return GateResult(model, threshold, metrics, history)
+
+
+def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:
+    from pipeline.keras_model import predict_probs
+
+    return predict_probs(model, images)[:, 0] if len(images) else np.zeros(0, np.float32)
+
+
+def choose_threshold(model: Any, data: GateData, cfg: GateConfig) -> tuple[float, dict[str, Any]]:
+    """The lowest threshold that keeps the validation false-reject rates within their limits."""
+    mnist = gate_scores(model, data.val_mnist)
+    drawn = gate_scores(model, data.val_drawn)
+    negatives = gate_scores(model, data.val_negatives)
+    threshold = float(
+        max(
+            np.quantile(mnist, 1 - cfg.max_false_reject_mnist, method="higher"),
+            np.quantile(drawn, 1 - cfg.max_false_reject_drawn, method="higher"),
+        )
+    )
+    threshold = float(np.nextafter(np.float32(min(threshold, 0.999)), np.float32(1)))  # reject when >= threshold
+    metrics = {
+        "threshold": round(threshold, 6),
+        "validation": {
+            "mnist_rejected": round(float((mnist >= threshold).mean()), 6),
+            "drawn_rejected": round(float((drawn >= threshold).mean()), 6),
+            "non_digits_rejected": round(float((negatives >= threshold).mean()), 6),
+            "mnist_examples": len(mnist),
+            "drawn_examples": len(drawn),
+            "non_digit_examples": len(negatives),
+        },
+    }
+    log.info(
+        "gate threshold %.4f (validation): rejects %.2f%% of digits, %.2f%% of drawn digits, %.2f%% of non-digits",
+        threshold,
+        100 * metrics["validation"]["mnist_rejected"],
+        100 * metrics["validation"]["drawn_rejected"],
+        100 * metrics["validation"]["non_digits_rejected"],
+    )
+    return threshold, metrics

@@ -1,0 +1,329 @@
+"""Things people draw that are not digits, generated: the data that teaches the model to say so. Pure numpy + Pillow.
+
+Every sample is an ink map (ink 1 on 0) that goes through the app's own reading path
+(:func:`app.preprocess.segment`, then MNIST framing), so the model learns on exactly the
+28x28 inputs the app will give it. Families:
+
+- ``glyph``: letters and symbols rendered from fonts (DejaVu from the system, Pillow's own
+  built-in font), rotated, scaled, thickened or thinned; glyphs that look like digits
+  (O, l, I, S, Z, B, g, q, ...) are left out.
+- ``stroke``: one to three random curves; ``scribble``: a random walk of the pen;
+  ``shape``: triangles, squares, stars, crosses, arrows, hearts, smileys, spirals;
+  ``hatching``: parallel lines and grids; ``noise``: specks and blotches;
+  ``fragment``: a dash, a dot, a short arc or bar (a partial stroke);
+  ``pair``: two MNIST digits drawn as one piece (touching), which must not read as one digit.
+
+Training, validation and evaluation sets use disjoint seeds, and the evaluation glyphs use
+fonts that training never sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.preprocess import EmptyImage, frame, normalise, segment
+
+CANVAS = 112  # ink maps are drawn at this size before framing
+
+#: Glyphs that are not digits and do not look like one (O/0, l/1, S/5, Z/2, B/8, g/9... are out).
+GLYPHS = "ACEFHKMNRUVWXYacdefhkmnrtuvwxy#@&%$?!+=*<>~^{}πλΣΩ€£¥§¶©®µ∞≈≠±÷×√∑"
+
+#: Font files per split, found under the system's font folders (DejaVu ships with Debian's
+#: fonts-dejavu-core); the built-in font of Pillow is "pillow". Evaluation uses fonts
+#: training never sees.
+FONT_SPLITS = {
+    "train": [
+        "DejaVuSans.ttf",
+        "DejaVuSans-Bold.ttf",
+        "DejaVuSerif.ttf",
+        "DejaVuSansMono.ttf",
+        "DejaVuSansCondensed-Oblique.ttf",
+        "DejaVuSerif-Bold.ttf",
+    ],
+    "validation": ["DejaVuSans-Oblique.ttf", "DejaVuSerifCondensed.ttf"],
+    "eval": ["pillow", "DejaVuSerif-Italic.ttf", "DejaVuSansMono-Bold.ttf", "DejaVuSans-ExtraLight.ttf"],
+}
+FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/TTF"), Path("/usr/share/fonts")]
+FAMILIES = ("glyph", "stroke", "scribble", "shape", "hatching", "noise", "fragment", "pair")
+
+
+class FontError(RuntimeError):
+    """A font the generator needs is not installed."""
+
+
+def find_font(name: str) -> Path | None:
+    for folder in FONT_DIRS:
+        hits = sorted(folder.rglob(name)) if folder.is_dir() else []
+        if hits:
+            return hits[0]
+    return None
+
+
+def load_fonts(split: str) -> list[tuple[str, object]]:
+    """(name, ImageFont at a large size) for the split's fonts; raises :class:`FontError` naming what is missing."""
+    from PIL import ImageFont
+
+    fonts, missing = [], []
+    for name in FONT_SPLITS[split]:
+        if name == "pillow":
+            fonts.append((name, ImageFont.load_default(size=96)))
+            continue
+        path = find_font(name)
+        if path is None:
+            missing.append(name)
+            continue
+        fonts.append((name, ImageFont.truetype(str(path), 96)))
+    if missing:
+        raise FontError(
+            f"fonts not found: {', '.join(missing)} (looked in {', '.join(map(str, FONT_DIRS))}); "
+            "install them (Debian: apt-get install fonts-dejavu-core fonts-dejavu-extra)"
+        )
+    return fonts
+
+
+# ------------------------------------------------------------------ drawing
+def _pen(rng: np.random.Generator, size: int = CANVAS) -> float:
+    """A pen width like people's: about a 15th of the drawing, give or take."""
+    return float(size * rng.uniform(0.035, 0.11))
+
+
+def _draw_polylines(lines: list[np.ndarray], width: float, size: int = CANVAS) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(img)
+    r = width / 2
+    for pts in lines:
+        seq = [(float(x), float(y)) for x, y in pts]
+        if len(seq) > 1:
+            draw.line(seq, fill=255, width=max(1, round(width)), joint="curve")
+        for x, y in (seq[0], seq[-1]):
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
+    return np.asarray(img, np.float32) / 255.0
+
+
+def _curve(rng: np.random.Generator, size: int = CANVAS) -> np.ndarray:
+    """A smooth random curve (cubic Bézier through random points)."""
+    p0, p1, p2, p3 = rng.uniform(0.12 * size, 0.88 * size, (4, 2))
+    t = np.linspace(0, 1, 48)[:, None]
+    return (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t**2 * p2 + t**3 * p3
+
+
+def _digit_like_line(pts: np.ndarray) -> bool:
+    """A lone, nearly straight, steep stroke is a 1 (and a round closed one a 0): not a negative."""
+    d = pts[-1] - pts[0]
+    chord = float(np.hypot(*d))
+    length = float(np.hypot(*np.diff(pts, axis=0).T).sum())
+    straight = chord > 0.9 * length
+    steep = abs(d[1]) > 1.2 * abs(d[0])
+    closed = chord < 0.2 * length
+    return (straight and steep) or closed
+
+
+def stroke(rng: np.random.Generator) -> np.ndarray:
+    n = int(rng.integers(1, 4))
+    lines = []
+    while len(lines) < n:
+        c = _curve(rng)
+        if n == 1 and _digit_like_line(c):
+            continue
+        lines.append(c)
+    return _draw_polylines(lines, _pen(rng))
+
+
+def scribble(rng: np.random.Generator) -> np.ndarray:
+    steps = int(rng.integers(15, 60))
+    angle = rng.uniform(0, 2 * math.pi)
+    pos = rng.uniform(0.3, 0.7, 2) * CANVAS
+    pts = [pos.copy()]
+    for _ in range(steps):
+        angle += rng.normal(0, 0.7)
+        pos = np.clip(pos + 5 * np.array([math.cos(angle), math.sin(angle)]), 8, CANVAS - 8)
+        pts.append(pos.copy())
+    return _draw_polylines([np.array(pts)], _pen(rng) * 0.8)
+
+
+def _regular(n: int, r: float, c: np.ndarray, rot: float, inner: float | None = None) -> np.ndarray:
+    k = 2 * n if inner else n
+    angles = rot + np.arange(k + 1) * 2 * math.pi / k
+    radii = np.where(np.arange(k + 1) % 2 == 1, r * inner, r) if inner else np.full(k + 1, r)
+    return np.stack([c[0] + radii * np.cos(angles), c[1] + radii * np.sin(angles)], 1)
+
+
+def shape(rng: np.random.Generator) -> np.ndarray:
+    c = np.array([CANVAS / 2, CANVAS / 2]) + rng.normal(0, 4, 2)
+    r = CANVAS * rng.uniform(0.28, 0.42)
+    rot = rng.uniform(0, 2 * math.pi)
+    kind = rng.integers(0, 9)
+    if kind == 0:
+        lines = [_regular(3, r, c, rot)]  # triangle
+    elif kind == 1:
+        lines = [_regular(4, r, c, rot)]  # square
+    elif kind == 2:
+        lines = [_regular(int(rng.integers(5, 7)), r, c, rot, inner=0.45)]  # star
+    elif kind == 3:
+        d = r * np.array([[math.cos(rot), math.sin(rot)], [-math.sin(rot), math.cos(rot)]])
+        lines = [np.array([c - d[0], c + d[0]]), np.array([c - d[1], c + d[1]])]  # cross or x
+    elif kind == 4:
+        lines = [
+            np.array([c - [r, 0], c + [r, 0]]),
+            np.array([c + [r * 0.4, -r * 0.4], c + [r, 0], c + [r * 0.4, r * 0.4]]),
+        ]
+    elif kind == 5:  # heart
+        t = np.linspace(0, 2 * math.pi, 60)
+        x = 16 * np.sin(t) ** 3
+        y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
+        lines = [np.stack([c[0] + x * r / 17, c[1] + y * r / 17], 1)]
+    elif kind == 6:  # smiley
+        t = np.linspace(0, 2 * math.pi, 60)
+        face = np.stack([c[0] + r * np.cos(t), c[1] + r * np.sin(t)], 1)
+        s = np.linspace(0.2 * math.pi, 0.8 * math.pi, 20)
+        mouth = np.stack([c[0] + 0.55 * r * np.cos(s), c[1] + 0.55 * r * np.sin(s)], 1)
+        eyes = [np.array([c + [-0.35 * r, -0.3 * r]] * 2), np.array([c + [0.35 * r, -0.3 * r]] * 2)]
+        lines = [face, mouth, *eyes]
+    elif kind == 7:  # spiral
+        t = np.linspace(0, rng.uniform(3, 5) * math.pi, 80)
+        rr = r * t / t[-1]
+        lines = [np.stack([c[0] + rr * np.cos(t + rot), c[1] + rr * np.sin(t + rot)], 1)]
+    else:  # hash
+        o = r * 0.35
+        lines = [
+            np.array([c + [-o, -r], c + [-o, r]]),
+            np.array([c + [o, -r], c + [o, r]]),
+            np.array([c + [-r, -o], c + [r, -o]]),
+            np.array([c + [-r, o], c + [r, o]]),
+        ]
+    return _draw_polylines(lines, _pen(rng))
+
+
+def hatching(rng: np.random.Generator) -> np.ndarray:
+    n = int(rng.integers(3, 8))
+    angle = rng.uniform(0, math.pi)
+    d = np.array([math.cos(angle), math.sin(angle)])
+    normal = np.array([-d[1], d[0]])
+    c = np.array([CANVAS / 2, CANVAS / 2])
+    half = CANVAS * rng.uniform(0.25, 0.4)
+    lines = [np.array([c + o * normal - half * d, c + o * normal + half * d]) for o in np.linspace(-half, half, n)]
+    if rng.random() < 0.3:  # a grid
+        lines += [np.array([c + o * d - half * normal, c + o * d + half * normal]) for o in np.linspace(-half, half, n)]
+    return _draw_polylines(lines, _pen(rng) * 0.6)
+
+
+def noise(rng: np.random.Generator) -> np.ndarray:
+    img = np.zeros((CANVAS, CANVAS), np.float32)
+    for _ in range(int(rng.integers(3, 40))):
+        y, x = rng.integers(4, CANVAS - 4, 2)
+        r = int(rng.integers(1, 4))
+        img[y - r : y + r + 1, x - r : x + r + 1] = rng.uniform(0.5, 1)
+    if rng.random() < 0.3:
+        img += rng.random((CANVAS, CANVAS)).astype(np.float32) * rng.uniform(0.2, 0.6)
+    return np.clip(img, 0, 1)
+
+
+def fragment(rng: np.random.Generator) -> np.ndarray:
+    kind = rng.integers(0, 4)
+    c = np.array([CANVAS / 2, CANVAS / 2]) + rng.normal(0, 10, 2)
+    r = CANVAS * rng.uniform(0.15, 0.4)
+    if kind == 0:  # a dash: lying flat, at most 35 degrees off
+        a = rng.uniform(-0.6, 0.6)
+        lines = [np.array([c - r * np.array([math.cos(a), math.sin(a)]), c + r * np.array([math.cos(a), math.sin(a)])])]
+    elif kind == 1:  # a dot
+        lines = [np.array([c, c + 0.5])]
+        return _draw_polylines(lines, CANVAS * rng.uniform(0.05, 0.25))
+    elif kind == 2:  # a short arc, at most a third of a circle
+        a0 = rng.uniform(0, 2 * math.pi)
+        t = np.linspace(a0, a0 + rng.uniform(0.5, 2.1), 24)
+        lines = [np.stack([c[0] + r * np.cos(t), c[1] + r * np.sin(t)], 1)]
+    else:  # a bar and a dot, or two dots
+        lines = [np.array([c - [r, 0], c + [r, 0]]), np.array([c + [0, r * 0.9]] * 2)]
+    return _draw_polylines(lines, _pen(rng))
+
+
+def glyph(rng: np.random.Generator, fonts: list[tuple[str, object]]) -> np.ndarray:
+    from PIL import Image, ImageDraw
+
+    _, font = fonts[int(rng.integers(len(fonts)))]
+    char = GLYPHS[int(rng.integers(len(GLYPHS)))]
+    img = Image.new("L", (160, 160), 0)
+    ImageDraw.Draw(img).text((80, 80), char, fill=255, font=font, anchor="mm")
+    img = img.rotate(float(rng.uniform(-15, 15)), resample=Image.Resampling.BILINEAR)
+    a = np.asarray(img.resize((CANVAS, CANVAS), Image.Resampling.BILINEAR), np.float32) / 255.0
+    if rng.random() < 0.3:
+        from app.preprocess import morphology
+
+        a = morphology(a, int(rng.integers(2, 5)), np.maximum)
+    return a
+
+
+def pair(rng: np.random.Generator, digits: np.ndarray) -> np.ndarray:
+    """Two MNIST digits drawn touching or overlapping: one piece that is not one digit."""
+    a, b = digits[rng.integers(len(digits), size=2)]
+    overlap = int(rng.integers(2, 8))
+    width = 56 - overlap
+    img = np.zeros((28, width), np.float32)
+    img[:, :28] = a / 255.0
+    img[:, 28 - overlap :] = np.maximum(img[:, 28 - overlap :], b / 255.0)
+    out = np.zeros((CANVAS, CANVAS), np.float32)
+    from app.preprocess import resize
+
+    h = CANVAS // 2
+    w = min(CANVAS - 4, round(h * width / 28))
+    out[CANVAS // 4 : CANVAS // 4 + h, (CANVAS - w) // 2 : (CANVAS - w) // 2 + w] = np.clip(resize(img, h, w), 0, 1)
+    return out
+
+
+# ------------------------------------------------------------------ sets
+@dataclass(frozen=True)
+class Negatives:
+    images: np.ndarray  # (N, 28, 28) uint8: the framed inputs
+    family: np.ndarray  # (N,) index into FAMILIES
+
+
+def framed_pieces(ink: np.ndarray) -> Iterator[np.ndarray]:
+    """The 28x28 inputs the app would score for this ink: the whole, and each piece if there are several."""
+    try:
+        ink = normalise(ink)
+    except EmptyImage:
+        return
+    pieces = segment(ink)
+    yield frame(ink)
+    if len(pieces) > 1:
+        for p in pieces:
+            try:
+                yield frame(p.ink)
+            except EmptyImage:
+                continue
+
+
+def generate(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives:
+    """``count`` framed non-digit inputs of every family, for ``split`` (its own fonts and seed stream)."""
+    fonts = load_fonts(split)
+    makers: dict[str, Callable[[np.random.Generator], np.ndarray]] = {
+        "glyph": lambda r: glyph(r, fonts),
+        "stroke": stroke,
+        "scribble": scribble,
+        "shape": shape,
+        "hatching": hatching,
+        "noise": noise,
+        "fragment": fragment,
+        "pair": lambda r: pair(r, digits),
+    }
+    weights = np.array([4, 2, 1, 2, 1, 1, 2, 2], np.float64)
+    weights /= weights.sum()
+    rng = np.random.default_rng([seed, list(FONT_SPLITS).index(split)])
+    images, family = [], []
+    while len(images) < count:
+        f = int(rng.choice(len(FAMILIES), p=weights))
+        ink = makers[FAMILIES[f]](rng)
+        for img in framed_pieces(ink):
+            if len(images) < count:
+                images.append(np.rint(img * 255).astype(np.uint8))
+                family.append(f)
+            if FAMILIES[f] not in ("noise", "fragment"):
+                break  # the whole drawing; only specks and bits are each a non-digit piece on their own
+    return Negatives(np.stack(images), np.asarray(family, np.uint8))

@@ -1,0 +1,239 @@
+"""The controller without Qt: a stand-in view, a fixed-weight ONNX model, real documents and files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.controller import HISTORY, Controller
+from app.document import Document, Stroke
+from app.inference import Classifier
+
+
+class FakeView:
+    """Records what the controller shows, verb by verb."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple]] = []
+        self.document = Document()
+        self.reading = None
+        self.stale = False
+        self.message = ""
+        self.status = ""
+        self.errors: list[tuple[str, str]] = []
+        self.history: list = []
+        self.edit = (False, False)
+        self.model = None
+
+    def show_document(self, document):
+        self.calls.append(("document", (document,)))
+        self.document = document
+
+    def show_reading(self, reading, *, stale=False):
+        self.calls.append(("reading", (reading, stale)))
+        self.reading, self.stale, self.message = reading, stale, ""
+
+    def show_message(self, text):
+        self.calls.append(("message", (text,)))
+        self.reading, self.message = None, text
+
+    def show_status(self, text):
+        self.status = text
+
+    def show_error(self, title, text):
+        self.errors.append((title, text))
+
+    def show_model(self, info):
+        self.model = info
+
+    def show_history(self, items):
+        self.history = list(items)
+
+    def set_edit_state(self, can_undo, can_redo):
+        self.edit = (can_undo, can_redo)
+
+
+class ManualClock:
+    """The controller's ``schedule``: callbacks run when the test says so."""
+
+    def __init__(self) -> None:
+        self.pending: list = []
+
+    def __call__(self, delay_ms, callback):
+        clock = self
+
+        class Handle:
+            def cancel(self):
+                if entry in clock.pending:
+                    clock.pending.remove(entry)
+
+        entry = (delay_ms, callback)
+        self.pending.append(entry)
+        return Handle()
+
+    def fire(self) -> int:
+        ran = 0
+        while self.pending:
+            _, callback = self.pending.pop(0)
+            callback()
+            ran += 1
+        return ran
+
+
+def digit_strokes(digit: np.ndarray, left: float = 0.2, top: float = 0.2, size: float = 0.6) -> list[Stroke]:
+    """Pen strokes that trace an MNIST digit: one per run of ink in every row (as the Qt tests draw)."""
+    strokes = []
+    ink = digit > 100
+    for y in range(28):
+        xs = np.flatnonzero(ink[y])
+        if xs.size == 0:
+            continue
+        for run in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
+            cy = top + (y + 0.5) / 28 * size
+            strokes.append(
+                Stroke(((left + run[0] / 28 * size, cy), (left + (run[-1] + 0.5) / 28 * size, cy)), size / 28)
+            )
+    return strokes
+
+
+@pytest.fixture
+def view():
+    return FakeView()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock()
+
+
+@pytest.fixture
+def controller(view, template_onnx, clock):
+    return Controller(view, Classifier(template_onnx), live=True, schedule=clock)
+
+
+def draw(controller, strokes):
+    for s in strokes:
+        controller.add_stroke(s)
+
+
+def test_starts_with_the_model_and_a_prompt(controller, view):
+    assert view.model.name == "templates" and view.model.reject == ("not_digit", 0.5)
+    assert "Draw a digit" in view.message and view.edit == (False, False)
+
+
+def test_a_drawn_digit_is_read_live_and_remembered(controller, view, published_model, sample):
+    controller.use_model(published_model)
+    draw(controller, digit_strokes(sample.x_test[0]))
+    assert view.reading is not None and view.reading.number == str(sample.y_test[0])
+    assert view.reading.single.confidence > 0.9 and "ms" in view.status
+    assert view.history == []  # live readings of a drawing in progress are not history yet
+    controller.clear()
+    assert [item.text for item in view.history] == [str(sample.y_test[0])]
+
+
+def test_preview_is_throttled_and_never_runs_without_the_timer(controller, view, clock, sample):
+    strokes = digit_strokes(sample.x_test[1])
+    before = len([c for c in view.calls if c[0] == "reading"])
+    for s in strokes[:5]:
+        controller.preview(s)
+    assert len(clock.pending) == 1  # five pen moves, one scheduled reading
+    assert clock.fire() == 1
+    assert len([c for c in view.calls if c[0] == "reading"]) == before + 1
+
+
+def test_undo_and_redo_span_clear_and_open(controller, view, sample, tmp_path):
+    draw(controller, digit_strokes(sample.x_test[2])[:3])
+    drawing = controller.document
+    controller.clear()
+    assert controller.document.is_empty() and view.message == "Nothing drawn yet"
+    controller.undo()
+    assert controller.document == drawing and view.edit[1]  # redo is possible
+    controller.redo()
+    assert controller.document.is_empty()
+    path = tmp_path / "seven.png"
+    Image.fromarray(255 - np.kron(sample.x_test[0], np.ones((4, 4), np.uint8))).save(path)
+    assert controller.open_file(path)
+    assert controller.document.picture is not None and view.reading is not None
+    controller.undo()
+    assert controller.document.is_empty()
+    controller.undo()
+    assert controller.document == drawing
+
+
+def test_live_off_marks_the_old_result_stale(controller, view, sample):
+    controller.set_live(False)
+    strokes = digit_strokes(sample.x_test[3])
+    draw(controller, strokes[:-1])
+    assert view.reading is None  # nothing read yet
+    controller.run()
+    first = view.reading
+    controller.add_stroke(strokes[-1])
+    assert view.stale and view.reading is first and "press Enter" in view.status
+    assert controller.result_text() == ""  # a stale answer is not copied
+    controller.run()
+    assert not view.stale
+
+
+def test_a_file_that_cannot_be_read_is_explained_and_nothing_stale_stays(controller, view, sample, tmp_path):
+    draw(controller, digit_strokes(sample.x_test[4]))
+    drawing = controller.document
+    (tmp_path / "notes.txt").write_text("hello")
+    assert controller.open_file(tmp_path / "notes.txt") is False
+    title, text = view.errors[-1]
+    assert title == "Cannot open this picture" and "not a picture" in text and "Undo" in text
+    assert view.reading is None and view.message == "Could not open notes.txt" and view.status == ""
+    controller.undo()
+    assert controller.document == drawing  # nothing was lost
+
+
+def test_save_writes_a_png_that_reads_the_same(controller, view, published_model, sample, tmp_path):
+    controller.use_model(published_model)
+    draw(controller, digit_strokes(sample.x_test[5]))
+    assert controller.save_drawing(tmp_path / "mine")
+    saved = tmp_path / "mine.png"
+    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert list(tmp_path.iterdir()) == [saved]  # written atomically: no temporary left
+    assert controller.classifier.read(np.asarray(Image.open(saved))).number == str(sample.y_test[5])
+
+
+def test_history_brings_a_drawing_back(controller, view, published_model, sample):
+    controller.use_model(published_model)
+    for i in range(HISTORY + 2):
+        controller.clear()
+        draw(controller, digit_strokes(sample.x_test[i]))
+    assert len(view.history) == HISTORY
+    wanted = view.history[3]
+    controller.recall(3)
+    assert controller.document == wanted.document and view.reading.text == wanted.text
+
+
+def test_a_bad_model_keeps_the_old_one(controller, view, tmp_path):
+    (tmp_path / "bad.onnx").write_bytes(b"not a model")
+    assert controller.use_model(tmp_path / "bad.onnx") is False
+    assert view.errors[-1][0] == "Cannot use this model" and "keeps using templates.onnx" in view.errors[-1][1]
+    assert controller.classifier.info.name == "templates"
+
+
+def test_no_exception_leaves_an_action(controller, view, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(controller.classifier, "read_ink", boom)
+    controller.add_stroke(Stroke(((0.2, 0.2), (0.8, 0.8))))
+    assert view.errors and "disk on fire" in view.errors[-1][1] and "drawing is kept" in view.errors[-1][1]
+    assert len(controller.document.strokes) == 1
+
+
+def test_eraser_removes_ink(controller, view):
+    controller.add_stroke(Stroke(((0.5, 0.1), (0.5, 0.9)), 0.06))
+    controller.add_stroke(Stroke(((0.3, 0.5), (0.7, 0.5)), 0.3, erase=True))
+    ink = controller.document.render_ink()
+    side = ink.shape[0]
+    assert ink[side // 2, side // 2] == 0 and ink[int(side * 0.15), side // 2] == 1
+
+
+def test_paste_reads_pixels_and_refuses_junk(controller, view, sample):
+    assert controller.paste(np.stack([255 - np.kron(sample.x_test[6], np.ones((5, 5), np.uint8))] * 3, -1))
+    assert controller.document.picture is not None
+    assert controller.paste(b"\x00garbage") is False and view.errors[-1][0] == "Cannot open this picture"

@@ -1,29 +1,32 @@
-"""Screenshot of the app's window with a digit drawn, for README.md (run under Xvfb: `make screenshot`).
+"""Screenshots of the app's window for README.md (run under Xvfb: `make screenshot`).
 
-Draws a hand-written '4' on the canvas with real mouse events (two strokes, as a person
-would), lets Live mode recognise it, then grabs the X screen (not a Qt re-render) with
-QScreen.grabWindow.
+Draws with real mouse events (stroke by stroke, as a person would), lets Live mode read the
+drawing, then grabs the X screen (not a Qt re-render) with QScreen.grabWindow.
+
+    python .ci/app_screenshot.py OUT.png [--scene number|digit|nondigit] [--dark] [--scale 2]
+
+``--scale 2`` sets QT_SCALE_FACTOR=2 (a HiDPI screen), ``--dark`` the app's dark mode.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
+import os
 import sys
 from pathlib import Path
 
 import numpy as np
-from PyQt5.QtCore import QEvent, QPointF, Qt, QTimer
-from PyQt5.QtGui import QMouseEvent
-from PyQt5.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.main import build, parse_args  # noqa: E402
-
 
 def stroke(canvas, points) -> None:
     """Press at the first point, move through every point, release at the last."""
+    from PyQt5.QtCore import QEvent, QPointF, Qt
+    from PyQt5.QtGui import QMouseEvent
+    from PyQt5.QtWidgets import QApplication
 
     def send(kind, x, y, button, held):
         QApplication.sendEvent(canvas, QMouseEvent(kind, QPointF(x, y), button, held, Qt.NoModifier))
@@ -35,35 +38,78 @@ def stroke(canvas, points) -> None:
     send(QEvent.MouseButtonRelease, *points[-1], Qt.LeftButton, Qt.NoButton)
 
 
-def path(canvas, *corners, steps=25):
+def path(canvas, *corners, steps=25, seed=4):
     """Points along a polyline given in canvas fractions, with a little hand tremor."""
-    rng = np.random.default_rng(4)
+    rng = np.random.default_rng(seed)
     w, h = canvas.width(), canvas.height()
     pts = []
     for (x0, y0), (x1, y1) in itertools.pairwise(corners):
         for t in np.linspace(0, 1, steps, endpoint=False):
-            pts.append(((x0 + t * (x1 - x0)) * w + rng.normal(0, 1.2), (y0 + t * (y1 - y0)) * h + rng.normal(0, 1.2)))
+            pts.append(((x0 + t * (x1 - x0)) * w + rng.normal(0, 1.0), (y0 + t * (y1 - y0)) * h + rng.normal(0, 1.0)))
     pts.append((corners[-1][0] * w, corners[-1][1] * h))
     return pts
 
 
+def arc(cx, cy, rx, ry, start, end, steps=30):
+    """Canvas-fraction points on an elliptic arc (angles in degrees, 0 = right, clockwise on screen)."""
+    t = np.radians(np.linspace(start, end, steps))
+    return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in t]
+
+
+def draw_number(canvas) -> None:
+    """4 0 7 1, written by hand across the canvas."""
+    stroke(canvas, path(canvas, (0.14, 0.32), (0.06, 0.55), (0.22, 0.56)))
+    stroke(canvas, path(canvas, (0.18, 0.40), (0.175, 0.68)))
+    stroke(canvas, path(canvas, *arc(0.37, 0.5, 0.07, 0.15, -90, 275)))
+    stroke(canvas, path(canvas, (0.53, 0.37), (0.67, 0.36), (0.58, 0.66)))
+    stroke(canvas, path(canvas, (0.80, 0.35), (0.81, 0.66)))
+
+
+def draw_digit(canvas) -> None:
+    stroke(canvas, path(canvas, (0.46, 0.18), (0.30, 0.55), (0.68, 0.56)))
+    stroke(canvas, path(canvas, (0.60, 0.32), (0.58, 0.84)))
+
+
+def draw_nondigit(canvas) -> None:
+    """A star: five strokes that are not a digit."""
+    pts = [(0.5 + 0.3 * np.cos(np.radians(a - 90)), 0.5 + 0.3 * np.sin(np.radians(a - 90))) for a in range(0, 800, 144)]
+    stroke(canvas, path(canvas, *pts, steps=12))
+
+
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / ".github" / "screenshots" / "app.png"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scene", choices=["number", "digit", "nondigit"], default="number")
+    parser.add_argument("--dark", action="store_true")
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+
+    from PyQt5.QtCore import QSettings, Qt, QTimer
+    from PyQt5.QtWidgets import QApplication
+
+    from app.main import build, parse_args
+
+    QApplication.setAttribute(Qt.AA_EnableHighDpiScaling, True)
+    QApplication.setAttribute(Qt.AA_UseHighDpiPixmaps, True)
     app = QApplication(sys.argv[:1])
+    QSettings.setPath(QSettings.NativeFormat, QSettings.UserScope, str(args.out.parent / ".screenshot-settings"))
     window, controller = build(parse_args([]))
+    window.set_dark(args.dark, save=False)
     window.resize(1000, 640)
     window.move(0, 0)
     window.show()
-    canvas = window.canvas
     app.processEvents()
-    stroke(canvas, path(canvas, (0.46, 0.18), (0.30, 0.55), (0.68, 0.56)))
-    stroke(canvas, path(canvas, (0.60, 0.32), (0.58, 0.84)))
+    {"number": draw_number, "digit": draw_digit, "nondigit": draw_nondigit}[args.scene](window.canvas)
     controller.run()
 
     def grab() -> None:
-        shot = app.primaryScreen().grabWindow(0, 0, 0, window.frameGeometry().width(), window.frameGeometry().height())
-        shot.save(str(out))
-        print(f"saved {out} ({shot.width()}x{shot.height()}); read {controller.last.text if controller.last else None}")
+        frame = window.frameGeometry()
+        shot = app.primaryScreen().grabWindow(0, 0, 0, frame.width(), frame.height())
+        shot.save(str(args.out))
+        read = controller.last.text if controller.last else None
+        print(f"saved {args.out} ({shot.width()}x{shot.height()}); read {read}")
         app.quit()
 
     QTimer.singleShot(800, grab)

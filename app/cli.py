@@ -26,6 +26,8 @@ from app.preprocess import EmptyImage
 from app.reader import Reading
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
+# every JSON record has these keys, in this order (optional extras follow)
+RECORD_KEYS = ("file", "digit", "confidence", "probs", "number", "digits", "rejected", "not_digit", "error")
 CSV_COLUMNS = ["file", "answer", "digit", "confidence", "number", "rejected", "error", *[f"p{d}" for d in range(10)]]
 
 
@@ -75,29 +77,46 @@ def record(path: str, reading: Reading, top_k: int, notes: list[str]) -> dict[st
     """The JSON object for one input (``shared/design/contract.md``)."""
     single = reading.single
     one = single is not None and not reading.ignored
+
+    def top(piece) -> list[dict[str, Any]]:
+        return [{"digit": d, "probability": round(p, 6)} for d, p in piece.top(top_k)]
+
+    digits = []
+    for p in reading.pieces:
+        entry = {"digit": p.digit, "confidence": round(p.confidence, 6), "box": list(p.box)}
+        if p.not_digit is not None:
+            entry["not_digit"] = round(p.not_digit, 6)
+        if top_k:
+            entry["top"] = top(p)
+        digits.append(entry)
     out: dict[str, Any] = {
         "file": path,
         "digit": single.digit if one else None,
         "confidence": round(single.confidence, 6) if one else None,
-        "probs": [round(float(p), 6) for p in single.probs] if one else None,
+        # the ten probabilities of one piece (a non-digit's too)
+        "probs": [round(float(p), 6) for p in single.probs] if single is not None else None,
         "number": reading.number,
-        "digits": [
-            {"digit": p.digit, "confidence": round(p.confidence, 6), "box": list(p.box)} for p in reading.pieces
-        ],
+        "digits": digits,
         "rejected": reading.rejected,
+        "not_digit": round(single.not_digit, 6) if single is not None and single.not_digit is not None else None,
+        "error": None,
     }
     if single is not None and reading.rejected:
-        out["probs"] = [round(float(p), 6) for p in single.probs]  # the ten probabilities stay for a non-digit
         out["closest"] = {"digit": int(single.probs.argmax()), "confidence": round(single.confidence, 6)}
-    if single is not None and single.not_digit is not None:
-        out["not_digit"] = round(single.not_digit, 6)
     if reading.ignored:
         out["ignored"] = [{"box": list(p.box), "closest": p.label} for p in reading.ignored]
     if top_k and single is not None:
-        out["top"] = [{"digit": d, "probability": round(p, 6)} for d, p in single.top(top_k)]
+        out["top"] = top(single)
     if notes:
         out["notes"] = notes
     return out
+
+
+def error_record(path: str, reason: str) -> dict[str, Any]:
+    """The same keys as a reading's record, with the reason and nothing read."""
+    rec: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
+    rec.update(file=path, digits=[], error=reason)
+    return rec
 
 
 def line(path: str, rec: dict[str, Any]) -> str:
@@ -108,12 +127,23 @@ def line(path: str, rec: dict[str, Any]) -> str:
         return f"{path}: {rec['rejected']}{hint}"
     if rec["digit"] is None:
         digits = " ".join(f"{d['digit']}:{100 * d['confidence']:.0f}%" for d in rec["digits"])
-        return f"{path}: {rec['number']}  ({digits})"
+        tops = ""
+        if rec["digits"] and "top" in rec["digits"][0]:
+            tops = "  top " + " | ".join(
+                ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
+            )
+        return f"{path}: {rec['number']}  ({digits}){tops}"
     listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
     top = ""
     if "top" in rec:
         top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
     return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}"
+
+
+def _reason(path: str, exc: Exception) -> str:
+    """The reason alone: the record already names the file."""
+    text = str(exc)
+    return text[len(path) + 2 :] if text.startswith(f"{path}: ") else text
 
 
 def csv_row(rec: dict[str, Any]) -> dict[str, Any]:
@@ -137,15 +167,19 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n") if args.csv else None
     if writer is not None:
         writer.writeheader()
+    seen = 0
     for path in expand(args.inputs, args.recursive, stdin):
+        seen += 1
         try:
             reading, notes = read_one(classifier, path)
             rec = record(path, reading, args.top_k, notes)
+        except ModelError:
+            raise  # the model itself is broken: not a per-file failure
         except (ImageError, EmptyImage, ValueError) as exc:
             failed += 1
-            reason = str(exc) if isinstance(exc, ImageError) else f"{path}: {exc}"
-            err.write(f"digit-predict: {reason}\n")
-            rec = {"file": path, "error": reason, "digit": None, "number": None, "rejected": None}
+            reason = _reason(path, exc)
+            err.write(f"digit-predict: {path}: {reason}\n")
+            rec = error_record(path, reason)
             if not (args.json or writer):
                 continue
         else:
@@ -158,11 +192,17 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
         else:
             out.write(line(path, rec) + "\n")
         out.flush()
+    if seen == 0:
+        err.write("digit-predict: no pictures to read (standard input had no file names)\n")
+        return 1
     return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.threads import single_threaded_blas
+
     args = parse_args(argv)
+    single_threaded_blas()
     try:
         classifier = load_classifier(args.model)
     except ModelError as exc:
@@ -170,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return run(args, classifier, sys.stdout, sys.stderr, sys.stdin)
+    except ModelError as exc:
+        print(f"digit-predict: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # the reader stopped early (`| head`): stop quietly, like other Unix tools
         devnull = os.open(os.devnull, os.O_WRONLY)

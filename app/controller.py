@@ -149,6 +149,8 @@ class Controller:
         self._unsaved = None
         if self.history and self.history[0].document == item.document:
             return
+        # a drawing brought back from the strip moves to the front instead of appearing twice
+        self.history = [h for h in self.history if h.document != item.document]
         self.history.insert(0, item)
         del self.history[HISTORY:]
         self.view.show_history(self.history)
@@ -182,6 +184,8 @@ class Controller:
             self._stale = True
             self.view.show_reading(self.last, stale=True)
             self.view.show_status("The drawing changed: press Enter (Run) to read it again")
+        else:
+            self.view.show_message("Press Enter (Run) to read the drawing")
 
     @guarded
     def add_stroke(self, stroke: Stroke) -> None:
@@ -305,13 +309,18 @@ class Controller:
     @guarded
     def save_drawing(self, path: str | Path) -> bool:
         """Save what is on the canvas as a PNG (written atomically)."""
-        from app.images import save_png
+        from app.images import ImageError, save_png
 
         if self.document.is_empty():
             self.view.show_error("Nothing to save", "The canvas is empty: draw something or open a picture first.")
             return False
-        save_png(self.document.render_image(), path)
-        self.view.show_status(f"Saved {path}")
+        try:
+            saved = save_png(self.document.render_image(), path)
+        except ImageError as exc:
+            self.view.show_status("")
+            self.view.show_error("Cannot save the drawing", f"{exc}\n\nChoose another folder.")
+            return False
+        self.view.show_status(f"Saved {saved}")
         return True
 
     @guarded
@@ -320,7 +329,8 @@ class Controller:
         try:
             classifier = Classifier(path)
         except ModelError as exc:
-            self.view.show_error("Cannot use this model", f"{exc}\n\nThe app keeps using {self.classifier.path.name}.")
+            text = str(exc).replace("--model PATH", "File > Open model…")  # the window's way to choose one
+            self.view.show_error("Cannot use this model", f"{text}\n\nThe app keeps using {self.classifier.path.name}.")
             return False
         self.classifier = classifier
         self.view.show_model(classifier.info)

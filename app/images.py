@@ -64,12 +64,18 @@ def decode(data: bytes, name: str = "picture") -> Picture:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not data:
-        raise ImageError(f"{name}: not a picture Pillow can read (the file is empty)")
+        raise ImageError(f"{name}: not a picture: the file is empty")
     notes: list[str] = []
+    limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
+            Image.MAX_IMAGE_PIXELS = None  # opening reads only the header: our own limit comes next, in our words
+            try:
+                img_file = Image.open(io.BytesIO(data))
+            finally:
+                Image.MAX_IMAGE_PIXELS = limit
+            with img_file as img:
                 w, h = img.size
                 if w * h > MAX_PIXELS or w <= 0 or h <= 0:
                     raise ImageError(
@@ -85,7 +91,9 @@ def decode(data: bytes, name: str = "picture") -> Picture:
     except ImageError:
         raise
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{name}: not a picture Pillow can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from exc
+        raise ImageError(
+            f"{name}: not a picture this app can open; save it as PNG, JPEG, BMP, GIF, TIFF or WebP and try again"
+        ) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError(f"{name}: too large to decode safely ({exc})") from exc
     except Exception as exc:  # Pillow raises many types (OSError, ValueError, SyntaxError, struct.error...)

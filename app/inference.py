@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,7 +142,9 @@ class Classifier:
                     f"{self.path} keeps its weights in separate files (ONNX external data), which the app does not "
                     "load; use a self-contained .onnx model"
                 ) from exc
-            raise ModelError(f"{self.path} is not a readable ONNX model ({_first_line(exc)}). {_fix_hint()}") from exc
+            raise ModelError(
+                f"{self.path} is damaged or not an ONNX model (onnxruntime: {_first_line(exc)}). {_fix_hint()}"
+            ) from exc
         self._check_interface()
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
@@ -264,8 +267,10 @@ def _check_probabilities(probs: np.ndarray, n: int, path: Path) -> None:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The part of an error a person can use: onnxruntime's "[ONNXRuntimeError] : 7 : CODE :" prefix dropped."""
     text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+    first = re.sub(r"^\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*\w+\s*:\s*", "", text[0]) if text else ""
+    return first.rstrip(". ")[:300] or type(exc).__name__
 
 
 def load_classifier(explicit: str | Path | None = None) -> Classifier:

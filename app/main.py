@@ -116,6 +116,9 @@ def fit_to_screen(window, width: int = 1000, height: int = 660) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from app.threads import single_threaded_blas
+
+    single_threaded_blas()
     from PyQt5.QtCore import Qt
     from PyQt5.QtWidgets import QApplication, QMessageBox
 

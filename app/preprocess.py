@@ -48,8 +48,12 @@ WORKING_SIDE = 640
 #: scaled back: lighting varies over the whole picture, strokes over a few pixels.
 BACKGROUND_GRID = 64
 #: The closing that removes the ink spans this fraction of the picture's longer side: wider
-#: than any stroke, narrower than the light's variations.
+#: than the strokes of a photographed digit, narrower than the light's variations. (Drawings
+#: with strokes wider than this have an even frame and take the frame's level instead.)
 BACKGROUND_SPAN = 1 / 6
+#: A frame this even (5th to 95th percentile of the outer pixels) is plain paper or a canvas:
+#: its median is the background everywhere, exactly as the app always read drawings.
+EVEN_FRAME = 0.04
 #: Pieces are found by hysteresis: connected pixels above PIECE_LOW of the strongest ink make a
 #: piece when one of them is above PIECE_HIGH. A number may hold a digit written much fainter
 #: than its neighbours; noise reaches the low level but rarely the high one.
@@ -123,9 +127,23 @@ def dark_ink(grey: np.ndarray) -> bool:
     return bool(median - low >= high - median)
 
 
+def even_frame(grey: np.ndarray) -> float | None:
+    """The frame's level when the picture's outer pixels are all one shade (a drawing, a scan), else None."""
+    frame = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    low, median, high = np.percentile(frame, [5, 50, 95])
+    return float(median) if high - low < EVEN_FRAME else None
+
+
 def background(grey: np.ndarray, dark_on_light: bool) -> np.ndarray:
-    """The picture without its ink: a closing (opening for light ink) at a large scale, smoothed."""
+    """The picture without its ink: a closing (opening for light ink) at a large scale, smoothed.
+
+    An evenly lit picture (its frame is all one shade: a drawing, a scan) keeps one background
+    level, the frame's median.
+    """
     h, w = grey.shape
+    level = even_frame(grey)
+    if level is not None:
+        return np.full((h, w), level, np.float32)
     cell = max(1, int(np.ceil(max(h, w) / BACKGROUND_GRID)))
     gh, gw = -(-h // cell), -(-w // cell)
     padded = np.pad(grey, ((0, gh * cell - h), (0, gw * cell - w)), mode="edge")
@@ -160,7 +178,14 @@ def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.nda
     contrast, not yet to its strongest pixel.
     """
     if dark_on_light is None:
-        dark_on_light = dark_ink(grey)
+        level = even_frame(grey)
+        if level is None:
+            dark_on_light = dark_ink(grey)
+        else:  # the ink is whatever differs most from the frame, up or down
+            low, high = np.percentile(
+                grey[:: max(1, grey.shape[0] // 128), :: max(1, grey.shape[1] // 128)], [0.5, 99.5]
+            )
+            dark_on_light = bool(level - low >= high - level) if high - low >= 1e-3 else level >= 0.5
     bg = background(grey, dark_on_light)
     if dark_on_light:
         bg = np.maximum(bg, grey)
@@ -192,6 +217,8 @@ BORDER_CONTACT = 0.2
 #: EDGE_THIN times longer than thick (the edge of the paper, a shadow line).
 EDGE_RUN = 0.4
 EDGE_THIN = 2.5
+#: ...or that touches the edge and is never stronger than this fraction of the picture's strongest ink.
+FAINT_EDGE = 0.5
 
 
 def _along_edge(boxes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -224,6 +251,12 @@ def clear_border(ink: np.ndarray) -> np.ndarray:
     contact = np.bincount(labels[frame_px], minlength=n + 1)
     clutter = (on_edge > BORDER_SHARE * np.maximum(total, 1)) | (contact >= BORDER_CONTACT * min(mask.shape))
     clutter |= _along_edge(_boxes(labels, n), mask.shape)
+    # faint regions cut by the edge (the desk or a shadow beyond a photo's paper): no stroke that
+    # strong ink elsewhere outshines this much reaches the edge
+    strength = np.zeros(n + 1, np.float32)
+    small = ink if step == 1 else _block_max(ink, step)
+    np.maximum.at(strength, labels.ravel(), small.ravel())
+    clutter |= (contact > 0) & (strength < FAINT_EDGE * peak)
     clutter[0] = False
     # the strongest ink is what the picture is of, wherever it lies
     strongest = np.unravel_index(int(np.argmax(ink)), ink.shape)
@@ -549,6 +582,15 @@ def _block_any(mask: np.ndarray, step: int) -> np.ndarray:
         for dx in range(step):
             out |= padded[dy::step, dx::step]
     return out
+
+
+def _block_max(image: np.ndarray, step: int) -> np.ndarray:
+    """The largest value of each ``step`` x ``step`` block."""
+    h, w = image.shape
+    gh, gw = -(-h // step), -(-w // step)
+    padded = np.zeros((gh * step, gw * step), np.float32)
+    padded[:h, :w] = image
+    return padded.reshape(gh, step, gw, step).max(axis=(1, 3))
 
 
 def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

@@ -22,6 +22,8 @@ Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
 
 #: A piece wider than this times its height may be touching digits: try cutting it.
 SPLIT_ASPECT = 1.25
+#: ...when it is at least this share of the tallest piece's height (a 5's detached bar is wide but low)
+SPLIT_HEIGHT = 0.6
 #: ...into about width / (this x height) digits (MNIST digits are about 0.7 as wide as tall).
 DIGIT_ASPECT = 0.75
 #: Two pieces closer than this times their height may be one broken digit: try joining them.
@@ -157,9 +159,11 @@ def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], 
     """The units (atoms, wide ones cut) and every candidate digit: a run of adjacent units."""
     units: list[Piece] = []
     owner: list[int] = []
+    tallest = max(atom.height for atom in atoms)
     for a, atom in enumerate(atoms):
         parts = [atom]
-        if atom.width > SPLIT_ASPECT * atom.height:
+        # touching digits are as tall as digits; a 5's bar or a 7's stroke is not cut
+        if atom.width > SPLIT_ASPECT * atom.height and atom.height >= SPLIT_HEIGHT * tallest:
             parts = split(atom, int(np.clip(round(atom.width / (DIGIT_ASPECT * atom.height)), 2, 6)))
         units.extend(parts)
         owner.extend([a] * len(parts))
@@ -170,8 +174,9 @@ def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], 
         for j in range(i + 1, len(units) + 1):
             if j - i > 1 and owner[j - 2] != owner[j - 1] and not _close(units[j - 2], units[j - 1]):
                 break  # a clear gap: no digit spans it
-            whole = owner[i] == owner[j - 1] and i == first[owner[i]] and j - 1 == last[owner[i]]
-            if j - i > MAX_JOIN and not whole:
+            # whole atoms join up to MAX_JOIN of them, however many parts a wide one was cut into
+            whole = i == first[owner[i]] and j - 1 == last[owner[j - 1]]
+            if j - i > MAX_JOIN and not (whole and owner[j - 1] - owner[i] < MAX_JOIN):
                 continue
             spans[(i, j)] = units[i] if j - i == 1 else join(units[i:j])
     return units, spans

@@ -14,6 +14,7 @@ text is never clipped and stays readable at any device pixel ratio.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import numpy as np
 from PyQt5.QtCore import QPointF, QRectF, QSettings, QSize, Qt, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
+    QCursor,
     QFont,
     QFontMetricsF,
     QIcon,
@@ -71,6 +73,13 @@ SHORTCUTS = [
     ("Ctrl+Q", "Quit"),
     ("F1", "This list"),
 ]
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltips read rich text; this shows ``text`` as the text it is (escaped, lines kept)."""
+    import html
+
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 def accent(palette: QPalette) -> QColor:
@@ -167,7 +176,7 @@ class Canvas(QWidget):
         p.setPen(QPen(self.palette().color(QPalette.Text), 1))
         p.drawEllipse(QRectF(1, 1, side, side))
         p.end()
-        self.setCursor(pix)
+        self.setCursor(QCursor(pix))
 
     def resizeEvent(self, event) -> None:
         self._update_cursor()
@@ -245,7 +254,8 @@ class Canvas(QWidget):
         if self._points:
             strokes.append(self._stroke())
         for stroke in strokes:
-            self._draw_stroke(painter, stroke, side, paper if stroke.erase else ink)
+            # antialiased edges of ink and eraser would leave a hairline ghost: erase a pixel wider
+            self._draw_stroke(painter, stroke, side, paper if stroke.erase else ink, 1.5 if stroke.erase else 0.0)
         self._draw_boxes(painter, side)
         if picture is not None:
             painter.setPen(QPen(accent(self.palette()), 1, Qt.DashLine))
@@ -253,9 +263,10 @@ class Canvas(QWidget):
         painter.end()
 
     @staticmethod
-    def _draw_stroke(painter: QPainter, stroke: Stroke, side: float, colour: QColor) -> None:
+    def _draw_stroke(painter: QPainter, stroke: Stroke, side: float, colour: QColor, extra: float = 0.0) -> None:
         pts = [QPointF(x * side, y * side) for x, y in stroke.points]
-        painter.setPen(QPen(colour, max(1.0, stroke.width * side), Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        width = max(1.0, stroke.width * side) + extra
+        painter.setPen(QPen(colour, width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
         path = QPainterPath(pts[0])
         if len(pts) == 1:
             path.lineTo(pts[0] + QPointF(0.01, 0.01))  # a dot is a stroke too
@@ -273,7 +284,7 @@ class Canvas(QWidget):
         for rect, label, rejected in self.boxes:
             colour = warning_colour(self.palette()) if rejected else accent(self.palette())
             r = QRectF(rect.x() * side, rect.y() * side, rect.width() * side, rect.height() * side).adjusted(
-                -3, -3, 3, 3
+                -1, -1, 1, 1
             )
             painter.setPen(QPen(colour, 2))
             painter.setBrush(Qt.NoBrush)
@@ -327,9 +338,10 @@ class ProbabilityBars(QWidget):
         painter = QPainter(self)
         pal = self.palette()
         text = pal.color(QPalette.WindowText)
-        track = pal.color(QPalette.Mid)
-        other = pal.color(QPalette.Dark)
         best_colour = accent(pal)
+        track = pal.color(QPalette.Base) if is_dark(pal) else pal.color(QPalette.Midlight)
+        other = QColor(best_colour)
+        other.setAlpha(120)  # the other bars: the accent, lighter; clearly visible on the track
         if self.dimmed:
             for c in (text, best_colour, other):
                 c.setAlpha(110)
@@ -377,10 +389,12 @@ class ResultPanel(QWidget):
         self.top3.setAlignment(Qt.AlignCenter)
         self.top3.setObjectName("top3")
         self.top3.setTextFormat(Qt.PlainText)
-        self.stale = QLabel("Stale: the drawing changed since. Press Enter to read it again.")
+        self.stale = QLabel("Stale: press Enter to read the new drawing")
         self.stale.setAlignment(Qt.AlignCenter)
-        self.stale.setWordWrap(True)
         self.stale.setTextFormat(Qt.PlainText)
+        policy = self.stale.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing it never moves the bars
+        self.stale.setSizePolicy(policy)
         self.stale.hide()
         self.bars = ProbabilityBars()
         layout = QVBoxLayout(self)
@@ -407,7 +421,8 @@ class ResultPanel(QWidget):
         elif reading.rejected:
             self.headline.setText("Not a number")
             wrong = sum(p.rejected for p in reading.pieces)
-            self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces is not a digit (marked ?)")
+            verb = "is not a digit" if wrong == 1 else "are not digits"
+            self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?)")
         elif reading.single is not None:
             self.headline.setText(reading.single.label)
             self.detail.setText(f"{100 * reading.single.confidence:.1f}% confident")
@@ -462,9 +477,18 @@ class InputView(QWidget):
     def set_image(self, image: np.ndarray | None) -> None:
         self.set_images([] if image is None else [image])
 
+    def legible_side(self) -> int:
+        """The side at which every pixel value fits its cell in the widget's font (the matrix needs it)."""
+        fm = QFontMetricsF(self.font())
+        return int(28 * (fm.horizontalAdvance("255") * 1.2 + 2))
+
     def set_matrix(self, on: bool) -> None:
+        """Pixel values need legible cells: the view asks for that size and its scroll area scrolls."""
         self.matrix = on
-        self.update()  # the size never changes: the matrix fits the space it has
+        side = self.legible_side() if on else 84
+        self.setMinimumSize(side, side)
+        self.updateGeometry()
+        self.update()
 
     def values(self) -> np.ndarray | None:
         """The selected input's pixel values, 0..255, as in the MNIST files."""
@@ -478,7 +502,7 @@ class InputView(QWidget):
         fm = QFontMetricsF(self.font())
         caption = fm.height() * 1.2 if len(self.images) > 1 and not self.matrix else 0.0
         gap = 6.0
-        side = min((self.width() - gap * (n - 1)) / n, self.height() - caption)
+        side = min((self.width() - 4 - gap * (n - 1)) / n, self.height() - caption - 4)  # room for the frame
         side = max(10.0, side)
         x0 = (self.width() - (n * side + gap * (n - 1))) / 2
         return [QRectF(x0 + i * (side + gap), caption, side, side) for i in range(n)], caption
@@ -505,6 +529,11 @@ class InputView(QWidget):
                 painter.setPen(self.palette().color(QPalette.WindowText))
                 label = self.labels[index] if index < len(self.labels) else ""
                 painter.drawText(QRectF(rect.x(), 0, rect.width(), caption), Qt.AlignCenter, label)
+        if self.matrix and len(self.images) > 1:
+            self.setToolTip(
+                f"Pixel values of piece {self.selected + 1} of {len(self.images)}; "
+                "switch the values off and click a piece to choose another"
+            )
             if index == self.selected and len(self.images) > 1 and not self.matrix:
                 painter.setPen(QPen(accent(self.palette()), 2))
                 painter.drawRect(rect.adjusted(-1, -1, 1, 1))
@@ -517,9 +546,9 @@ class InputView(QWidget):
             return
         cell = rect.width() / 28
         font = QFont(self.font())
-        font.setPixelSize(max(1, int(cell * 0.38)))
+        font.setPixelSize(max(1, int(cell * 0.4)))
         small = QFontMetricsF(font)
-        if small.horizontalAdvance("255") > cell * 0.95 or cell < 9:
+        if small.horizontalAdvance("255") > cell * 0.95 or cell < 7:
             hint = "enlarge the window to read the values"
             box = painter.boundingRect(rect.adjusted(4, 0, -4, 0), Qt.AlignHCenter | Qt.TextWordWrap, hint)
             box.moveBottom(rect.bottom() - 4)
@@ -740,6 +769,18 @@ class MainWindow(QMainWindow):
         self.model_box.activated.connect(self._model_chosen)
         self.addToolBar(bar)
         self.toolbar = bar
+        for act in (
+            self.act_run,
+            self.act_clear,
+            self.act_undo,
+            self.act_redo,
+            self.act_open,
+            self.act_eraser,
+            self.act_live,
+        ):
+            button = bar.widgetForAction(act)
+            if button is not None:
+                button.setFocusPolicy(Qt.StrongFocus)  # reachable with Tab, pressed with Enter or Space
 
     def _build_menus(self) -> None:
         menus = self.menuBar()
@@ -772,7 +813,11 @@ class MainWindow(QMainWindow):
         seen = QGroupBox("What the model saw (28×28)")
         seen_layout = QVBoxLayout(seen)
         seen_layout.setContentsMargins(4, 4, 4, 4)
-        seen_layout.addWidget(self.input_view, 1)
+        self.input_scroll = QScrollArea()  # the pixel values keep legible cells and scroll when space is short
+        self.input_scroll.setWidget(self.input_view)
+        self.input_scroll.setWidgetResizable(True)
+        self.input_scroll.setFrameShape(QScrollArea.NoFrame)
+        seen_layout.addWidget(self.input_scroll, 1)
         right = QVBoxLayout()
         right.addWidget(self.result, 3)
         right.addWidget(seen, 2)
@@ -781,7 +826,12 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(6, 6, 6, 6)
         row.addLayout(left, 3)
         row.addLayout(right, 2)
-        self.setCentralWidget(central)
+        # on a small or heavily scaled screen the content scrolls: the window never outgrows the screen
+        scroll = QScrollArea()
+        scroll.setWidget(central)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        self.setCentralWidget(scroll)
 
     # ------------------------------------------------------------- View verbs
     def show_document(self, document: Document) -> None:
@@ -819,7 +869,8 @@ class MainWindow(QMainWindow):
         where = f", published {pub.get('date', '')[:10]} from {pub.get('git_commit', '?')}" if pub else ""
         reject = "" if info.reject else " (cannot tell non-digits)"
         self.model_label.setText(f"{info.name} {acc}{reject}")
-        self.model_label.setToolTip(f"{info.path}\nMNIST test accuracy {acc}{where}")
+        # tooltips take rich text: metadata is shown escaped, as the text it is
+        self.model_label.setToolTip(plain_tooltip(f"{info.path}\nMNIST test accuracy {acc}{where}"))
         self._fill_models(info.path)
 
     def show_history(self, items: Sequence) -> None:
@@ -884,8 +935,9 @@ class MainWindow(QMainWindow):
         default = str(Path(self._folder()) / "drawing.png")
         path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", default, "PNG images (*.png)")
         if path:
-            self._remember_folder(path)
             self.save_requested.emit(path)
+            if Path(path).with_suffix(".png").exists() or Path(path).exists():
+                self._remember_folder(path)  # only a folder the drawing could be saved to
 
     def paste_clipboard(self) -> None:
         data = QApplication.clipboard().mimeData()
@@ -918,7 +970,7 @@ class MainWindow(QMainWindow):
         self.model_box.clear()
         for label, path in choices:
             self.model_box.addItem(label, path)
-            self.model_box.setItemData(self.model_box.count() - 1, path, Qt.ToolTipRole)
+            self.model_box.setItemData(self.model_box.count() - 1, plain_tooltip(path), Qt.ToolTipRole)
         self.model_box.addItem("Other…", "")
         self.model_box.setCurrentIndex([c[1] for c in choices].index(str(current.resolve())))
         self.model_box.blockSignals(False)
@@ -933,12 +985,14 @@ class MainWindow(QMainWindow):
                 self._fill_models(self.model_info.path)
 
     def show_shortcuts(self) -> None:
-        text = "\n".join(f"{keys:<24}{what}" for keys, what in SHORTCUTS)
-        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", text, QMessageBox.Ok, self)
-        box.setTextFormat(Qt.PlainText)
-        font = QFont("monospace")
-        font.setStyleHint(QFont.TypeWriter)
-        box.setFont(font)
+        import html
+
+        rows = "".join(
+            f"<tr><td style='padding-right:18px'><b>{html.escape(k)}</b></td><td>{html.escape(w)}</td></tr>"
+            for k, w in SHORTCUTS
+        )
+        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", f"<table>{rows}</table>", QMessageBox.Ok, self)
+        box.setTextFormat(Qt.RichText)  # our own fixed text: a table keeps keys and descriptions in their columns
         self.info_box = box
         box.open()
 
@@ -949,10 +1003,11 @@ class MainWindow(QMainWindow):
         info = self.model_info
         if info is not None:
             meta = info.metadata
+            params = meta.get("parameters", "")
             lines += [
                 "",
                 f"Model: {info.path}",
-                f"Name: {info.name}, {meta.get('parameters', '?')} parameters",
+                f"Name: {info.name}, {int(params):,} parameters" if params.isdigit() else f"Name: {info.name}",
                 f"MNIST test accuracy: {100 * info.test_accuracy:.2f}%" if info.test_accuracy else "Accuracy: unknown",
                 f"Params hash: {meta.get('params_hash', 'unknown')}",
                 f"Not-a-digit rule: {meta.get('reject_rule', 'none (this model cannot tell non-digits)')}",
@@ -961,7 +1016,13 @@ class MainWindow(QMainWindow):
                 pub = info.published
                 lines.append(f"Published: {pub.get('date', '?')} from commit {pub.get('git_commit', '?')}")
             if meta.get("versions"):
-                lines.append(f"Built with: {meta['versions']}")
+                try:
+                    built = ", ".join(f"{k} {v}" for k, v in sorted(json.loads(meta["versions"]).items()))
+                except (ValueError, AttributeError):
+                    built = meta["versions"]
+                lines.append(f"Built with: {built}")
+            if meta.get("quantization"):
+                lines.append(f"Quantization: {meta['quantization']}")
         return "\n".join(lines)
 
     def show_about(self) -> None:

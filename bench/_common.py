@@ -13,6 +13,10 @@ os.chdir(ROOT)
 
 import numpy as np  # noqa: E402 (re-exported)
 
+from app.threads import single_threaded_blas  # noqa: E402
+
+single_threaded_blas()
+
 
 def percentiles_ms(seconds: list[float]) -> tuple[float, float]:
     p50, p99 = np.percentile(np.asarray(seconds) * 1e3, [50, 99])

@@ -72,7 +72,7 @@ class DataConfig:
 # --------------------------------------------------------------------------- model
 @dataclass(frozen=True)
 class ConvBlock:
-    """``convs`` convolutions (each optionally batch-normalised), max-pool 2, dropout."""
+    """``convs`` convolutions (each optionally batch-normalised), max-pool 2 (unless ``pool`` is false), dropout."""
 
     filters: int = _spec(ge=1)
     convs: int = _spec(ge=1)
@@ -80,6 +80,8 @@ class ConvBlock:
     padding: Literal["valid", "same"]
     batch_norm: bool
     dropout: float = _spec(ge=0, lt=1)
+    pool: bool = True
+    separable: bool = False  # depthwise-separable convolutions (a small edge model's friend)
 
 
 @dataclass(frozen=True)
@@ -115,17 +117,65 @@ class TrainConfig:
     validation_fraction: float = _spec(gt=0, lt=1)
     seed: int = _spec(ge=0, lt=2**31)
     limit: int | None = _spec(ge=1, le=60000)
-    strategy: Literal["default", "mirrored"]
+    strategy: Literal["default", "mirrored", "multi_worker"]
     label_smoothing: float = _spec(ge=0, lt=1)
     augment: AugmentConfig
+    precision: Literal["float32", "mixed_float16"] = "float32"  # mixed_float16: GPUs with loss scaling
 
 
 # ------------------------------------------------------------ evaluate/export/report
 @dataclass(frozen=True)
 class EvaluateConfig:
     batch_size: int = _spec(ge=1, le=10000)
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """The open-world test sets: MNIST test digits drawn, written as numbers, photographed."""
+
+    seed: int = _spec(ge=0, lt=2**31)
     drawn: bool
-    drawn_limit: int | None = _spec(ge=1, le=10000)
+    drawn_limit: int | None = _spec(ge=1, le=10000)  # test digits per drawn rendering; null = all
+    photos: int = _spec(ge=0, le=10000)
+    numbers_per_length: int = _spec(ge=0, le=10000)
+    number_lengths: list[int] = _spec(min_items=1)
+
+
+@dataclass(frozen=True)
+class NegativeCounts:
+    train: int = _spec(ge=100, le=1_000_000)
+    validation: int = _spec(ge=100, le=100_000)
+    eval: int = _spec(ge=100, le=100_000)
+
+
+@dataclass(frozen=True)
+class PositiveCounts:
+    drawn_per_rendering: int = _spec(ge=0, le=54_000)  # drawn renderings of training digits, per rendering
+    photos: int = _spec(ge=0, le=54_000)  # photos of training digits
+    numbers: int = _spec(ge=0, le=100_000)  # whole numbers written with training digits (their digits)
+
+
+@dataclass(frozen=True)
+class OpensetConfig:
+    """The data that teaches the gate what is not a digit (pipeline/openset.py)."""
+
+    seed: int = _spec(ge=0, lt=2**31)
+    validation_fraction: float = _spec(gt=0, lt=1)  # of MNIST's training set: the gate's threshold is chosen there
+    limit: int | None = _spec(ge=100, le=60000)  # use only N training digits (quick runs); null = all
+    negatives: NegativeCounts
+    positives: PositiveCounts
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """The "not a digit" gate beside the classifier (pipeline/gate.py)."""
+
+    enabled: bool
+    epochs: int = _spec(ge=1, le=200)
+    batch_size: int = _spec(ge=8, le=8192)
+    learning_rate: float = _spec(gt=0, le=1)
+    max_false_reject_mnist: float = _spec(gt=0, le=0.5)  # on the validation split
+    max_false_reject_drawn: float = _spec(gt=0, le=0.5)
 
 
 @dataclass(frozen=True)
@@ -165,6 +215,9 @@ class Params:
     train: TrainConfig
     model: ModelConfig
     evaluate: EvaluateConfig
+    render: RenderConfig
+    openset: OpensetConfig
+    gate: GateConfig
     export: ExportConfig
     report: ReportConfig
     publish: PublishConfig
@@ -307,6 +360,8 @@ def _spatial_problems(model: ModelConfig) -> list[str]:
                     "smaller kernel_size, or fewer blocks"
                 )
                 return problems
+        if not block.pool:
+            continue
         size //= 2  # max-pool 2
         if size < 1:
             problems.append(
@@ -327,6 +382,9 @@ def _semantic_checks(p: Params, problems: list[str]) -> None:
         if s.kind == "npm" and s.package and (s.package.startswith("-") or any(c.isspace() for c in s.package)):
             problems.append(f"data.sources[{i}].package = {_fmt(s.package)}: not a package spec")
     problems.extend(_spatial_problems(p.model))
+    for i, n in enumerate(p.render.number_lengths):
+        if not 2 <= n <= 6:
+            problems.append(f"render.number_lengths[{i}] = {n}: out of range; allowed: 2 to 6 digits")
     if p.train.limit is not None:
         n_train = p.train.limit - round(p.train.limit * p.train.validation_fraction)
         if p.train.batch_size > n_train:

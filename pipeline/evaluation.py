@@ -1,26 +1,35 @@
-"""Scoring a trained model: the 10,000 MNIST test images, and the same digits as people draw them.
+"""Scoring the exported model the way the app runs it: MNIST's test set, and the open world.
 
-The figures go to ``eval.json`` (top-level ``accuracy`` and ``loss``, per-class
-precision/recall/F1, the confusion matrix), one ``actual,predicted`` row per test image to
-``predictions.csv`` (``dvc plots``' confusion template) and every wrong prediction to
-``misclassified.csv``. With ``evaluate.drawn`` the test digits are also re-rendered as
-people draw them (:mod:`pipeline.drawn`) and scored through the app's own preprocessing.
+Everything is measured on ``artifacts/model/model.onnx`` through the app's own
+:class:`~app.inference.Classifier` (onnxruntime, the agreed interface, the not-a-digit rule
+from the model's metadata), so the figures describe what users get:
+
+- the 10,000 MNIST test images: accuracy, loss, per-class figures, confusion, mistakes;
+- the same digits drawn as people draw them (``drawn``), written as whole numbers
+  (``numbers``, exact match by length) and photographed on paper (``photos``);
+- "not a digit" (``reject``): generated non-digits with fonts and seeds training never saw,
+  and how many real digits are wrongly turned away.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from pipeline.config import EvaluateConfig
 from pipeline.data import Mnist
-from pipeline.keras_model import predict_probs
 from pipeline.metrics import misclassified, summarize
 
 log = logging.getLogger(__name__)
+
+#: Numbers of these lengths make the headline figure (issue 9's target); 6 is reported too.
+HEADLINE_LENGTHS = (2, 3, 4, 5)
+#: MNIST test images whose labels human reviewers disputed in a published crowd-sourced
+#: relabelling; the accuracy on the other 9,985 is the label ceiling's honest companion.
+DISPUTED = (947, 1621, 1901, 2130, 2462, 2597, 2654, 3520, 3558, 5937, 6651, 6783, 8527, 9679, 9729)
 
 
 @dataclass
@@ -28,41 +37,189 @@ class EvalResult:
     metrics: dict[str, Any]
     probs: np.ndarray  # (10000, 10) test probabilities
     misclassified: list[dict[str, Any]]
+    examples: dict[str, np.ndarray] = field(default_factory=dict)  # for the report
 
 
-def drawn_accuracy(model: Any, data: Mnist, cfg: EvaluateConfig) -> dict[str, float]:
-    """Accuracy on each drawn rendering of the test digits, through the app's preprocessing."""
-    from app.preprocess import prepare
-    from pipeline.drawn import TRANSFORMS, drawn_inputs
-
-    n = len(data.x_test) if cfg.drawn_limit is None else min(cfg.drawn_limit, len(data.x_test))
-    images, labels = data.x_test[:n], data.y_test[:n]
-    scores = {}
-    for name in TRANSFORMS:
-        inputs = drawn_inputs(images, name, lambda canvas: prepare(canvas).image)
-        scores[name] = round(float((predict_probs(model, inputs, cfg.batch_size).argmax(1) == labels).mean()), 6)
-        log.info("drawn digits, %s: accuracy %.4f", name, scores[name])
-    scores["overall"] = round(float(np.mean(list(scores.values()))), 6)
-    scores["examples"] = n
-    return scores
+def scores(classifier: Any, images: np.ndarray, batch: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(probabilities, not-a-digit scores or None) for uint8 or [0, 1] inputs (N, 28, 28), in chunks."""
+    probs, reject = [], []
+    for i in range(0, len(images), batch):
+        x = images[i : i + batch]
+        p, r = classifier.score(x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x)
+        probs.append(p)
+        if r is not None:
+            reject.append(r)
+    if not probs:
+        return np.zeros((0, 10), np.float32), None
+    return np.concatenate(probs), (np.concatenate(reject) if reject else None)
 
 
-def evaluate(model: Any, data: Mnist, cfg: EvaluateConfig) -> EvalResult:
-    """Score ``model`` on the test set; return the figures, the probabilities and the mistakes."""
-    probs = predict_probs(model, data.x_test, cfg.batch_size)
+def _rate(flags: np.ndarray) -> float:
+    return round(float(np.mean(flags)), 6) if len(flags) else 0.0
+
+
+def undisputed(probs: np.ndarray, labels: np.ndarray, disputed: tuple[int, ...] = DISPUTED) -> dict[str, Any]:
+    """Accuracy without the disputed test images, and what the model says for each of those."""
+    keep = np.ones(len(labels), bool)
+    shown = [i for i in disputed if i < len(labels)]
+    keep[shown] = False
+    predicted = probs.argmax(1)
+    return {
+        "accuracy": _rate(predicted[keep] == labels[keep]),
+        "examples": int(keep.sum()),
+        "disputed": [
+            {
+                "index": i,
+                "label": int(labels[i]),
+                "predicted": int(predicted[i]),
+                "confidence": round(float(probs[i].max()), 6),
+            }
+            for i in shown
+        ],
+    }
+
+
+def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, threshold: float | None) -> dict[str, Any]:
+    from pipeline.drawn import TRANSFORMS
+
+    probs, reject = scores(classifier, r["drawn_x"], batch)
+    right = probs.argmax(1) == r["drawn_y"]
+    out: dict[str, Any] = {name: _rate(right[r["drawn_kind"] == i]) for i, name in enumerate(TRANSFORMS)}
+    out["overall"] = round(float(np.mean([out[name] for name in TRANSFORMS])), 6)
+    out["examples"] = int((r["drawn_kind"] == 0).sum())
+    if reject is not None and threshold is not None:
+        out["rejected"] = _rate(reject >= threshold)
+    return out
+
+
+def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | None) -> tuple[dict[str, Any], list]:
+    """Exact-match figures for a planned set of pictures (numbers or photos), and every reading."""
+    from pipeline.renderings import resolve_all
+
+    probs, reject = scores(classifier, ps.images, batch)
+    readings = resolve_all(ps, probs, reject, threshold)
+    got = np.array([(r.number or "") if r is not None else "" for r in readings])
+    right = got == ps.truth
+    figures = {
+        "exact": _rate(right),
+        "examples": len(right),
+        "rejected": _rate(np.array([r is not None and r.rejected is not None for r in readings])),
+        "wrong_count": _rate(np.array([len(g) != len(t) for g, t in zip(got, ps.truth, strict=True)])),
+    }
+    return figures, readings
+
+
+def reject_figures(
+    classifier: Any,
+    data: Mnist,
+    test_probs: np.ndarray,
+    test_reject: np.ndarray | None,
+    negatives: np.ndarray,
+    family: np.ndarray,
+    batch: int,
+) -> dict[str, Any]:
+    from pipeline.openset import FAMILIES
+
+    rule = classifier.info.reject
+    if rule is None or test_reject is None:
+        return {"enabled": False}
+    threshold = rule[1]
+    _, neg_scores = scores(classifier, negatives, batch)
+    rejected = neg_scores >= threshold
+    accepted = test_reject < threshold
+    right = test_probs.argmax(1) == data.y_test
+    return {
+        "enabled": True,
+        "threshold": round(float(threshold), 6),
+        "non_digits_rejected": _rate(rejected),
+        "non_digit_examples": len(negatives),
+        "by_family": {f: _rate(rejected[family == i]) for i, f in enumerate(FAMILIES) if (family == i).any()},
+        "mnist_test_rejected": _rate(~accepted),
+        "accepted_accuracy": _rate(right[accepted]),
+        "accepted_examples": int(accepted.sum()),
+    }
+
+
+def evaluate(
+    classifier: Any, data: Mnist, renderings: dict[str, np.ndarray], openset: dict[str, np.ndarray], cfg: EvaluateConfig
+) -> EvalResult:
+    """Score the exported model on MNIST's test set and the open-world sets; return figures and examples."""
+    from pipeline.renderings import PlanSet
+
+    probs, reject = scores(classifier, data.x_test, cfg.batch_size)
     metrics = summarize(probs, data.y_test)
     wrong = misclassified(probs, data.y_test)
     metrics["misclassified"] = len(wrong)
-    if cfg.drawn:
-        metrics["drawn"] = drawn_accuracy(model, data, cfg)
-    log.info(
-        "test accuracy %.4f, loss %.4f, %d of %d wrong",
-        metrics["accuracy"],
-        metrics["loss"],
-        len(wrong),
-        len(data.y_test),
-    )
-    return EvalResult(metrics=metrics, probs=probs, misclassified=wrong)
+    metrics["undisputed"] = undisputed(probs, data.y_test)
+    threshold = classifier.info.reject[1] if classifier.info.reject else None
+    examples: dict[str, np.ndarray] = {}
+    if "negatives_eval" in openset:
+        metrics["reject"] = reject_figures(
+            classifier, data, probs, reject, openset["negatives_eval"], openset["family_eval"], cfg.batch_size
+        )
+        shown = openset["negatives_eval"][:48]
+        examples["non_digits"] = shown
+        p, r = classifier.score(shown.astype(np.float32) / 255.0)
+        examples["non_digits_rejected"] = (
+            (r >= threshold) if r is not None and threshold is not None else np.zeros(len(shown), bool)
+        )
+        examples["non_digits_closest"] = p.argmax(1).astype(np.uint8)
+    if "drawn_x" in renderings:
+        metrics["drawn"] = drawn_figures(classifier, renderings, cfg.batch_size, threshold)
+    if "numbers_images" in renderings:
+        ps = PlanSet.load(renderings, "numbers")
+        figures, readings = reading_figures(classifier, ps, cfg.batch_size, threshold)
+        lengths = renderings["numbers_length"]
+        got = np.array([(r.number or "") if r is not None else "" for r in readings])
+        by_length = {str(n): _rate(got[lengths == n] == ps.truth[lengths == n]) for n in np.unique(lengths)}
+        headline = np.isin(lengths, HEADLINE_LENGTHS)
+        metrics["numbers"] = {
+            **figures,
+            "exact_2_to_5": _rate(got[headline] == ps.truth[headline]),
+            "by_length": by_length,
+        }
+    if "photos_images" in renderings:
+        figures, _ = reading_figures(classifier, PlanSet.load(renderings, "photos"), cfg.batch_size, threshold)
+        metrics["photos"] = figures
+    examples |= read_examples(classifier, renderings)
+    _log(metrics)
+    return EvalResult(metrics=metrics, probs=probs, misclassified=wrong, examples=examples)
+
+
+def read_examples(classifier: Any, renderings: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The report's example pictures, read by the app's own path: boxes and answers."""
+    out: dict[str, np.ndarray] = {}
+    for key in sorted(k for k in renderings if k.startswith("example_")):
+        picture = renderings[key]
+        reading = classifier.read(picture)
+        out[key] = picture
+        out[f"{key}_boxes"] = np.array([p.box for p in (*reading.pieces, *reading.ignored)], np.int32).reshape(-1, 4)
+        out[f"{key}_labels"] = np.array(
+            ["?" if p.rejected else p.label for p in (*reading.pieces, *reading.ignored)], dtype="U2"
+        )
+        out[f"{key}_text"] = np.array(reading.text, dtype="U16")
+    return out
+
+
+def _log(m: dict[str, Any]) -> None:
+    log.info("test accuracy %.4f, loss %.4f, %d of %d wrong", m["accuracy"], m["loss"], m["errors"], m["examples"])
+    if m.get("reject", {}).get("enabled"):
+        r = m["reject"]
+        log.info(
+            "not a digit: %.2f%% of unseen non-digits rejected; %.2f%% of MNIST test digits turned away; "
+            "accuracy of the accepted digits %.4f",
+            100 * r["non_digits_rejected"],
+            100 * r["mnist_test_rejected"],
+            r["accepted_accuracy"],
+        )
+    if "drawn" in m:
+        log.info("drawn digits: %.4f overall", m["drawn"]["overall"])
+    if "numbers" in m:
+        log.info(
+            "numbers (2-5 digits): %.4f exact; by length %s", m["numbers"]["exact_2_to_5"], m["numbers"]["by_length"]
+        )
+    if "photos" in m:
+        log.info("photos of paper: %.4f", m["photos"]["exact"])
 
 
 def prediction_rows(labels: np.ndarray, probs: np.ndarray) -> list[dict[str, int]]:

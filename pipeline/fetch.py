@@ -153,9 +153,11 @@ def _cached(cache_dir: Path, expected: Mapping[str, str]) -> dict[str, Path]:
 
 
 # ------------------------------------------------------------------------- http
-def _http_get(url: str, dest: Path, timeout: float, deadline_s: float, max_bytes: int = MAX_BODY_BYTES) -> None:
+def _http_get(url: str, dest: Path, timeout: float, deadline_s: float, max_bytes: int | None = None) -> None:
     """Stream ``url`` into ``dest``: ``timeout`` per read, ``deadline_s`` for the whole file, at most ``max_bytes``."""
     from tqdm import tqdm
+
+    max_bytes = MAX_BODY_BYTES if max_bytes is None else max_bytes
 
     req = urllib.request.Request(url, headers={"User-Agent": "digit-classifier"})
     started = time.monotonic()

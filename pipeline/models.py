@@ -23,15 +23,15 @@ def build_model(cfg: ModelConfig) -> Any:
     for b, block in enumerate(cfg.conv_blocks, start=1):
         for c in range(1, block.convs + 1):
             name = f"conv{b}" if block.convs == 1 else f"conv{b}_{c}"
+            conv = layers.SeparableConv2D if block.separable and x.shape[-1] > 1 else layers.Conv2D
             if block.batch_norm:
-                x = layers.Conv2D(block.filters, block.kernel_size, padding=block.padding, use_bias=False, name=name)(x)
+                x = conv(block.filters, block.kernel_size, padding=block.padding, use_bias=False, name=name)(x)
                 x = layers.BatchNormalization(name=f"{name}_bn")(x)
                 x = layers.Activation("relu", name=f"{name}_relu")(x)
             else:
-                x = layers.Conv2D(
-                    block.filters, block.kernel_size, padding=block.padding, activation="relu", name=name
-                )(x)
-        x = layers.MaxPooling2D(2, name=f"pool{b}")(x)
+                x = conv(block.filters, block.kernel_size, padding=block.padding, activation="relu", name=name)(x)
+        if block.pool:
+            x = layers.MaxPooling2D(2, name=f"pool{b}")(x)
         if block.dropout:
             x = layers.Dropout(block.dropout, name=f"drop{b}")(x)
     x = layers.Flatten(name="flatten")(x) if cfg.pooling == "flatten" else layers.GlobalAveragePooling2D(name="gap")(x)
@@ -39,7 +39,8 @@ def build_model(cfg: ModelConfig) -> Any:
         x = layers.Dense(units, activation="relu", name=f"dense{d}")(x)
         if cfg.dense_dropout:
             x = layers.Dropout(cfg.dense_dropout, name=f"dense{d}_drop")(x)
-    outputs = layers.Dense(10, activation="softmax", name="probs")(x)
+    # float32 probabilities even under a mixed_float16 policy (softmax in float16 loses the small ones)
+    outputs = layers.Dense(10, activation="softmax", name="probs", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=cfg.name)
 
 

@@ -30,6 +30,7 @@ from pipeline.tf_setup import import_tf
 log = logging.getLogger(__name__)
 
 PRODUCER = "digit-classifier"
+REJECT_OUTPUT = "not_digit"
 
 
 @dataclass
@@ -43,8 +44,11 @@ class ExportResult:
 
 
 # ------------------------------------------------------------------ conversion
-def to_onnx(model: Any, opset: int) -> Any:
-    """Convert with ``tf2onnx.convert.from_function`` (``from_keras`` has open bugs with Keras 3)."""
+def to_onnx(model: Any, opset: int, gate: Any = None) -> Any:
+    """Convert with ``tf2onnx.convert.from_function`` (``from_keras`` has open bugs with Keras 3).
+
+    With a ``gate``, the graph has a second output, ``not_digit`` [N,1], beside ``probs``.
+    """
     tf = import_tf()
     import tf2onnx
 
@@ -52,7 +56,10 @@ def to_onnx(model: Any, opset: int) -> Any:
 
     @tf.function(input_signature=spec)
     def serve(image: Any) -> dict[str, Any]:
-        return {OUTPUT_NAME: model(image, training=False)}
+        out = {OUTPUT_NAME: model(image, training=False)}
+        if gate is not None:
+            out[REJECT_OUTPUT] = gate(image, training=False)
+        return out
 
     proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=opset)
     for value in (*proto.graph.input, *proto.graph.output):
@@ -126,6 +133,18 @@ def versions() -> dict[str, str]:
     }
 
 
+def reject_metadata(threshold: float) -> dict[str, str]:
+    """The "not a digit" rule, so that any runtime decides from the model file alone."""
+    return {
+        Meta.REJECT_OUTPUT: REJECT_OUTPUT,
+        Meta.REJECT_THRESHOLD: f"{threshold:.6f}",
+        Meta.REJECT_RULE: (
+            f"a 28x28 input is not a digit when output '{REJECT_OUTPUT}' >= {threshold:.6f}; "
+            "otherwise the digit is the argmax of 'probs'"
+        ),
+    }
+
+
 def model_metadata(params: Params, parameters: int, test_accuracy: float) -> dict[str, str]:
     """The ``metadata_props`` every runtime reads (keys from :class:`app.contract.Meta`)."""
     return {
@@ -166,13 +185,19 @@ def ort_session(model_bytes: bytes, threads: int = 0) -> Any:
     return ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
 
 
-def ort_probs(session: Any, images: np.ndarray, batch_size: int) -> np.ndarray:
-    """Probabilities for uint8 images (N,28,28), run in chunks (one 10,000 batch is mostly memory traffic)."""
-    out = []
+def ort_outputs(session: Any, images: np.ndarray, batch_size: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(probabilities, not-a-digit scores or None) for uint8 images (N,28,28), in chunks."""
+    names = [o.name for o in session.get_outputs()]
+    wanted = [OUTPUT_NAME] + ([REJECT_OUTPUT] if REJECT_OUTPUT in names else [])
+    probs, reject = [], []
     for i in range(0, len(images), batch_size):
         x = images[i : i + batch_size, ..., None].astype(np.float32) / 255.0
-        out.append(session.run([OUTPUT_NAME], {INPUT_NAME: x})[0])
-    return np.concatenate(out)
+        out = session.run(wanted, {INPUT_NAME: x})
+        probs.append(out[0])
+        if len(out) > 1:
+            reject.append(out[1][:, 0])
+    empty = np.zeros((0, 10), np.float32)
+    return (np.concatenate(probs) if probs else empty), (np.concatenate(reject) if reject else None)
 
 
 def latency_ms(model_bytes: bytes, image: np.ndarray, runs: int) -> dict[str, float]:
@@ -215,16 +240,43 @@ def check_parity(check: dict[str, Any], keras_accuracy: float, max_abs_diff: flo
 
 
 # ----------------------------------------------------------------------- steps
-def export_float(model: Any, data: Mnist, params: Params) -> tuple[bytes, dict[str, Any]]:
+def export_float(
+    model: Any,
+    data: Mnist,
+    params: Params,
+    gate: Any = None,
+    threshold: float | None = None,
+    overrides: dict[str, str] | None = None,
+) -> tuple[bytes, dict[str, Any]]:
     """Convert, check against Keras on the whole test set, annotate with the accuracy just measured."""
     cfg: ExportConfig = params.export
-    proto = to_onnx(model, cfg.opset)
+    proto = to_onnx(model, cfg.opset, gate)
     unannotated = proto.SerializeToString(deterministic=True)
     keras_probs = predict_probs(model, data.x_test, cfg.batch_size)
     keras_accuracy = round(float((keras_probs.argmax(1) == data.y_test).mean()), 6)
-    check = parity(keras_probs, ort_probs(ort_session(unannotated), data.x_test, cfg.batch_size), data.y_test)
+    probs, reject = ort_outputs(ort_session(unannotated), data.x_test, cfg.batch_size)
+    check = parity(keras_probs, probs, data.y_test)
     check_parity(check, keras_accuracy, cfg.max_abs_diff)
-    model_bytes = annotate(proto, model_metadata(params, int(model.count_params()), check["accuracy"]), "ONNX model")
+    meta = model_metadata(params, int(model.count_params()), check["accuracy"])
+    gate_figures: dict[str, Any] = {"enabled": False}
+    if gate is not None and threshold is not None:
+        keras_reject = predict_probs(gate, data.x_test, cfg.batch_size)[:, 0]
+        diff = float(np.abs(keras_reject - reject).max())
+        flips = int(((keras_reject >= threshold) != (reject >= threshold)).sum())
+        if diff > cfg.max_abs_diff or flips:
+            raise StageError(
+                f"the ONNX gate does not match the Keras gate: max |diff| {diff:.3g}, {flips} decisions differ"
+            )
+        meta |= reject_metadata(threshold)
+        meta[Meta.PARAMETERS] = str(int(model.count_params()) + int(gate.count_params()))
+        gate_figures = {
+            "enabled": True,
+            "threshold": threshold,
+            "max_abs_diff": diff,
+            "parameters": int(gate.count_params()),
+        }
+    meta |= overrides or {}
+    model_bytes = annotate(proto, meta, "ONNX model")
     figures = {
         "opset": cfg.opset,
         "max_abs_diff": check["max_abs_diff"],
@@ -233,6 +285,7 @@ def export_float(model: Any, data: Mnist, params: Params) -> tuple[bytes, dict[s
         "keras_accuracy": keras_accuracy,
         "onnx_accuracy": check["accuracy"],
         "size_bytes": len(model_bytes),
+        "gate": gate_figures,
     }
     log.info(
         "ONNX matches Keras on %d images: max |diff| %.2e, agreement %.4f; %d bytes",
@@ -256,9 +309,10 @@ def export_int8(
     proto = canonical_names(onnx.load_from_string(quantize_int8(float_bytes, calibration, cfg)))
     meta = {p.key: p.value for p in onnx.load_from_string(float_bytes).metadata_props}
     how = describe(cfg, len(calibration))
-    int8_bytes = annotate(proto, {**meta, Meta.QUANTIZATION: how}, "int8 model")
-    probs = ort_probs(ort_session(int8_bytes), data.x_test, batch_size)
+    probs, reject = ort_outputs(ort_session(proto.SerializeToString(deterministic=True)), data.x_test, batch_size)
     accuracy = round(float((probs.argmax(1) == data.y_test).mean()), 6)
+    # the int8 file states its own accuracy, not the float model's
+    int8_bytes = annotate(proto, {**meta, Meta.QUANTIZATION: how, Meta.TEST_ACCURACY: f"{accuracy:.6f}"}, "int8 model")
     drop = round(float_accuracy - accuracy, 6)
     if drop > cfg.max_accuracy_drop:
         raise StageError(
@@ -280,6 +334,11 @@ def export_int8(
         "accuracy_drop": drop,
         "size_bytes": len(int8_bytes),
         "size_ratio": round(len(int8_bytes) / len(float_bytes), 4),
+        **(
+            {"test_digits_rejected": round(float((reject >= float(meta[Meta.REJECT_THRESHOLD])).mean()), 6)}
+            if reject is not None and Meta.REJECT_THRESHOLD in meta
+            else {}
+        ),
     }
 
 
@@ -298,10 +357,20 @@ def measure_latency(float_bytes: bytes, int8_bytes: bytes, image: np.ndarray, ru
     return timing
 
 
-def export(model: Any, data: Mnist, params: Params) -> ExportResult:
-    """Float and int8 ONNX models, verified, with their figures; raise rather than return an unverified model."""
+def export(
+    model: Any,
+    data: Mnist,
+    params: Params,
+    gate: Any = None,
+    threshold: float | None = None,
+    overrides: dict[str, str] | None = None,
+) -> ExportResult:
+    """Float and int8 ONNX models, verified, with their figures; raise rather than return an unverified model.
+
+    ``overrides`` replace metadata entries (an ensemble names itself and its members).
+    """
     cfg = params.export
-    float_bytes, figures = export_float(model, data, params)
+    float_bytes, figures = export_float(model, data, params, gate, threshold, overrides)
     int8_bytes, figures["int8"] = b"", {"enabled": False}
     if cfg.int8.enabled:
         int8_bytes, figures["int8"] = export_int8(

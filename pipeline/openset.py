@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from app.preprocess import EmptyImage, frame, normalise, segment
+from pipeline.data import Split, split_indices
 
 CANVAS = 112  # ink maps are drawn at this size before framing
 
@@ -126,18 +127,13 @@ def _digit_like_line(pts: np.ndarray) -> bool:
 
 
 def stroke(rng: np.random.Generator) -> np.ndarray:
-    n = int(rng.integers(1, 4))
-    lines = []
-    while len(lines) < n:
-        c = _curve(rng)
-        if n == 1 and _digit_like_line(c):
-            continue
-        lines.append(c)
-    return _draw_polylines(lines, _pen(rng))
+    """Two or three random curves (a lone smooth curve is too often a 1, 2, 6, 7 or 9 to call it anything)."""
+    n = int(rng.integers(2, 4))
+    return _draw_polylines([_curve(rng) for _ in range(n)], _pen(rng))
 
 
 def scribble(rng: np.random.Generator) -> np.ndarray:
-    steps = int(rng.integers(15, 60))
+    steps = int(rng.integers(40, 90))
     angle = rng.uniform(0, 2 * math.pi)
     pos = rng.uniform(0.3, 0.7, 2) * CANVAS
     pts = [pos.copy()]
@@ -235,10 +231,15 @@ def fragment(rng: np.random.Generator) -> np.ndarray:
     elif kind == 1:  # a dot
         lines = [np.array([c, c + 0.5])]
         return _draw_polylines(lines, CANVAS * rng.uniform(0.05, 0.25))
-    elif kind == 2:  # a short arc, at most a third of a circle
-        a0 = rng.uniform(0, 2 * math.pi)
-        t = np.linspace(a0, a0 + rng.uniform(0.5, 2.1), 24)
-        lines = [np.stack([c[0] + r * np.cos(t), c[1] + r * np.sin(t)], 1)]
+    elif kind == 2:  # a short arc, at most a third of a circle, not standing up (that is a 1)
+        while True:
+            a0 = rng.uniform(0, 2 * math.pi)
+            t = np.linspace(a0, a0 + rng.uniform(0.5, 2.1), 24)
+            arc = np.stack([c[0] + r * np.cos(t), c[1] + r * np.sin(t)], 1)
+            d = arc[-1] - arc[0]
+            if abs(d[1]) < 1.2 * abs(d[0]):
+                break
+        lines = [arc]
     else:  # a bar and a dot, or two dots
         lines = [np.array([c - [r, 0], c + [r, 0]]), np.array([c + [0, r * 0.9]] * 2)]
     return _draw_polylines(lines, _pen(rng))
@@ -300,7 +301,7 @@ def framed_pieces(ink: np.ndarray) -> Iterator[np.ndarray]:
                 continue
 
 
-def generate(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives:
+def generate(split: str, count: int, seed: int, digits: np.ndarray, chunk: int = 0) -> Negatives:
     """``count`` framed non-digit inputs of every family, for ``split`` (its own fonts and seed stream)."""
     fonts = load_fonts(split)
     makers: dict[str, Callable[[np.random.Generator], np.ndarray]] = {
@@ -313,9 +314,9 @@ def generate(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives
         "fragment": fragment,
         "pair": lambda r: pair(r, digits),
     }
-    weights = np.array([4, 2, 1, 2, 1, 1, 2, 2], np.float64)
+    weights = np.array([5, 2, 1, 3, 1, 1, 2, 2], np.float64)
     weights /= weights.sum()
-    rng = np.random.default_rng([seed, list(FONT_SPLITS).index(split)])
+    rng = np.random.default_rng([seed, list(FONT_SPLITS).index(split), chunk])
     images, family = [], []
     while len(images) < count:
         f = int(rng.choice(len(FAMILIES), p=weights))
@@ -327,3 +328,92 @@ def generate(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives
             if FAMILIES[f] not in ("noise", "fragment"):
                 break  # the whole drawing; only specks and bits are each a non-digit piece on their own
     return Negatives(np.stack(images), np.asarray(family, np.uint8))
+
+
+CHUNK = 2000  # jobs of this many pictures: the output is the same on any number of cores
+
+
+def gate_split(labels: np.ndarray, cfg) -> Split:
+    """The gate's own stratified split of MNIST's training set (``openset.seed``, ``openset.validation_fraction``)."""
+    return split_indices(labels, cfg.validation_fraction, cfg.seed, cfg.limit)
+
+
+def negatives(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives:
+    """:func:`generate` in fixed chunks over every core."""
+    from pipeline.parallel import run_jobs
+
+    jobs = [(split, min(CHUNK, count - start), seed, digits, k) for k, start in enumerate(range(0, count, CHUNK))]
+    parts = run_jobs(generate, jobs, f"non-digits ({split})")
+    return Negatives(np.concatenate([p.images for p in parts]), np.concatenate([p.family for p in parts]))
+
+
+def _drawn_job(images: np.ndarray, transform: str, seed: int) -> np.ndarray:
+    from app.preprocess import prepare
+    from pipeline.drawn import render
+
+    return np.stack([np.rint(prepare(c).image * 255).astype(np.uint8) for c in render(images, transform, seed)])
+
+
+def _photo_job(images: np.ndarray, seed: int, first: int) -> np.ndarray:
+    from app.preprocess import ink_from_image
+    from pipeline.renderings import photo
+
+    out = []
+    for i, digit in enumerate(images):
+        picture = photo(digit, np.random.default_rng([seed, 3, first + i]))
+        try:
+            out.append(np.rint(frame(normalise(ink_from_image(picture)[0])) * 255).astype(np.uint8))
+        except EmptyImage:
+            continue
+    return np.stack(out) if out else np.zeros((0, 28, 28), np.uint8)
+
+
+def _number_job(images: np.ndarray, seed: int, first: int, count: int) -> np.ndarray:
+    """The digits of whole numbers written with ``images``, as the app cuts and frames them."""
+    from app.preprocess import ink_from_image
+    from pipeline.renderings import number
+
+    out = []
+    for k in range(first, first + count):
+        rng = np.random.default_rng([seed, 5, k])
+        digits = images[rng.integers(0, len(images), int(rng.integers(2, 6)))]
+        try:
+            pieces = segment(normalise(ink_from_image(number(digits, rng))[0]))
+        except EmptyImage:
+            continue
+        if len(pieces) == len(digits):  # cut as written: each piece is one digit
+            out.extend(np.rint(frame(p.ink) * 255).astype(np.uint8) for p in pieces)
+    return np.stack(out) if out else np.zeros((0, 28, 28), np.uint8)
+
+
+DIGIT_FAMILIES = ("drawn", "photos", "numbers")
+
+
+def digits_as_drawn(
+    images: np.ndarray, per_rendering: int, photos: int, numbers: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Digits as the app sees them when people draw, photograph or write them in numbers (framed uint8)."""
+    from pipeline.drawn import TRANSFORMS
+    from pipeline.parallel import run_jobs
+
+    rng = np.random.default_rng([seed, 4])
+    jobs: list[tuple] = []
+    if per_rendering:
+        for name in TRANSFORMS:
+            pick = np.sort(rng.choice(len(images), min(per_rendering, len(images)), replace=False))
+            jobs.append(("drawn", images[pick], name, seed))
+    pick = np.sort(rng.choice(len(images), min(photos, len(images)), replace=False))
+    for start in range(0, len(pick), CHUNK // 4):
+        jobs.append(("photos", images[pick[start : start + CHUNK // 4]], seed, start))
+    for start in range(0, numbers, CHUNK // 8):
+        jobs.append(("numbers", images, seed, start, min(CHUNK // 8, numbers - start)))
+    parts = run_jobs(_digit_job, jobs, "digits drawn, photographed and written as numbers")
+    empty = np.zeros((0, 28, 28), np.uint8)
+    return {
+        family: np.concatenate([p for job, p in zip(jobs, parts, strict=True) if job[0] == family] or [empty])
+        for family in DIGIT_FAMILIES
+    }
+
+
+def _digit_job(kind: str, *args) -> np.ndarray:
+    return {"drawn": _drawn_job, "photos": _photo_job, "numbers": _number_job}[kind](*args)

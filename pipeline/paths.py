@@ -16,6 +16,10 @@ ARTIFACTS = Path("artifacts")
 # download
 MNIST_NPZ = ARTIFACTS / "data" / "mnist.npz"
 
+# render (the open-world test sets) and openset (what teaches the gate)
+RENDERINGS_NPZ = ARTIFACTS / "data" / "renderings.npz"
+OPENSET_NPZ = ARTIFACTS / "data" / "openset.npz"
+
 # train
 MODEL_KERAS = ARTIFACTS / "model" / "model.keras"
 HISTORY_CSV = ARTIFACTS / "train" / "history.csv"
@@ -24,8 +28,13 @@ LIVE_DIR = ARTIFACTS / "train" / "live"
 TRAIN_JSON = ARTIFACTS / "metrics" / "train.json"
 TRAIN_TIMING_JSON = ARTIFACTS / "timing" / "train.json"
 
+# gate
+GATE_KERAS = ARTIFACTS / "model" / "gate.keras"
+GATE_JSON = ARTIFACTS / "metrics" / "gate.json"
+
 # evaluate
 EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"
+EXAMPLES_NPZ = ARTIFACTS / "eval" / "examples.npz"
 PREDICTIONS_CSV = ARTIFACTS / "eval" / "predictions.csv"
 MISCLASSIFIED_CSV = ARTIFACTS / "eval" / "misclassified.csv"
 

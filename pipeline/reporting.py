@@ -23,8 +23,10 @@ from pipeline.config import ReportConfig
 from pipeline.data import load_mnist
 from pipeline.paths import (
     EVAL_JSON,
+    EXAMPLES_NPZ,
     EXPORT_JSON,
     EXPORT_TIMING_JSON,
+    GATE_JSON,
     HISTORY_COLUMNS,
     HISTORY_CSV,
     LAYER_COLUMNS,
@@ -36,6 +38,7 @@ from pipeline.paths import (
     TRAIN_JSON,
     TRAIN_TIMING_JSON,
 )
+from pipeline.stage import StageError
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,10 @@ SECTIONS = {
     "data": "Data: class counts",
     "vs_seed": "Against the seed's published figures",
     "robustness": "Drawn digits: accuracy per rendering, through the app's preprocessing",
+    "reject": "Not a digit: unseen non-digits turned away, digits kept",
+    "non_digits": "Examples: non-digits the model has never seen, and what it said",
+    "numbers": "Whole numbers: exact match by length, and examples read by the app",
+    "photos": "Photos of paper: examples read by the app",
     "edge": "Edge model: float against int8",
     "layers": "Model: layers and parameters",
 }
@@ -74,6 +81,11 @@ class ReportInputs:
     export: dict[str, Any] = field(default_factory=dict)
     #: wall-clock figures (``artifacts/timing/``): training time, latencies
     timing: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gate: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, np.ndarray] = field(default_factory=dict)  # evaluate's examples.npz
+
+
+_DRAWN_EXTRA = ("overall", "examples", "rejected")  # drawn figures that are not a rendering
 
 
 def _pct(v: float | None) -> str:
@@ -159,35 +171,34 @@ def _digit_axes(fig: Any, panels: int) -> None:
         fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"
 
 
-def fig_misclassified(wrong: list[dict[str, Any]], images: np.ndarray, limit: int) -> Any:
+def _gallery(images: list[np.ndarray], titles: list[str], hovers: list[str] | None, cols: int, row_px: int) -> Any:
+    """28x28 images in a grid of square subplots, each with a title (and a hover text, if given)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    shown = wrong[:limit]
-    cols = 6
-    rows = max(1, -(-len(shown) // cols))
-    titles = [f"#{w['index']}: {w['true']} → {w['predicted']} ({100 * w['confidence']:.0f}%)" for w in shown]
+    rows = max(1, -(-len(images) // cols))
     fig = make_subplots(
         rows=rows, cols=cols, subplot_titles=titles, horizontal_spacing=0.02, vertical_spacing=0.4 / rows
     )
-    for i, w in enumerate(shown):
-        fig.add_trace(
-            go.Heatmap(
-                z=images[w["index"]],
-                colorscale="gray",
-                zmin=0,
-                zmax=255,
-                showscale=False,
-                hovertemplate=f"test #{w['index']}<br>true {w['true']}, predicted {w['predicted']} "
-                f"({100 * w['confidence']:.1f}%)<br>pixel (%{{x}}, %{{y}}) = %{{z}}<extra></extra>",
-            ),
-            row=i // cols + 1,
-            col=i % cols + 1,
-        )
+    for i, img in enumerate(images):
+        hover = {"hovertemplate": hovers[i]} if hovers else {"hoverinfo": "skip"}
+        trace = go.Heatmap(z=img, colorscale="gray", zmin=0, zmax=255, showscale=False, **hover)
+        fig.add_trace(trace, row=i // cols + 1, col=i % cols + 1)
     _digit_axes(fig, rows * cols)
     fig.update_annotations(font_size=11)
-    fig.update_layout(height=max(260, 190 * rows), margin={"t": 40, "l": 10, "r": 10})
+    fig.update_layout(height=max(220, row_px * rows), margin={"t": 40, "l": 10, "r": 10})
     return fig
+
+
+def fig_misclassified(wrong: list[dict[str, Any]], images: np.ndarray, limit: int) -> Any:
+    shown = wrong[:limit]
+    titles = [f"#{w['index']}: {w['true']} → {w['predicted']} ({100 * w['confidence']:.0f}%)" for w in shown]
+    hovers = [
+        f"test #{w['index']}<br>true {w['true']}, predicted {w['predicted']} "
+        f"({100 * w['confidence']:.1f}%)<br>pixel (%{{x}}, %{{y}}) = %{{z}}<extra></extra>"
+        for w in shown
+    ]
+    return _gallery([images[w["index"]] for w in shown], titles, hovers, cols=6, row_px=190)
 
 
 def fig_digit(image: np.ndarray, label: int, index: int) -> Any:
@@ -276,7 +287,7 @@ def fig_vs_seed(train: dict[str, Any], evaluation: dict[str, Any]) -> Any:
 def fig_robustness(drawn: dict[str, float]) -> Any:
     import plotly.graph_objects as go
 
-    names = [k for k in drawn if k not in ("overall", "examples")]
+    names = [k for k in drawn if k not in _DRAWN_EXTRA]
     values = [drawn[k] for k in names] + [drawn["overall"]]
     labels = [*names, "overall"]
     fig = go.Figure(
@@ -370,8 +381,168 @@ def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
         figures["robustness"] = fig_robustness(inputs.evaluation["drawn"])
     if inputs.export.get("int8", {}).get("enabled"):  # export.int8.enabled may be off
         figures["edge"] = fig_edge(inputs.export, inputs.timing.get("export", {}))
+    reject = inputs.evaluation.get("reject", {})
+    if reject.get("enabled"):
+        figures["reject"] = fig_reject(reject, inputs.evaluation)
+        if "non_digits" in inputs.examples:
+            figures["non_digits"] = fig_non_digits(inputs.examples)
+    if "numbers" in inputs.evaluation:
+        figures["numbers"] = fig_numbers(inputs.evaluation["numbers"], inputs.examples)
+    if any(k.startswith("example_photo_") for k in inputs.examples):
+        figures["photos"] = fig_examples(inputs.examples, "example_photo_", inputs.evaluation.get("photos", {}))
     figures["layers"] = fig_layers(inputs.layers)
     return figures
+
+
+def fig_reject(reject: dict[str, Any], evaluation: dict[str, Any]) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fams = list(reject["by_family"])
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.62, 0.38],
+        subplot_titles=("unseen non-digits rejected, by kind", "digits wrongly rejected"),
+    )
+    values = [reject["by_family"][f] for f in fams] + [reject["non_digits_rejected"]]
+    fig.add_trace(
+        go.Bar(
+            x=[*fams, "all"],
+            y=values,
+            text=[_pct(v) for v in values],
+            textposition="outside",
+            marker_color=["#6b7fd7"] * len(fams) + ["#3451b2"],
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    kept = [("MNIST test", reject["mnist_test_rejected"])]
+    for key, name in (("drawn", "drawn"), ("photos", "photos"), ("numbers", "numbers")):
+        if key in evaluation and "rejected" in evaluation[key]:
+            kept.append((name, evaluation[key]["rejected"]))
+    fig.add_trace(
+        go.Bar(
+            x=[k for k, _ in kept],
+            y=[v for _, v in kept],
+            text=[_pct(v) for _, v in kept],
+            textposition="outside",
+            marker_color="#e0823d",
+            showlegend=False,
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", row=1, col=1)
+    fig.update_yaxes(range=[0, max(0.02, 1.6 * max(v for _, v in kept))], tickformat=".1%", row=1, col=2)
+    fig.update_layout(
+        height=400,
+        margin={"t": 40},
+        title={
+            "text": f"threshold {reject['threshold']:.3f} chosen on the validation split; accuracy "
+            f"of the accepted test digits {_pct(reject['accepted_accuracy'])}",
+            "font": {"size": 13},
+        },
+    )
+    return fig
+
+
+def fig_non_digits(examples: dict[str, np.ndarray]) -> Any:
+    images = list(examples["non_digits"][:24])
+    rejected = examples.get("non_digits_rejected", np.zeros(len(images), bool))
+    closest = examples.get("non_digits_closest", np.zeros(len(images), np.uint8))
+    titles = ["not a digit" if r else f"read as {int(c)}" for r, c in zip(rejected, closest, strict=False)]
+    return _gallery(images, titles, None, cols=8, row_px=150)
+
+
+def fig_examples(examples: dict[str, np.ndarray], prefix: str, figures: dict[str, Any]) -> Any:
+    from plotly.subplots import make_subplots
+
+    keys = sorted(k for k in examples if k.startswith(prefix) and k[len(prefix) :].isdigit())
+    titles = [f"read: {examples[f'{k}_text']}" for k in keys]
+    fig = make_subplots(rows=-(-len(keys) // 2), cols=2, subplot_titles=titles, vertical_spacing=0.12)
+    for i, key in enumerate(keys):
+        _picture_with_boxes_at(fig, examples, key, i // 2 + 1, i % 2 + 1)
+    exact = f"{_pct(figures.get('exact'))} of {figures.get('examples', '?')} read exactly" if figures else ""
+    fig.update_layout(height=260 * (-(-len(keys) // 2)), margin={"t": 50}, title={"text": exact, "font": {"size": 13}})
+    return fig
+
+
+def fig_numbers(numbers: dict[str, Any], examples: dict[str, np.ndarray]) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    keys = sorted(k for k in examples if k.startswith("example_number_") and k[15:].isdigit())
+    rows = 1 + -(-len(keys) // 2)
+    fig = make_subplots(
+        rows=rows,
+        cols=2,
+        vertical_spacing=0.08,
+        specs=[[{"colspan": 2}, None]] + [[{}, {}]] * (rows - 1),
+        subplot_titles=["exact match by number length", *[f"read: {examples[f'{k}_text']}" for k in keys]],
+    )
+    lengths = sorted(numbers["by_length"], key=int)
+    values = [numbers["by_length"][n] for n in lengths]
+    fig.add_trace(
+        go.Bar(
+            x=[f"{n} digits" for n in lengths],
+            y=values,
+            text=[_pct(v) for v in values],
+            textposition="outside",
+            marker_color="#6b7fd7",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(range=[max(0.0, min(values) - 0.05), 1.02], tickformat=".0%", row=1, col=1)
+    for i, key in enumerate(keys):
+        r, c = 2 + i // 2, 1 + i % 2
+        _picture_with_boxes_at(fig, examples, key, r, c)
+    fig.update_layout(
+        height=330 + 200 * (rows - 1),
+        margin={"t": 40},
+        title={"text": f"{_pct(numbers['exact_2_to_5'])} exact over 2-5 digits", "font": {"size": 13}},
+    )
+    return fig
+
+
+def _picture_with_boxes_at(fig: Any, examples: dict[str, np.ndarray], key: str, row: int, col: int) -> None:
+    """A picture in its subplot with a box and a label for every piece the app read."""
+    import plotly.graph_objects as go
+
+    picture = examples[key]
+    grey = picture if picture.ndim == 2 else picture[..., :3].mean(axis=2)
+    trace = go.Heatmap(z=grey, colorscale="gray", zmin=0, zmax=255, showscale=False, hoverinfo="skip")
+    fig.add_trace(trace, row=row, col=col)
+    xref, yref = fig.data[-1].xaxis, fig.data[-1].yaxis
+    fig.layout[yref.replace("y", "yaxis")].update(autorange="reversed", scaleanchor=xref, showticklabels=False)
+    fig.layout[xref.replace("x", "xaxis")].update(showticklabels=False, constrain="domain")
+    for (t, left, b, r), label in zip(examples[f"{key}_boxes"], examples[f"{key}_labels"], strict=True):
+        colour = "#d33" if label == "?" else "#3451b2"
+        fig.add_shape(
+            type="rect",
+            x0=left - 0.5,
+            x1=r - 0.5,
+            y0=t - 0.5,
+            y1=b - 0.5,
+            line={"color": colour, "width": 2},
+            xref=xref,
+            yref=yref,
+        )
+        fig.add_annotation(
+            x=left,
+            y=t,
+            text=str(label),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"color": "white", "size": 12},
+            bgcolor=colour,
+            xref=xref,
+            yref=yref,
+        )
 
 
 # -------------------------------------------------------------------------- page
@@ -427,12 +598,29 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
                     f"({qt.get('speedup_p50', float('nan')):.2f}x float's speed)",
                 )
             )
+    reject = e.get("reject", {})
+    if reject.get("enabled"):
+        rows.append(
+            (
+                "Not a digit",
+                f"{_pct(reject['non_digits_rejected'])} of {reject['non_digit_examples']:,} unseen non-digits "
+                "rejected; "
+                f"{_pct(reject['mnist_test_rejected'])} of MNIST test digits turned away; accepted digits "
+                f"{_pct(reject['accepted_accuracy'])} right (threshold {reject['threshold']:.3f}, from validation)",
+            )
+        )
+    if "numbers" in e:
+        n = e["numbers"]
+        by = ", ".join(f"{k}: {_pct(v)}" for k, v in sorted(n["by_length"].items(), key=lambda kv: int(kv[0])))
+        rows.append(("Whole numbers", f"{_pct(n['exact_2_to_5'])} exact over 2-5 digits ({by})"))
+    if "photos" in e:
+        rows.append(("Photos of paper", f"{_pct(e['photos']['exact'])} of {e['photos']['examples']:,} read exactly"))
     drawn = e.get("drawn")
     if drawn:
         rows.append(
             (
                 "Drawn digits",
-                f"{_pct(drawn['overall'])} over {len(drawn) - 2} renderings of "
+                f"{_pct(drawn['overall'])} over {sum(k not in _DRAWN_EXTRA for k in drawn)} renderings of "
                 f"{drawn['examples']} test digits (app preprocessing)",
             )
         )
@@ -490,4 +678,14 @@ def load_inputs() -> ReportInputs:
         y_test=data.y_test,
         layers=read_csv(LAYERS_CSV, "train", LAYER_COLUMNS),
         timing={"train": read_json(TRAIN_TIMING_JSON, "train"), "export": read_json(EXPORT_TIMING_JSON, "export")},
+        gate=read_json(GATE_JSON, "gate", ["enabled"]),
+        examples=_examples(EXAMPLES_NPZ),
     )
+
+
+def _examples(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro evaluate`") from exc

@@ -75,7 +75,10 @@ def die_with_parent() -> None:
 
 def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     """Run a stage's ``main`` and turn expected failures into a message and exit status 1."""
+    from app.threads import single_threaded_blas
+
     setup_logging(logging.DEBUG if os.environ.get("DIGITS_DEBUG") else logging.INFO)
+    single_threaded_blas()  # numpy's small products on one BLAS thread: faster, steadier, the same bytes
     clean_stale_temps(outputs)
     before = _params_digest()
     try:

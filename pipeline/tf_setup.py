@@ -50,13 +50,57 @@ def _env_count(name: str) -> int:
 
 
 def make_strategy(name: str) -> Any:
-    """``default``: one device. ``mirrored``: every GPU, or every logical CPU when there is none."""
+    """``default``: one device. ``mirrored``: every GPU, or every logical CPU when there is none.
+
+    ``multi_worker``: data-parallel over the machines named in ``$TF_CONFIG`` (the standard
+    variable cluster managers set: every worker's address and this worker's index).
+    """
     tf = import_tf()
     if name == "default":
         return tf.distribute.get_strategy()
+    if name == "multi_worker":
+        cluster = cluster_spec()
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        log.info(
+            "multi-worker strategy: worker %d of %d, %d replica(s) in sync",
+            cluster["index"],
+            cluster["workers"],
+            strategy.num_replicas_in_sync,
+        )
+        return strategy
     if name == "mirrored":
         devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
         names = [d.name for d in devices]
         log.info("mirrored strategy over %d device(s): %s", len(names), ", ".join(names))
         return tf.distribute.MirroredStrategy(devices=names)
-    raise ValueError(f"unknown strategy {name!r}; allowed: default, mirrored")
+    raise ValueError(f"unknown strategy {name!r}; allowed: default, mirrored, multi_worker")
+
+
+def cluster_spec() -> dict[str, Any]:
+    """This worker's place in ``$TF_CONFIG``; say what is wrong with it in words."""
+    import json
+
+    from pipeline.stage import StageError
+
+    raw = os.environ.get("TF_CONFIG", "")
+    example = (
+        'TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", "host2:12345"]}, "task": {"type": "worker", "index": 0}}\''
+    )
+    if not raw:
+        raise StageError(f"train.strategy=multi_worker needs $TF_CONFIG naming the workers, e.g. {example}")
+    try:
+        spec = json.loads(raw)
+        workers = spec["cluster"]["worker"]
+        task = spec["task"]
+        index = int(task["index"])
+        kind = task.get("type", "worker")
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StageError(f"$TF_CONFIG is not valid ({exc}); it looks like {example}") from exc
+    if kind not in ("worker", "chief") or not 0 <= index < len(workers):
+        raise StageError(f"$TF_CONFIG's task {task} does not name one of its {len(workers)} workers")
+    return {"workers": len(workers), "index": index, "chief": (index == 0 and kind == "worker") or kind == "chief"}
+
+
+def is_chief(strategy_name: str) -> bool:
+    """Only the chief writes artifacts (the first worker, unless a chief task is named)."""
+    return strategy_name != "multi_worker" or bool(cluster_spec()["chief"])

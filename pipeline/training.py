@@ -92,11 +92,21 @@ def make_optimizer(cfg: TrainConfig, total_steps: int) -> Any:
 
 
 def build_in_scope(strategy: Any, model_cfg: ModelConfig, cfg: TrainConfig, total_steps: int) -> tuple[Any, Any]:
-    """The model and its optimizer, created under ``strategy`` so their variables are mirrored."""
+    """The model and its optimizer, created under ``strategy`` so their variables are mirrored.
+
+    With ``train.precision=mixed_float16`` layers compute in float16 (the output stays float32)
+    and the optimizer scales the loss so small gradients survive (Keras' LossScaleOptimizer).
+    """
+    import keras
+
+    keras.mixed_precision.set_global_policy(cfg.precision)
     with strategy.scope():
         model = build_model(model_cfg)
         optimizer = make_optimizer(cfg, total_steps)
+        if cfg.precision == "mixed_float16":
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         optimizer.build(model.trainable_variables)
+    keras.mixed_precision.set_global_policy("float32")
     return model, optimizer
 
 
@@ -123,6 +133,8 @@ def make_train_step(model: Any, optimizer: Any, strategy: Any, data: Mnist, plan
                 tf.one_hot(y, 10), probs, label_smoothing=cfg.label_smoothing
             )
             loss = tf.nn.compute_average_loss(per_example, global_batch_size=plan.batch)
+            if hasattr(optimizer, "scale_loss"):  # LossScaleOptimizer (mixed precision); identity otherwise
+                loss = optimizer.scale_loss(loss)
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(probs, 1, output_type=tf.int32), y), tf.float32))
@@ -186,8 +198,8 @@ def train(
     import keras
 
     cfg = params.train
+    strategy = make_strategy(cfg.strategy)  # first: a multi-worker strategy must exist before any op
     keras.utils.set_random_seed(cfg.seed)
-    strategy = make_strategy(cfg.strategy)
     plan = make_plan(cfg, data.y_train, strategy.num_replicas_in_sync)
     model, optimizer = build_in_scope(strategy, params.model, cfg, plan.steps * plan.epochs)
     step = make_train_step(model, optimizer, strategy, data, plan, cfg)

@@ -21,15 +21,40 @@ from tests.helpers import ROOT
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+
+def pytest_configure(config):
+    from app.threads import single_threaded_blas
+
+    single_threaded_blas()  # as the app and the stages run: small products on one BLAS thread
+
+
 SAMPLE_NPZ = ROOT / "tests" / "data" / "mnist_sample.npz"
+
+
+def _gpu_visible() -> str | None:
+    """None when a GPU is there; otherwise why the GPU tests are skipped."""
+    import shutil
+    import subprocess
+
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return "no GPU on this machine (nvidia-smi not found); these run where TensorFlow sees a GPU"
+    if subprocess.run([smi, "-L"], capture_output=True).returncode != 0:
+        return "nvidia-smi finds no usable GPU"
+    return None
 
 
 def pytest_collection_modifyitems(config, items):
     """Whatever uses the real MNIST, a trained model or Chromium is slow, even if its module forgot to say so."""
     slow_fixtures = {"mnist", "mnist_npz", "trained", "onnx_model"}
+    gpu_skip = None
     for item in items:
         if slow_fixtures & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("gpu"):
+            gpu_skip = gpu_skip or _gpu_visible() or ""
+            if gpu_skip:
+                item.add_marker(pytest.mark.skip(reason=gpu_skip))
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +120,12 @@ def onnx_model(tmp_path_factory, trained, mnist, params) -> Path:
     path = tmp_path_factory.mktemp("onnx") / "model.onnx"
     path.write_bytes(result.onnx_bytes)
     return path
+
+
+@pytest.fixture(scope="session")
+def dvc_cache(tmp_path_factory) -> Path:
+    """One DVC cache for every test clone: a stage run in one clone is restored in the others."""
+    return tmp_path_factory.mktemp("dvc-cache")
 
 
 @pytest.fixture(scope="session")

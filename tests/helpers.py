@@ -7,6 +7,7 @@ import gzip
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -66,11 +67,15 @@ def serve_directory(root: Path) -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
-def make_clone(dest: Path) -> Path:
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+
+
+def make_clone(dest: Path, cache_dir: Path | None = None) -> Path:
     """A fresh git repository holding the working tree's tracked and unignored files.
 
     Like a fresh clone of main, but it includes uncommitted work, so the slow tests check
-    what is about to be committed.
+    what is about to be committed. With ``cache_dir``, clones share one DVC cache, and with
+    it DVC's run cache: a stage one clone ran with the same inputs is restored, not rerun.
     """
     listed = (
         subprocess.run(
@@ -89,15 +94,18 @@ def make_clone(dest: Path) -> Path:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, target)
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@t",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@t",
-    }
+    env = {**os.environ, **GIT_ENV}
     for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "clone"]):
         subprocess.run(cmd, cwd=dest, check=True, env=env, capture_output=True)
+    # never the user's default remote: each test clone gets its own, beside it
+    subprocess.run(
+        ["dvc", "remote", "modify", "--local", "shared", "url", str(dest.parent / f"{dest.name}-remote")],
+        cwd=dest,
+        check=True,
+        capture_output=True,
+    )
+    if cache_dir is not None:
+        subprocess.run(["dvc", "cache", "dir", "--local", str(cache_dir)], cwd=dest, check=True, capture_output=True)
     return dest
 
 
@@ -114,3 +122,14 @@ def run_cmd(
             f"--- stderr\n{proc.stderr[-6000:]}"
         )
     return proc
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` TCP ports free on 127.0.0.1 right now (for a local multi-worker cluster)."""
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports

@@ -414,7 +414,7 @@ def test_app_never_imports_tensorflow_and_survives_an_exception_in_a_slot(publis
     ("content", "title", "says"),
     [
         (None, "No model to run", "does not exist"),
-        (b"garbage", "Cannot use this model", "not a readable ONNX model"),
+        (b"garbage", "Cannot use this model", "damaged or not an ONNX model"),
     ],
 )
 def test_bad_model_shows_a_dialog_not_a_traceback(qapp, tmp_path, monkeypatch, content, title, says):
@@ -429,3 +429,35 @@ def test_bad_model_shows_a_dialog_not_a_traceback(qapp, tmp_path, monkeypatch, c
         path.write_bytes(content)
     assert main(["--model", str(path)]) == 2
     assert shown and shown[0][0] == title and says in shown[0][1]
+
+
+def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample, tmp_path):
+    """A model whose rule rejects everything: the window says so instead of showing a big digit."""
+    from PyQt5.QtCore import Qt
+
+    from app.main import build, parse_args
+    from tests.models import template_model
+
+    strict = template_model(tmp_path / "strict.onnx", sample.x_train, sample.y_train, threshold=0.0)
+    window, controller = build(parse_args(["--model", str(strict), "--no-live"]))
+    window.show()
+    drag(window.canvas, [(60, 60), (200, 200)])
+    drag(window.canvas, [(200, 60), (60, 200)])  # an X
+    press(window, Qt.Key_Return)
+    assert controller.last.rejected == "not a digit"
+    assert window.result.headline.text() == "Not a digit"
+    assert window.result.detail.text().startswith("closest digit: ")
+    assert controller.result_text() == "not a digit"
+    window.close()
+
+
+def test_a_photo_of_paper_is_read(app_window, sample, tmp_path):
+    from pipeline.renderings import photo
+
+    window, controller = app_window
+    picture = photo(sample.x_test[7], np.random.default_rng(7))
+    Image.fromarray(picture).save(tmp_path / "photo.jpg", quality=85)
+    window.open_requested.emit(str(tmp_path / "photo.jpg"))
+    assert controller.document.picture is not None
+    assert controller.last.number == str(sample.y_test[7])
+    assert window.canvas.grab_array().std() > 5  # the photo is shown on the canvas

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.cli import main
+from app.cli import RECORD_KEYS, main
 
 
 def exe() -> str:
@@ -101,7 +101,8 @@ def test_plain_output_and_a_record_for_every_bad_file(pictures, published_model,
     code, out, _ = run([*args, "--json"], capsys)
     records = [json.loads(line) for line in out.splitlines()]
     assert [Path(r["file"]).name for r in records] == [paths[0].name, *bad]  # every input, in order
-    assert all("error" in r and r["digit"] is None for r in records[1:]) and "error" not in records[0]
+    assert all(r["error"] and r["digit"] is None for r in records[1:]) and records[0]["error"] is None
+    assert all(tuple(r)[: len(RECORD_KEYS)] == RECORD_KEYS for r in records)  # same keys, same order
 
 
 def test_csv_has_a_header_and_a_row_per_input(pictures, published_model, tmp_path, capsys):

@@ -237,3 +237,29 @@ def test_paste_reads_pixels_and_refuses_junk(controller, view, sample):
     assert controller.paste(np.stack([255 - np.kron(sample.x_test[6], np.ones((5, 5), np.uint8))] * 3, -1))
     assert controller.document.picture is not None
     assert controller.paste(b"\x00garbage") is False and view.errors[-1][0] == "Cannot open this picture"
+
+
+def test_a_recalled_drawing_moves_to_the_front_instead_of_appearing_twice(controller, view, published_model, sample):
+    controller.use_model(published_model)
+    for i in range(3):
+        controller.clear()
+        draw(controller, digit_strokes(sample.x_test[i]))
+    controller.clear()
+    texts = [h.text for h in view.history]
+    controller.recall(2)
+    controller.run()
+    assert [h.text for h in view.history] == [texts[2], texts[0], texts[1]]
+
+
+def test_a_failed_save_says_so_and_claims_nothing(controller, view, tmp_path):
+    controller.add_stroke(Stroke(((0.2, 0.2), (0.8, 0.8))))
+    (tmp_path / "file").write_text("x")
+    assert controller.save_drawing(tmp_path / "file" / "inside.png") is False
+    assert view.errors[-1][0] == "Cannot save the drawing" and view.status == ""
+
+
+def test_with_live_off_a_new_drawing_asks_for_enter(controller, view):
+    controller.set_live(False)
+    controller.clear()
+    controller.add_stroke(Stroke(((0.2, 0.2), (0.8, 0.8))))
+    assert view.reading is None and view.message == "Press Enter (Run) to read the drawing"

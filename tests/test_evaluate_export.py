@@ -1,4 +1,4 @@
-"""Evaluate and export on a briefly trained reference CNN: figures, ONNX parity and metadata."""
+"""Export and evaluate on a briefly trained reference CNN and gate: figures, ONNX parity, the open world."""
 
 import json
 
@@ -10,19 +10,56 @@ from tests.conftest import quick_params
 
 
 @pytest.fixture(scope="module")
-def evaluated(trained, mnist, params):
+def gate(mnist, params):
+    """A gate trained for one epoch on a slice, with its threshold chosen on validation data."""
     import dataclasses
 
-    from pipeline.evaluation import evaluate
+    from pipeline.data import split_indices
+    from pipeline.gate import GateData, train_gate
+    from pipeline.openset import digits_as_drawn, negatives
 
-    return evaluate(trained.model, mnist, dataclasses.replace(params.evaluate, drawn_limit=300))
+    split = split_indices(mnist.y_train, 0.1, 42, 6000)
+    drawn = digits_as_drawn(mnist.x_train[split.train], 100, 100, 100, 1)
+    digits = np.concatenate([mnist.x_train[split.train], *drawn.values()])
+    neg = negatives("train", 3000, 1, mnist.x_train[split.train]).images
+    data = GateData(
+        np.concatenate([digits, neg]),
+        np.concatenate([np.zeros(len(digits), np.uint8), np.ones(len(neg), np.uint8)]),
+        mnist.x_train[split.validation],
+        digits_as_drawn(mnist.x_train[split.validation], 20, 40, 40, 2),
+        negatives("validation", 400, 1, mnist.x_train[split.validation]).images,
+    )
+    # a few dozen validation pictures per family: limits loose enough not to hang on one outlier
+    cfg = dataclasses.replace(params.gate, epochs=2, max_false_reject_mnist=0.01, max_false_reject_drawn=0.1)
+    return train_gate(data, cfg, 42, progress=False)
 
 
 @pytest.fixture(scope="module")
-def exported(trained, mnist, params):
+def exported(trained, mnist, params, gate):
     from pipeline.onnx_export import export
 
-    return export(trained.model, mnist, quick_params(params))
+    return export(trained.model, mnist, quick_params(params), gate.model, gate.threshold)
+
+
+@pytest.fixture(scope="module")
+def evaluated(exported, mnist, params, tmp_path_factory):
+    from app.inference import Classifier
+    from pipeline.config import RenderConfig
+    from pipeline.evaluation import evaluate
+    from pipeline.openset import negatives
+    from pipeline.renderings import render_sets
+
+    path = tmp_path_factory.mktemp("eval") / "model.onnx"
+    path.write_bytes(exported.onnx_bytes)
+    renderings = render_sets(
+        mnist,
+        RenderConfig(
+            seed=1, drawn=True, drawn_limit=300, photos=100, numbers_per_length=20, number_lengths=[2, 3, 4, 5, 6]
+        ),
+    )
+    neg = negatives("eval", 400, 3, mnist.x_test)
+    openset = {"negatives_eval": neg.images, "family_eval": neg.family}
+    return evaluate(Classifier(path, threads=0), mnist, renderings, openset, params.evaluate)
 
 
 def _save(result, folder):
@@ -54,6 +91,7 @@ def test_prediction_rows_feed_dvcs_confusion_template(evaluated, mnist):
 
 
 def test_onnx_model_matches_keras_on_the_whole_test_set(exported, evaluated):
+    assert exported.metrics["gate"]["enabled"] and exported.metrics["gate"]["max_abs_diff"] <= 1e-5
     m = exported.metrics
     assert m["max_abs_diff"] <= 1e-5
     assert m["argmax_agreement"] == 1.0 and m["disagreements"] == 0
@@ -63,30 +101,33 @@ def test_onnx_model_matches_keras_on_the_whole_test_set(exported, evaluated):
     assert 0 < t["latency_ms_p50"] <= t["latency_ms_p99"] and "latency_ms_p50" not in m
 
 
-def test_export_twice_gives_the_same_bytes(exported, trained, mnist, params):
+def test_export_twice_gives_the_same_bytes(exported, trained, mnist, params, gate):
     """tf2onnx names tensors after per-process counters; the export renames them by position."""
     import onnx
 
     from pipeline.onnx_export import export
 
-    again = export(trained.model, mnist, quick_params(params))
+    again = export(trained.model, mnist, quick_params(params), gate.model, gate.threshold)
     assert again.onnx_bytes == exported.onnx_bytes
     assert again.int8_bytes == exported.int8_bytes
     names = [t.name for t in onnx.load_from_string(exported.onnx_bytes).graph.initializer]
     assert names == [f"w{i}" for i in range(len(names))]
 
 
-def test_onnx_model_interface_and_metadata(exported, evaluated, params):
+def test_onnx_model_interface_and_metadata(exported, evaluated, params, gate):
     import onnx
     import onnxruntime as ort
 
     proto = onnx.load_from_string(exported.onnx_bytes)
     assert 13 <= proto.opset_import[0].version <= 18
     session = ort.InferenceSession(exported.onnx_bytes, providers=["CPUExecutionProvider"])
-    (inp,), (out,) = session.get_inputs(), session.get_outputs()
+    (inp,) = session.get_inputs()
+    outs = {o.name: o.shape for o in session.get_outputs()}
     assert (inp.name, inp.type, inp.shape) == ("image", "tensor(float)", ["N", 28, 28, 1])
-    assert (out.name, out.shape) == ("probs", ["N", 10])
+    assert outs == {"probs": ["N", 10], "not_digit": ["N", 1]}
     meta = session.get_modelmeta().custom_metadata_map
+    assert meta["reject_output"] == "not_digit" and float(meta["reject_threshold"]) == pytest.approx(gate.threshold)
+    assert "not a digit when output 'not_digit' >=" in meta["reject_rule"]
     assert meta["labels"] == "0,1,2,3,4,5,6,7,8,9"
     assert "white digit on black" in meta["input"] and "[0,1]" in meta["input"]
     assert float(meta["test_accuracy"]) == pytest.approx(evaluated.metrics["accuracy"])
@@ -97,8 +138,13 @@ def test_onnx_model_interface_and_metadata(exported, evaluated, params):
 def test_parity_failure_refuses_to_write_the_model(trained, mnist, params, monkeypatch, tmp_path):
     import pipeline.onnx_export as ex
 
-    real = ex.ort_probs
-    monkeypatch.setattr(ex, "ort_probs", lambda s, x, b: np.roll(real(s, x, b), 1, axis=1))
+    real = ex.ort_outputs
+
+    def shifted(session, x, batch):
+        probs, reject = real(session, x, batch)
+        return np.roll(probs, 1, axis=1), reject
+
+    monkeypatch.setattr(ex, "ort_outputs", shifted)
     with pytest.raises(StageError, match="does not match the Keras model: max"):
         ex.export(trained.model, mnist, quick_params(params))
 
@@ -107,10 +153,25 @@ def test_drawn_digits_are_scored_per_rendering(evaluated):
     from pipeline.drawn import TRANSFORMS
 
     drawn = evaluated.metrics["drawn"]
-    assert set(drawn) == {*TRANSFORMS, "overall", "examples"} and drawn["examples"] == 300
+    assert set(drawn) == {*TRANSFORMS, "overall", "examples", "rejected"} and drawn["examples"] == 300
     scores = [drawn[name] for name in TRANSFORMS]
     assert all(0.5 < s <= 1 for s in scores), drawn
     assert drawn["overall"] == pytest.approx(np.mean(scores), abs=1e-6)
+
+
+def test_open_world_figures(evaluated):
+    m = evaluated.metrics
+    reject = m["reject"]
+    assert reject["enabled"] and reject["non_digit_examples"] == 400
+    assert reject["non_digits_rejected"] > 0.5, reject  # even a two-epoch gate turns most non-digits away
+    assert reject["mnist_test_rejected"] < 0.05 and reject["accepted_accuracy"] >= m["accuracy"] - 0.001
+    numbers = m["numbers"]
+    assert set(numbers["by_length"]) == {"2", "3", "4", "5", "6"} and numbers["examples"] == 100
+    assert numbers["exact_2_to_5"] > 0.5, numbers
+    assert m["photos"]["examples"] == 100 and m["photos"]["exact"] > 0.8
+    ex = evaluated.examples
+    assert ex["non_digits"].shape[1:] == (28, 28) and "example_number_0_boxes" in ex
+    assert len(str(ex["example_number_0_text"])) >= 2
 
 
 def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, capsys):
@@ -129,6 +190,7 @@ def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, c
     clf = Classifier(tmp_path / "m.int8.onnx")
     assert "int8 QDQ static" in clf.info.metadata["quantization"]
     assert clf.info.metadata["labels"] == "0,1,2,3,4,5,6,7,8,9"
+    assert clf.info.test_accuracy == q["accuracy"]  # its own accuracy, not the float model's
     # digit-predict (and so the app) runs it
     Image.fromarray(255 - np.kron(mnist.x_test[0], np.ones((5, 5), np.uint8))).save(tmp_path / "d.png")
     assert digit_predict([str(tmp_path / "d.png"), "--model", str(tmp_path / "m.int8.onnx"), "--json"]) == 0

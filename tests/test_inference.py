@@ -45,7 +45,7 @@ def test_missing_corrupt_and_foreign_models_are_clear_errors(tmp_path):
     with pytest.raises(ModelNotFound, match=r"does not exist\. Build one with `make pipeline`"):
         Classifier(tmp_path / "nope.onnx")
     (tmp_path / "bad.onnx").write_bytes(b"this is not protobuf")
-    with pytest.raises(ModelError, match="is not a readable ONNX model"):
+    with pytest.raises(ModelError, match="is damaged or not an ONNX model"):
         Classifier(tmp_path / "bad.onnx")
     graph = helper.make_graph(
         [helper.make_node("Identity", ["x"], ["y"])],

@@ -14,13 +14,25 @@ QUICK = [
     "train.epochs=2",
     "train.lr_schedule=constant",
     "export.latency_runs=50",
-    "evaluate.drawn_limit=200",
+    "render.drawn_limit=100",
+    "render.photos=100",
+    "render.numbers_per_length=20",
+    "openset.limit=6000",
+    "openset.negatives.train=2000",
+    "openset.negatives.validation=400",
+    "openset.negatives.eval=400",
+    "openset.positives.drawn_per_rendering=100",
+    "openset.positives.photos=200",
+    "openset.positives.numbers=100",
+    "gate.epochs=1",
+    "gate.max_false_reject_mnist=0.01",
+    "gate.max_false_reject_drawn=0.02",
 ]
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    clone = make_clone(tmp_path_factory.mktemp("e2e"))
+def repo(tmp_path_factory, dvc_cache):
+    clone = make_clone(tmp_path_factory.mktemp("e2e") / "repo", dvc_cache)
     run_cmd(["python", "-m", "pipeline.compose", *QUICK], clone)
     run_cmd(["dvc", "repro"], clone, timeout=1200)
     return clone
@@ -37,7 +49,12 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
         "metrics/train.json",
         "timing/train.json",
         "metrics/eval.json",
+        "metrics/gate.json",
         "eval/predictions.csv",
+        "eval/examples.npz",
+        "data/renderings.npz",
+        "data/openset.npz",
+        "model/gate.keras",
         "model/model.onnx",
         "metrics/export.json",
         "timing/export.json",
@@ -50,13 +67,23 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     ex = json.loads((repo / "artifacts/metrics/export.json").read_text())
     assert ev["accuracy"] > 0.8
     assert ex["onnx_accuracy"] == ev["accuracy"] and ex["disagreements"] == 0
+    # the open-world figures are there, and the model file carries its not-a-digit rule
+    assert ev["reject"]["enabled"] and 0 <= ev["reject"]["non_digits_rejected"] <= 1
+    assert set(ev["numbers"]["by_length"]) == {"2", "3", "4", "5", "6"} and "exact" in ev["photos"]
+    from app.inference import Classifier
+
+    assert Classifier(repo / "artifacts/model/model.onnx").info.reject[0] == "not_digit"
     # dvc repro never touches the app's published model: that is `python -m pipeline.publish`
     assert run_cmd(["git", "status", "--porcelain", "--", "app"], repo).stdout == ""
 
 
 def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
     before = yaml.safe_load((repo / "dvc.lock").read_text())
-    run_cmd(["dvc", "repro", "-f", "train", "evaluate", "export", "report", "--single-item"], repo, timeout=1200)
+    run_cmd(
+        ["dvc", "repro", "-f", "render", "openset", "train", "gate", "export", "evaluate", "report", "--single-item"],
+        repo,
+        timeout=1200,
+    )
     after = yaml.safe_load((repo / "dvc.lock").read_text())
 
     def outs(lock):

@@ -84,6 +84,31 @@ def test_a_5s_detached_bar_is_part_of_the_5():
     assert len(pieces) == 1
 
 
+def test_a_bar_set_off_to_the_right_is_tried_with_the_body_and_never_cut():
+    """A 5 whose bar overlaps the body too little to be merged: the bar is one unit, and the reader
+    scores the body and bar together as one candidate (it was cut into bits, too many to join)."""
+    five = np.zeros((30, 44), np.uint8)
+    five[4:7, 14:40] = 255  # a long bar, mostly to the right of the body
+    five[9:16, 8:11] = 255
+    five[14:17, 8:18] = 255
+    five[16:22, 17:20] = 255
+    five[21:24, 8:18] = 255
+    p = plan(_digit_ink(five))
+    assert p.units == 2 and (0, 2) in p.spans
+
+
+def test_a_faint_region_cut_by_the_edge_is_not_ink():
+    """The desk beyond a rotated photo's paper: a wedge at the edge, far fainter than the strokes."""
+    ink = np.zeros((224, 224), np.float32)
+    for y in range(180, 224):
+        ink[y, : 2 * (y - 180)] = 0.35  # a faint wedge along the bottom-left edge
+    ink[60:160, 100:115] = 0.9  # a stroke
+    ink[150:224, 170:180] = 0.9  # a strong stroke that runs off the edge stays
+    cleared = clear_border(ink)
+    assert cleared[180:, :80].max() == 0
+    assert cleared[60:160, 100:115].min() == 0.9 and cleared[150:224, 170:180].min() == 0.9
+
+
 def test_a_photo_lit_from_one_side_keeps_only_the_digit_as_ink(sample):
     """A light gradient to half brightness and a dark digit: the border median read the shadow as ink."""
     h = w = 300

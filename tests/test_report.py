@@ -76,6 +76,38 @@ def inputs():
         {"name": "conv1", "type": "Conv2D", "output_shape": "(None, 26, 26, 64)", "params": 640},
         {"name": "probs", "type": "Dense", "output_shape": "(None, 10)", "params": 330},
     ]
+    evaluation["reject"] = {
+        "enabled": True,
+        "threshold": 0.3,
+        "non_digits_rejected": 0.96,
+        "non_digit_examples": 400,
+        "by_family": {"glyph": 0.95, "shape": 0.97},
+        "mnist_test_rejected": 0.002,
+        "accepted_accuracy": 0.995,
+        "accepted_examples": 59,
+    }
+    evaluation["numbers"] = {
+        "exact": 0.97,
+        "exact_2_to_5": 0.98,
+        "examples": 100,
+        "rejected": 0.01,
+        "by_length": {"2": 0.99, "3": 0.98, "6": 0.95},
+    }
+    evaluation["photos"] = {"exact": 0.99, "examples": 100, "rejected": 0.0}
+    number = rng.integers(0, 255, (60, 150), dtype=np.uint8)
+    examples = {
+        "non_digits": rng.integers(0, 255, (10, 28, 28), dtype=np.uint8),
+        "non_digits_rejected": np.array([True] * 9 + [False]),
+        "non_digits_closest": np.arange(10, dtype=np.uint8),
+        "example_number_0": number,
+        "example_number_0_boxes": np.array([[5, 5, 50, 40], [5, 60, 50, 95]], np.int32),
+        "example_number_0_labels": np.array(["4", "?"]),
+        "example_number_0_text": np.array("not a number"),
+        "example_photo_0": rng.integers(0, 255, (80, 80, 3), dtype=np.uint8),
+        "example_photo_0_boxes": np.array([[10, 10, 70, 60]], np.int32),
+        "example_photo_0_labels": np.array(["7"]),
+        "example_photo_0_text": np.array("7"),
+    }
     return ReportInputs(
         history=history,
         train=train,
@@ -86,6 +118,7 @@ def inputs():
         layers=layers,
         export=export,
         timing=timing,
+        examples=examples,
     )
 
 

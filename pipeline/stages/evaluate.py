@@ -1,34 +1,59 @@
-"""Stage ``evaluate``: the trained model on the 10,000 test images and on drawn renderings of them."""
+"""Stage ``evaluate``: the exported model, run as the app runs it, on MNIST's test set and the open world.
+
+Writes ``eval.json`` (test accuracy and loss, per-class figures, confusion; drawn digits,
+whole numbers, photos of paper, "not a digit"), ``predictions.csv``, ``misclassified.csv``
+and ``examples.npz`` (pictures with what was read where, for the report).
+"""
 
 from __future__ import annotations
 
+import numpy as np
+
+from app.inference import Classifier, ModelError
 from pipeline.artifacts import ensure_trained_with
-from pipeline.atomic import atomic_write_csv, atomic_write_json
+from pipeline.atomic import atomic_path, atomic_write_csv, atomic_write_json
 from pipeline.config import load_params
 from pipeline.data import load_mnist
 from pipeline.evaluation import evaluate, prediction_rows
-from pipeline.keras_model import load_model
 from pipeline.paths import (
     EVAL_JSON,
+    EXAMPLES_NPZ,
     MISCLASSIFIED_COLUMNS,
     MISCLASSIFIED_CSV,
     MNIST_NPZ,
-    MODEL_KERAS,
+    ONNX_MODEL,
+    OPENSET_NPZ,
     PREDICTIONS_CSV,
+    RENDERINGS_NPZ,
     TRAIN_JSON,
 )
-from pipeline.stage import run
+from pipeline.stage import StageError, run
+
+
+def _arrays(path, stage: str) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro {stage}`") from exc
 
 
 def main() -> None:
     params = load_params()
     ensure_trained_with(params, TRAIN_JSON)
+    try:
+        classifier = Classifier(ONNX_MODEL, threads=0)
+    except ModelError as exc:
+        raise StageError(f"{exc}; run `dvc repro export`") from exc
     data = load_mnist(MNIST_NPZ)
-    result = evaluate(load_model(MODEL_KERAS), data, params.evaluate)
+    openset = _arrays(OPENSET_NPZ, "openset")
+    result = evaluate(classifier, data, _arrays(RENDERINGS_NPZ, "render"), openset, params.evaluate)
     atomic_write_csv(PREDICTIONS_CSV, prediction_rows(data.y_test, result.probs), ("actual", "predicted"))
     atomic_write_csv(MISCLASSIFIED_CSV, result.misclassified, MISCLASSIFIED_COLUMNS)
+    with atomic_path(EXAMPLES_NPZ) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **result.examples)
     atomic_write_json(EVAL_JSON, result.metrics)
 
 
 if __name__ == "__main__":
-    run(main, outputs=[EVAL_JSON, PREDICTIONS_CSV, MISCLASSIFIED_CSV])
+    run(main, outputs=[EVAL_JSON, PREDICTIONS_CSV, MISCLASSIFIED_CSV, EXAMPLES_NPZ])

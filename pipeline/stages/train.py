@@ -25,6 +25,7 @@ from pipeline.paths import (
     TRAIN_TIMING_JSON,
 )
 from pipeline.stage import run
+from pipeline.tf_setup import is_chief
 from pipeline.training import train
 
 OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIMING_JSON]
@@ -33,6 +34,9 @@ OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIM
 def main() -> None:
     params = load_params()
     data = load_mnist(MNIST_NPZ)
+    if not is_chief(params.train.strategy):  # a worker of a multi-worker run trains, the chief writes
+        train(params, data)
+        return
     with live_epochs(LIVE_DIR) as on_epoch:
         result = train(params, data, on_epoch=on_epoch)
     save_model(result.model, MODEL_KERAS)

@@ -1,0 +1,110 @@
+"""``python -m pipeline.ensemble EXP|PATH ... [--name NAME]``: several trained models as one ONNX file.
+
+Each argument is an experiment (a name or revision from ``dvc exp show``, whose
+``model.keras`` is fetched from the DVC cache with ``dvc get``) or a ``.keras`` file. The
+models' probabilities are averaged inside one graph with the same interface as a single
+model (``image`` -> ``probs``, plus the gate's ``not_digit`` when the pipeline has one),
+exported by the export stage's own code: onnx.checker, parity with Keras on the whole test
+set, int8 with its accuracy limit. Writes ``artifacts/ensemble/<name>.onnx``,
+``<name>.int8.onnx`` and ``<name>.json`` (test accuracy, parity, sizes, members).
+
+    dvc exp run --queue -S model=improved_cnn -S 'train.seed=1,2,3,4,5' && dvc queue start
+    python -m pipeline.ensemble $(dvc exp ls --name-only) --name improved_x5
+    digit-app --model artifacts/ensemble/improved_x5.onnx
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pipeline.artifacts import read_json
+from pipeline.atomic import atomic_write_bytes, atomic_write_json
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.keras_model import load_model
+from pipeline.onnx_export import export
+from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS
+from pipeline.stage import StageError, run
+from pipeline.tf_setup import import_tf
+
+log = logging.getLogger(__name__)
+
+OUT_DIR = ARTIFACTS / "ensemble"
+
+
+def fetch_member(ref: str, scratch: Path) -> Path:
+    """A ``.keras`` path as given, or an experiment's ``model.keras`` from the DVC cache."""
+    path = Path(ref)
+    if path.suffix == ".keras":
+        if not path.is_file():
+            raise StageError(f"{path} does not exist")
+        return path
+    out = scratch / f"{len(list(scratch.iterdir()))}-{ref.replace('/', '_')}.keras"
+    proc = subprocess.run(
+        ["dvc", "get", ".", str(MODEL_KERAS), "--rev", ref, "-o", str(out)], capture_output=True, text=True
+    )
+    if proc.returncode != 0 or not out.is_file():
+        raise StageError(
+            f"cannot get {MODEL_KERAS} of experiment {ref!r}: {proc.stderr.strip()[-400:]} "
+            "(names and revisions: `dvc exp show`; run `dvc pull` if it lives in a remote)"
+        )
+    return out
+
+
+def average(models: list[Any], name: str) -> Any:
+    """One Keras model whose output is the mean of the members' probabilities (the members are renamed)."""
+    import_tf()
+    import keras
+
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    outs = []
+    for i, m in enumerate(models):
+        m.name = f"member{i}"  # unique names inside the new graph (members are often the same architecture)
+        outs.append(m(inputs, training=False))
+    probs = keras.layers.Average(name="probs")(outs) if len(outs) > 1 else outs[0]
+    return keras.Model(inputs, probs, name=name)
+
+
+def build(refs: list[str], name: str) -> dict[str, Any]:
+    if len(refs) < 2:
+        raise StageError("an ensemble needs at least two models")
+    params = load_params()
+    data = load_mnist(MNIST_NPZ)
+    with tempfile.TemporaryDirectory(prefix="ensemble-") as tmp:
+        members = [load_model(fetch_member(r, Path(tmp))) for r in refs]
+    model = average(members, name)
+    gate_info = read_json(GATE_JSON, "gate", ["enabled"])
+    gate = load_model(GATE_KERAS) if gate_info["enabled"] else None
+    threshold = float(gate_info["threshold"]) if gate is not None else None
+    overrides = {"model_name": name, "params_hash": f"ensemble of {len(refs)}: " + ", ".join(refs)}
+    result = export(model, data, params, gate, threshold, overrides)
+    out = OUT_DIR / f"{name}.onnx"
+    atomic_write_bytes(out, result.onnx_bytes)
+    atomic_write_bytes(out.with_suffix(".int8.onnx"), result.int8_bytes)
+    figures = {"members": refs, **result.metrics, "timing": result.timing}
+    atomic_write_json(out.with_suffix(".json"), figures)
+    log.info(
+        "wrote %s: test accuracy %.4f (int8 %.4f)",
+        out,
+        result.metrics["onnx_accuracy"],
+        result.metrics["int8"].get("accuracy", float("nan")),
+    )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.ensemble", description=__doc__.splitlines()[0])
+    parser.add_argument("members", nargs="+", help="experiment names/revisions or .keras files")
+    parser.add_argument("--name", default="ensemble", help="file name under artifacts/ensemble/")
+    args = parser.parse_args(argv)
+    build(args.members, args.name)
+
+
+if __name__ == "__main__":
+    run(lambda: main(sys.argv[1:]))

@@ -1,0 +1,56 @@
+"""Stage ``gate``: train the "not a digit" gate and choose its threshold on the validation split.
+
+Writes ``artifacts/model/gate.keras`` and ``artifacts/metrics/gate.json`` (threshold and the
+validation rejection rates). With ``gate.enabled`` false both are written empty of a gate
+(``{"enabled": false}``, an empty model file) and export ships the classifier alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.atomic import atomic_write_bytes, atomic_write_json
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.gate import GateData, train_gate
+from pipeline.keras_model import save_model
+from pipeline.openset import DIGIT_FAMILIES, gate_split
+from pipeline.paths import GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
+from pipeline.stage import StageError, run
+
+
+def main() -> None:
+    params = load_params()
+    cfg = params.gate
+    if not cfg.enabled:
+        atomic_write_bytes(GATE_KERAS, b"")
+        atomic_write_json(GATE_JSON, {"enabled": False})
+        return
+    data = load_mnist(MNIST_NPZ)
+    split = gate_split(data.y_train, params.openset)
+    try:
+        with np.load(OPENSET_NPZ, allow_pickle=False) as z:
+            openset = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise StageError(f"{OPENSET_NPZ} is missing or unreadable ({exc}); run `dvc repro openset`") from exc
+    drawn = [openset[f"digits_train_{f}"] for f in DIGIT_FAMILIES]
+    digits = np.concatenate([data.x_train[split.train], *drawn])
+    x = np.concatenate([digits, openset["negatives_train"]])
+    y = np.concatenate([np.zeros(len(digits), np.uint8), np.ones(len(openset["negatives_train"]), np.uint8)])
+    validation = {f: openset[f"digits_validation_{f}"] for f in DIGIT_FAMILIES}
+    gate = GateData(x, y, data.x_train[split.validation], validation, openset["negatives_validation"])
+    result = train_gate(gate, cfg, params.openset.seed)
+    save_model(result.model, GATE_KERAS)
+    atomic_write_json(
+        GATE_JSON,
+        {
+            "enabled": True,
+            **result.metrics,
+            "history": result.history,
+            "training_examples": {"digits": len(digits), "non_digits": int(y.sum())},
+        },
+    )
+
+
+if __name__ == "__main__":
+    run(main, outputs=[GATE_KERAS, GATE_JSON])

@@ -1,0 +1,55 @@
+"""Stage ``openset``: what teaches the gate "not a digit", in ``artifacts/data/openset.npz``.
+
+Generated non-digits for training, validation and evaluation (disjoint seeds, and fonts
+training never sees for evaluation), and digits as the app sees them drawn and photographed,
+from the gate's own training and validation split of MNIST's training set (never the test
+set; independent of the classifier's, so a sweep over ``train.seed`` reuses the gate).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from pipeline.atomic import atomic_path
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.openset import digits_as_drawn, gate_split, negatives
+from pipeline.paths import MNIST_NPZ, OPENSET_NPZ
+from pipeline.stage import StageError, run
+
+log = logging.getLogger(__name__)
+
+
+def main() -> None:
+    from pipeline.openset import FontError
+
+    params = load_params()
+    cfg = params.openset
+    data = load_mnist(MNIST_NPZ)
+    split = gate_split(data.y_train, cfg)
+    train_x, val_x = data.x_train[split.train], data.x_train[split.validation]
+    try:
+        arrays = {}
+        for name, count, digits in (
+            ("train", cfg.negatives.train, train_x),
+            ("validation", cfg.negatives.validation, val_x),
+            ("eval", cfg.negatives.eval, data.x_test),
+        ):
+            neg = negatives(name, count, cfg.seed, digits)
+            arrays[f"negatives_{name}"], arrays[f"family_{name}"] = neg.images, neg.family
+    except FontError as exc:
+        raise StageError(str(exc)) from exc
+    p = cfg.positives
+    for name, x, share, seed in (("train", train_x, 1, cfg.seed), ("validation", val_x, 5, cfg.seed + 1)):
+        families = digits_as_drawn(x, p.drawn_per_rendering // share, p.photos // share, p.numbers // share, seed)
+        for family, images in families.items():
+            arrays[f"digits_{name}_{family}"] = images
+    with atomic_path(OPENSET_NPZ) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    log.info("wrote %s: %s", OPENSET_NPZ, ", ".join(f"{k} {v.shape[0]}" for k, v in arrays.items()))
+
+
+if __name__ == "__main__":
+    run(main, outputs=[OPENSET_NPZ])

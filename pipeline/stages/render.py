@@ -1,0 +1,34 @@
+"""Stage ``render``: the open-world test sets from MNIST's test digits, read up to the model.
+
+Drawn renderings (framed like the app frames a drawing), whole numbers and photos of paper
+(each read by the app's reader up to its candidates) go to ``artifacts/data/renderings.npz``;
+evaluate only has to run the model. Nothing here depends on the model, so training never
+reruns this.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from pipeline.atomic import atomic_path
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.paths import MNIST_NPZ, RENDERINGS_NPZ
+from pipeline.renderings import render_sets
+from pipeline.stage import run
+
+log = logging.getLogger(__name__)
+
+
+def main() -> None:
+    params = load_params()
+    arrays = render_sets(load_mnist(MNIST_NPZ), params.render)
+    with atomic_path(RENDERINGS_NPZ) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+    log.info("wrote %s (%d arrays)", RENDERINGS_NPZ, len(arrays))
+
+
+if __name__ == "__main__":
+    run(main, outputs=[RENDERINGS_NPZ])

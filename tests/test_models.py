@@ -1,0 +1,71 @@
+"""Models past the reference: the tiny edge model, ensembles, the label-ceiling figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+
+from pipeline.compose import compose_yaml
+from pipeline.config import params_from_dict
+from pipeline.evaluation import DISPUTED, undisputed
+
+
+def test_the_undisputed_figure_leaves_out_exactly_the_disputed_images():
+    labels = np.arange(10000) % 10
+    probs = np.eye(10, dtype=np.float32)[labels]
+    probs[DISPUTED[0]] = np.eye(10)[(labels[DISPUTED[0]] + 1) % 10]  # wrong on a disputed one: not counted
+    probs[5] = np.eye(10)[(labels[5] + 3) % 10]  # wrong on an undisputed one: counted
+    fig = undisputed(probs, labels)
+    assert fig["examples"] == 9985 and len(DISPUTED) == 15
+    assert fig["accuracy"] == pytest.approx(9984 / 9985, abs=1e-6)
+    first = fig["disputed"][0]
+    assert first == {
+        "index": DISPUTED[0],
+        "label": int(labels[DISPUTED[0]]),
+        "predicted": int((labels[DISPUTED[0]] + 1) % 10),
+        "confidence": 1.0,
+    }
+
+
+def test_tiny_config_composes_and_is_small():
+    p = params_from_dict(yaml.safe_load(compose_yaml(["model=tiny_cnn"])))
+    assert p.model.name == "tiny_cnn" and p.model.pooling == "global_avg" and p.model.dense_units == []
+    assert p.train.augment.enabled  # its own recipe comes with it
+    assert sum(not b.pool for b in p.model.conv_blocks) >= 2
+
+
+@pytest.mark.slow
+def test_tiny_model_builds_under_twelve_thousand_weights():
+    from pipeline.models import build_model
+
+    p = params_from_dict(yaml.safe_load(compose_yaml(["model=tiny_cnn"])))
+    model = build_model(p.model)
+    assert model.count_params() < 12_000 and model.output_shape == (None, 10)
+
+
+@pytest.mark.slow
+def test_an_ensemble_averages_its_members_and_exports_with_parity(trained, mnist, params, tmp_path):
+    """Two members (one the other's clone with other weights): the ONNX graph averages them, checked like one model."""
+    import keras
+
+    from pipeline.ensemble import average
+    from pipeline.keras_model import predict_probs
+    from pipeline.onnx_export import export
+    from tests.conftest import quick_params
+
+    first = keras.models.clone_model(trained.model)  # copies: the ensemble renames its members
+    first.set_weights(trained.model.get_weights())
+    second = keras.models.clone_model(trained.model)
+    second.set_weights([w * 0.9 for w in first.get_weights()])
+    a, b = predict_probs(first, mnist.x_test[:200]), predict_probs(second, mnist.x_test[:200])
+    model = average([first, second], "pair")
+    np.testing.assert_allclose(predict_probs(model, mnist.x_test[:200]), (a + b) / 2, atol=1e-6)
+    result = export(model, mnist, quick_params(params), overrides={"model_name": "pair"})
+    assert result.metrics["disagreements"] == 0 and result.metrics["max_abs_diff"] <= 1e-5
+    assert result.metrics["int8"]["enabled"]
+    from app.inference import Classifier
+
+    path = tmp_path / "pair.onnx"
+    path.write_bytes(result.onnx_bytes)
+    assert Classifier(path).info.name == "pair"

@@ -75,7 +75,7 @@ screenshot: setup
 	$(MAKE) sysdeps DEB_PACKAGES="$(SCREENSHOT_PACKAGES) chromium"
 	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app.png --scene number
 	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app-dark.png --scene nondigit --dark
-	xvfb-run -a -s "-screen 0 2100x1400x24 -dpi 192" python .ci/app_screenshot.py .github/screenshots/app-hidpi.png --scene digit --scale 2
+	xvfb-run -a -s "-screen 0 2100x1400x24 -dpi 192" python .ci/app_screenshot.py .github/screenshots/app-hidpi.png --scene digit
 	python -m pipeline.browser artifacts/reports/index.html .github/screenshots/report.png
 
 clean:

@@ -5,7 +5,9 @@ drawing, then grabs the X screen (not a Qt re-render) with QScreen.grabWindow.
 
     python .ci/app_screenshot.py OUT.png [--scene number|digit|nondigit] [--dark] [--scale 2]
 
-``--scale 2`` sets QT_SCALE_FACTOR=2 (a HiDPI screen), ``--dark`` the app's dark mode.
+A HiDPI screen is an X server at 192 dpi (``xvfb-run -s "-dpi 192"``): Qt scales by 2 from the
+screen's density, as on a real HiDPI monitor. ``--scale`` sets QT_SCALE_FACTOR on top of that (a
+user's own setting); ``--dark`` the app's dark mode.
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ def main() -> None:
         shot = app.primaryScreen().grabWindow(0, 0, 0, frame.width(), frame.height())
         shot.save(str(args.out))
         read = controller.last.text if controller.last else None
-        print(f"saved {args.out} ({shot.width()}x{shot.height()}); read {read}")
+        ratio = app.primaryScreen().devicePixelRatio()
+        print(f"saved {args.out} ({shot.width()}x{shot.height()}, device pixel ratio {ratio:g}); read {read}")
         app.quit()
 
     QTimer.singleShot(800, grab)

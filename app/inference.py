@@ -19,7 +19,7 @@ import numpy as np
 
 from app.contract import INPUT_NAME, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
 from app.preprocess import EmptyImage, Prepared, prepare
-from app.reader import DigitReading, Reading, read_ink
+from app.reader import DigitReading, Memo, Reading, read_ink
 
 #: No digit model is anywhere near this; a larger file is refused before it is read.
 MAX_MODEL_BYTES = 256 << 20
@@ -148,6 +148,7 @@ class Classifier:
         self._check_interface()
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
+        self._memo = Memo()  # this model's recent pieces: a new stroke re-reads only what it changed
         self.score(np.zeros((1, 28, 28), np.float32))  # a model whose outputs are not probabilities fails now
 
     def _read(self, path: Path) -> bytes:
@@ -251,7 +252,9 @@ class Classifier:
     def read_ink(self, ink: np.ndarray, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:
         """Read an ink map (ink 1 on 0): segment it, classify every piece in one batch, decide."""
         threshold = self.info.reject[1] if self.info.reject else None
-        return read_ink(ink, self.score, threshold, self.info.labels, dark_on_light=dark_on_light, scale=scale)
+        return read_ink(
+            ink, self.score, threshold, self.info.labels, dark_on_light=dark_on_light, scale=scale, memo=self._memo
+        )
 
     def metadata_json(self) -> str:
         return json.dumps(self.info.metadata, indent=2, sort_keys=True)

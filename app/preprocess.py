@@ -303,7 +303,8 @@ def stroke_width(image: np.ndarray) -> float:
 
     Padded first, so ink that touches the border (it always does in a tight crop) has an outline there too.
     """
-    p = np.pad(image.astype(np.float32, copy=False), 1)
+    p = np.zeros((image.shape[0] + 2, image.shape[1] + 2), np.float32)  # np.pad's result, without its overhead
+    p[1:-1, 1:-1] = image
     gy, gx = np.empty_like(p), np.empty_like(p)  # np.gradient's differences, without its overhead
     gy[1:-1] = (p[2:] - p[:-2]) * np.float32(0.5)
     gy[0], gy[-1] = p[1] - p[0], p[-1] - p[-2]
@@ -489,6 +490,9 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 def _boxes(labels: np.ndarray, n: int) -> np.ndarray:
     """(n, 4) boxes [top, left, bottom, right) of labels 1..n."""
+    if n == 1:  # one piece (a single digit): its box is where any label is
+        rows, cols = np.flatnonzero(labels.any(axis=1)), np.flatnonzero(labels.any(axis=0))
+        return np.array([[rows[0], cols[0], rows[-1] + 1, cols[-1] + 1]], np.int64)
     ys, xs = np.nonzero(labels)
     ids = labels[ys, xs] - 1
     box = np.empty((n, 4), np.int64)
@@ -510,9 +514,9 @@ def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int]:
     """
     peak = float(ink.max()) if ink.size else 0.0
     step = 2 if min(ink.shape) >= 64 else 1
-    low, high = ink > PIECE_LOW * peak, ink > PIECE_HIGH * peak
-    if step > 1:
-        low, high = _block_any(low, step), _block_any(high, step)
+    # a block has a pixel above t exactly when its largest pixel is above t: one pass at full size
+    small = _block_max(ink, step) if step > 1 else ink
+    low, high = small > PIECE_LOW * peak, small > PIECE_HIGH * peak
     labels, n = label(low)
     if n == 0:
         return labels, 0, step
@@ -534,8 +538,11 @@ def segment(ink: np.ndarray) -> list[Piece]:
         return []
     h, w = ink.shape
     small_boxes = _boxes(labels, n)
-    ink_small = ink if step == 1 else _block_sum(ink, step)
-    mass = np.bincount(labels.ravel(), weights=ink_small.ravel(), minlength=n + 1)[1:]
+    if n == 1:  # no specks to weigh
+        mass = np.ones(1)
+    else:
+        ink_small = ink if step == 1 else _block_sum(ink, step)
+        mass = np.bincount(labels.ravel(), weights=ink_small.ravel(), minlength=n + 1)[1:]
     box = [
         (int(t) * step, int(left) * step, min(int(b) * step, h), min(int(r) * step, w)) for t, left, b, r in small_boxes
     ]
@@ -552,9 +559,11 @@ def segment(ink: np.ndarray) -> list[Piece]:
     for b, members in sorted(merged, key=lambda g: (g[0][1] + g[0][3]) / 2):
         top, left, bottom, right = b
         sub = labels[top // step : -(-bottom // step), left // step : -(-right // step)]
-        sel = np.isin(sub, np.asarray(members) + 1)
-        if step > 1:
-            sel = np.repeat(np.repeat(sel, step, 0), step, 1)[: bottom - top, : right - left]
+        sel = sub == members[0] + 1 if len(members) == 1 else np.isin(sub, np.asarray(members) + 1)
+        if step > 1:  # each cell of the half-size mask covers step x step pixels
+            sh, sw = sel.shape
+            sel = np.broadcast_to(sel[:, None, :, None], (sh, step, sw, step)).reshape(sh * step, sw * step)
+            sel = sel[: bottom - top, : right - left]
         pieces.append(Piece(b, np.where(sel, ink[top:bottom, left:right], 0).astype(np.float32)))
     return pieces
 
@@ -571,26 +580,20 @@ def _block_sum(image: np.ndarray, step: int) -> np.ndarray:
     return out
 
 
-def _block_any(mask: np.ndarray, step: int) -> np.ndarray:
-    """Is any pixel of each ``step`` x ``step`` block set? (ORs of strided views: fast.)"""
-    h, w = mask.shape
-    gh, gw = -(-h // step), -(-w // step)
-    padded = np.zeros((gh * step, gw * step), bool)
-    padded[:h, :w] = mask
-    out = np.zeros((gh, gw), bool)
-    for dy in range(step):
-        for dx in range(step):
-            out |= padded[dy::step, dx::step]
-    return out
-
-
 def _block_max(image: np.ndarray, step: int) -> np.ndarray:
-    """The largest value of each ``step`` x ``step`` block."""
+    """The largest value of each ``step`` x ``step`` block (ink is never negative: padding adds zeros)."""
     h, w = image.shape
     gh, gw = -(-h // step), -(-w // step)
-    padded = np.zeros((gh * step, gw * step), np.float32)
-    padded[:h, :w] = image
-    return padded.reshape(gh, step, gw, step).max(axis=(1, 3))
+    if (gh * step, gw * step) != (h, w):
+        padded = np.zeros((gh * step, gw * step), np.float32)
+        padded[:h, :w] = image
+        image = padded
+    out = image[::step, ::step].copy()
+    for dy in range(step):
+        for dx in range(step):
+            if dy or dx:
+                np.maximum(out, image[dy::step, dx::step], out=out)  # strided views: faster than reshape-max
+    return out
 
 
 def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:

@@ -9,7 +9,9 @@ All candidate pieces are classified in one batch.
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -99,7 +101,50 @@ class Plan:
     shape: tuple[int, int]  # the ink map's (height, width)
 
 
-def plan(ink: np.ndarray) -> Plan:
+class Memo:
+    """What recent readings framed and scored, by content (a small LRU).
+
+    When a person adds a stroke, the digits it does not touch are the same pixels as before:
+    their 28x28 inputs and the model's scores are reused, and only the changed pieces are
+    framed and classified. Keys are digests of the exact pixels, so a reuse is always exact.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[bytes, object] = OrderedDict()
+
+    @staticmethod
+    def key(kind: bytes, array: np.ndarray) -> bytes:
+        digest = hashlib.blake2b(np.ascontiguousarray(array).view(np.uint8).ravel(), digest_size=16)
+        digest.update(kind + str(array.shape).encode() + array.dtype.str.encode())
+        return digest.digest()
+
+    def get(self, key: bytes) -> object | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: bytes, value: object) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def _framed(ink: np.ndarray, memo: Memo | None) -> np.ndarray:
+    if memo is None:
+        return frame(ink)
+    key = Memo.key(b"frame", ink)
+    image = memo.get(key)
+    if image is None:
+        image = frame(ink)
+        image.flags.writeable = False
+        memo.put(key, image)
+    return image  # type: ignore[return-value]
+
+
+def plan(ink: np.ndarray, memo: Memo | None = None) -> Plan:
     """Normalise, segment and frame every candidate; raise ``EmptyImage`` when there is no ink."""
     ink = normalise(ink)
     atoms = segment(ink)
@@ -107,7 +152,7 @@ def plan(ink: np.ndarray) -> Plan:
         raise EmptyImage("nothing is drawn: no ink stands out from the background")
     units, spans = _candidates(atoms)
     keys = list(spans)
-    images = np.stack([frame(spans[k].ink) for k in keys]).astype(np.float32)
+    images = np.stack([_framed(spans[k].ink, memo) for k in keys]).astype(np.float32)
     boxes = np.array([spans[k].box for k in keys], np.int64).reshape(-1, 4)
     return Plan(len(units), keys, boxes, images, ink.shape)
 
@@ -148,11 +193,31 @@ def read_ink(
     *,
     dark_on_light: bool = True,
     scale: float = 1.0,
+    memo: Memo | None = None,
 ) -> Reading:
-    """Segment ``ink`` (ink 1 on 0), classify the pieces in one batch, decide; raise ``EmptyImage``."""
-    p = plan(ink)
-    probs, reject = score(p.images)
+    """Segment ``ink`` (ink 1 on 0), classify the pieces in one batch, decide; raise ``EmptyImage``.
+
+    With a ``memo`` (one per model), pieces seen in a recent reading are not framed or scored again.
+    """
+    p = plan(ink, memo)
+    probs, reject = score(p.images) if memo is None else _score_new(p.images, score, memo)
     return resolve(p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale)
+
+
+def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarray, np.ndarray | None]:
+    """``score(images)``, running the model only on the images the memo has not seen."""
+    keys = [Memo.key(b"score", im) for im in images]
+    known = [memo.get(k) for k in keys]
+    todo = [i for i, v in enumerate(known) if v is None]
+    if todo:
+        probs, reject = score(images[todo])
+        for j, i in enumerate(todo):
+            known[i] = (probs[j], None if reject is None else float(reject[j]))
+            memo.put(keys[i], known[i])
+    rows = [v for v in known if v is not None]
+    probs = np.stack([r[0] for r in rows]).astype(np.float32)  # type: ignore[index]
+    rejects = [r[1] for r in rows]  # type: ignore[index]
+    return probs, (None if rejects[0] is None else np.array(rejects, np.float32))
 
 
 def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], Piece]]:

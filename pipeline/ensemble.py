@@ -5,8 +5,10 @@ Each argument is an experiment (a name or revision from ``dvc exp show``, whose
 models' probabilities are averaged inside one graph with the same interface as a single
 model (``image`` -> ``probs``, plus the gate's ``not_digit`` when the pipeline has one),
 exported by the export stage's own code: onnx.checker, parity with Keras on the whole test
-set, int8 with its accuracy limit. Writes ``artifacts/ensemble/<name>.onnx``,
-``<name>.int8.onnx`` and ``<name>.json`` (test accuracy, parity, sizes, members).
+set, int8 with its accuracy limit; then scored by the evaluate stage's own code through the
+app's reader (undisputed digits, drawn digits, numbers, photos, "not a digit"). Writes
+``artifacts/ensemble/<name>.onnx``, ``<name>.int8.onnx`` and ``<name>.json`` (export and
+evaluation figures, members).
 
     dvc exp run --queue -S model=improved_cnn -S 'train.seed=1,2,3,4,5' && dvc queue start
     python -m pipeline.ensemble $(dvc exp ls --name-only) --name improved_x5
@@ -29,7 +31,7 @@ from pipeline.config import load_params
 from pipeline.data import load_mnist
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
-from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS
+from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS, OPENSET_NPZ, RENDERINGS_NPZ
 from pipeline.stage import StageError, run
 from pipeline.tf_setup import import_tf
 
@@ -87,7 +89,7 @@ def build(refs: list[str], name: str) -> dict[str, Any]:
     out = OUT_DIR / f"{name}.onnx"
     atomic_write_bytes(out, result.onnx_bytes)
     atomic_write_bytes(out.with_suffix(".int8.onnx"), result.int8_bytes)
-    figures = {"members": refs, **result.metrics, "timing": result.timing}
+    figures = {"members": refs, **result.metrics, "timing": result.timing, "eval": score(out, data, params)}
     atomic_write_json(out.with_suffix(".json"), figures)
     log.info(
         "wrote %s: test accuracy %.4f (int8 %.4f)",
@@ -96,6 +98,24 @@ def build(refs: list[str], name: str) -> dict[str, Any]:
         result.metrics["int8"].get("accuracy", float("nan")),
     )
     return figures
+
+
+def score(path: Path, data: Any, params: Any) -> dict[str, Any]:
+    """The evaluate stage's figures for the written model (the open-world sets when they exist)."""
+    import numpy as np
+
+    from app.inference import Classifier
+    from pipeline.evaluation import evaluate
+
+    def arrays(p: Path) -> dict[str, np.ndarray]:
+        if not p.is_file():
+            log.warning("%s is missing (run `dvc repro`): scoring on MNIST's test set only", p)
+            return {}
+        with np.load(p, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+
+    result = evaluate(Classifier(path, threads=0), data, arrays(RENDERINGS_NPZ), arrays(OPENSET_NPZ), params.evaluate)
+    return result.metrics
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -32,6 +32,9 @@ def test_tiny_config_composes_and_is_small():
     p = params_from_dict(yaml.safe_load(compose_yaml(["model=tiny_cnn"])))
     assert p.model.name == "tiny_cnn" and p.model.pooling == "global_avg" and p.model.dense_units == []
     assert p.train.augment.enabled  # its own recipe comes with it
+    assert not p.gate.enabled  # the edge model ships alone: the gate would be 20x its size
+    default = params_from_dict(yaml.safe_load(compose_yaml([])))
+    assert default.model.name == "seed_cnn" and default.gate.enabled  # the default keeps the seed's network
     assert sum(not b.pool for b in p.model.conv_blocks) >= 2
 
 
@@ -69,3 +72,55 @@ def test_an_ensemble_averages_its_members_and_exports_with_parity(trained, mnist
     path = tmp_path / "pair.onnx"
     path.write_bytes(result.onnx_bytes)
     assert Classifier(path).info.name == "pair"
+
+
+def _exp_show(runs):
+    """``dvc exp show --json`` output (DVC 3) for experiments given as (name, params, eval accuracy)."""
+    return [
+        {"rev": "workspace", "name": None, "data": {}, "error": None, "experiments": None},
+        {
+            "rev": "abc",
+            "name": "main",
+            "data": {},
+            "error": None,
+            "experiments": [
+                {
+                    "name": name,
+                    "revs": [
+                        {
+                            "rev": name + "-rev",
+                            "name": name,
+                            "error": None,
+                            "data": {
+                                "params": {"params.yaml": {"data": params}},
+                                "metrics": {
+                                    "artifacts/metrics/eval.json": {"data": {"accuracy": acc}},
+                                    "artifacts/timing/train.json": {"data": {"train_loop_seconds": 100 + acc}},
+                                },
+                            },
+                        }
+                    ],
+                }
+                for name, params, acc in runs
+            ],
+        },
+    ]
+
+
+def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
+    from pipeline.seeds import select, summarize
+    from pipeline.stage import StageError
+
+    def p(seed, model="improved_cnn", lr=0.002):
+        return {"model": {"name": model}, "train": {"seed": seed, "learning_rate": lr}}
+
+    show = _exp_show([("a", p(1), 0.9970), ("b", p(2), 0.9974), ("c", p(3), 0.9969), ("t", p(1, "tiny_cnn"), 0.99)])
+    s = summarize(select(show, "improved_cnn", []))
+    acc = s["figures"]["test accuracy"]
+    assert [r["seed"] for r in s["runs"]] == [1, 2, 3]
+    assert acc["mean"] == pytest.approx(99.71, abs=1e-4) and acc["n"] == 3
+    assert acc["sd"] == pytest.approx(0.026458, abs=1e-4)  # sample sd (n - 1) of 99.70, 99.74, 99.69
+    with pytest.raises(StageError, match="learning_rate"):  # another recipe is not another seed
+        summarize(select(_exp_show([("a", p(1), 0.99), ("b", p(2, lr=0.004), 0.99)]), None, []))
+    with pytest.raises(StageError, match="no finished experiment named zz"):
+        select(show, None, ["zz"])

@@ -144,3 +144,32 @@ def test_blank_photos_and_noise_are_nothing_drawn():
     rgb = (np.full((50, 50, 3), (210, 190, 170)) + rng.integers(-2, 3, (50, 50, 3))).astype(np.uint8)
     with pytest.raises(EmptyImage):
         normalise(ink_map(to_grey(rgb))[0])
+
+
+def test_the_memo_reuses_unchanged_digits_exactly_and_reads_the_changed_one(sample, published_model):
+    """A number read, then again with its last digit replaced: the memo runs the model on the new pieces only,
+    and every answer equals the memo-less reading's."""
+    from app.inference import Classifier
+    from app.reader import Memo, read_ink
+
+    classifier = Classifier(published_model)
+    threshold = classifier.info.reject[1] if classifier.info.reject else None
+    labels = classifier.info.labels
+    seen: list[int] = []
+
+    def counting(images):
+        seen.append(len(images))
+        return classifier.score(images)
+
+    memo = Memo()
+    first, _ = _row([sample.x_test[i] for i in (1, 2, 3)], [12, 12])
+    second, _ = _row([sample.x_test[i] for i in (1, 2, 4)], [12, 12])
+    for ink in (first, second, second):
+        with_memo = read_ink(ink, counting, threshold, labels, memo=memo)
+        plain = read_ink(ink, classifier.score, threshold, labels)
+        assert with_memo.text == plain.text
+        for a, b in zip(with_memo.pieces, plain.pieces, strict=True):
+            assert a.box == b.box and np.array_equal(a.image, b.image) and np.array_equal(a.probs, b.probs)
+    assert seen[0] >= 3  # the first reading classifies every candidate
+    assert 0 < seen[1] < seen[0]  # the second only the pieces the new digit changed
+    assert len(seen) == 2  # the third finds everything in the memo and runs no model at all

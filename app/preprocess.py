@@ -585,7 +585,7 @@ def _block_max(image: np.ndarray, step: int) -> np.ndarray:
     h, w = image.shape
     gh, gw = -(-h // step), -(-w // step)
     if (gh * step, gw * step) != (h, w):
-        padded = np.zeros((gh * step, gw * step), np.float32)
+        padded = np.zeros((gh * step, gw * step), image.dtype)
         padded[:h, :w] = image
         image = padded
     out = image[::step, ::step].copy()

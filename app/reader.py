@@ -106,12 +106,21 @@ class Memo:
 
     When a person adds a stroke, the digits it does not touch are the same pixels as before:
     their 28x28 inputs and the model's scores are reused, and only the changed pieces are
-    framed and classified. Keys are digests of the exact pixels, so a reuse is always exact.
+    framed and classified. Keys are digests of the exact pixels, so a reuse is always exact
+    for a model that scores each image independently of the rest of its batch (ours do; a
+    dynamically quantised one would not). Scores belong to one scorer: another one empties it.
     """
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
+        self.scorer: Scorer | None = None
         self._items: OrderedDict[bytes, object] = OrderedDict()
+
+    def bind(self, scorer: Scorer) -> None:
+        """Keep scores only for ``scorer`` (a bound method compares equal to itself re-fetched)."""
+        if self.scorer != scorer:
+            self._items.clear()
+            self.scorer = scorer
 
     @staticmethod
     def key(kind: bytes, array: np.ndarray) -> bytes:
@@ -206,13 +215,16 @@ def read_ink(
 
 def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarray, np.ndarray | None]:
     """``score(images)``, running the model only on the images the memo has not seen."""
+    memo.bind(score)
     keys = [Memo.key(b"score", im) for im in images]
     known = [memo.get(k) for k in keys]
     todo = [i for i, v in enumerate(known) if v is None]
     if todo:
         probs, reject = score(images[todo])
         for j, i in enumerate(todo):
-            known[i] = (probs[j], None if reject is None else float(reject[j]))
+            row = np.array(probs[j], np.float32)  # a copy: the scorer may reuse its buffer
+            row.flags.writeable = False
+            known[i] = (row, None if reject is None else float(reject[j]))
             memo.put(keys[i], known[i])
     rows = [v for v in known if v is not None]
     probs = np.stack([r[0] for r in rows]).astype(np.float32)  # type: ignore[index]

@@ -5,7 +5,9 @@ made of pen strokes (MNIST test digits traced stroke by stroke), and each timed 
 last stroke being finished: the controller adds it, renders the drawing at the model's
 fixed working resolution, segments, frames every candidate, runs onnxruntime once, decides,
 and sets the result panel, the bars, the input views and the canvas boxes. Rows: the
-default window, 1920x1080 and 3840x2160, one digit; and one with several digits.
+default window, 1920x1080 and 3840x2160, one digit; and one with several digits. Painting
+follows on Qt's event loop and is not in the figure (the model works at a fixed resolution,
+so a window's size changes only its painting).
 
 Every timed run finishes a stroke the app has not seen (moved by a few pixels),
 so the digit being written is always framed and classified anew; the other digits of a
@@ -155,7 +157,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(result))
         return
-    print(f"model {result['model']} ({result['platform']}, {result['cpus']} CPUs); pen-up to answer shown:")
+    print(f"model {result['model']} ({result['platform']}, {result['cpus']} CPUs); pen-up to answer in the widgets:")
     for r in rows:
         print(
             f"  {r['label']:38s} canvas {r['canvas'][0]}x{r['canvas'][1]:<5d} read {r['answer']:>6s}  "

@@ -569,6 +569,13 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
             f"{e.get('errors', '?')} of {e.get('examples', '?')} wrong",
         ),
         ("Test loss", f"{e.get('loss', float('nan')):.4f}"),
+    ]
+    if "undisputed" in e:
+        u = e["undisputed"]
+        said = ", ".join(f"#{d['index']}: {d['label']} as {d['predicted']}" for d in u.get("disputed", []))
+        how = f" (the disputed labels, as the model reads them: {said})" if said else ""
+        rows.append(("Undisputed test digits", f"{_pct(u['accuracy'])} of {u['examples']:,}{how}"))
+    rows += [
         ("Validation accuracy", f"{_pct(t.get('val_accuracy'))} (seed: {_pct(SEED['val_accuracy'])})"),
         ("Training accuracy", f"{_pct(t.get('accuracy'))} (seed: {_pct(SEED['train_accuracy'])})"),
         ("Training time", f"{tt.get('train_loop_seconds', '?')} s, {tt.get('samples_per_s', '?')} samples/s"),

@@ -57,7 +57,10 @@ def experiments(show: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Every finished experiment in ``dvc exp show --json`` output: name, params, metrics."""
     for baseline in show:
         for exp in baseline.get("experiments") or []:
-            for rev in exp.get("revs") or []:
+            # a running experiment shows the baseline's metrics until it finishes: only finished ones count
+            if (exp.get("executor") or {}).get("state") not in (None, "success"):
+                continue
+            for rev in (exp.get("revs") or [])[:1]:
                 data = rev.get("data") or {}
                 if rev.get("error") or not data.get("metrics"):
                     continue
@@ -71,6 +74,9 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Mean, sample sd, min and max of each figure over the runs (which must differ only in the seed)."""
     if len(runs) < 2:
         raise StageError(f"a seed summary needs at least two finished experiments, found {len(runs)}")
+    seeds = [_get(r["params"], "train.seed") for r in runs]
+    if len(set(seeds)) != len(seeds):
+        raise StageError(f"seeds repeat ({seeds}): the same seed twice is one run counted twice; pass names")
     flat = [_flat({k: v for k, v in r["params"].items()}) for r in runs]
     differing = sorted(k for k in set().union(*flat) if len({json.dumps(f.get(k)) for f in flat}) > 1)
     others = [k for k in differing if k != "train.seed"]
@@ -127,7 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     runs = ", ".join(f"{r['name']} (seed {r['seed']})" for r in summary["runs"])
     print(f"{summary['model']}: {len(summary['runs'])} runs: {runs}")
     for label, f in summary["figures"].items():
-        print(f"  {label:22s} {f['mean']:9.2f} +- {f['sd']:.2f}   (min {f['min']:.2f}, max {f['max']:.2f})")
+        only = f", {f['n']} runs only" if f["n"] < len(summary["runs"]) else ""
+        print(f"  {label:22s} {f['mean']:9.2f} +- {f['sd']:.2f}   (min {f['min']:.2f}, max {f['max']:.2f}{only})")
 
 
 if __name__ == "__main__":

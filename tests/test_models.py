@@ -74,7 +74,7 @@ def test_an_ensemble_averages_its_members_and_exports_with_parity(trained, mnist
     assert Classifier(path).info.name == "pair"
 
 
-def _exp_show(runs):
+def _exp_show(runs, running=()):
     """``dvc exp show --json`` output (DVC 3) for experiments given as (name, params, eval accuracy)."""
     return [
         {"rev": "workspace", "name": None, "data": {}, "error": None, "experiments": None},
@@ -86,6 +86,7 @@ def _exp_show(runs):
             "experiments": [
                 {
                     "name": name,
+                    "executor": {"state": "running" if name in running else "success"},
                     "revs": [
                         {
                             "rev": name + "-rev",
@@ -124,3 +125,9 @@ def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
         summarize(select(_exp_show([("a", p(1), 0.99), ("b", p(2, lr=0.004), 0.99)]), None, []))
     with pytest.raises(StageError, match="no finished experiment named zz"):
         select(show, None, ["zz"])
+    # a running experiment shows its baseline's metrics: it is not counted
+    assert [r["name"] for r in select(_exp_show([("a", p(1), 0.99), ("b", p(2), 0.98)], running={"b"}), None, [])] == [
+        "a"
+    ]
+    with pytest.raises(StageError, match="seeds repeat"):
+        summarize(select(_exp_show([("a", p(1), 0.99), ("b", p(1), 0.98)]), None, []))

@@ -170,6 +170,10 @@ def test_the_memo_reuses_unchanged_digits_exactly_and_reads_the_changed_one(samp
         assert with_memo.text == plain.text
         for a, b in zip(with_memo.pieces, plain.pieces, strict=True):
             assert a.box == b.box and np.array_equal(a.image, b.image) and np.array_equal(a.probs, b.probs)
+            assert a.not_digit == b.not_digit and a.rejected == b.rejected
     assert seen[0] >= 3  # the first reading classifies every candidate
     assert 0 < seen[1] < seen[0]  # the second only the pieces the new digit changed
     assert len(seen) == 2  # the third finds everything in the memo and runs no model at all
+    read_ink(second, lambda images: classifier.score(images), threshold, labels, memo=memo)
+    read_ink(second, counting, threshold, labels, memo=memo)
+    assert len(seen) == 3  # scores of another scorer are never reused: the memo started again

@@ -159,7 +159,7 @@ def read_one(classifier: Classifier, path: str) -> tuple[Reading, list[str]]:
     if p.is_dir():
         raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
     picture = load_picture(path)
-    return classifier.read(picture.pixels), picture.notes
+    return classifier.read(picture.pixels, source_scale=picture.scale), picture.notes
 
 
 def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: TextIO, stdin: TextIO) -> int:

@@ -24,6 +24,8 @@ import numpy as np
 DRAWING_SIDE = 256
 #: With a picture underneath, more pixels: a small digit in a large photo keeps its detail.
 PICTURE_SIDE = 640
+#: The eraser reaches this many pixels (at DRAWING_SIDE) wider than the pen of the same width.
+ERASER_GROW = 2.0
 #: The default pen: a digit drawn across most of the canvas gets MNIST-like stroke proportions.
 DEFAULT_PEN = 1 / 15
 
@@ -56,9 +58,10 @@ class Picture:
     @cached_property
     def ink(self) -> tuple[np.ndarray, bool]:
         """The picture's ink map (at most PICTURE_SIDE a side) and whether it is dark ink on light."""
-        from app.preprocess import ink_map, shrink_to, to_grey
+        from app.preprocess import ink_from_image
 
-        return ink_map(shrink_to(to_grey(self.pixels), PICTURE_SIDE))
+        # the same ink as `digit-predict` reads: dark regions hugging the edge (a table beyond the paper) dropped
+        return ink_from_image(self.pixels, PICTURE_SIDE)
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,10 @@ def _apply(ink: np.ndarray, strokes: tuple[Stroke, ...], side: int) -> np.ndarra
         j = i
         while j < len(strokes) and strokes[j].erase == strokes[i].erase:
             j += 1
-        mask = rasterize_many(strokes[i:j], side)
-        out = np.minimum(out, 1 - mask) if strokes[i].erase else np.maximum(out, mask)
+        erase = strokes[i].erase
+        # the eraser reaches one pixel further each side: the pen's rounding never leaves a rim of ink behind
+        mask = rasterize_many(strokes[i:j], side, grow=ERASER_GROW * side / DRAWING_SIDE if erase else 0.0)
+        out = np.minimum(out, 1 - mask) if erase else np.maximum(out, mask)
         i = j
     return out if out is not ink else ink.copy()
 
@@ -135,15 +140,15 @@ def rasterize(stroke: Stroke, side: int) -> np.ndarray:
     return rasterize_many((stroke,), side)
 
 
-def rasterize_many(strokes: tuple[Stroke, ...], side: int) -> np.ndarray:
-    """Strokes drawn together as one (side, side) float32 mask in [0, 1]."""
+def rasterize_many(strokes: tuple[Stroke, ...], side: int, grow: float = 0.0) -> np.ndarray:
+    """Strokes drawn together as one (side, side) float32 mask in [0, 1], ``grow`` pixels wider than drawn."""
     from PIL import Image, ImageDraw
 
     img = Image.new("L", (side, side), 0)
     draw = ImageDraw.Draw(img)
     for stroke in strokes:
         pts = [(x * side, y * side) for x, y in stroke.points]
-        w = max(1.0, stroke.width * side)
+        w = max(1.0, stroke.width * side + grow)
         r = w / 2
         if len(pts) > 1:
             draw.line(pts, fill=255, width=max(1, round(w)), joint="curve")
@@ -190,7 +195,7 @@ def render_image(document: Document, side: int = 512) -> np.ndarray:
     for stroke in document.strokes:
         colour = paper if stroke.erase else ink
         pts = [(x * side, y * side) for x, y in stroke.points]
-        w = max(1.0, stroke.width * side)
+        w = max(1.0, stroke.width * side + (ERASER_GROW * side / DRAWING_SIDE if stroke.erase else 0.0))
         if len(pts) > 1:
             draw.line(pts, fill=colour, width=max(1, round(w)), joint="curve")
         for x, y in (pts[0], pts[-1]) if len(pts) > 1 else pts:

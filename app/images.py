@@ -29,10 +29,12 @@ class ImageError(ValueError):
 
 @dataclass(frozen=True)
 class Picture:
-    """The pixels (grey (H,W), RGB (H,W,3) or RGBA (H,W,4) uint8) and anything worth telling the user."""
+    """The pixels (grey (H,W) or RGB (H,W,3) uint8; transparency flattened) and anything worth telling the user."""
 
     pixels: np.ndarray
     notes: list[str] = field(default_factory=list)
+    #: the file's pixels per pixel here (a picture larger than MAX_SIDE is read shrunk): boxes scale back by it
+    scale: float = 1.0
 
 
 def load_image(path: str | Path) -> np.ndarray:
@@ -88,6 +90,7 @@ def decode(data: bytes, name: str = "picture") -> Picture:
                 img.draft(img.mode, (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale directly
                 img = ImageOps.exif_transpose(img)
                 array = _pixels(img)
+                scale = max(w, h) / max(max(array.shape[:2]), 1)  # the longer side survives any rotation
     except ImageError:
         raise
     except UnidentifiedImageError as exc:
@@ -100,7 +103,7 @@ def decode(data: bytes, name: str = "picture") -> Picture:
         raise ImageError(f"{name}: damaged or unreadable picture ({type(exc).__name__}: {exc})") from exc
     if array.size == 0 or min(array.shape[:2]) == 0:
         raise ImageError(f"{name}: the picture is empty")
-    return Picture(array, notes)
+    return Picture(array, notes, scale)
 
 
 def _pixels(img) -> np.ndarray:
@@ -124,8 +127,26 @@ def _pixels(img) -> np.ndarray:
         img = Image.fromarray((scaled * 255).round().astype(np.uint8), "L")
     img.thumbnail((MAX_SIDE, MAX_SIDE))
     has_alpha = img.mode in ("RGBA", "LA", "PA", "La") or (img.mode == "P" and "transparency" in img.info)
-    mode = "RGBA" if has_alpha else ("L" if img.mode in ("1", "L") else "RGB")
-    return np.asarray(img.convert(mode))
+    if has_alpha:
+        return flatten_alpha(np.asarray(img.convert("RGBA")))
+    return np.asarray(img.convert("L" if img.mode in ("1", "L") else "RGB"))
+
+
+def flatten_alpha(rgba: np.ndarray) -> np.ndarray:
+    """An RGBA picture as RGB over a backdrop its drawing stands out from: dark ink over white, light over black.
+
+    A drawing on a transparent layer keeps its colour only where it is opaque (black strokes
+    often sit on transparent *black*): shown, saved or read, it must look as it does over paper.
+    """
+    alpha = rgba[..., 3:4].astype(np.float32) / 255
+    rgb = rgba[..., :3].astype(np.float32)
+    if float(alpha.min()) >= 1.0:
+        return np.ascontiguousarray(rgba[..., :3])
+    luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    drawn = alpha[..., 0] > 0.5
+    light_drawing = bool(drawn.any()) and float(luma[drawn].mean()) >= 128
+    backdrop = 0.0 if light_drawing else 255.0
+    return np.round(rgb * alpha + backdrop * (1 - alpha)).astype(np.uint8)
 
 
 def save_png(pixels: np.ndarray, path: str | Path) -> Path:

@@ -241,12 +241,15 @@ class Classifier:
         digit = int(np.argmax(probs))
         return Prediction(digit=digit, confidence=float(probs[digit]), probs=probs, prepared=prepared)
 
-    def read(self, image: np.ndarray) -> Reading:
-        """Read a picture (grey, RGB or RGBA): one digit, a number, or "not a digit" (raises ``EmptyImage``)."""
+    def read(self, image: np.ndarray, source_scale: float = 1.0) -> Reading:
+        """Read a picture (grey, RGB or RGBA): one digit, a number, or "not a digit" (raises ``EmptyImage``).
+
+        Boxes are in the picture's own pixels, times ``source_scale`` (a file read shrunk gives its own).
+        """
         from app.preprocess import ink_from_image
 
         ink, dark_on_light = ink_from_image(image)
-        scale = max(np.asarray(image).shape[:2]) / max(ink.shape)  # boxes in the picture's own pixels
+        scale = source_scale * max(np.asarray(image).shape[:2]) / max(ink.shape)
         return self.read_ink(ink, dark_on_light=dark_on_light, scale=scale)
 
     def read_ink(self, ink: np.ndarray, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:

@@ -188,3 +188,35 @@ def test_console_script_survives_a_closed_pipe_and_bad_thread_settings(pictures,
         env={**os.environ, "DIGITS_ORT_THREADS": "abc"},
     )
     assert proc.returncode == 2 and "DIGITS_ORT_THREADS='abc'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_boxes_are_in_the_files_pixels_even_when_it_is_read_shrunk(sample, published_model, tmp_path, capsys):
+    """A 3000x2000 scan is read at 1024 px, but its boxes are reported in the file's own pixels."""
+    digit = 255 - np.kron(sample.x_test[1], np.ones((25, 25), np.uint8))  # 700x700, dark on light
+    page = np.full((2000, 3000), 255, np.uint8)
+    page[900:1600, 1700:2400] = digit
+    Image.fromarray(page).save(tmp_path / "scan.png")
+    code, out, _ = run([str(tmp_path / "scan.png"), "--model", str(published_model), "--json"], capsys)
+    rec = json.loads(out)
+    assert code == 0 and rec["digit"] == sample.y_test[1]
+    ink = np.argwhere(page < 255)
+    truth = [*ink.min(0), *(ink.max(0) + 1)]  # top, left, bottom, right of the ink
+    box = rec["digits"][0]["box"]
+    assert all(abs(a - b) <= 12 for a, b in zip(box, [truth[0], truth[1], truth[2], truth[3]], strict=True)), box
+
+
+def test_a_drawing_on_a_transparent_layer_is_flattened_onto_paper(tmp_path):
+    """Black strokes on transparent black: shown and saved as black on white, not a black square."""
+    from app.images import load_picture
+
+    rgba = np.zeros((60, 60, 4), np.uint8)
+    rgba[10:50, 28:32, 3] = 255  # a black bar, the rest transparent black
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "layer.png")
+    pixels = load_picture(tmp_path / "layer.png").pixels
+    assert pixels.shape == (60, 60, 3)
+    assert (pixels[0, 0] == 255).all() and (pixels[30, 30] == 0).all()
+    white = np.zeros((60, 60, 4), np.uint8)
+    white[10:50, 28:32] = 255  # white strokes on a transparent layer: over black, still visible
+    Image.fromarray(white, "RGBA").save(tmp_path / "chalk.png")
+    pixels = load_picture(tmp_path / "chalk.png").pixels
+    assert (pixels[0, 0] == 0).all() and (pixels[30, 30] == 255).all()

@@ -263,3 +263,22 @@ def test_with_live_off_a_new_drawing_asks_for_enter(controller, view):
     controller.clear()
     controller.add_stroke(Stroke(((0.2, 0.2), (0.8, 0.8))))
     assert view.reading is None and view.message == "Press Enter (Run) to read the drawing"
+
+
+def test_an_opened_photo_is_read_as_the_cli_reads_it_and_the_eraser_leaves_no_rim(published_model, sample):
+    """The app's picture path drops a dark band along the edge like `digit-predict`; erasing a stroke
+    with the same pen width removes all of its ink from what the model reads."""
+    from app.document import Document, Picture, Stroke
+    from app.inference import Classifier
+
+    classifier = Classifier(published_model)
+    page = np.full((300, 300), 230, np.uint8)
+    page[:, :25] = 120  # the table beyond the paper (fainter than the ink: the digit is what the picture is of)
+    page[60:228, 80:248] = 230 - (np.kron(sample.x_test[0], np.ones((6, 6), np.uint8)) * 0.85).astype(np.uint8)
+    doc = Document(picture=Picture(page, "photo"))
+    app_reading = classifier.read_ink(doc.render_ink(), dark_on_light=doc.dark_on_light())
+    assert app_reading.text == classifier.read(page).text == str(sample.y_test[0])
+    pen = Stroke(((0.2, 0.5), (0.8, 0.52)), 0.05)
+    drawn = Document().with_stroke(pen)
+    erased = drawn.with_stroke(Stroke(pen.points, pen.width, erase=True))
+    assert drawn.render_ink().max() == 1.0 and erased.render_ink().max() == 0.0

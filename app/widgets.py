@@ -435,7 +435,12 @@ class ResultPanel(QWidget):
             )
         if piece is not None:
             labels = reading.labels
-            self.top3.setText("   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3)))
+            top = "   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3))
+            pieces = [*reading.pieces, *reading.ignored]
+            if len(pieces) > 1:  # the bars are one digit's: say which (a click on an input shows another)
+                which = next((i for i, p in enumerate(pieces) if p is piece), 0)
+                top = f"digit {which + 1} of {len(pieces)}:   {top}"
+            self.top3.setText(top)
             self.bars.set_probs(piece.probs, labels, dimmed=stale)
         else:
             self.top3.setText("")

@@ -116,6 +116,9 @@ def test_a_number_is_read_with_a_box_around_each_digit(app_window, sample):
     assert window.result.headline.text() == expected
     assert [label for _, label, _ in window.canvas.boxes] == list(expected)
     assert len(window.input_view.images) == 3  # every 28x28 input is shown
+    assert window.result.top3.text().startswith("digit 1 of 3:")  # the bars say whose they are
+    window.input_view.piece_clicked.emit(2)  # what a click on the third input sends
+    assert window.result.top3.text().startswith(f"digit 3 of 3:   {expected[2]}")
 
 
 def test_run_on_an_empty_canvas_says_nothing_is_drawn(app_window):

@@ -4,7 +4,9 @@ DVC's queue with several workers is known upstream to lose an experiment now and
 This makes a scratch clone of the project (quick params, the data stages run once), then,
 ``--rounds`` times, queues ``--experiments`` one-epoch experiments (a sweep over
 ``train.seed``), runs them with ``-j`` workers, and counts what `dvc queue status` and
-`dvc exp show` report. Prints one line per round and a verdict.
+`dvc exp show` report. When tasks stay queued with none running for a minute (the workers
+exited early), it says so and restarts the workers once more: what works in practice.
+Prints one line per round and a verdict.
 
     python bench/queue_reliability.py [--rounds 3] [--experiments 6] [--jobs 2]
 """
@@ -28,6 +30,8 @@ from tests.test_pipeline_e2e import QUICK
 #: One epoch on a slice: what counts is whether each experiment lands, so the int8 accuracy gate
 #: (which a 1-epoch model of ~86% can miss by a hair and fail its experiment) is left out.
 ONE_EPOCH = ["train.epochs=1", "export.int8.enabled=false"]
+#: Tasks queued and none running for this long: the workers are gone.
+STALL_S = 60
 
 
 def landed(clone: Path) -> set[str]:
@@ -66,7 +70,7 @@ def main() -> None:
         run_cmd(["python", "-m", "pipeline.compose", *QUICK, *ONE_EPOCH], clone)
         run_cmd(["git", "commit", "-qam", "quick params"], clone, env=GIT_ENV)
         run_cmd(["dvc", "repro"], clone, timeout=3600)
-        results = []
+        results, stalls = [], []
         for r in range(args.rounds):
             seeds = ",".join(str(100 * r + k) for k in range(1, args.experiments + 1))
             before = landed(clone)
@@ -75,19 +79,32 @@ def main() -> None:
             run_cmd(["dvc", "exp", "run", "--queue", *quick, "-S", f"train.seed={seeds}"], clone)
             t0 = time.monotonic()
             run_cmd(["dvc", "queue", "start", "-j", str(args.jobs)], clone)
+            restarts, idle_since = 0, None
             while time.monotonic() - t0 < 3600:
                 status = run_cmd(["dvc", "queue", "status"], clone).stdout
                 if "Queued" not in status and "Running" not in status:
                     break
+                # the known upstream failure: the workers exit while tasks are still queued
+                if "Queued" in status and "Running" not in status:
+                    idle_since = idle_since or time.monotonic()
+                    if time.monotonic() - idle_since > STALL_S:
+                        queued = sum(line.rstrip().endswith("Queued") for line in status.splitlines())
+                        print(f"  stalled: {queued} queued, none running for {STALL_S} s; restarting the workers")
+                        run_cmd(["dvc", "queue", "start", "-j", str(args.jobs)], clone)
+                        restarts, idle_since = restarts + 1, None
+                else:
+                    idle_since = None
                 time.sleep(5)
             run_cmd(["dvc", "queue", "stop"], clone, check=False)
             new = landed(clone) - before
             success = sum(line.rstrip().endswith("Success") for line in status.splitlines())
             failed = sum(line.rstrip().endswith("Failed") for line in status.splitlines())
             results.append(len(new))
+            stalls.append(restarts)
             print(
                 f"round {r + 1}: {len(new)} of {args.experiments} experiments in `dvc exp show` "
-                f"(queue status: {success} Success, {failed} Failed), {time.monotonic() - t0:.0f} s",
+                f"(queue status: {success} Success, {failed} Failed), {time.monotonic() - t0:.0f} s, "
+                f"{restarts} worker restart(s)",
                 flush=True,
             )
             for line in failures(clone, status):
@@ -97,6 +114,7 @@ def main() -> None:
         print(
             f"{args.rounds} rounds of {args.experiments} with -j {args.jobs}: "
             + ("every experiment landed" if lost == 0 else f"{lost} experiment(s) did not land")
+            + (f", after {sum(stalls)} worker restart(s) when the workers had left tasks queued" if sum(stalls) else "")
         )
 
 

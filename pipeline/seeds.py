@@ -123,9 +123,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", help="only experiments of this model (model.name)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    proc = subprocess.run(["dvc", "exp", "show", "--json"], capture_output=True, text=True)
+    # every commit's experiments: a sweep queued on an earlier commit is still the sweep
+    proc = subprocess.run(["dvc", "exp", "show", "--json", "--all-commits"], capture_output=True, text=True)
     if proc.returncode != 0:
-        raise StageError(f"`dvc exp show --json` failed: {proc.stderr.strip()[-400:]}")
+        raise StageError(f"`dvc exp show --json --all-commits` failed: {proc.stderr.strip()[-400:]}")
     summary = summarize(select(json.loads(proc.stdout), args.model, args.names))
     if args.json:
         print(json.dumps(summary, indent=2))

@@ -24,6 +24,7 @@ from _common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
+from pipeline.seeds import experiments
 from tests.helpers import GIT_ENV, make_clone, run_cmd
 from tests.test_pipeline_e2e import QUICK
 
@@ -35,17 +36,9 @@ STALL_S = 60
 
 
 def landed(clone: Path) -> set[str]:
+    """Names of the finished experiments in `dvc exp show` (failed and running ones are listed too: not landed)."""
     rows = json.loads(run_cmd(["dvc", "exp", "show", "--json"], clone).stdout)
-    names = set()
-    for commit in rows:
-        for exp in commit.get("experiments") or []:
-            # a failed or running experiment is listed too (with its baseline's metrics): not landed
-            if (exp.get("executor") or {}).get("state") not in (None, "success"):
-                continue
-            for rev in exp.get("revs", [])[:1]:
-                if rev.get("data", {}).get("metrics") and not rev.get("error"):
-                    names.add(rev.get("name") or rev.get("rev"))
-    return names
+    return {r["name"] for r in experiments(rows)}
 
 
 def failures(clone: Path, status: str) -> list[str]:

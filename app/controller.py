@@ -255,7 +255,7 @@ class Controller:
     # ------------------------------------------------------------------- files
     @guarded
     def open_file(self, path: str | Path) -> bool:
-        """Open a picture; a file that cannot be used is explained and nothing stale stays up."""
+        """Open a picture; a file that cannot be used is explained and leaves the canvas as it was."""
         from app.images import ImageError, load_picture
 
         try:
@@ -292,19 +292,9 @@ class Controller:
             self.view.show_status(note)
 
     def _failed_open(self, name: str, reason: str) -> None:
-        had_drawing = not self.document.is_empty()
-        self._cancel_pending()
-        if had_drawing:
-            self._undo.append(self.document)
-            self._redo.clear()
-            self.document = Document()
-            self.view.show_document(self.document)
-            self.view.set_edit_state(True, False)
-        self.last = None
-        self.view.show_message(f"Could not open {name}")
-        self.view.show_status("")
-        more = "\n\nThe previous drawing was put aside: Undo (Ctrl+Z) brings it back." if had_drawing else ""
-        self.view.show_error("Cannot open this picture", reason + more)
+        """Explain why; the drawing on the canvas and its answer stay as they were (a failed Open changes nothing)."""
+        self.view.show_status(f"Could not open {name}; the canvas is unchanged")
+        self.view.show_error("Cannot open this picture", reason)
 
     @guarded
     def save_drawing(self, path: str | Path) -> bool:

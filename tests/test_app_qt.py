@@ -244,16 +244,18 @@ def test_save_remembers_the_folder_and_writes_a_png(app_window, monkeypatch, tmp
     assert seen[1].startswith(str(tmp_path / "sub"))  # the dialog opens where the last file went
 
 
-def test_unreadable_file_shows_a_dialog_and_clears_what_no_longer_applies(app_window, tmp_path):
+def test_unreadable_file_shows_a_dialog_and_leaves_the_drawing(app_window, tmp_path):
     window, controller = app_window
     drag(window.canvas, [(80, 40), (90, 200)])
     controller.run()
+    shown, inputs = window.result.headline.text(), len(window.input_view.images)
     (tmp_path / "notes.txt").write_text("hello")
     window.open_requested.emit(str(tmp_path / "notes.txt"))
     assert window.last_error[0] == "Cannot open this picture" and "not a picture" in window.last_error[1]
     assert window.error_box is not None and window.error_box.isVisible()
-    assert window.result.detail.text() == "Could not open notes.txt"
-    assert window.statusBar().currentMessage() == "" and window.input_view.images == []
+    assert "Could not open notes.txt" in window.statusBar().currentMessage()
+    assert shown != "–" and window.result.headline.text() == shown and len(window.input_view.images) == inputs >= 1
+    assert not controller.document.is_empty()
 
 
 def test_history_strip_brings_a_drawing_back(app_window, sample):

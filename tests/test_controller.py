@@ -175,16 +175,18 @@ def test_live_off_marks_the_old_result_stale(controller, view, sample):
     assert not view.stale
 
 
-def test_a_file_that_cannot_be_read_is_explained_and_nothing_stale_stays(controller, view, sample, tmp_path):
+def test_a_file_that_cannot_be_read_is_explained_and_changes_nothing(controller, view, sample, tmp_path):
     draw(controller, digit_strokes(sample.x_test[4]))
-    drawing = controller.document
+    drawing, reading = controller.document, view.reading
+    assert reading is not None
     (tmp_path / "notes.txt").write_text("hello")
     assert controller.open_file(tmp_path / "notes.txt") is False
     title, text = view.errors[-1]
-    assert title == "Cannot open this picture" and "not a picture" in text and "Undo" in text
-    assert view.reading is None and view.message == "Could not open notes.txt" and view.status == ""
-    controller.undo()
-    assert controller.document == drawing  # nothing was lost
+    assert title == "Cannot open this picture" and "not a picture" in text
+    assert "Could not open notes.txt" in view.status
+    assert controller.document == drawing and view.reading is reading  # the drawing and its answer stay
+    assert controller.paste(b"not an image") is False
+    assert controller.document == drawing and view.reading is reading
 
 
 def test_save_writes_a_png_that_reads_the_same(controller, view, published_model, sample, tmp_path):

@@ -20,6 +20,7 @@ import numpy as np
 
 from app.document import Document, Picture, Stroke
 from app.inference import Classifier, ModelError, ModelInfo, Reading
+from app.lines import text_lines
 from app.preprocess import EmptyImage
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 LIVE_DELAY_MS = 40
 #: How many recent readings the history strip keeps.
 HISTORY = 12
+#: Said in the status bar when the ink holds more than one line of writing.
+SEVERAL_LINES = "more than one line of writing: the app reads one line of digits at a time"
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,8 @@ class Controller:
             self.view.show_status("")
             return None
         try:
-            reading = self.classifier.read_ink(document.render_ink(), dark_on_light=document.dark_on_light())
+            ink = document.render_ink()
+            reading = self.classifier.read_ink(ink, dark_on_light=document.dark_on_light())
         except EmptyImage:
             self.last = None
             self.view.show_message("Nothing drawn yet" if document.picture is None else "No ink found in the picture")
@@ -141,7 +145,10 @@ class Controller:
         if document is self.document:
             self._unsaved = HistoryItem(document, reading.text)
         if not preview:
-            self.view.show_status(f"{reading.text} in {self.last_ms:.1f} ms")
+            status = f"{reading.text} in {self.last_ms:.1f} ms"
+            if text_lines(ink) > 1:
+                status += f" · {SEVERAL_LINES}"
+            self.view.show_status(status)
         return reading
 
     def _remember(self, item: HistoryItem) -> None:

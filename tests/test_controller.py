@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.controller import HISTORY, Controller
+from app.controller import HISTORY, SEVERAL_LINES, Controller
 from app.document import Document, Stroke
 from app.inference import Classifier
 
@@ -284,3 +284,12 @@ def test_an_opened_photo_is_read_as_the_cli_reads_it_and_the_eraser_leaves_no_ri
     drawn = Document().with_stroke(pen)
     erased = drawn.with_stroke(Stroke(pen.points, pen.width, erase=True))
     assert drawn.render_ink().max() == 1.0 and erased.render_ink().max() == 0.0
+
+
+def test_two_rows_of_digits_get_a_hint_that_the_app_reads_one_line(controller, view, sample):
+    seven, two = sample.x_test[0], sample.x_test[1]
+    draw(controller, digit_strokes(seven, 0.3, 0.05, 0.35) + digit_strokes(two, 0.3, 0.55, 0.35))  # one above the other
+    assert SEVERAL_LINES in view.status
+    controller.clear()
+    draw(controller, digit_strokes(seven, 0.05, 0.3, 0.35) + digit_strokes(two, 0.55, 0.3, 0.35))  # side by side
+    assert SEVERAL_LINES not in view.status

@@ -1,0 +1,34 @@
+"""Lines of writing: two rows of digits are told apart from one row and from a digit with a detached part."""
+
+import numpy as np
+import pytest
+
+from app.lines import text_lines
+
+
+def _row(sample, first: int, count: int, height: int = 60) -> np.ndarray:
+    row = np.zeros((height, 40 * count + 20), np.float32)
+    for k in range(count):
+        row[16:44, 10 + 40 * k : 38 + 40 * k] = sample.x_test[first + k] / 255.0
+    return row
+
+
+def test_one_row_of_digits_is_one_line(sample):
+    assert text_lines(_row(sample, 0, 4)) == 1
+
+
+def test_two_rows_of_digits_are_two_lines(sample):
+    assert text_lines(np.vstack([_row(sample, 0, 3), _row(sample, 3, 3)])) == 2
+    assert text_lines(np.vstack([_row(sample, 0, 3), _row(sample, 3, 3), _row(sample, 6, 3)])) == 3
+
+
+def test_a_detached_bar_or_dot_is_not_a_line(sample):
+    ink = np.zeros((80, 60), np.float32)
+    ink[10:13, 15:45] = 1.0  # a 5's bar, apart from its body
+    ink[22:70, 20:40] = 0.8
+    assert text_lines(ink) == 1
+
+
+@pytest.mark.parametrize("ink", [np.zeros((0, 0)), np.zeros((30, 30))])
+def test_nothing_drawn_is_no_line(ink):
+    assert text_lines(ink) == 0

@@ -191,6 +191,11 @@ def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, c
     assert "int8 QDQ static" in clf.info.metadata["quantization"]
     assert clf.info.metadata["labels"] == "0,1,2,3,4,5,6,7,8,9"
     assert clf.info.test_accuracy == q["accuracy"]  # its own accuracy, not the float model's
+    import onnx
+
+    proto = onnx.load_from_string(exported.int8_bytes)
+    assert not proto.graph.value_info  # the quantizer's shape hints and unused domains are pruned
+    assert {o.domain for o in proto.opset_import} == {""} | {n.domain for n in proto.graph.node}
     # digit-predict (and so the app) runs it
     Image.fromarray(255 - np.kron(mnist.x_test[0], np.ones((5, 5), np.uint8))).save(tmp_path / "d.png")
     assert digit_predict([str(tmp_path / "d.png"), "--model", str(tmp_path / "m.int8.onnx"), "--json"]) == 0

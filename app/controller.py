@@ -30,7 +30,9 @@ LIVE_DELAY_MS = 40
 #: How many recent readings the history strip keeps.
 HISTORY = 12
 #: Said in the status bar when the ink holds more than one line of writing.
-SEVERAL_LINES = "more than one line of writing: the app reads one line of digits at a time"
+SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
+#: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that note.
+DOUBTFUL = 0.9
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class View(Protocol):
 
     def show_document(self, document: Document) -> None: ...
 
-    def show_reading(self, reading: Reading, *, stale: bool = False) -> None: ...
+    def show_reading(self, reading: Reading, *, stale: bool = False, note: str = "") -> None: ...
 
     def show_message(self, text: str) -> None: ...
 
@@ -84,6 +86,12 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
             return None
 
     return wrapper
+
+
+def _lines_note(reading: Reading, ink: np.ndarray) -> str:
+    """Why a doubtful answer may be wrong: the digits were written in several lines (the reader reads one)."""
+    doubtful = reading.rejected is not None or any(p.confidence < DOUBTFUL for p in reading.pieces)
+    return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
 
 
 class Controller:
@@ -141,14 +149,11 @@ class Controller:
         self.last_ms = (time.perf_counter() - started) * 1e3
         self.last = reading
         self._stale = False
-        self.view.show_reading(reading)
+        self.view.show_reading(reading, note=_lines_note(reading, ink))
         if document is self.document:
             self._unsaved = HistoryItem(document, reading.text)
         if not preview:
-            status = f"{reading.text} in {self.last_ms:.1f} ms"
-            if text_lines(ink) > 1:
-                status += f" · {SEVERAL_LINES}"
-            self.view.show_status(status)
+            self.view.show_status(f"{reading.text} in {self.last_ms:.1f} ms")
         return reading
 
     def _remember(self, item: HistoryItem) -> None:

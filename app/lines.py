@@ -15,9 +15,9 @@ INK = 0.1
 #: A band counts as a line of writing when it is at least this fraction of the tallest band's
 #: height (a 5's bar or an i's dot above its body does not).
 LINE_HEIGHT = 0.5
-#: Rows without ink between two bands, as a fraction of the tallest band: a pen that lifted
-#: for a pixel or two does not start a new line.
-LINE_GAP = 0.08
+#: Rows without ink between two bands, as a fraction of the tallest band: a broken loop of an
+#: 8 or a 3 with its middle rubbed out (a gap of a fifth of a loop's height) is one line.
+LINE_GAP = 0.3
 
 
 def text_lines(ink: np.ndarray) -> int:

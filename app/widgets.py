@@ -412,7 +412,8 @@ class ResultPanel(QWidget):
             label.setEnabled(not stale)
         self.stale.setVisible(stale)
 
-    def show_reading(self, reading: Reading, focus: DigitReading | None, stale: bool = False) -> None:
+    def show_reading(self, reading: Reading, focus: DigitReading | None, stale: bool = False, note: str = "") -> None:
+        """The answer in large type, what backs it in small print (and ``note``, a caution, under it)."""
         self._style(stale)
         piece = focus or (reading.pieces[0] if reading.pieces else None)
         if reading.rejected == NOT_A_DIGIT and piece is not None:
@@ -433,6 +434,8 @@ class ResultPanel(QWidget):
             self.detail.setText(
                 f"{len(reading.pieces)} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){extra}"
             )
+        if note:
+            self.detail.setText(f"{self.detail.text()}\n{note}")
         if piece is not None:
             labels = reading.labels
             top = "   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3))
@@ -689,6 +692,7 @@ class MainWindow(QMainWindow):
         self.last_error: tuple[str, str] | None = None
         self.error_box: QMessageBox | None = None
         self.reading: Reading | None = None
+        self.reading_note = ""  # a caution shown under the answer (several lines of writing)
         self.model_info = None
 
         self.canvas = Canvas()
@@ -843,10 +847,10 @@ class MainWindow(QMainWindow):
         self.canvas.set_document(document)
         self.canvas.set_reading(None)
 
-    def show_reading(self, reading: Reading, *, stale: bool = False) -> None:
-        self.reading = reading
+    def show_reading(self, reading: Reading, *, stale: bool = False, note: str = "") -> None:
+        self.reading, self.reading_note = reading, note
         pieces = [*reading.pieces, *reading.ignored]
-        self.result.show_reading(reading, pieces[0] if pieces else None, stale)
+        self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
         self.input_view.set_images([p.image for p in pieces], ["?" if p.rejected else p.label for p in pieces])
         self.canvas.set_reading(None if stale else reading)
 
@@ -891,7 +895,7 @@ class MainWindow(QMainWindow):
             return
         pieces = [*self.reading.pieces, *self.reading.ignored]
         if 0 <= index < len(pieces):
-            self.result.show_reading(self.reading, pieces[index])
+            self.result.show_reading(self.reading, pieces[index], note=self.reading_note)
 
     def _step_pen(self, step: int) -> None:
         self.pen_slider.setValue(self.pen_slider.value() + step)

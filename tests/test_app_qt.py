@@ -466,3 +466,20 @@ def test_a_photo_of_paper_is_read(app_window, sample, tmp_path):
     assert controller.document.picture is not None
     assert controller.last.number == str(sample.y_test[7])
     assert window.canvas.grab_array().std() > 5  # the photo is shown on the canvas
+
+
+def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
+    from app.controller import SEVERAL_LINES
+
+    window, controller = app_window
+    drag(window.canvas, [(60, 60), (60, 200)])
+    drag(window.canvas, [(200, 60), (200, 200)])
+    controller.run()
+    reading = controller.last
+    assert reading is not None and len(reading.pieces) + len(reading.ignored) == 2
+    window.show_reading(reading, note=SEVERAL_LINES)
+    assert SEVERAL_LINES in window.result.detail.text()
+    window._focus_piece(1)
+    assert SEVERAL_LINES in window.result.detail.text() and "digit 2 of 2" in window.result.top3.text()
+    window.show_reading(reading)
+    assert SEVERAL_LINES not in window.result.detail.text()

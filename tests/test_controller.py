@@ -30,9 +30,9 @@ class FakeView:
         self.calls.append(("document", (document,)))
         self.document = document
 
-    def show_reading(self, reading, *, stale=False):
+    def show_reading(self, reading, *, stale=False, note=""):
         self.calls.append(("reading", (reading, stale)))
-        self.reading, self.stale, self.message = reading, stale, ""
+        self.reading, self.stale, self.message, self.note = reading, stale, "", note
 
     def show_message(self, text):
         self.calls.append(("message", (text,)))
@@ -286,10 +286,36 @@ def test_an_opened_photo_is_read_as_the_cli_reads_it_and_the_eraser_leaves_no_ri
     assert drawn.render_ink().max() == 1.0 and erased.render_ink().max() == 0.0
 
 
-def test_two_rows_of_digits_get_a_hint_that_the_app_reads_one_line(controller, view, sample):
+def test_two_rows_of_digits_get_a_note_that_the_app_reads_one_line(controller, view, sample):
     seven, two = sample.x_test[0], sample.x_test[1]
     draw(controller, digit_strokes(seven, 0.3, 0.05, 0.35) + digit_strokes(two, 0.3, 0.55, 0.35))  # one above the other
-    assert SEVERAL_LINES in view.status
+    assert view.reading is not None and view.note == SEVERAL_LINES
     controller.clear()
     draw(controller, digit_strokes(seven, 0.05, 0.3, 0.35) + digit_strokes(two, 0.55, 0.3, 0.35))  # side by side
-    assert SEVERAL_LINES not in view.status
+    assert view.reading is not None and view.note == ""
+
+
+def test_a_confident_digit_gets_no_lines_note_even_when_its_strokes_leave_a_gap(controller, view):
+    # an 8 drawn as two loops that do not touch: two bands of ink, one confident digit
+    loop = [(0.5 + 0.12 * np.cos(t), 0.5 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 40)]
+    top = Stroke(tuple((x, 0.3 + 0.28 * y) for x, y in loop), 0.05)
+    bottom = Stroke(tuple((x, 0.66 + 0.28 * y) for x, y in loop), 0.05)
+    draw(controller, [top, bottom])
+    assert view.reading is not None and view.note == ""
+
+
+def test_the_lines_note_is_for_doubtful_answers_only(sample):
+    from app.controller import _lines_note
+    from app.reader import NOT_A_NUMBER, DigitReading, Reading
+
+    two_lines = np.zeros((120, 60), np.float32)
+    two_lines[5:45, 20:40] = 1.0
+    two_lines[75:115, 20:40] = 1.0
+
+    def piece(confidence):
+        return DigitReading("1", confidence, np.eye(10, dtype=np.float32)[1], (5, 20, 115, 40), np.zeros((28, 28)))
+
+    assert _lines_note(Reading((piece(0.99),)), two_lines) == ""  # a confident answer is left alone
+    assert _lines_note(Reading((piece(0.6),)), two_lines) == SEVERAL_LINES
+    assert _lines_note(Reading((piece(0.99), piece(0.99)), NOT_A_NUMBER), two_lines) == SEVERAL_LINES
+    assert _lines_note(Reading((piece(0.6),)), two_lines[:50]) == ""  # one line: nothing to say

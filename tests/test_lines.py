@@ -22,6 +22,13 @@ def test_two_rows_of_digits_are_two_lines(sample):
     assert text_lines(np.vstack([_row(sample, 0, 3), _row(sample, 3, 3), _row(sample, 6, 3)])) == 3
 
 
+def test_a_broken_loop_is_not_two_lines():
+    ink = np.zeros((120, 60), np.float32)
+    ink[10:50, 15:45] = 1.0  # an 8's upper loop
+    ink[58:110, 12:48] = 1.0  # its lower loop, a gap of a fifth of the loop's height below
+    assert text_lines(ink) == 1
+
+
 def test_a_detached_bar_or_dot_is_not_a_line(sample):
     ink = np.zeros((80, 60), np.float32)
     ink[10:13, 15:45] = 1.0  # a 5's bar, apart from its body

@@ -292,6 +292,9 @@ class Canvas(QWidget):
             tag = QRectF(r.left(), r.top() - fm.height() - 2, fm.horizontalAdvance(label) + 8, fm.height() + 2)
             if tag.top() < 0:
                 tag.moveTop(r.bottom() + 2)
+            if tag.bottom() > side:  # a box as tall as the canvas: the label goes inside its top corner
+                tag.moveTop(max(0.0, r.top()) + 2)
+                tag.moveLeft(max(0.0, r.left()) + 2)
             painter.fillRect(tag, colour)
             painter.setPen(self.palette().color(QPalette.HighlightedText))
             painter.drawText(tag, Qt.AlignCenter, label)
@@ -440,9 +443,15 @@ class ResultPanel(QWidget):
             labels = reading.labels
             top = "   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3))
             pieces = [*reading.pieces, *reading.ignored]
+            if piece.rejected and len(pieces) > 1:  # its bars are the closest digits, not a reading
+                top = f"not a digit; closest:   {top}"
             if len(pieces) > 1:  # the bars are one digit's: say which (a click on an input shows another)
                 which = next((i for i, p in enumerate(pieces) if p is piece), 0)
-                top = f"digit {which + 1} of {len(pieces)}:   {top}"
+                top = (
+                    f"piece {which + 1} of {len(pieces)}, {top}"
+                    if piece.rejected
+                    else f"digit {which + 1} of {len(pieces)}:   {top}"
+                )
             self.top3.setText(top)
             self.bars.set_probs(piece.probs, labels, dimmed=stale)
         else:

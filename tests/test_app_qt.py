@@ -483,3 +483,17 @@ def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
     assert SEVERAL_LINES in window.result.detail.text() and "digit 2 of 2" in window.result.top3.text()
     window.show_reading(reading)
     assert SEVERAL_LINES not in window.result.detail.text()
+
+
+def test_the_bars_of_a_piece_that_is_not_a_digit_say_so(app_window):
+    from app.reader import NOT_A_NUMBER, DigitReading, Reading
+
+    window, _ = app_window
+    probs = np.eye(10, dtype=np.float32)[1]
+    digit = DigitReading("1", 0.99, probs, (10, 10, 60, 30), np.zeros((28, 28), np.float32))
+    blot = DigitReading("1", 0.99, probs, (10, 40, 250, 60), np.zeros((28, 28), np.float32), 0.97, rejected=True)
+    window.show_reading(Reading((blot, digit), NOT_A_NUMBER, shape=(256, 256)))
+    assert window.result.top3.text().startswith("piece 1 of 2, not a digit; closest:")
+    window._focus_piece(1)
+    assert window.result.top3.text().startswith("digit 2 of 2:")
+    assert not window.canvas.grab().isNull()  # paints the boxes (a canvas-tall one gets its label inside)

@@ -755,6 +755,9 @@ class MainWindow(QMainWindow):
             "&Live", None, lambda on: self.live_toggled.emit(on), "Read while drawing", checkable=True
         )
         self.act_live.setChecked(live)
+        # the toolbar button says its state in words: a pressed look alone is easy to miss
+        self.act_live.toggled.connect(lambda on: self.act_live.setIconText("Live: on" if on else "Live: off"))
+        self.act_live.setIconText("Live: on" if live else "Live: off")
         self.act_eraser = self._action("&Eraser", "E", self.canvas.set_eraser, "Erase ink (E)", checkable=True)
         self.act_thinner = self._action("Thinner pen", "[", lambda: self._step_pen(-1))
         self.act_thicker = self._action("Thicker pen", "]", lambda: self._step_pen(1))

@@ -497,3 +497,12 @@ def test_the_bars_of_a_piece_that_is_not_a_digit_say_so(app_window):
     window._focus_piece(1)
     assert window.result.top3.text().startswith("digit 2 of 2:")
     assert not window.canvas.grab().isNull()  # paints the boxes (a canvas-tall one gets its label inside)
+
+
+def test_the_live_button_says_whether_it_is_on(app_window):
+    window, controller = app_window  # started with --no-live
+    assert not window.act_live.isChecked() and window.act_live.iconText() == "Live: off"
+    window.act_live.trigger()
+    assert window.act_live.iconText() == "Live: on" and controller.live
+    window.act_live.trigger()
+    assert window.act_live.iconText() == "Live: off" and not controller.live

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 LIVE_DELAY_MS = 40
 #: How many recent readings the history strip keeps.
 HISTORY = 12
-#: Said in the status bar when the ink holds more than one line of writing.
+#: The note under a doubtful answer when the ink holds more than one line of writing.
 SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
 #: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that note.
 DOUBTFUL = 0.9

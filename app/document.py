@@ -128,11 +128,16 @@ def _apply(ink: np.ndarray, strokes: tuple[Stroke, ...], side: int) -> np.ndarra
         while j < len(strokes) and strokes[j].erase == strokes[i].erase:
             j += 1
         erase = strokes[i].erase
-        # the eraser reaches one pixel further each side: the pen's rounding never leaves a rim of ink behind
-        mask = rasterize_many(strokes[i:j], side, grow=ERASER_GROW * side / DRAWING_SIDE if erase else 0.0)
+        mask = rasterize_many(strokes[i:j], side, grow=_grow(erase, side))
         out = np.minimum(out, 1 - mask) if erase else np.maximum(out, mask)
         i = j
     return out if out is not ink else ink.copy()
+
+
+def _grow(erase: bool, side: int) -> float:
+    """Extra width in pixels at ``side``: the eraser reaches one pixel further each side, so the
+    pen's rounding never leaves a rim of ink behind."""
+    return ERASER_GROW * side / DRAWING_SIDE if erase else 0.0
 
 
 def rasterize(stroke: Stroke, side: int) -> np.ndarray:
@@ -195,7 +200,7 @@ def render_image(document: Document, side: int = 512) -> np.ndarray:
     for stroke in document.strokes:
         colour = paper if stroke.erase else ink
         pts = [(x * side, y * side) for x, y in stroke.points]
-        w = max(1.0, stroke.width * side + (ERASER_GROW * side / DRAWING_SIDE if stroke.erase else 0.0))
+        w = max(1.0, stroke.width * side + _grow(stroke.erase, side))
         if len(pts) > 1:
             draw.line(pts, fill=colour, width=max(1, round(w)), joint="curve")
         for x, y in (pts[0], pts[-1]) if len(pts) > 1 else pts:

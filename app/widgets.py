@@ -443,15 +443,10 @@ class ResultPanel(QWidget):
             labels = reading.labels
             top = "   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3))
             pieces = [*reading.pieces, *reading.ignored]
-            if piece.rejected and len(pieces) > 1:  # its bars are the closest digits, not a reading
-                top = f"not a digit; closest:   {top}"
-            if len(pieces) > 1:  # the bars are one digit's: say which (a click on an input shows another)
-                which = next((i for i, p in enumerate(pieces) if p is piece), 0)
-                top = (
-                    f"piece {which + 1} of {len(pieces)}, {top}"
-                    if piece.rejected
-                    else f"digit {which + 1} of {len(pieces)}:   {top}"
-                )
+            if len(pieces) > 1:  # the bars are one piece's: say which (a click on an input shows another)
+                which = f"{next((i for i, p in enumerate(pieces) if p is piece), 0) + 1} of {len(pieces)}"
+                # a rejected piece's bars are its closest digits, not a reading
+                top = f"piece {which}, not a digit; closest:   {top}" if piece.rejected else f"digit {which}:   {top}"
             self.top3.setText(top)
             self.bars.set_probs(piece.probs, labels, dimmed=stale)
         else:
@@ -756,8 +751,8 @@ class MainWindow(QMainWindow):
         )
         self.act_live.setChecked(live)
         # the toolbar button says its state in words: a pressed look alone is easy to miss
-        self.act_live.toggled.connect(lambda on: self.act_live.setIconText("Live: on" if on else "Live: off"))
-        self.act_live.setIconText("Live: on" if live else "Live: off")
+        self.act_live.toggled.connect(self._label_live)
+        self._label_live(live)
         self.act_eraser = self._action("&Eraser", "E", self.canvas.set_eraser, "Erase ink (E)", checkable=True)
         self.act_thinner = self._action("Thinner pen", "[", lambda: self._step_pen(-1))
         self.act_thicker = self._action("Thicker pen", "]", lambda: self._step_pen(1))
@@ -908,6 +903,9 @@ class MainWindow(QMainWindow):
         pieces = [*self.reading.pieces, *self.reading.ignored]
         if 0 <= index < len(pieces):
             self.result.show_reading(self.reading, pieces[index], note=self.reading_note)
+
+    def _label_live(self, on: bool) -> None:
+        self.act_live.setIconText("Live: on" if on else "Live: off")
 
     def _step_pen(self, step: int) -> None:
         self.pen_slider.setValue(self.pen_slider.value() + step)

@@ -41,14 +41,17 @@ def landed(clone: Path) -> set[str]:
     return {r["name"] for r in experiments(rows)}
 
 
+def tasks(status: str, state: str) -> list[str]:
+    """The names of the tasks in `dvc queue status` output that are in ``state`` (Queued, Success...)."""
+    return [line.split()[1] for line in status.splitlines() if len(line.split()) >= 2 and line.split()[-1] == state]
+
+
 def failures(clone: Path, status: str) -> list[str]:
     """The last lines DVC logged for each failed task of the queue."""
     out = []
-    for line in status.splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[-1] == "Failed":
-            log = run_cmd(["dvc", "queue", "logs", parts[1]], clone, check=False).stdout.strip().splitlines()
-            out.append(f"  {parts[1]} failed: " + " | ".join(log[-3:]))
+    for name in tasks(status, "Failed"):
+        log = run_cmd(["dvc", "queue", "logs", name], clone, check=False).stdout.strip().splitlines()
+        out.append(f"  {name} failed: " + " | ".join(log[-3:]))
     return out
 
 
@@ -81,7 +84,7 @@ def main() -> None:
                 if "Queued" in status and "Running" not in status:
                     idle_since = idle_since or time.monotonic()
                     if time.monotonic() - idle_since > STALL_S:
-                        queued = sum(line.rstrip().endswith("Queued") for line in status.splitlines())
+                        queued = len(tasks(status, "Queued"))
                         print(f"  stalled: {queued} queued, none running for {STALL_S} s; restarting the workers")
                         run_cmd(["dvc", "queue", "start", "-j", str(args.jobs)], clone)
                         restarts, idle_since = restarts + 1, None
@@ -90,8 +93,7 @@ def main() -> None:
                 time.sleep(5)
             run_cmd(["dvc", "queue", "stop"], clone, check=False)
             new = landed(clone) - before
-            success = sum(line.rstrip().endswith("Success") for line in status.splitlines())
-            failed = sum(line.rstrip().endswith("Failed") for line in status.splitlines())
+            success, failed = len(tasks(status, "Success")), len(tasks(status, "Failed"))
             results.append(len(new))
             stalls.append(restarts)
             print(

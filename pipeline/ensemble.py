@@ -11,8 +11,9 @@ app's reader (undisputed digits, drawn digits, numbers, photos, "not a digit"). 
 evaluation figures, members).
 
     dvc exp run --queue -S model=improved_cnn -S 'train.seed=1,2,3,4,5' && dvc queue start
-    python -m pipeline.ensemble gawsy-fees irony-love worse-luke --name improved_x3   # names: dvc exp show -A
-    digit-app --model artifacts/ensemble/improved_x3.onnx
+    dvc exp show -A                                   # the experiments' names
+    python -m pipeline.ensemble gawsy-fees irony-love worse-luke aided-judo blank-lier --name improved_x5
+    digit-app --model artifacts/ensemble/improved_x5.onnx
 """
 
 from __future__ import annotations

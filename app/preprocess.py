@@ -237,7 +237,7 @@ def clear_border(ink: np.ndarray) -> np.ndarray:
     peak = float(ink.max()) if ink.size else 0.0
     if peak <= 0 or min(ink.shape) < 16:
         return ink
-    labels, n, step = _strokes(ink)
+    labels, n, step, boxes = _strokes(ink)
     if n == 0:
         return ink
     mask = labels > 0
@@ -250,7 +250,7 @@ def clear_border(ink: np.ndarray) -> np.ndarray:
     on_edge = np.bincount(labels[edge], minlength=n + 1)
     contact = np.bincount(labels[frame_px], minlength=n + 1)
     clutter = (on_edge > BORDER_SHARE * np.maximum(total, 1)) | (contact >= BORDER_CONTACT * min(mask.shape))
-    clutter |= _along_edge(_boxes(labels, n), mask.shape)
+    clutter |= _along_edge(boxes, mask.shape)
     # faint regions cut by the edge (the desk or a shadow beyond a photo's paper): no stroke that
     # strong ink elsewhere outshines this much reaches the edge
     strength = np.zeros(n + 1, np.float32)
@@ -446,22 +446,27 @@ class Piece:
         return float(self.ink.sum())
 
 
-def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected components of a boolean mask: (labels, 0 for background, and their count).
+def label(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """8-connected components of a boolean mask: (labels, 0 for background; their count; boxes).
 
     Vectorised over runs of pixels in each row: runs in consecutive rows that touch are
-    linked, and labels propagate along the links with pointer jumping (a few passes).
+    linked, and labels propagate along the links with pointer jumping (a few passes). The
+    boxes, (count, 4) [top, left, bottom, right) of labels 1..count, come from the runs.
     """
     h, w = mask.shape
     w2 = w + 2
     padded = np.zeros((h, w2), np.int8)
     padded[:, 1:-1] = mask
-    edges = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(edges == 1)
-    _, ends = np.nonzero(edges == -1)  # runs are [start, end) in mask columns
-    n = len(rows)
+    # a run starts where the padded row steps up and ends where it steps down: in each row the
+    # changes alternate up, down, so one pass finds both (keys are row * w2 + column)
+    change = np.flatnonzero(np.diff(padded, axis=1))
+    start_key, end_key = change[0::2], change[1::2]  # runs are [start, end) in mask columns
+    n = len(start_key)
     if n == 0:
-        return np.zeros((h, w), np.int32), 0
+        return np.zeros((h, w), np.int32), 0, np.zeros((0, 4), np.int64)
+    w1 = w + 1  # np.diff drops one column: its flat keys step by w + 1 a row
+    rows = start_key // w1
+    starts, ends = start_key - rows * w1, end_key - rows * w1
     start_key, end_key = rows * w2 + starts, rows * w2 + ends
     above = (rows - 1) * w2
     lo = np.searchsorted(end_key, above + starts, "left")  # runs above ending at or after our start - 1
@@ -485,29 +490,19 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, int]:
     flat = np.zeros(h * w2 + 1, np.int32)
     flat[start_key] += comp  # a run's end is never another run's start (runs are apart)
     flat[end_key] -= comp
-    return np.cumsum(flat[:-1].reshape(h, w2), axis=1)[:, :w].astype(np.int32), int(comp.max())
+    count = int(comp.max())
+    ids = comp - 1
+    box = np.zeros((count, 4), np.int64)
+    box[:, :2] = (h, w)
+    np.minimum.at(box[:, 0], ids, rows)
+    np.minimum.at(box[:, 1], ids, starts)
+    np.maximum.at(box[:, 2], ids, rows + 1)
+    np.maximum.at(box[:, 3], ids, ends)
+    return np.cumsum(flat[:-1].reshape(h, w2), axis=1, dtype=np.int32)[:, :w], count, box
 
 
-def _boxes(labels: np.ndarray, n: int) -> np.ndarray:
-    """(n, 4) boxes [top, left, bottom, right) of labels 1..n."""
-    if n == 1:  # one piece (a single digit): its box is where any label is
-        rows, cols = np.flatnonzero(labels.any(axis=1)), np.flatnonzero(labels.any(axis=0))
-        return np.array([[rows[0], cols[0], rows[-1] + 1, cols[-1] + 1]], np.int64)
-    ys, xs = np.nonzero(labels)
-    ids = labels[ys, xs] - 1
-    box = np.empty((n, 4), np.int64)
-    box[:, 0] = np.full(n, labels.shape[0])
-    box[:, 1] = np.full(n, labels.shape[1])
-    box[:, 2:] = 0
-    np.minimum.at(box[:, 0], ids, ys)
-    np.minimum.at(box[:, 1], ids, xs)
-    np.maximum.at(box[:, 2], ids, ys + 1)
-    np.maximum.at(box[:, 3], ids, xs + 1)
-    return box
-
-
-def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int]:
-    """Connected strokes by hysteresis, on a half-resolution mask: (labels, count, step).
+def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int, np.ndarray]:
+    """Connected strokes by hysteresis, on a half-resolution mask: (labels, count, step, boxes).
 
     Pixels above PIECE_LOW of the strongest ink connect; a group counts when one of its
     pixels is above PIECE_HIGH.
@@ -517,14 +512,15 @@ def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int]:
     # a block has a pixel above t exactly when its largest pixel is above t: one pass at full size
     small = _block_max(ink, step) if step > 1 else ink
     low, high = small > PIECE_LOW * peak, small > PIECE_HIGH * peak
-    labels, n = label(low)
+    labels, n, boxes = label(low)
     if n == 0:
-        return labels, 0, step
-    strong = np.zeros(n + 1, bool)
-    strong[np.unique(labels[high])] = True
+        return labels, 0, step, boxes
+    strong = np.bincount(labels[high], minlength=n + 1) > 0
     strong[0] = False
+    if strong[1:].all():  # (the usual case) every group counts: labels stay as they are
+        return labels, n, step, boxes
     relabel = (np.cumsum(strong) * strong).astype(np.int32)
-    return relabel[labels], int(strong.sum()), step
+    return relabel[labels], int(strong.sum()), step, boxes[strong[1:]]
 
 
 def segment(ink: np.ndarray) -> list[Piece]:
@@ -533,11 +529,10 @@ def segment(ink: np.ndarray) -> list[Piece]:
     Connected strokes are found on a half-resolution mask (fast at any canvas size); specks
     go to the piece they sit in, or are dropped; pieces stacked over each other are merged.
     """
-    labels, n, step = _strokes(ink)
+    labels, n, step, small_boxes = _strokes(ink)
     if n == 0:
         return []
     h, w = ink.shape
-    small_boxes = _boxes(labels, n)
     if n == 1:  # no specks to weigh
         mass = np.ones(1)
     else:
@@ -561,9 +556,7 @@ def segment(ink: np.ndarray) -> list[Piece]:
         sub = labels[top // step : -(-bottom // step), left // step : -(-right // step)]
         sel = sub == members[0] + 1 if len(members) == 1 else np.isin(sub, np.asarray(members) + 1)
         if step > 1:  # each cell of the half-size mask covers step x step pixels
-            sh, sw = sel.shape
-            sel = np.broadcast_to(sel[:, None, :, None], (sh, step, sw, step)).reshape(sh * step, sw * step)
-            sel = sel[: bottom - top, : right - left]
+            sel = sel.repeat(step, axis=0).repeat(step, axis=1)[: bottom - top, : right - left]
         pieces.append(Piece(b, np.where(sel, ink[top:bottom, left:right], 0).astype(np.float32)))
     return pieces
 

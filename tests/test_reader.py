@@ -40,10 +40,43 @@ def test_label_finds_8_connected_components():
         ],
         bool,
     )
-    labels, n = label(mask)
+    labels, n, boxes = label(mask)
     assert n == 4  # the diagonal pair joins (8-connectivity); the right column; bottom left; bottom right
     assert labels[0, 0] == labels[1, 1] and labels[0, 3] == labels[1, 3]
     assert (labels > 0).sum() == mask.sum()
+    # each box is [top, left, bottom, right) of its label's pixels
+    for k, box in enumerate(boxes, start=1):
+        ys, xs = np.nonzero(labels == k)
+        assert tuple(box) == (ys.min(), xs.min(), ys.max() + 1, xs.max() + 1)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.floats(0.05, 0.8), st.integers(0, 2**31))
+def test_label_matches_a_flood_fill(h, w, density, seed):
+    """Property: the run-based labelling gives the components (and boxes) a plain 8-connected flood fill does."""
+    mask = np.random.default_rng(seed).random((h, w)) < density
+    labels, n, boxes = label(mask)
+    seen = np.zeros((h, w), bool)
+    found = 0
+    for y, x in zip(*np.nonzero(mask), strict=True):
+        if seen[y, x]:
+            continue
+        found += 1
+        stack, pixels = [(y, x)], []
+        seen[y, x] = True
+        while stack:
+            cy, cx = stack.pop()
+            pixels.append((cy, cx))
+            for ny in range(max(cy - 1, 0), min(cy + 2, h)):
+                for nx in range(max(cx - 1, 0), min(cx + 2, w)):
+                    if mask[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
+        ys, xs = np.array(pixels).T
+        k = labels[y, x]
+        assert k > 0 and (labels[ys, xs] == k).all() and (labels == k).sum() == len(pixels)
+        assert tuple(boxes[k - 1]) == (ys.min(), xs.min(), ys.max() + 1, xs.max() + 1)
+    assert n == found
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -176,6 +176,7 @@ class GateConfig:
     learning_rate: float = _spec(gt=0, le=1)
     max_false_reject_mnist: float = _spec(gt=0, le=0.5)  # on the validation split
     max_false_reject_drawn: float = _spec(gt=0, le=0.5)
+    min_non_digits_rejected: float = _spec(gt=0, le=1)  # within the limits above, spend the rest on digits
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@
 It is trained apart from the digit classifier (whose weights stay exactly as they are) on
 digits (MNIST's training split as is, and the same digits drawn and photographed, through
 the app's preprocessing) against generated non-digits (:mod:`pipeline.openset`). Its
-decision threshold is chosen on the *validation* split only: the lowest score that rejects
-at most ``max_false_reject_mnist`` of the validation digits and ``max_false_reject_drawn``
-of their drawn renderings. Export puts it beside the classifier in one ONNX model.
+decision threshold is chosen on the *validation* split only (:func:`pick_threshold`): within
+``max_false_reject_mnist`` of the validation digits and ``max_false_reject_drawn`` of their
+drawn renderings, as high as still rejects ``min_non_digits_rejected`` of the validation
+non-digits. Export puts it beside the classifier in one ONNX model.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,7 @@ from pipeline.tf_setup import import_tf
 log = logging.getLogger(__name__)
 
 OUTPUT = "not_digit"
+DECIMALS = 6  # gate.json and the model metadata keep the threshold to this many decimals
 
 
 @dataclass
@@ -126,21 +129,42 @@ def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:
     return predict_probs(model, images)[:, 0] if len(images) else np.zeros(0, np.float32)
 
 
+def pick_threshold(
+    digits: dict[str, np.ndarray], negatives: np.ndarray, limits: dict[str, float], min_rejected: float
+) -> float:
+    """The gate's operating point, from validation scores only (reject when score >= threshold).
+
+    The digit limits give the lowest threshold allowed: no family of digits may lose more than
+    its limit. Above that, the threshold rises as long as at least ``min_rejected`` of the
+    non-digits are still turned away: slack the gate has on non-digits is spent on rejecting
+    fewer real digits, which matters most in a number (one rejected digit loses all of it).
+    """
+    lowest = float(max(np.quantile(s, 1 - limits[f], method="higher") for f, s in digits.items()))
+    lowest = float(np.nextafter(np.float32(lowest), np.float32(1)))  # the quantile itself is accepted
+    lowest = math.ceil(lowest * 10**DECIMALS) / 10**DECIMALS  # the model stores the threshold rounded
+    highest = lowest
+    if len(negatives):
+        keep = math.ceil(min_rejected * len(negatives) - 1e-9)  # non-digits that must stay rejected
+        highest = float(np.sort(negatives)[len(negatives) - max(keep, 1)])
+        highest = math.floor(highest * 10**DECIMALS) / 10**DECIMALS
+    return min(max(lowest, highest), 0.999)
+
+
 def choose_threshold(model: Any, data: GateData, cfg: GateConfig) -> tuple[float, dict[str, Any]]:
-    """The lowest threshold that keeps every validation false-reject rate within its limit.
+    """The threshold of :func:`pick_threshold` on the validation split, and the rates it gives there.
 
     MNIST's own digits may lose at most ``max_false_reject_mnist``; each way of handing the
-    app a digit (drawn, photographed, in a number) at most ``max_false_reject_drawn``.
+    app a digit (drawn, photographed, in a number) at most ``max_false_reject_drawn``; within
+    those, it keeps ``min_non_digits_rejected`` of the non-digits and rejects no more digits.
     """
     scores = {"mnist": gate_scores(model, data.val_mnist)}
     scores |= {f: gate_scores(model, x) for f, x in data.val_drawn.items() if len(x)}
     negatives = gate_scores(model, data.val_negatives)
     limits = {f: cfg.max_false_reject_mnist if f == "mnist" else cfg.max_false_reject_drawn for f in scores}
-    threshold = float(max(np.quantile(s, 1 - limits[f], method="higher") for f, s in scores.items()))
-    threshold = float(np.nextafter(np.float32(min(threshold, 0.999)), np.float32(1)))  # reject when >= threshold
+    threshold = pick_threshold(scores, negatives, limits, cfg.min_non_digits_rejected)
     rejected = {f"{f}_rejected": round(float((s >= threshold).mean()), 6) for f, s in scores.items()}
     metrics = {
-        "threshold": round(threshold, 6),
+        "threshold": threshold,
         "validation": {
             **rejected,
             "non_digits_rejected": round(float((negatives >= threshold).mean()), 6),

@@ -10,6 +10,10 @@ app's reader (undisputed digits, drawn digits, numbers, photos, "not a digit"). 
 ``artifacts/ensemble/<name>.onnx``, ``<name>.int8.onnx`` and ``<name>.json`` (export and
 evaluation figures, members).
 
+One member is allowed: it re-exports that experiment's model beside the workspace's gate
+and scores it, so an experiment's open-world figures can be measured again after the gate
+or the reader changed, without training it again.
+
     dvc exp run --queue -S model=improved_cnn -S 'train.seed=1,2,3,4,5' && dvc queue start
     dvc exp show -A                                   # the experiments' names
     python -m pipeline.ensemble gawsy-fees irony-love worse-luke aided-judo blank-lier --name improved_x5
@@ -75,8 +79,8 @@ def average(models: list[Any], name: str) -> Any:
 
 
 def build(refs: list[str], name: str) -> dict[str, Any]:
-    if len(refs) < 2:
-        raise StageError("an ensemble needs at least two models")
+    if not refs:
+        raise StageError("give at least one experiment or .keras file")
     params = load_params()
     data = load_mnist(MNIST_NPZ)
     with tempfile.TemporaryDirectory(prefix="ensemble-") as tmp:
@@ -85,7 +89,8 @@ def build(refs: list[str], name: str) -> dict[str, Any]:
     gate_info = read_json(GATE_JSON, "gate", ["enabled"])
     gate = load_model(GATE_KERAS) if gate_info["enabled"] else None
     threshold = float(gate_info["threshold"]) if gate is not None else None
-    overrides = {"model_name": name, "params_hash": f"ensemble of {len(refs)}: " + ", ".join(refs)}
+    origin = f"ensemble of {len(refs)}: " + ", ".join(refs) if len(refs) > 1 else f"{refs[0]}, re-exported"
+    overrides = {"model_name": name, "params_hash": origin}
     result = export(model, data, params, gate, threshold, overrides)
     out = OUT_DIR / f"{name}.onnx"
     atomic_write_bytes(out, result.onnx_bytes)

@@ -8,6 +8,7 @@ pipeline; the pipeline imports it from here. No imports beyond the standard libr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 #: The ONNX input: float32 [N,28,28,1] in [0,1], white digit on black, MNIST framing.
 INPUT_NAME = "image"
@@ -46,6 +47,16 @@ class Meta:
     REJECT_OUTPUT = "reject_output"
     REJECT_THRESHOLD = "reject_threshold"
     REJECT_RULE = "reject_rule"
+
+
+def rejects(scores: Any, threshold: float) -> Any:
+    """The "not a digit" decision for a numpy array of the model's not-a-digit scores.
+
+    Compared in float64, as the threshold's decimal string in the metadata reads: comparing
+    float32 scores with it in float32 would round the threshold, and a score equal to the
+    rounded value would be decided differently here and in other runtimes.
+    """
+    return scores.astype("float64") >= threshold
 
 
 def version() -> str:

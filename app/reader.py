@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from app.contract import rejects
 from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment, split
 
 #: ``score(images (N,28,28)) -> (probs (N,10), not-a-digit scores (N,) or None)``
@@ -178,8 +179,9 @@ def resolve(
 ) -> Reading:
     """Pick the best segmentation from the scores of every candidate and decide (the model's half done)."""
     scored = {}
+    flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
     for i, key in enumerate(p.spans):
-        rejected = reject is not None and threshold is not None and float(reject[i]) >= threshold
+        rejected = flags is not None and bool(flags[i])
         best = int(np.argmax(probs[i]))
         scored[key] = DigitReading(
             label=labels[best],

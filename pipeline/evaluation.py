@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from app.contract import rejects
 from pipeline.config import EvaluateConfig
 from pipeline.data import Mnist
 from pipeline.metrics import misclassified, summarize
@@ -88,7 +89,7 @@ def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, thresho
     out["overall"] = round(float(np.mean([out[name] for name in TRANSFORMS])), 6)
     out["examples"] = int((r["drawn_kind"] == 0).sum())
     if reject is not None and threshold is not None:
-        out["rejected"] = _rate(reject >= threshold)
+        out["rejected"] = _rate(rejects(reject, threshold))
     return out
 
 
@@ -125,8 +126,8 @@ def reject_figures(
         return {"enabled": False}
     threshold = rule[1]
     _, neg_scores = scores(classifier, negatives, batch)
-    rejected = neg_scores >= threshold
-    accepted = test_reject < threshold
+    rejected = rejects(neg_scores, threshold)
+    accepted = ~rejects(test_reject, threshold)
     right = test_probs.argmax(1) == data.y_test
     return {
         "enabled": True,
@@ -161,7 +162,7 @@ def evaluate(
         examples["non_digits"] = shown
         p, r = classifier.score(shown.astype(np.float32) / 255.0)
         examples["non_digits_rejected"] = (
-            (r >= threshold) if r is not None and threshold is not None else np.zeros(len(shown), bool)
+            rejects(r, threshold) if r is not None and threshold is not None else np.zeros(len(shown), bool)
         )
         examples["non_digits_closest"] = p.argmax(1).astype(np.uint8)
     if "drawn_x" in renderings:

@@ -3,10 +3,8 @@
 It is trained apart from the digit classifier (whose weights stay exactly as they are) on
 digits (MNIST's training split as is, and the same digits drawn and photographed, through
 the app's preprocessing) against generated non-digits (:mod:`pipeline.openset`). Its
-decision threshold is chosen on the *validation* split only (:func:`pick_threshold`): within
-``max_false_reject_mnist`` of the validation digits and ``max_false_reject_drawn`` of their
-drawn renderings, as high as still rejects ``min_non_digits_rejected`` of the validation
-non-digits. Export puts it beside the classifier in one ONNX model.
+decision threshold is chosen on the *validation* split only (:func:`pick_threshold` says
+how). Export puts it beside the classifier in one ONNX model.
 """
 
 from __future__ import annotations
@@ -14,10 +12,12 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
+from app.contract import rejects
 from pipeline.config import GateConfig
 from pipeline.tf_setup import import_tf
 
@@ -129,52 +129,62 @@ def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:
     return predict_probs(model, images)[:, 0] if len(images) else np.zeros(0, np.float32)
 
 
+def _decimals(value: float, up: bool) -> float:
+    """``value`` to the decimals the model's metadata keeps, rounded up or down (never to nearest)."""
+    scaled = value * 10**DECIMALS
+    return (math.ceil(scaled) if up else math.floor(scaled)) / 10**DECIMALS
+
+
 def pick_threshold(
     digits: dict[str, np.ndarray], negatives: np.ndarray, limits: dict[str, float], min_rejected: float
 ) -> float:
-    """The gate's operating point, from validation scores only (reject when score >= threshold).
+    """The gate's operating point, from validation scores only (a score >= threshold is rejected).
 
     The digit limits give the lowest threshold allowed: no family of digits may lose more than
     its limit. Above that, the threshold rises as long as at least ``min_rejected`` of the
     non-digits are still turned away: slack the gate has on non-digits is spent on rejecting
     fewer real digits, which matters most in a number (one rejected digit loses all of it).
+    Without non-digits (or with ``min_rejected`` beyond reach) it is the lowest allowed.
     """
+    digits = {f: s for f, s in digits.items() if len(s)}
+    if not digits:
+        raise ValueError("no validation digits to choose the gate's threshold on; the validation split is empty")
     lowest = float(max(np.quantile(s, 1 - limits[f], method="higher") for f, s in digits.items()))
-    lowest = float(np.nextafter(np.float32(lowest), np.float32(1)))  # the quantile itself is accepted
-    lowest = math.ceil(lowest * 10**DECIMALS) / 10**DECIMALS  # the model stores the threshold rounded
+    lowest = _decimals(float(np.nextafter(np.float32(lowest), np.float32(1))), up=True)  # the quantile is accepted
     highest = lowest
     if len(negatives):
-        keep = math.ceil(min_rejected * len(negatives) - 1e-9)  # non-digits that must stay rejected
-        highest = float(np.sort(negatives)[len(negatives) - max(keep, 1)])
-        highest = math.floor(highest * 10**DECIMALS) / 10**DECIMALS
+        # non-digits that must stay rejected, counted exactly (a float product can land a hair low)
+        keep = max(1, math.ceil(Fraction(min_rejected) * len(negatives)))
+        highest = _decimals(float(np.sort(negatives)[len(negatives) - keep]), up=False)
     return min(max(lowest, highest), 0.999)
 
 
-def choose_threshold(model: Any, data: GateData, cfg: GateConfig) -> tuple[float, dict[str, Any]]:
-    """The threshold of :func:`pick_threshold` on the validation split, and the rates it gives there.
+def _share(flags: np.ndarray) -> float | None:
+    return round(float(flags.mean()), 6) if len(flags) else None
 
-    MNIST's own digits may lose at most ``max_false_reject_mnist``; each way of handing the
-    app a digit (drawn, photographed, in a number) at most ``max_false_reject_drawn``; within
-    those, it keeps ``min_non_digits_rejected`` of the non-digits and rejects no more digits.
-    """
+
+def choose_threshold(model: Any, data: GateData, cfg: GateConfig) -> tuple[float, dict[str, Any]]:
+    """:func:`pick_threshold` on the validation split, and the rates it gives there (as the app decides)."""
     scores = {"mnist": gate_scores(model, data.val_mnist)}
     scores |= {f: gate_scores(model, x) for f, x in data.val_drawn.items() if len(x)}
     negatives = gate_scores(model, data.val_negatives)
     limits = {f: cfg.max_false_reject_mnist if f == "mnist" else cfg.max_false_reject_drawn for f in scores}
     threshold = pick_threshold(scores, negatives, limits, cfg.min_non_digits_rejected)
-    rejected = {f"{f}_rejected": round(float((s >= threshold).mean()), 6) for f, s in scores.items()}
+    rejected = {f"{f}_rejected": _share(rejects(s, threshold)) for f, s in scores.items()}
     metrics = {
         "threshold": threshold,
         "validation": {
             **rejected,
-            "non_digits_rejected": round(float((negatives >= threshold).mean()), 6),
+            "non_digits_rejected": _share(rejects(negatives, threshold)),
             "examples": {f: len(s) for f, s in scores.items()} | {"non_digits": len(negatives)},
         },
     }
     log.info(
-        "gate threshold %.4f (validation): rejects %s; %.2f%% of non-digits",
+        "gate threshold %.4f (validation): rejects %s; %s of non-digits",
         threshold,
-        ", ".join(f"{100 * v:.2f}% of {k.removesuffix('_rejected')}" for k, v in rejected.items()),
-        100 * metrics["validation"]["non_digits_rejected"],
+        ", ".join(f"{100 * v:.2f}% of {k.removesuffix('_rejected')}" for k, v in rejected.items() if v is not None),
+        "none"
+        if metrics["validation"]["non_digits_rejected"] is None
+        else f"{100 * metrics['validation']['non_digits_rejected']:.2f}%",
     )
     return threshold, metrics

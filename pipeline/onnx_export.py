@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from app.contract import INPUT_CONVENTION, INPUT_NAME, LABELS, OUTPUT_CONVENTION, OUTPUT_NAME, Meta
+from app.contract import INPUT_CONVENTION, INPUT_NAME, LABELS, OUTPUT_CONVENTION, OUTPUT_NAME, Meta, rejects
 from pipeline.config import ExportConfig, Int8Config, Params
 from pipeline.data import Mnist
 from pipeline.keras_model import predict_probs
@@ -276,7 +276,7 @@ def export_float(
     if gate is not None and threshold is not None:
         keras_reject = predict_probs(gate, data.x_test, cfg.batch_size)[:, 0]
         diff = float(np.abs(keras_reject - reject).max())
-        flips = int(((keras_reject >= threshold) != (reject >= threshold)).sum())
+        flips = int((rejects(keras_reject, threshold) != rejects(reject, threshold)).sum())
         if diff > cfg.max_abs_diff or flips:
             raise StageError(
                 f"the ONNX gate does not match the Keras gate: max |diff| {diff:.3g}, {flips} decisions differ"
@@ -349,7 +349,7 @@ def export_int8(
         "size_bytes": len(int8_bytes),
         "size_ratio": round(len(int8_bytes) / len(float_bytes), 4),
         **(
-            {"test_digits_rejected": round(float((reject >= float(meta[Meta.REJECT_THRESHOLD])).mean()), 6)}
+            {"test_digits_rejected": round(float(rejects(reject, float(meta[Meta.REJECT_THRESHOLD])).mean()), 6)}
             if reject is not None and Meta.REJECT_THRESHOLD in meta
             else {}
         ),

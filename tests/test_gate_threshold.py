@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from app.contract import rejects
 from pipeline.gate import pick_threshold
 
 LIMITS = {"mnist": 0.002, "drawn": 0.008}
@@ -16,13 +18,16 @@ def _scores(seed: int, n: int, a: float, b: float) -> np.ndarray:
 
 
 def _rate(scores: np.ndarray, threshold: float) -> float:
-    return float((scores >= threshold).mean())
+    return float(rejects(scores, threshold).mean())  # decided as the app decides
+
+
+NO_NEGATIVES = np.zeros(0, np.float32)
 
 
 def test_slack_on_non_digits_goes_to_the_digits():
     digits = {"mnist": _scores(1, 6000, 0.3, 8), "drawn": _scores(2, 4000, 0.4, 6)}
     negatives = _scores(3, 4000, 8, 0.3)
-    lowest = pick_threshold(digits, negatives, LIMITS, min_rejected=1.0)  # unreachable: the limits alone
+    lowest = pick_threshold(digits, NO_NEGATIVES, LIMITS, min_rejected=0.9)  # the digit limits alone
     chosen = pick_threshold(digits, negatives, LIMITS, min_rejected=0.9)
     assert _rate(negatives, lowest) > 0.9  # there was slack...
     assert chosen > lowest  # ...so the threshold rose
@@ -37,14 +42,31 @@ def test_slack_on_non_digits_goes_to_the_digits():
     spread=st.floats(0.2, 5.0),
     min_rejected=st.floats(0.5, 1.0),
 )
-def test_digit_limits_always_hold_and_non_digit_share_whenever_it_can(seed, spread, min_rejected):
+@example(seed=0, spread=3.0, min_rejected=0.5000000000000001)  # a share just over 500 of 1000: 501 must stay
+def test_the_threshold_is_the_highest_that_keeps_both_promises(seed, spread, min_rejected):
     digits = {"mnist": _scores(seed, 2000, 0.5, spread), "drawn": _scores(seed + 1, 1000, 0.5, spread)}
     negatives = _scores(seed + 2, 1000, spread, 0.5)
     t = pick_threshold(digits, negatives, LIMITS, min_rejected)
-    lowest = pick_threshold(digits, negatives, LIMITS, 1.0)
-    if t < 0.999:  # (0.999 caps a gate that cannot tell anything apart)
-        assert all(_rate(s, t) <= LIMITS[f] for f, s in digits.items())
-    assert t >= lowest or t == 0.999
-    if _rate(negatives, lowest) >= min_rejected and t < 0.999:
+    lowest = pick_threshold(digits, NO_NEGATIVES, LIMITS, min_rejected)
+    if t == 0.999:  # the cap for a gate that cannot tell anything apart
+        return
+    assert all(_rate(s, t) <= LIMITS[f] for f, s in digits.items())  # digits: never more than their limits
+    if t > lowest:  # it rose above the limits' threshold: the non-digit promise holds, one step more breaks it
         assert _rate(negatives, t) >= min_rejected
-    assert pick_threshold(digits, negatives, LIMITS, min(1.0, min_rejected + 0.05)) <= t  # asking more never raises it
+        assert _rate(negatives, t + 1e-6) < min_rejected
+    else:  # it stayed there: the limits allow nothing higher, or rising would break the promise
+        assert t == lowest
+        assert _rate(negatives, lowest + 1e-6) < min_rejected or _rate(negatives, lowest) < min_rejected
+
+
+def test_a_score_equal_to_the_stored_threshold_is_decided_as_the_app_decides():
+    """The pipeline's rates and the app's answers agree even at the float32 rounding of the threshold."""
+    threshold = 0.959579  # rounds *down* in float32: a float32 comparison would reject this score
+    score = np.array([np.float32(threshold)], np.float32)
+    assert float(score[0]) < threshold
+    assert not rejects(score, threshold)[0]  # as `float(score) >= threshold` in any float64 runtime
+
+
+def test_no_validation_digits_is_a_clear_error():
+    with pytest.raises(ValueError, match="validation"):
+        pick_threshold({"mnist": NO_NEGATIVES}, NO_NEGATIVES, LIMITS, 0.9)

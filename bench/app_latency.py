@@ -1,7 +1,8 @@
 """Real-path latency: from the pen leaving the canvas to the answer set in the widgets, at real window sizes.
 
 The app's own window and controller (Qt offscreen unless $DISPLAY is set): a drawing is
-made of pen strokes (MNIST test digits traced stroke by stroke), and each timed run is the
+made of pen strokes (MNIST test digits traced stroke by stroke, with a point every 2 px of
+the default canvas as a mouse sends them), and each timed run is the
 last stroke being finished: the controller adds it, renders the drawing at the model's
 fixed working resolution, segments, frames every candidate, runs onnxruntime once, decides,
 and sets the result panel, the bars, the input views and the canvas boxes. Rows: the
@@ -34,8 +35,13 @@ from _common import ROOT, np, percentiles_ms
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
 
 
+#: A mouse reports a moving pen every few pixels: a point every 2 px of the default window's canvas.
+POINT_SPACING = 2 / 464
+
+
 def digit_strokes(digit: np.ndarray, left: float, top: float, size: float):
-    """Pen strokes tracing an MNIST digit, one per run of ink in every other row, in canvas units."""
+    """Pen strokes tracing an MNIST digit, one per run of ink in every other row, in canvas units,
+    each with as many points as a mouse would send along it (rasterizing them is part of the cost)."""
     from app.document import Stroke
 
     strokes = []
@@ -46,7 +52,9 @@ def digit_strokes(digit: np.ndarray, left: float, top: float, size: float):
             continue
         for run in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
             cy = top + (y + 0.5) / 28 * size
-            strokes.append(Stroke(((left + run[0] / 28 * size, cy), (left + (run[-1] + 1) / 28 * size, cy)), size / 14))
+            x0, x1 = left + run[0] / 28 * size, left + (run[-1] + 1) / 28 * size
+            along = np.append(np.arange(x0, x1, POINT_SPACING), x1)
+            strokes.append(Stroke(tuple((float(x), cy) for x in along), size / 14))
     return strokes
 
 

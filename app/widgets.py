@@ -447,8 +447,11 @@ class ResultPanel(QWidget):
                 which = f"{next((i for i, p in enumerate(pieces) if p is piece), 0) + 1} of {len(pieces)}"
                 # a rejected piece's bars are its closest digits, not a reading
                 top = f"piece {which}, not a digit; closest:   {top}" if piece.rejected else f"digit {which}:   {top}"
+            elif piece.rejected:
+                top = f"if it were a digit:   {top}"
             self.top3.setText(top)
-            self.bars.set_probs(piece.probs, labels, dimmed=stale)
+            # a rejected piece's bars are drawn faint: they say what it would be, not what it is
+            self.bars.set_probs(piece.probs, labels, dimmed=stale or piece.rejected)
         else:
             self.top3.setText("")
             self.bars.set_probs(None)

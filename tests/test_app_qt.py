@@ -452,6 +452,8 @@ def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample,
     assert controller.last.rejected == "not a digit"
     assert window.result.headline.text() == "Not a digit"
     assert window.result.detail.text().startswith("closest digit: ")
+    assert window.result.top3.text().startswith("if it were a digit:")
+    assert window.result.bars.dimmed  # the bars are what it would be, drawn faint
     assert controller.result_text() == "not a digit"
     window.close()
 
@@ -494,8 +496,10 @@ def test_the_bars_of_a_piece_that_is_not_a_digit_say_so(app_window):
     blot = DigitReading("1", 0.99, probs, (10, 40, 250, 60), np.zeros((28, 28), np.float32), 0.97, rejected=True)
     window.show_reading(Reading((blot, digit), NOT_A_NUMBER, shape=(256, 256)))
     assert window.result.top3.text().startswith("piece 1 of 2, not a digit; closest:")
+    assert window.result.bars.dimmed
     window._focus_piece(1)
     assert window.result.top3.text().startswith("digit 2 of 2:")
+    assert not window.result.bars.dimmed
     assert not window.canvas.grab().isNull()  # paints the boxes (a canvas-tall one gets its label inside)
 
 

@@ -136,9 +136,9 @@ def _apply(ink: np.ndarray, strokes: tuple[Stroke, ...], side: int) -> np.ndarra
 
 
 def _grow(erase: bool, side: int) -> float:
-    """Extra width in pixels at ``side``: the eraser reaches one pixel further each side, so the
-    pen's rounding never leaves a rim of ink behind."""
-    return ERASER_GROW * side / DRAWING_SIDE if erase else 0.0
+    """Extra width in pixels at ``side``: the eraser reaches at least one pixel further each side,
+    at any size (a small thumbnail too), so the pen's rounding never leaves a rim of ink behind."""
+    return max(ERASER_GROW, ERASER_GROW * side / DRAWING_SIDE) if erase else 0.0
 
 
 def rasterize(stroke: Stroke, side: int) -> np.ndarray:

@@ -700,6 +700,7 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.reading: Reading | None = None
         self.reading_note = ""  # a caution shown under the answer (several lines of writing)
+        self.reading_stale = False  # the answer is out of date (the drawing changed, Live is off)
         self.model_info = None
 
         self.canvas = Canvas()
@@ -858,7 +859,7 @@ class MainWindow(QMainWindow):
         self.canvas.set_reading(None)
 
     def show_reading(self, reading: Reading, *, stale: bool = False, note: str = "") -> None:
-        self.reading, self.reading_note = reading, note
+        self.reading, self.reading_note, self.reading_stale = reading, note, stale
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
         self.input_view.set_images([p.image for p in pieces], ["?" if p.rejected else p.label for p in pieces])
@@ -905,7 +906,7 @@ class MainWindow(QMainWindow):
             return
         pieces = [*self.reading.pieces, *self.reading.ignored]
         if 0 <= index < len(pieces):
-            self.result.show_reading(self.reading, pieces[index], note=self.reading_note)
+            self.result.show_reading(self.reading, pieces[index], self.reading_stale, note=self.reading_note)
 
     def _label_live(self, on: bool) -> None:
         self.act_live.setIconText("Live: on" if on else "Live: off")

@@ -500,6 +500,10 @@ def test_the_bars_of_a_piece_that_is_not_a_digit_say_so(app_window):
     window._focus_piece(1)
     assert window.result.top3.text().startswith("digit 2 of 2:")
     assert not window.result.bars.dimmed
+    # an answer out of date stays marked so when another piece is shown
+    window.show_reading(Reading((blot, digit), NOT_A_NUMBER, shape=(256, 256)), stale=True)
+    window._focus_piece(1)
+    assert window.result.stale.isVisibleTo(window) and window.result.bars.dimmed
     assert not window.canvas.grab().isNull()  # paints the boxes (a canvas-tall one gets its label inside)
 
 

@@ -49,6 +49,11 @@ class Meta:
     REJECT_RULE = "reject_rule"
 
 
+#: Decimals of the threshold as ``reject_threshold`` writes it: the pipeline chooses a threshold
+#: that is exactly this decimal, so the rates it measures are the rates any runtime gets.
+THRESHOLD_DECIMALS = 6
+
+
 def rejects(scores: Any, threshold: float) -> Any:
     """The "not a digit" decision for a numpy array of the model's not-a-digit scores.
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from app.contract import rejects
+from app.contract import THRESHOLD_DECIMALS, rejects
 from pipeline.config import EvaluateConfig
 from pipeline.data import Mnist
 from pipeline.metrics import misclassified, summarize
@@ -131,7 +131,7 @@ def reject_figures(
     right = test_probs.argmax(1) == data.y_test
     return {
         "enabled": True,
-        "threshold": round(float(threshold), 6),
+        "threshold": round(float(threshold), THRESHOLD_DECIMALS),
         "non_digits_rejected": _rate(rejected),
         "non_digit_examples": len(negatives),
         "by_family": {f: _rate(rejected[family == i]) for i, f in enumerate(FAMILIES) if (family == i).any()},

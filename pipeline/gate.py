@@ -17,14 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from app.contract import rejects
+from app.contract import THRESHOLD_DECIMALS, rejects
 from pipeline.config import GateConfig
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
 
 OUTPUT = "not_digit"
-DECIMALS = 6  # gate.json and the model metadata keep the threshold to this many decimals
 
 
 @dataclass
@@ -131,8 +130,8 @@ def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:
 
 def _decimals(value: float, up: bool) -> float:
     """``value`` to the decimals the model's metadata keeps, rounded up or down (never to nearest)."""
-    scaled = value * 10**DECIMALS
-    return (math.ceil(scaled) if up else math.floor(scaled)) / 10**DECIMALS
+    scaled = value * 10**THRESHOLD_DECIMALS
+    return (math.ceil(scaled) if up else math.floor(scaled)) / 10**THRESHOLD_DECIMALS
 
 
 def pick_threshold(

@@ -20,7 +20,16 @@ from typing import Any
 
 import numpy as np
 
-from app.contract import INPUT_CONVENTION, INPUT_NAME, LABELS, OUTPUT_CONVENTION, OUTPUT_NAME, Meta, rejects
+from app.contract import (
+    INPUT_CONVENTION,
+    INPUT_NAME,
+    LABELS,
+    OUTPUT_CONVENTION,
+    OUTPUT_NAME,
+    THRESHOLD_DECIMALS,
+    Meta,
+    rejects,
+)
 from pipeline.config import ExportConfig, Int8Config, Params
 from pipeline.data import Mnist
 from pipeline.keras_model import predict_probs
@@ -151,9 +160,9 @@ def reject_metadata(threshold: float) -> dict[str, str]:
     """The "not a digit" rule, so that any runtime decides from the model file alone."""
     return {
         Meta.REJECT_OUTPUT: REJECT_OUTPUT,
-        Meta.REJECT_THRESHOLD: f"{threshold:.6f}",
+        Meta.REJECT_THRESHOLD: f"{threshold:.{THRESHOLD_DECIMALS}f}",
         Meta.REJECT_RULE: (
-            f"a 28x28 input is not a digit when output '{REJECT_OUTPUT}' >= {threshold:.6f}; "
+            f"a 28x28 input is not a digit when output '{REJECT_OUTPUT}' >= {threshold:.{THRESHOLD_DECIMALS}f}; "
             "otherwise the digit is the argmax of 'probs'"
         ),
     }

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -152,8 +151,10 @@ def pick_threshold(
     lowest = _decimals(float(np.nextafter(np.float32(lowest), np.float32(1))), up=True)  # the quantile is accepted
     highest = lowest
     if len(negatives):
-        # non-digits that must stay rejected, counted exactly (a float product can land a hair low)
-        keep = max(1, math.ceil(Fraction(min_rejected) * len(negatives)))
+        # the fewest non-digits that must stay rejected: the first count whose share, computed as
+        # gate.json computes it, reaches min_rejected (a rounded product can be a count off either way)
+        n = len(negatives)
+        keep = next(k for k in range(max(1, math.floor(min_rejected * n) - 1), n + 1) if k / n >= min_rejected)
         highest = _decimals(float(np.sort(negatives)[len(negatives) - keep]), up=False)
     return min(max(lowest, highest), 0.999)
 

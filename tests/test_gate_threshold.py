@@ -43,6 +43,7 @@ def test_slack_on_non_digits_goes_to_the_digits():
     min_rejected=st.floats(0.5, 1.0),
 )
 @example(seed=0, spread=3.0, min_rejected=0.5000000000000001)  # a share just over 500 of 1000: 501 must stay
+@example(seed=0, spread=4.0, min_rejected=0.8)  # 0.8 is a hair over 4/5 in binary: 800 of 1000 is enough
 def test_the_threshold_is_the_highest_that_keeps_both_promises(seed, spread, min_rejected):
     digits = {"mnist": _scores(seed, 2000, 0.5, spread), "drawn": _scores(seed + 1, 1000, 0.5, spread)}
     negatives = _scores(seed + 2, 1000, spread, 0.5)

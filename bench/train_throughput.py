@@ -72,7 +72,9 @@ def main() -> None:
     args = parser.parse_args()
 
     base = load_params()
-    params = dataclasses.replace(base, train=dataclasses.replace(base.train, limit=args.examples, epochs=args.epochs))
+    params = dataclasses.replace(
+        base, train=dataclasses.replace(base.train, limit=args.examples, epochs=args.epochs, app_framed=False)
+    )
     data = load_mnist(MNIST_NPZ)
     ours, theirs, acc_ours, acc_theirs = [], [], [], []
     for r in range(args.rounds):

@@ -95,5 +95,65 @@ def split_indices(labels: np.ndarray, validation_fraction: float, seed: int, lim
     return Split(train=train_idx, validation=val_idx)
 
 
+# ------------------------------------------------ digits as the app sees them (openset.npz)
+#: MNIST training digits drawn, photographed and written in numbers, each framed as the app
+#: frames what it reads. The openset stage makes them; the gate learns them as digits and the
+#: classifier (``train.app_framed``) learns to read them.
+DIGIT_FAMILIES = ("drawn", "photos", "numbers")
+
+
+def framed_key(split: str, family: str) -> str:
+    """The 28x28 inputs (uint8) of ``family`` made from the gate's ``split`` of the training digits."""
+    return f"digits_{split}_{family}"
+
+
+def source_key(split: str, family: str) -> str:
+    """The index in ``x_train`` of the digit each of those inputs was made from (its label is ``y_train``'s)."""
+    return f"{framed_key(split, family)}_source"
+
+
+@dataclass(frozen=True)
+class Framed:
+    images: np.ndarray  # (N, 28, 28) uint8
+    source: np.ndarray  # (N,) int64: index in x_train
+
+
+def load_framed(path: str | Path, splits: tuple[str, ...] = ("train", "validation")) -> Framed:
+    """Every framed digit of ``openset.npz`` with its source digit; say which stage to rerun when it is missing."""
+    rerun = "run `dvc repro openset` to (re)create it"
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            keys = [(framed_key(s, f), source_key(s, f)) for s in splits for f in DIGIT_FAMILIES]
+            missing = [k for pair in keys for k in pair if k not in npz.files]
+            if missing:
+                raise StageError(f"{path} lacks {', '.join(missing)}; {rerun}")
+            images = np.concatenate([npz[k] for k, _ in keys])
+            source = np.concatenate([npz[k] for _, k in keys]).astype(np.int64)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise StageError(f"{path} is missing or unreadable ({exc}); {rerun}") from exc
+    if images.shape[1:] != (28, 28) or len(source) != len(images):
+        raise StageError(f"{path}: framed digits and their sources do not match; {rerun}")
+    return Framed(images, source)
+
+
+def with_framed(data: Mnist, split: Split, framed: Framed) -> tuple[Mnist, Split]:
+    """``data`` and ``split`` with the framed digits of ``split.train``'s digits added to training.
+
+    Only digits made from this run's training digits are added: the validation digits stay
+    unseen in every form. Labels are the source digits' labels.
+    """
+    if len(framed.source) and (framed.source.min() < 0 or framed.source.max() >= len(data.y_train)):
+        raise StageError("openset.npz's framed digits come from another MNIST; run `dvc repro openset`")
+    keep = np.isin(framed.source, split.train)
+    n = len(data.x_train)
+    grown = Mnist(
+        np.concatenate([data.x_train, framed.images[keep]]),
+        np.concatenate([data.y_train, data.y_train[framed.source[keep]]]),
+        data.x_test,
+        data.y_test,
+    )
+    return grown, Split(np.concatenate([split.train, np.arange(n, n + int(keep.sum()))]), split.validation)
+
+
 def class_counts(labels: np.ndarray) -> list[int]:
     return np.bincount(labels, minlength=10).astype(int).tolist()

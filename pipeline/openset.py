@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from app.preprocess import EmptyImage, frame, normalise, segment
-from pipeline.data import Split, split_indices
+from pipeline.data import DIGIT_FAMILIES, Framed, Split, split_indices
 
 CANVAS = 112  # ink maps are drawn at this size before framing
 
@@ -347,52 +347,63 @@ def negatives(split: str, count: int, seed: int, digits: np.ndarray) -> Negative
     return Negatives(np.concatenate([p.images for p in parts]), np.concatenate([p.family for p in parts]))
 
 
-def _drawn_job(images: np.ndarray, transform: str, seed: int) -> np.ndarray:
+def _drawn_job(digits: np.ndarray, pick: np.ndarray, transform: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``digits`` (the picked ones, ``pick`` their indices) drawn with ``transform``, framed as one digit each."""
     from app.preprocess import prepare
     from pipeline.drawn import render
 
-    return np.stack([np.rint(prepare(c).image * 255).astype(np.uint8) for c in render(images, transform, seed)])
+    framed = [np.rint(prepare(c).image * 255).astype(np.uint8) for c in render(digits, transform, seed)]
+    return np.stack(framed), pick
 
 
-def _photo_job(images: np.ndarray, seed: int, first: int) -> np.ndarray:
+def _photo_job(digits: np.ndarray, pick: np.ndarray, seed: int, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """Photos of ``digits`` (``pick`` their indices), framed as the app reads a photo: its one piece, no specks."""
     from app.preprocess import ink_from_image
     from pipeline.renderings import photo
 
-    out = []
-    for i, digit in enumerate(images):
+    out, source = [], []
+    for i, (digit, k) in enumerate(zip(digits, pick, strict=True)):
         picture = photo(digit, np.random.default_rng([seed, 3, first + i]))
         try:
-            out.append(np.rint(frame(normalise(ink_from_image(picture)[0])) * 255).astype(np.uint8))
+            pieces = segment(normalise(ink_from_image(picture)[0]))
         except EmptyImage:
             continue
-    return np.stack(out) if out else np.zeros((0, 28, 28), np.uint8)
+        if len(pieces) == 1:  # read as one digit, as written
+            out.append(np.rint(frame(pieces[0].ink) * 255).astype(np.uint8))
+            source.append(k)
+    return _stacked(out, source)
 
 
-def _number_job(images: np.ndarray, seed: int, first: int, count: int) -> np.ndarray:
+def _number_job(images: np.ndarray, seed: int, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     """The digits of whole numbers written with ``images``, as the app cuts and frames them."""
     from app.preprocess import ink_from_image
     from pipeline.renderings import number
 
-    out = []
+    out, source = [], []
     for k in range(first, first + count):
         rng = np.random.default_rng([seed, 5, k])
-        digits = images[rng.integers(0, len(images), int(rng.integers(2, 6)))]
+        picked = rng.integers(0, len(images), int(rng.integers(2, 6)))
         try:
-            pieces = segment(normalise(ink_from_image(number(digits, rng))[0]))
+            pieces = segment(normalise(ink_from_image(number(images[picked], rng))[0]))
         except EmptyImage:
             continue
-        if len(pieces) == len(digits):  # cut as written: each piece is one digit
+        if len(pieces) == len(picked):  # cut as written: each piece is one digit
             out.extend(np.rint(frame(p.ink) * 255).astype(np.uint8) for p in pieces)
-    return np.stack(out) if out else np.zeros((0, 28, 28), np.uint8)
+            source.extend(picked)
+    return _stacked(out, source)
 
 
-DIGIT_FAMILIES = ("drawn", "photos", "numbers")
+def _stacked(images: list[np.ndarray], source: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    if not images:
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64)
+    return np.stack(images), np.asarray(source, np.int64)
 
 
-def digits_as_drawn(
-    images: np.ndarray, per_rendering: int, photos: int, numbers: int, seed: int
-) -> dict[str, np.ndarray]:
-    """Digits as the app sees them when people draw, photograph or write them in numbers (framed uint8)."""
+def digits_as_drawn(images: np.ndarray, per_rendering: int, photos: int, numbers: int, seed: int) -> dict[str, Framed]:
+    """Digits as the app sees them when people draw, photograph or write them in numbers.
+
+    Per family: the framed uint8 inputs and, for each, the index in ``images`` of its digit.
+    """
     from pipeline.drawn import TRANSFORMS
     from pipeline.parallel import run_jobs
 
@@ -401,19 +412,20 @@ def digits_as_drawn(
     if per_rendering:
         for name in TRANSFORMS:
             pick = np.sort(rng.choice(len(images), min(per_rendering, len(images)), replace=False))
-            jobs.append(("drawn", images[pick], name, seed))
+            jobs.append(("drawn", images[pick], pick, name, seed))
     pick = np.sort(rng.choice(len(images), min(photos, len(images)), replace=False))
     for start in range(0, len(pick), CHUNK // 4):
-        jobs.append(("photos", images[pick[start : start + CHUNK // 4]], seed, start))
+        part = pick[start : start + CHUNK // 4]
+        jobs.append(("photos", images[part], part, seed, start))
     for start in range(0, numbers, CHUNK // 8):
         jobs.append(("numbers", images, seed, start, min(CHUNK // 8, numbers - start)))
     parts = run_jobs(_digit_job, jobs, "digits drawn, photographed and written as numbers")
-    empty = np.zeros((0, 28, 28), np.uint8)
-    return {
-        family: np.concatenate([p for job, p in zip(jobs, parts, strict=True) if job[0] == family] or [empty])
-        for family in DIGIT_FAMILIES
-    }
+    out = {}
+    for family in DIGIT_FAMILIES:
+        mine = [p for job, p in zip(jobs, parts, strict=True) if job[0] == family] or [_stacked([], [])]
+        out[family] = Framed(np.concatenate([m[0] for m in mine]), np.concatenate([m[1] for m in mine]))
+    return out
 
 
-def _digit_job(kind: str, *args) -> np.ndarray:
+def _digit_job(kind: str, *args) -> tuple[np.ndarray, np.ndarray]:
     return {"drawn": _drawn_job, "photos": _photo_job, "numbers": _number_job}[kind](*args)

@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline.augment import make_augment
 from pipeline.config import ModelConfig, Params, TrainConfig
-from pipeline.data import Mnist, Split, class_counts, split_indices
+from pipeline.data import Framed, Mnist, Split, class_counts, split_indices, with_framed
 from pipeline.keras_model import predict_probs
 from pipeline.metrics import cross_entropy
 from pipeline.models import build_model
@@ -57,11 +57,14 @@ class Plan:
         return np.random.default_rng([self.seed, epoch]).permutation(len(self.split.train)).astype(np.int32)
 
 
-def make_plan(cfg: TrainConfig, labels: np.ndarray, replicas: int = 1) -> Plan:
+def make_split(cfg: TrainConfig, labels: np.ndarray) -> Split:
     try:
-        split = split_indices(labels, cfg.validation_fraction, cfg.seed, cfg.limit)
+        return split_indices(labels, cfg.validation_fraction, cfg.seed, cfg.limit)
     except ValueError as exc:
         raise StageError(str(exc)) from exc
+
+
+def make_plan(cfg: TrainConfig, split: Split, replicas: int = 1) -> Plan:
     n_train = len(split.train)
     if cfg.batch_size > n_train:
         raise StageError(
@@ -191,16 +194,31 @@ def history_row(epoch: int, loss: float, acc: float, val_acc: float, val_loss: f
 
 
 def train(
-    params: Params, data: Mnist, *, progress: bool | None = None, on_epoch: EpochCallback | None = None
+    params: Params,
+    data: Mnist,
+    *,
+    framed: Framed | None = None,
+    progress: bool | None = None,
+    on_epoch: EpochCallback | None = None,
 ) -> TrainResult:
-    """Train ``params.model`` with ``params.train`` on ``data``; return the model, history and figures."""
+    """Train ``params.model`` with ``params.train`` on ``data``; return the model, history and figures.
+
+    ``framed`` (with ``train.app_framed``): digits as the app frames them; those made from
+    this run's training digits are trained on too (:func:`pipeline.data.with_framed`).
+    """
     import_tf()
     import keras
 
     cfg = params.train
     strategy = make_strategy(cfg.strategy)  # first: a multi-worker strategy must exist before any op
     keras.utils.set_random_seed(cfg.seed)
-    plan = make_plan(cfg, data.y_train, strategy.num_replicas_in_sync)
+    split = make_split(cfg, data.y_train)
+    mnist_train = len(split.train)
+    if cfg.app_framed:
+        if framed is None:
+            raise StageError("train.app_framed is true but no framed digits were given (openset.npz)")
+        data, split = with_framed(data, split, framed)
+    plan = make_plan(cfg, split, strategy.num_replicas_in_sync)
     model, optimizer = build_in_scope(strategy, params.model, cfg, plan.steps * plan.epochs)
     step = make_train_step(model, optimizer, strategy, data, plan, cfg)
     x_val, y_val = data.x_train[plan.split.validation], data.y_train[plan.split.validation]
@@ -214,7 +232,9 @@ def train(
         _log_epoch(history[-1], plan, seconds[-1])
         if on_epoch is not None:
             on_epoch(history[-1])
-    return TrainResult(model, history, results(params, model, plan, data, history), timing(plan, seconds))
+    figures = results(params, model, plan, data, history)
+    figures["framed_examples"] = len(plan.split.train) - mnist_train
+    return TrainResult(model, history, figures, timing(plan, seconds))
 
 
 def results(params: Params, model: Any, plan: Plan, data: Mnist, history: list[dict[str, float]]) -> dict[str, Any]:

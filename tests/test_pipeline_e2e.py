@@ -66,6 +66,9 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
     ex = json.loads((repo / "artifacts/metrics/export.json").read_text())
     assert ev["accuracy"] > 0.8
+    # train.app_framed: the classifier also trained on the openset stage's framed digits of its training split
+    tr = json.loads((repo / "artifacts/metrics/train.json").read_text())
+    assert tr["framed_examples"] > 0 and tr["train_examples"] > tr["framed_examples"]
     assert ex["onnx_accuracy"] == ev["accuracy"] and ex["disagreements"] == 0
     # the open-world figures are there, and the model file carries its not-a-digit rule
     assert ev["reject"]["enabled"] and 0 <= ev["reject"]["non_digits_rejected"] <= 1

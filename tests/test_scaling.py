@@ -26,7 +26,8 @@ from pipeline.training import train
 import yaml
 strategy = sys.argv[2]
 p = params_from_dict(yaml.safe_load(compose_yaml([
-    "train.epochs=1", "train.limit=4000", "train.lr_schedule=constant", f"train.strategy={strategy}"])))
+    "train.epochs=1", "train.limit=4000", "train.lr_schedule=constant", "train.app_framed=false",
+    f"train.strategy={strategy}"])))
 r = train(p, load_mnist(sys.argv[1]), progress=False)
 np.savez(sys.argv[3], *[np.asarray(w) for w in r.model.get_weights()])
 print("METRICS", json.dumps(r.metrics))
@@ -183,6 +184,8 @@ def test_mixed_precision_trains_on_a_gpu(mnist):
     from pipeline.training import train
 
     p = load_params(ROOT / "params.yaml")
-    p = dataclasses.replace(p, train=dataclasses.replace(p.train, epochs=1, limit=6000, precision="mixed_float16"))
+    p = dataclasses.replace(
+        p, train=dataclasses.replace(p.train, epochs=1, limit=6000, precision="mixed_float16", app_framed=False)
+    )
     result = train(p, mnist, progress=False)
     assert result.metrics["val_accuracy"] > 0.9 and result.model.get_layer("probs").dtype == "float32"

@@ -182,7 +182,7 @@ from pipeline.data import load_mnist
 from pipeline.training import train
 p = load_params("params.yaml")
 p = dataclasses.replace(p, train=dataclasses.replace(
-    p.train, strategy="mirrored", epochs=2, limit=12000, lr_schedule="constant"))
+    p.train, strategy="mirrored", epochs=2, limit=12000, lr_schedule="constant", app_framed=False))
 r = train(p, load_mnist(sys.argv[1]), progress=False)
 print("VAL", r.metrics["val_accuracy"])
 """
@@ -228,3 +228,73 @@ def test_improved_model_is_a_config_choice_within_the_parameter_budget_and_expor
 
     ops = {n.op_type for n in onnx.load_from_string(exported.onnx_bytes).graph.node}
     assert not ops & {"ImageProjectiveTransformV3", "RandomUniform", "MaxPool2D"} and "Conv" in ops
+
+
+# ------------------------------------------------ digits as the app frames them (train.app_framed)
+def _framed_fixture():
+    from pipeline.data import Framed, Mnist, Split
+
+    y = np.arange(20, dtype=np.uint8) % 10
+    x = np.zeros((20, 28, 28), np.uint8)
+    data = Mnist(x, y, x[:2], y[:2])
+    split = Split(train=np.arange(0, 15), validation=np.arange(15, 20))
+    source = np.array([3, 16, 3, 14, 19, 0])  # 16 and 19 are validation digits
+    images = (np.arange(6, dtype=np.uint8)[:, None, None] + 100) * np.ones((1, 28, 28), np.uint8)
+    return data, split, Framed(images, source)
+
+
+def test_framed_digits_of_training_digits_join_training_with_their_sources_labels():
+    from pipeline.data import with_framed
+
+    data, split, framed = _framed_fixture()
+    grown, grown_split = with_framed(data, split, framed)
+    kept = np.array([0, 2, 3, 5])  # made from training digits 3, 3, 14, 0
+    assert len(grown.x_train) == 20 + 4 and len(grown_split.train) == 15 + 4
+    np.testing.assert_array_equal(grown.x_train[20:], framed.images[kept])
+    np.testing.assert_array_equal(grown.y_train[20:], data.y_train[[3, 3, 14, 0]])
+    np.testing.assert_array_equal(grown_split.train[15:], np.arange(20, 24))
+    # the validation digits stay unseen in every form, and the test set is untouched
+    np.testing.assert_array_equal(grown_split.validation, split.validation)
+    assert grown.x_test is data.x_test
+
+
+def test_framed_digits_from_another_mnist_are_refused():
+    from pipeline.data import Framed, with_framed
+
+    data, split, framed = _framed_fixture()
+    with pytest.raises(StageError, match="dvc repro openset"):
+        with_framed(data, split, Framed(framed.images, framed.source + 100))
+
+
+def test_app_framed_without_framed_digits_says_so(params, mnist):
+    from pipeline.training import train
+
+    with pytest.raises(StageError, match="app_framed"):
+        train(quick_params(params, app_framed=True, epochs=1, limit=1000), mnist, progress=False)
+
+
+def test_openset_without_sources_names_the_stage_to_rerun(tmp_path):
+    from pipeline.data import load_framed
+
+    path = tmp_path / "openset.npz"
+    np.savez(path, digits_train_drawn=np.zeros((2, 28, 28), np.uint8))
+    with pytest.raises(StageError, match=r"lacks .*digits_train_drawn_source.*dvc repro openset"):
+        load_framed(path)
+    with pytest.raises(StageError, match="dvc repro openset"):
+        load_framed(tmp_path / "missing.npz")
+
+
+@pytest.mark.slow
+def test_framed_digits_carry_their_source_digits_label(sample, published_model):
+    """Drawn, photographed and numbers' digits, read by the shipped model, agree with their sources' labels."""
+    from app.inference import Classifier
+    from pipeline.openset import digits_as_drawn
+
+    x, y = sample.x_train[:400], sample.y_train[:400]
+    families = digits_as_drawn(x, 10, 60, 30, 3)
+    classifier = Classifier(published_model, threads=0)
+    for family, framed in families.items():
+        assert len(framed.images) == len(framed.source) > 20, family
+        probs, _ = classifier.score(framed.images.astype(np.float32) / 255)
+        right = float((probs.argmax(1) == y[framed.source]).mean())
+        assert right > 0.9, (family, right)  # a source off by one would agree about 10% of the time

@@ -11,10 +11,10 @@ import numpy as np
 
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config import load_params
-from pipeline.data import load_mnist
+from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist
 from pipeline.gate import GateData, train_gate
 from pipeline.keras_model import save_model
-from pipeline.openset import DIGIT_FAMILIES, gate_split
+from pipeline.openset import gate_split
 from pipeline.paths import GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
 from pipeline.stage import StageError, run
 
@@ -33,11 +33,11 @@ def main() -> None:
             openset = {k: z[k] for k in z.files}
     except (OSError, ValueError) as exc:
         raise StageError(f"{OPENSET_NPZ} is missing or unreadable ({exc}); run `dvc repro openset`") from exc
-    drawn = [openset[f"digits_train_{f}"] for f in DIGIT_FAMILIES]
+    drawn = [openset[framed_key("train", f)] for f in DIGIT_FAMILIES]
     digits = np.concatenate([data.x_train[split.train], *drawn])
     x = np.concatenate([digits, openset["negatives_train"]])
     y = np.concatenate([np.zeros(len(digits), np.uint8), np.ones(len(openset["negatives_train"]), np.uint8)])
-    validation = {f: openset[f"digits_validation_{f}"] for f in DIGIT_FAMILIES}
+    validation = {f: openset[framed_key("validation", f)] for f in DIGIT_FAMILIES}
     gate = GateData(x, y, data.x_train[split.validation], validation, openset["negatives_validation"])
     result = train_gate(gate, cfg, params.openset.seed)
     save_model(result.model, GATE_KERAS)

@@ -1,9 +1,11 @@
 """Stage ``openset``: what teaches the gate "not a digit", in ``artifacts/data/openset.npz``.
 
 Generated non-digits for training, validation and evaluation (disjoint seeds, and fonts
-training never sees for evaluation), and digits as the app sees them drawn and photographed,
-from the gate's own training and validation split of MNIST's training set (never the test
-set; independent of the classifier's, so a sweep over ``train.seed`` reuses the gate).
+training never sees for evaluation), and digits as the app sees them drawn, photographed and
+written in numbers, from the gate's own training and validation split of MNIST's training
+set (never the test set; independent of the classifier's, so a sweep over ``train.seed``
+reuses the gate). Each framed digit keeps the index of its source digit in ``x_train``: the
+classifier trains on those whose source is in its own training split (``train.app_framed``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from pipeline.atomic import atomic_path
 from pipeline.config import load_params
-from pipeline.data import load_mnist
+from pipeline.data import framed_key, load_mnist, source_key
 from pipeline.openset import digits_as_drawn, gate_split, negatives
 from pipeline.paths import MNIST_NPZ, OPENSET_NPZ
 from pipeline.stage import StageError, run
@@ -29,7 +31,7 @@ def main() -> None:
     cfg = params.openset
     data = load_mnist(MNIST_NPZ)
     split = gate_split(data.y_train, cfg)
-    train_x, val_x = data.x_train[split.train], data.x_train[split.validation]
+    train_x, val_x = data.x_train[split.train], data.x_train[split.validation]  # (non-digit pairs)
     try:
         arrays = {}
         for name, count, digits in (
@@ -42,10 +44,15 @@ def main() -> None:
     except FontError as exc:
         raise StageError(str(exc)) from exc
     p = cfg.positives
-    for name, x, share, seed in (("train", train_x, 1, cfg.seed), ("validation", val_x, 5, cfg.seed + 1)):
+    for name, part, share, seed in (
+        ("train", split.train, 1, cfg.seed),
+        ("validation", split.validation, 5, cfg.seed + 1),
+    ):
+        x = data.x_train[part]
         families = digits_as_drawn(x, p.drawn_per_rendering // share, p.photos // share, p.numbers // share, seed)
-        for family, images in families.items():
-            arrays[f"digits_{name}_{family}"] = images
+        for family, framed in families.items():
+            arrays[framed_key(name, family)] = framed.images
+            arrays[source_key(name, family)] = part[framed.source]  # index in x_train: the label's home
     with atomic_path(OPENSET_NPZ) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
     log.info("wrote %s: %s", OPENSET_NPZ, ", ".join(f"{k} {v.shape[0]}" for k, v in arrays.items()))

@@ -1,5 +1,8 @@
 """Stage ``train``: fit the configured CNN; write the model, its history, layers and figures.
 
+With ``train.app_framed`` the training digits also come as the app frames them when they
+are drawn, photographed or written in numbers (``openset.npz``, made by the openset stage).
+
 Per-epoch metrics are logged with dvclive as they come (``artifacts/train/live/``, so
 ``dvc plots show`` follows a running ``dvc exp run``); wall-clock figures go to
 ``artifacts/timing/train.json``, apart from the reproducible ``train.json``.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 from pipeline.atomic import atomic_write_csv, atomic_write_json
 from pipeline.config import load_params
-from pipeline.data import load_mnist
+from pipeline.data import load_framed, load_mnist
 from pipeline.keras_model import save_model
 from pipeline.live import live_epochs
 from pipeline.models import layer_table
@@ -21,6 +24,7 @@ from pipeline.paths import (
     LIVE_DIR,
     MNIST_NPZ,
     MODEL_KERAS,
+    OPENSET_NPZ,
     TRAIN_JSON,
     TRAIN_TIMING_JSON,
 )
@@ -34,11 +38,12 @@ OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIM
 def main() -> None:
     params = load_params()
     data = load_mnist(MNIST_NPZ)
+    framed = load_framed(OPENSET_NPZ) if params.train.app_framed else None
     if not is_chief(params.train.strategy):  # a worker of a multi-worker run trains, the chief writes
-        train(params, data)
+        train(params, data, framed=framed)
         return
     with live_epochs(LIVE_DIR) as on_epoch:
-        result = train(params, data, on_epoch=on_epoch)
+        result = train(params, data, framed=framed, on_epoch=on_epoch)
     save_model(result.model, MODEL_KERAS)
     atomic_write_csv(HISTORY_CSV, result.history, HISTORY_COLUMNS)
     atomic_write_csv(LAYERS_CSV, layer_table(result.model), LAYER_COLUMNS)

@@ -57,7 +57,7 @@ SECTIONS = {
     "per_class": "Per-class precision, recall and F1",
     "misclassified": "Misclassified test digits, most confident first",
     "digit": "One digit: pixel values and heatmap",
-    "data": "Data: class counts",
+    "data": "Data: class counts (training includes the framed digits when train.app_framed)",
     "vs_seed": "Against the seed's published figures",
     "robustness": "Drawn digits: accuracy per rendering, through the app's preprocessing",
     "reject": "Not a digit: unseen non-digits turned away, digits kept",
@@ -577,7 +577,10 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
         rows.append(("Undisputed test digits", f"{_pct(u['accuracy'])} of {u['examples']:,}{how}"))
     rows += [
         ("Validation accuracy", f"{_pct(t.get('val_accuracy'))} (seed: {_pct(SEED['val_accuracy'])})"),
-        ("Training accuracy", f"{_pct(t.get('accuracy'))} (seed: {_pct(SEED['train_accuracy'])})"),
+        (
+            "Training accuracy (augmented batches, with framed digits when train.app_framed)",
+            f"{_pct(t.get('accuracy'))} (seed, MNIST alone: {_pct(SEED['train_accuracy'])})",
+        ),
         ("Training time", f"{tt.get('train_loop_seconds', '?')} s, {tt.get('samples_per_s', '?')} samples/s"),
     ]
     if x:

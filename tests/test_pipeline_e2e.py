@@ -69,6 +69,19 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     # train.app_framed: the classifier also trained on the openset stage's framed digits of its training split
     tr = json.loads((repo / "artifacts/metrics/train.json").read_text())
     assert tr["framed_examples"] > 0 and tr["train_examples"] > tr["framed_examples"]
+    # each framed digit names its source in x_train, inside the gate's split it was made from
+    import numpy as np
+
+    from pipeline.config import load_params
+    from pipeline.data import DIGIT_FAMILIES, load_mnist, source_key
+    from pipeline.openset import gate_split
+
+    split = gate_split(load_mnist(repo / "artifacts/data/mnist.npz").y_train, load_params(repo / "params.yaml").openset)
+    with np.load(repo / "artifacts/data/openset.npz") as z:
+        for part, indices in (("train", split.train), ("validation", split.validation)):
+            for family in DIGIT_FAMILIES:
+                source = z[source_key(part, family)]
+                assert len(source) and np.isin(source, indices).all(), (part, family)
     assert ex["onnx_accuracy"] == ev["accuracy"] and ex["disagreements"] == 0
     # the open-world figures are there, and the model file carries its not-a-digit rule
     assert ev["reject"]["enabled"] and 0 <= ev["reject"]["non_digits_rejected"] <= 1

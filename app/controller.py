@@ -22,6 +22,7 @@ from app.document import Document, Picture, Stroke
 from app.inference import Classifier, ModelError, ModelInfo, Reading
 from app.lines import text_lines
 from app.preprocess import EmptyImage
+from app.reader import NOT_A_NUMBER
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,13 @@ HISTORY = 12
 SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
 #: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that note.
 DOUBTFUL = 0.9
+#: The note under "Not a number" when a rejected piece looks like digits that touch: the reader
+#: tries cutting a piece only when it is much wider than tall (app.reader.SPLIT_ASPECT).
+TOUCHING = "The piece marked ? may be digits that touch: leave a small gap between them."
+#: ...a rejected piece at least this wide for its height (one digit is about 0.7 as wide as tall)
+TOUCHING_WIDTH = 0.9
+#: ...and at least this share of the height of the digits read beside it.
+TOUCHING_HEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,25 @@ def _lines_note(reading: Reading, ink: np.ndarray) -> str:
     return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
 
 
+def _touching_note(reading: Reading) -> str:
+    """Why a number may not be read: two narrow digits touching make one piece the reader does not cut."""
+    if reading.rejected != NOT_A_NUMBER:
+        return ""
+    digits = [p for p in reading.pieces if not p.rejected]
+    if not digits:
+        return ""
+    height = float(np.median([p.box[2] - p.box[0] for p in digits]))
+    for p in reading.pieces:
+        h, w = p.box[2] - p.box[0], p.box[3] - p.box[1]
+        if p.rejected and h >= TOUCHING_HEIGHT * height and w >= TOUCHING_WIDTH * h:
+            return TOUCHING
+    return ""
+
+
+def _notes(reading: Reading, ink: np.ndarray) -> str:
+    return "\n".join(n for n in (_lines_note(reading, ink), _touching_note(reading)) if n)
+
+
 class Controller:
     def __init__(
         self,
@@ -149,7 +176,7 @@ class Controller:
         self.last_ms = (time.perf_counter() - started) * 1e3
         self.last = reading
         self._stale = False
-        self.view.show_reading(reading, note=_lines_note(reading, ink))
+        self.view.show_reading(reading, note=_notes(reading, ink))
         if document is self.document:
             self._unsaved = HistoryItem(document, reading.text)
         if not preview:

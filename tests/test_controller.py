@@ -319,3 +319,21 @@ def test_the_lines_note_is_for_doubtful_answers_only(sample):
     assert _lines_note(Reading((piece(0.6),)), two_lines) == SEVERAL_LINES
     assert _lines_note(Reading((piece(0.99), piece(0.99)), NOT_A_NUMBER), two_lines) == SEVERAL_LINES
     assert _lines_note(Reading((piece(0.6),)), two_lines[:50]) == ""  # one line: nothing to say
+
+
+def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_the_touching_note():
+    from app.controller import TOUCHING, _notes, _touching_note
+    from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
+
+    def piece(box, rejected=False):
+        return DigitReading("4", 0.99, np.eye(10, dtype=np.float32)[4], box, np.zeros((28, 28)), 0.1, rejected)
+
+    seven, one = piece((10, 120, 110, 160)), piece((10, 180, 110, 200))
+    touching = piece((5, 0, 105, 106), rejected=True)  # "40" in one piece: about as wide as tall
+    assert _touching_note(Reading((touching, seven, one), NOT_A_NUMBER)) == TOUCHING
+    assert _notes(Reading((touching, seven, one), NOT_A_NUMBER), np.zeros((120, 220), np.float32)) == TOUCHING
+    # a narrow rejected piece, a low one (a dash), a lone non-digit, or a number read: nothing to say
+    assert _touching_note(Reading((piece((5, 0, 105, 60), rejected=True), seven, one), NOT_A_NUMBER)) == ""
+    assert _touching_note(Reading((piece((50, 0, 60, 100), rejected=True), seven, one), NOT_A_NUMBER)) == ""
+    assert _touching_note(Reading((touching,), NOT_A_DIGIT)) == ""
+    assert _touching_note(Reading((seven, one))) == ""

@@ -31,7 +31,7 @@ def main() -> None:
     cfg = params.openset
     data = load_mnist(MNIST_NPZ)
     split = gate_split(data.y_train, cfg)
-    train_x, val_x = data.x_train[split.train], data.x_train[split.validation]  # (non-digit pairs)
+    train_x, val_x = data.x_train[split.train], data.x_train[split.validation]
     try:
         arrays = {}
         for name, count, digits in (
@@ -44,11 +44,10 @@ def main() -> None:
     except FontError as exc:
         raise StageError(str(exc)) from exc
     p = cfg.positives
-    for name, part, share, seed in (
-        ("train", split.train, 1, cfg.seed),
-        ("validation", split.validation, 5, cfg.seed + 1),
+    for name, part, x, share, seed in (
+        ("train", split.train, train_x, 1, cfg.seed),
+        ("validation", split.validation, val_x, 5, cfg.seed + 1),
     ):
-        x = data.x_train[part]
         families = digits_as_drawn(x, p.drawn_per_rendering // share, p.photos // share, p.numbers // share, seed)
         for family, framed in families.items():
             arrays[framed_key(name, family)] = framed.images

@@ -331,6 +331,8 @@ def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_the_touching_note(
     seven, one = piece((10, 120, 110, 160)), piece((10, 180, 110, 200))
     touching = piece((5, 0, 105, 106), rejected=True)  # "40" in one piece: about as wide as tall
     assert _touching_note(Reading((touching, seven, one), NOT_A_NUMBER)) == TOUCHING
+    tall = piece((0, 0, 110, 89), rejected=True)  # a tall "40": 0.81 as wide as tall, as drawn in a real window
+    assert _touching_note(Reading((tall, seven, one), NOT_A_NUMBER)) == TOUCHING
     assert _notes(Reading((touching, seven, one), NOT_A_NUMBER), np.zeros((120, 220), np.float32)) == TOUCHING
     # a narrow rejected piece, a low one (a dash), a lone non-digit, or a number read: nothing to say
     assert _touching_note(Reading((piece((5, 0, 105, 60), rejected=True), seven, one), NOT_A_NUMBER)) == ""

@@ -76,7 +76,7 @@ def expand(inputs: Iterable[str], recursive: bool, stdin: TextIO) -> Iterator[st
 def record(path: str, reading: Reading, top_k: int, notes: list[str]) -> dict[str, Any]:
     """The JSON object for one input (``shared/design/contract.md``)."""
     single = reading.single
-    one = single is not None and not reading.ignored
+    one = single is not None  # one digit read (pieces set aside are listed under "ignored")
 
     def top(piece) -> list[dict[str, Any]]:
         return [{"digit": d, "probability": round(p, 6)} for d, p in piece.top(top_k)]

@@ -13,6 +13,7 @@ pen's, minus the eraser's.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -121,18 +122,27 @@ _CACHE: dict[tuple[int, int], tuple[weakref.ref, np.ndarray]] = {}
 
 
 def _apply(ink: np.ndarray, strokes: tuple[Stroke, ...], side: int) -> np.ndarray:
-    """``ink`` with ``strokes`` drawn in order (pen adds, eraser removes); runs of pen strokes in one pass."""
-    out = ink
+    """``ink`` with ``strokes`` drawn in order (pen adds, eraser removes); runs of pen strokes in one pass.
+
+    Only the box the strokes cover is drawn and combined: a new stroke costs its own size, not the canvas's.
+    """
+    out = ink.copy()
     i = 0
     while i < len(strokes):
         j = i
         while j < len(strokes) and strokes[j].erase == strokes[i].erase:
             j += 1
         erase = strokes[i].erase
-        mask = rasterize_many(strokes[i:j], side, grow=_grow(erase, side))
-        out = np.minimum(out, 1 - mask) if erase else np.maximum(out, mask)
+        drawn = _rasterize_box(strokes[i:j], side, _grow(erase, side))
+        if drawn is not None:
+            (top, left), mask = drawn
+            region = out[top : top + mask.shape[0], left : left + mask.shape[1]]
+            if erase:
+                np.minimum(region, 1 - mask, out=region)
+            else:
+                np.maximum(region, mask, out=region)
         i = j
-    return out if out is not ink else ink.copy()
+    return out
 
 
 def _grow(erase: bool, side: int) -> float:
@@ -148,23 +158,49 @@ def rasterize(stroke: Stroke, side: int) -> np.ndarray:
 
 def rasterize_many(strokes: tuple[Stroke, ...], side: int, grow: float = 0.0) -> np.ndarray:
     """Strokes drawn together as one (side, side) float32 mask in [0, 1], ``grow`` pixels wider than drawn."""
+    out = np.zeros((side, side), np.float32)
+    drawn = _rasterize_box(strokes, side, grow)
+    if drawn is not None:
+        (top, left), mask = drawn
+        out[top : top + mask.shape[0], left : left + mask.shape[1]] = mask
+    return out
+
+
+def _rasterize_box(strokes: tuple[Stroke, ...], side: int, grow: float) -> tuple[tuple[int, int], np.ndarray] | None:
+    """The strokes drawn on the part of the (side, side) canvas they cover: ((top, left), mask), or None.
+
+    The same pixels as drawing on the whole canvas: shapes are moved by whole pixels, and the
+    box reaches past every pen's edge (Pillow rasterises a shape the same wherever it lies).
+    """
     from PIL import Image, ImageDraw
 
-    img = Image.new("L", (side, side), 0)
+    pts = [(x * side, y * side) for s in strokes for x, y in s.points]
+    if not pts:
+        return None
+    reach = max(max(1.0, s.width * side + grow) for s in strokes) / 2 + 2
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    left, top = max(0, math.floor(min(xs) - reach)), max(0, math.floor(min(ys) - reach))
+    right, bottom = min(side, math.ceil(max(xs) + reach) + 1), min(side, math.ceil(max(ys) + reach) + 1)
+    if right <= left or bottom <= top:
+        return None
+    img = Image.new("L", (right - left, bottom - top), 0)
     draw = ImageDraw.Draw(img)
     for stroke in strokes:
-        _draw_stroke(draw, stroke, side, grow, 255)
-    return np.asarray(img, np.float32) * np.float32(1 / 255)
+        _draw_stroke(draw, stroke, side, grow, 255, (left, top))
+    return (top, left), np.asarray(img, np.float32) * np.float32(1 / 255)
 
 
-def _draw_stroke(draw: Any, stroke: Stroke, side: int, grow: float, fill: Any) -> None:
+def _draw_stroke(
+    draw: Any, stroke: Stroke, side: int, grow: float, fill: Any, origin: tuple[int, int] = (0, 0)
+) -> None:
     """One stroke as the canvas paints it: a round pen, so round joins and caps.
 
     Straight segments, then a disc on every point. (Pillow's own ``joint="curve"`` leaves
     cracks across a stroke made of many short segments, as a mouse makes them, and costs
-    five times as much.)
+    five times as much.) ``origin`` is the canvas pixel at the image's top left corner.
     """
-    pts = [(x * side, y * side) for x, y in stroke.points]
+    ox, oy = origin
+    pts = [(x * side - ox, y * side - oy) for x, y in stroke.points]
     w = max(1.0, stroke.width * side + grow)
     r = w / 2
     if len(pts) > 1:

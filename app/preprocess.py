@@ -291,10 +291,11 @@ def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 def bounding_box(ink: np.ndarray, threshold: float) -> tuple[int, int, int, int] | None:
-    rows = np.flatnonzero((ink > threshold).any(axis=1))
-    cols = np.flatnonzero((ink > threshold).any(axis=0))
+    above = ink > threshold
+    rows = np.flatnonzero(above.any(axis=1))
     if rows.size == 0:
         return None
+    cols = np.flatnonzero(above.any(axis=0))
     return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
 
 
@@ -449,22 +450,40 @@ class Piece:
 def label(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     """8-connected components of a boolean mask: (labels, 0 for background; their count; boxes).
 
+    The boxes are (count, 4) [top, left, bottom, right) of labels 1..count, numbered in the order
+    of their first pixel. Only the rows and columns that hold ink are searched: a digit seldom
+    fills the canvas, and the cost is mostly per row.
+    """
+    h, w = mask.shape
+    rows_any = mask.any(axis=1)
+    if not rows_any.any():
+        return np.zeros((h, w), np.int32), 0, np.zeros((0, 4), np.int64)
+    r = np.flatnonzero(rows_any)
+    c = np.flatnonzero(mask.any(axis=0))
+    r0, r1, c0, c1 = int(r[0]), int(r[-1]) + 1, int(c[0]), int(c[-1]) + 1
+    inner, count, box = _label_runs(mask[r0:r1, c0:c1])
+    labels = np.zeros((h, w), np.int32)
+    labels[r0:r1, c0:c1] = inner
+    box += (r0, c0, r0, c0)
+    return labels, count, box
+
+
+def _label_runs(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """:func:`label` of a mask with ink in its first and last rows and columns.
+
     Vectorised over runs of pixels in each row: runs in consecutive rows that touch are
-    linked, and labels propagate along the links with pointer jumping (a few passes). The
-    boxes, (count, 4) [top, left, bottom, right) of labels 1..count, come from the runs.
+    linked, and labels propagate along the links with pointer jumping (a few passes).
     """
     h, w = mask.shape
     w2 = w + 2
-    padded = np.zeros((h, w2), np.int8)
+    padded = np.zeros((h, w2), bool)
     padded[:, 1:-1] = mask
     # a run starts where the padded row steps up and ends where it steps down: in each row the
-    # changes alternate up, down, so one pass finds both (keys are row * w2 + column)
-    change = np.flatnonzero(np.diff(padded, axis=1))
+    # changes alternate up, down, so one pass finds both (keys are row * w1 + column)
+    change = np.flatnonzero(padded[:, 1:] != padded[:, :-1])
     start_key, end_key = change[0::2], change[1::2]  # runs are [start, end) in mask columns
     n = len(start_key)
-    if n == 0:
-        return np.zeros((h, w), np.int32), 0, np.zeros((0, 4), np.int64)
-    w1 = w + 1  # np.diff drops one column: its flat keys step by w + 1 a row
+    w1 = w + 1
     rows = start_key // w1
     starts, ends = start_key - rows * w1, end_key - rows * w1
     start_key, end_key = rows * w2 + starts, rows * w2 + ends
@@ -481,24 +500,27 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
         np.minimum.at(new, a, low)
         np.minimum.at(new, b, low)
         new = new[new]
-        if np.array_equal(new, lab):
+        if (new == lab).all():
             break
         lab = new
     root = np.zeros(n, bool)
     root[lab] = True
     comp = (np.cumsum(root) - 1)[lab].astype(np.int32) + 1  # 1.. in order of first run
-    flat = np.zeros(h * w2 + 1, np.int32)
-    flat[start_key] += comp  # a run's end is never another run's start (runs are apart)
-    flat[end_key] -= comp
-    count = int(comp.max())
+    total = int(comp.max())
     ids = comp - 1
-    box = np.zeros((count, 4), np.int64)
+    box = np.zeros((total, 4), np.int64)
     box[:, :2] = (h, w)
     np.minimum.at(box[:, 0], ids, rows)
     np.minimum.at(box[:, 1], ids, starts)
     np.maximum.at(box[:, 2], ids, rows + 1)
     np.maximum.at(box[:, 3], ids, ends)
-    return np.cumsum(flat[:-1].reshape(h, w2), axis=1, dtype=np.int32)[:, :w], count, box
+    # every run's pixels get its component: flat indices row * w + column, run after run
+    length = ends - starts
+    before = np.cumsum(length) - length
+    pixels = np.repeat(rows * w + starts - before, length) + np.arange(int(length.sum()))
+    flat = np.zeros(h * w, np.int32)
+    flat[pixels] = np.repeat(comp, length)
+    return flat.reshape(h, w), total, box
 
 
 def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int, np.ndarray]:
@@ -556,7 +578,9 @@ def segment(ink: np.ndarray) -> list[Piece]:
         sub = labels[top // step : -(-bottom // step), left // step : -(-right // step)]
         sel = sub == members[0] + 1 if len(members) == 1 else np.isin(sub, np.asarray(members) + 1)
         if step > 1:  # each cell of the half-size mask covers step x step pixels
-            sel = sel.repeat(step, axis=0).repeat(step, axis=1)[: bottom - top, : right - left]
+            hs, ws = sel.shape
+            sel = np.broadcast_to(sel[:, None, :, None], (hs, step, ws, step)).reshape(hs * step, ws * step)
+            sel = sel[: bottom - top, : right - left]
         pieces.append(Piece(b, np.where(sel, ink[top:bottom, left:right], 0).astype(np.float32)))
     return pieces
 

@@ -9,7 +9,6 @@ All candidate pieces are classified in one batch.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -36,6 +35,10 @@ MAX_JOIN = 3
 #: A piece that is not a digit is left out of a number when it is at least this many digit
 #: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
 APART = 1.0
+#: A piece whose height and width are both under this share of the tallest piece's height is a
+#: mark beside the digits (a scanner's speck, a stray dot, a comma), not one of them: it is set
+#: aside like a non-digit, wherever it is. Digits written side by side differ less in height.
+MARK = 0.5
 
 NOT_A_DIGIT = "not a digit"
 NOT_A_NUMBER = "not a number"
@@ -80,6 +83,10 @@ class Reading:
             return None
         return "".join(self.labels[p.digit] for p in self.pieces)
 
+    def set_aside(self, piece: DigitReading) -> bool:
+        """Is ``piece`` not part of the answer (a non-digit, or a mark too small to be a digit)?"""
+        return piece.rejected or any(piece is p for p in self.ignored)
+
     @property
     def single(self) -> DigitReading | None:
         """The one piece, when there is exactly one."""
@@ -107,15 +114,17 @@ class Memo:
 
     When a person adds a stroke, the digits it does not touch are the same pixels as before:
     their 28x28 inputs and the model's scores are reused, and only the changed pieces are
-    framed and classified. Keys are digests of the exact pixels, so a reuse is always exact
-    for a model that scores each image independently of the rest of its batch (ours do; a
-    dynamically quantised one would not). Scores belong to one scorer: another one empties it.
+    framed and classified. Keys are 64-bit hashes of the exact pixels (Python's own, several
+    times faster than a cryptographic digest of a large piece), so a reuse is exact unless two
+    different pieces of the same size collide (about one chance in 10^19 a pair), for a model
+    that scores each image independently of the rest of its batch (ours do; a dynamically
+    quantised one would not). Scores belong to one scorer: another one empties it.
     """
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self.scorer: Scorer | None = None
-        self._items: OrderedDict[bytes, object] = OrderedDict()
+        self._items: OrderedDict[tuple, object] = OrderedDict()
 
     def bind(self, scorer: Scorer) -> None:
         """Keep scores only for ``scorer`` (a bound method compares equal to itself re-fetched)."""
@@ -124,18 +133,16 @@ class Memo:
             self.scorer = scorer
 
     @staticmethod
-    def key(kind: bytes, array: np.ndarray) -> bytes:
-        digest = hashlib.blake2b(np.ascontiguousarray(array).view(np.uint8).ravel(), digest_size=16)
-        digest.update(kind + str(array.shape).encode() + array.dtype.str.encode())
-        return digest.digest()
+    def key(kind: bytes, array: np.ndarray) -> tuple:
+        return kind, array.shape, array.dtype.str, hash(array.tobytes())
 
-    def get(self, key: bytes) -> object | None:
+    def get(self, key: tuple) -> object | None:
         value = self._items.get(key)
         if value is not None:
             self._items.move_to_end(key)
         return value
 
-    def put(self, key: bytes, value: object) -> None:
+    def put(self, key: tuple, value: object) -> None:
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.size:
@@ -302,16 +309,20 @@ def _decide(
 ) -> Reading:
     source = (round(shape[0] * scale), round(shape[1] * scale))
     common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
+    tallest = max(p.box[2] - p.box[0] for p in pieces)
+    marks = tuple(p for p in pieces if max(p.box[2] - p.box[0], p.box[3] - p.box[1]) < MARK * tallest)
+    if marks:
+        pieces = [p for p in pieces if not any(p is m for m in marks)]
     bad = [p for p in pieces if p.rejected]
     if not bad:
-        return Reading(tuple(pieces), **common)
+        return Reading(tuple(pieces), ignored=marks, **common)
     good = [p for p in pieces if not p.rejected]
     if not good:
-        return Reading(tuple(pieces), NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER, **common)
+        return Reading(tuple(pieces), NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER, marks, **common)
     height = float(np.median([p.box[2] - p.box[0] for p in good]))
     if all(_apart(b, good, APART * height) for b in bad):
-        return Reading(tuple(good), None, tuple(bad), **common)
-    return Reading(tuple(pieces), NOT_A_NUMBER, **common)
+        return Reading(tuple(good), None, tuple(sorted((*bad, *marks), key=lambda p: p.box[1])), **common)
+    return Reading(tuple(pieces), NOT_A_NUMBER, marks, **common)
 
 
 def _apart(piece: DigitReading, others: list[DigitReading], distance: float) -> bool:

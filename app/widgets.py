@@ -153,7 +153,8 @@ class Canvas(QWidget):
             for piece in (*reading.pieces, *reading.ignored):
                 t, left, b, r = piece.box
                 rect = QRectF(left / w, t / h, (r - left) / w, (b - t) / h)
-                self.boxes.append((rect, "?" if piece.rejected else piece.label, piece.rejected))
+                aside = reading.set_aside(piece)
+                self.boxes.append((rect, "?" if aside else piece.label, aside))
         self.update()
 
     def set_pen(self, width: float) -> None:
@@ -429,11 +430,12 @@ class ResultPanel(QWidget):
             self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?)")
         elif reading.single is not None:
             self.headline.setText(reading.single.label)
-            self.detail.setText(f"{100 * reading.single.confidence:.1f}% confident")
+            extra = f"; {len(reading.ignored)} piece(s) set apart (marked ?)" if reading.ignored else ""
+            self.detail.setText(f"{100 * reading.single.confidence:.1f}% confident{extra}")
         else:
             self.headline.setText(reading.number or "")
             least = min(reading.pieces, key=lambda p: p.confidence)
-            extra = f"; {len(reading.ignored)} non-digit piece(s) set apart" if reading.ignored else ""
+            extra = f"; {len(reading.ignored)} piece(s) set apart (marked ?)" if reading.ignored else ""
             self.detail.setText(
                 f"{len(reading.pieces)} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){extra}"
             )
@@ -445,13 +447,18 @@ class ResultPanel(QWidget):
             pieces = [*reading.pieces, *reading.ignored]
             if len(pieces) > 1:  # the bars are one piece's: say which (a click on an input shows another)
                 which = f"{next((i for i, p in enumerate(pieces) if p is piece), 0) + 1} of {len(pieces)}"
-                # a rejected piece's bars are its closest digits, not a reading
-                top = f"piece {which}, not a digit; closest:   {top}" if piece.rejected else f"digit {which}:   {top}"
+                # a set-aside piece's bars are its closest digits, not a reading
+                if piece.rejected:
+                    top = f"piece {which}, not a digit; closest:   {top}"
+                elif reading.set_aside(piece):
+                    top = f"piece {which}, a mark too small to be a digit; closest:   {top}"
+                else:
+                    top = f"digit {which}:   {top}"
             elif piece.rejected:
                 top = f"if it were a digit:   {top}"
             self.top3.setText(top)
             # a rejected piece's bars are drawn faint: they say what it would be, not what it is
-            self.bars.set_probs(piece.probs, labels, dimmed=stale or piece.rejected)
+            self.bars.set_probs(piece.probs, labels, dimmed=stale or reading.set_aside(piece))
         else:
             self.top3.setText("")
             self.bars.set_probs(None)
@@ -862,7 +869,8 @@ class MainWindow(QMainWindow):
         self.reading, self.reading_note, self.reading_stale = reading, note, stale
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
-        self.input_view.set_images([p.image for p in pieces], ["?" if p.rejected else p.label for p in pieces])
+        labels = ["?" if reading.set_aside(p) else p.label for p in pieces]
+        self.input_view.set_images([p.image for p in pieces], labels)
         self.canvas.set_reading(None if stale else reading)
 
     def show_message(self, text: str) -> None:

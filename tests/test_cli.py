@@ -68,6 +68,24 @@ def test_json_lines_for_every_picture(pictures, published_model, capsys):
         assert len(line["digits"]) == 1 and len(line["digits"][0]["box"]) == 4
 
 
+def test_a_speck_beside_a_digit_is_listed_as_ignored_and_the_digit_stays(tmp_path, sample, published_model, capsys):
+    """A scan of one digit with a speck beside it: the answer is the digit (with its probabilities),
+    and the speck is listed under ``ignored`` with its box."""
+    digit = sample.x_test[0]
+    cols = np.flatnonzero(digit.max(0) > 0)
+    canvas = np.zeros((28, 44), np.uint8)
+    canvas[:, 4 : 4 + cols[-1] - cols[0] + 1] = digit[:, cols[0] : cols[-1] + 1]
+    right = 4 + cols[-1] - cols[0] + 10
+    canvas[17:21, right : right + 3] = 255
+    path = tmp_path / "speck.png"
+    Image.fromarray(255 - np.kron(np.pad(canvas, 6), np.ones((4, 4), np.uint8))).save(path)
+    code, out, _ = run([str(path), "--model", str(published_model), "--json"], capsys)
+    rec = json.loads(out)
+    label = int(sample.y_test[0])
+    assert code == 0 and rec["number"] == str(label) and rec["digit"] == label and len(rec["probs"]) == 10
+    assert len(rec["ignored"]) == 1 and rec["ignored"][0]["box"][1] > rec["digits"][0]["box"][3]
+
+
 def test_a_number_gets_its_digits_and_boxes_in_the_pictures_pixels(number_png, published_model, capsys):
     path, truth, shape = number_png
     code, out, _ = run([str(path), "--model", str(published_model), "--json"], capsys)

@@ -59,3 +59,28 @@ def test_round_pen_caps_and_a_dot():
     )  # (Pillow fills the boundary pixels too)
     line = rasterize(Stroke(((0.3, 0.5), (0.7, 0.5)), 0.05), side)
     assert line[128, round(0.3 * side) - 5] == 1  # the cap reaches half a pen width past the end
+
+
+def test_drawing_only_the_strokes_box_gives_the_whole_canvas_pixels():
+    """A new stroke is rasterised on the box it covers (its cost does not grow with the canvas):
+    the same pixels as drawing it on the whole canvas, pens and erasers, strokes off the edge too."""
+    from PIL import Image, ImageDraw
+
+    from app.document import _apply, _draw_stroke, _grow
+
+    rng = np.random.default_rng(11)
+    for case in range(300):
+        side = int(rng.choice([28, 77, 256]))
+        strokes = []
+        for _ in range(int(rng.integers(1, 4))):
+            start = rng.uniform(-0.1, 1.1, 2)
+            pts = start + np.cumsum(rng.normal(0, 0.03, (int(rng.integers(1, 30)), 2)), axis=0)
+            strokes.append(Stroke(tuple(map(tuple, pts.tolist())), float(rng.uniform(0.005, 0.2)), rng.random() < 0.3))
+        base = (rng.random((side, side)) < 0.3).astype(np.float32)
+        expected = base.copy()
+        for stroke in strokes:  # each stroke on a whole-canvas image, as before the box
+            img = Image.new("L", (side, side), 0)
+            _draw_stroke(ImageDraw.Draw(img), stroke, side, _grow(stroke.erase, side), 255)
+            mask = np.asarray(img, np.float32) * np.float32(1 / 255)
+            expected = np.minimum(expected, 1 - mask) if stroke.erase else np.maximum(expected, mask)
+        assert np.array_equal(_apply(base, tuple(strokes), side), expected), case

@@ -210,3 +210,61 @@ def test_the_memo_reuses_unchanged_digits_exactly_and_reads_the_changed_one(samp
     read_ink(second, lambda images: classifier.score(images), threshold, labels, memo=memo)
     read_ink(second, counting, threshold, labels, memo=memo)
     assert len(seen) == 3  # scores of another scorer are never reused: the memo started again
+
+
+def _piece(label: int, box: tuple[int, int, int, int], rejected: bool = False):
+    from app.reader import DigitReading
+
+    probs = np.full(10, 0.01, np.float32)
+    probs[label] = 0.91
+    image = np.zeros((28, 28), np.float32)
+    return DigitReading(str(label), 0.91, probs, box, image, 0.9 if rejected else 0.01, rejected)
+
+
+def test_a_mark_much_smaller_than_the_digits_is_set_aside_not_read():
+    """A speck or comma beside a number (under MARK of the tallest piece both ways) is set aside,
+    read as a digit or not; a digit half as tall as its neighbour, or wider, still counts."""
+    from app.reader import MARK, NOT_A_DIGIT, _decide
+
+    big, other = _piece(7, (10, 10, 70, 50)), _piece(4, (12, 60, 70, 100))
+    speck = _piece(1, (50, 52, 60, 56))  # 10 px tall next to 60 px digits, accepted as a "1"
+    comma = _piece(0, (62, 102, 70, 108), rejected=True)
+    reading = _decide([big, speck, other, comma], True, (80, 120), 1.0, [str(d) for d in range(10)])
+    assert reading.number == "74" and reading.rejected is None
+    assert [p.box for p in reading.ignored] == [speck.box, comma.box]
+    assert reading.set_aside(speck) and reading.set_aside(comma) and not reading.set_aside(big)
+    small_digit = _piece(1, (40, 52, 40 + int(60 * MARK) + 1, 56))  # just over MARK of the tallest
+    assert _decide([big, small_digit], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "71"
+    wide = _piece(3, (55, 52, 70, 52 + int(60 * MARK) + 1))  # short but wide: a digit lying low
+    assert _decide([big, wide], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "73"
+    # a non-digit with a speck is still "not a digit", the speck set aside
+    shape = _piece(8, (10, 10, 70, 50), rejected=True)
+    lone = _decide([shape, speck], True, (80, 120), 1.0, [str(d) for d in range(10)])
+    assert lone.rejected == NOT_A_DIGIT and lone.ignored == (speck,)
+
+
+def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, published_model, monkeypatch):
+    """Through the real model: MNIST digits with a speck beside them (as some test digits carry)
+    read as the digit alone; without the mark rule the speck would join the answer."""
+    import app.reader as reader
+    from app.inference import Classifier
+    from app.reader import read_ink
+
+    classifier = Classifier(published_model)
+    threshold = classifier.info.reject[1] if classifier.info.reject else None
+    changed = 0
+    for i in range(8):
+        digit = sample.x_test[i].copy()
+        cols = np.flatnonzero(digit.max(0) > 0)
+        canvas = np.zeros((28, 44), np.uint8)
+        canvas[:, 4 : 4 + cols[-1] - cols[0] + 1] = digit[:, cols[0] : cols[-1] + 1]
+        right = 4 + cols[-1] - cols[0] + 10
+        canvas[17:21, right : right + 3] = 255  # a 4x3 speck 9 px to the right, low on the line
+        ink = _digit_ink(canvas, 4)
+        reading = read_ink(ink, classifier.score, threshold, classifier.info.labels)
+        assert reading.number == str(int(sample.y_test[i])), i
+        assert len(reading.ignored) == 1
+        monkeypatch.setattr(reader, "MARK", 0.0)
+        changed += read_ink(ink, classifier.score, threshold, classifier.info.labels).text != reading.text
+        monkeypatch.undo()
+    assert changed >= 1  # the rule is what makes the difference

@@ -121,7 +121,7 @@ class TrainConfig:
     label_smoothing: float = _spec(ge=0, lt=1)
     augment: AugmentConfig
     #: also learn from training digits drawn, photographed and written in numbers, framed as the
-    #: app frames them (openset.npz; only those made from this run's training split)
+    #: app frames them (framed.npz; only those made from this run's training split)
     app_framed: bool
     precision: Literal["float32", "mixed_float16"] = "float32"  # mixed_float16: GPUs with loss scaling
 

@@ -95,7 +95,7 @@ def split_indices(labels: np.ndarray, validation_fraction: float, seed: int, lim
     return Split(train=train_idx, validation=val_idx)
 
 
-# ------------------------------------------------ digits as the app sees them (openset.npz)
+# ------------------------------------------------- digits as the app sees them (framed.npz)
 #: MNIST training digits drawn, photographed and written in numbers, each framed as the app
 #: frames what it reads. The openset stage makes them; the gate learns them as digits and the
 #: classifier (``train.app_framed``) learns to read them.
@@ -119,7 +119,7 @@ class Framed:
 
 
 def load_framed(path: str | Path, splits: tuple[str, ...] = ("train", "validation")) -> Framed:
-    """Every framed digit of ``openset.npz`` with its source digit; say which stage to rerun when it is missing."""
+    """Every framed digit of ``framed.npz`` with its source digit; say which stage to rerun when it is missing."""
     rerun = "run `dvc repro openset` to (re)create it"
     try:
         with np.load(path, allow_pickle=False) as npz:
@@ -143,7 +143,7 @@ def with_framed(data: Mnist, split: Split, framed: Framed) -> tuple[Mnist, Split
     unseen in every form. Labels are the source digits' labels.
     """
     if len(framed.source) and (framed.source.min() < 0 or framed.source.max() >= len(data.y_train)):
-        raise StageError("openset.npz's framed digits come from another MNIST; run `dvc repro openset`")
+        raise StageError("framed.npz's digits come from another MNIST; run `dvc repro openset`")
     keep = np.isin(framed.source, split.train)
     n = len(data.x_train)
     grown = Mnist(

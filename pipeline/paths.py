@@ -16,9 +16,12 @@ ARTIFACTS = Path("artifacts")
 # download
 MNIST_NPZ = ARTIFACTS / "data" / "mnist.npz"
 
-# render (the open-world test sets) and openset (what teaches the gate)
+# render (the open-world test sets) and openset (what teaches the gate: generated non-digits
+# in openset.npz, and training digits as the app frames them in framed.npz, which the
+# classifier learns too: a change to the non-digits does not retrain the classifier)
 RENDERINGS_NPZ = ARTIFACTS / "data" / "renderings.npz"
 OPENSET_NPZ = ARTIFACTS / "data" / "openset.npz"
+FRAMED_NPZ = ARTIFACTS / "data" / "framed.npz"
 
 # train
 MODEL_KERAS = ARTIFACTS / "model" / "model.keras"

@@ -216,7 +216,7 @@ def train(
     mnist_train = len(split.train)
     if cfg.app_framed:
         if framed is None:
-            raise StageError("train.app_framed is true but no framed digits were given (openset.npz)")
+            raise StageError("train.app_framed is true but no framed digits were given (framed.npz)")
         data, split = with_framed(data, split, framed)
     plan = make_plan(cfg, split, strategy.num_replicas_in_sync)
     model, optimizer = build_in_scope(strategy, params.model, cfg, plan.steps * plan.epochs)

@@ -79,3 +79,12 @@ def test_import_contracts_hold():
     proc = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "0 broken" in proc.stdout
+
+
+def test_the_classifier_does_not_depend_on_the_non_digits(dvc_stages):
+    """The classifier reads the framed digits only: a change to the gate's generated non-digits
+    (openset.npz) must not train it again."""
+    assert {"artifacts/data/openset.npz", "artifacts/data/framed.npz"} <= set(dvc_stages["openset"]["outs"])
+    assert "artifacts/data/framed.npz" in dvc_stages["train"]["deps"]
+    assert "artifacts/data/openset.npz" not in dvc_stages["train"]["deps"]
+    assert "OPENSET_NPZ" not in (ROOT / "pipeline" / "stages" / "train.py").read_text()

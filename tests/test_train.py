@@ -276,7 +276,7 @@ def test_app_framed_without_framed_digits_says_so(params, mnist):
 def test_openset_without_sources_names_the_stage_to_rerun(tmp_path):
     from pipeline.data import load_framed
 
-    path = tmp_path / "openset.npz"
+    path = tmp_path / "framed.npz"
     np.savez(path, digits_train_drawn=np.zeros((2, 28, 28), np.uint8))
     with pytest.raises(StageError, match=r"lacks .*digits_train_drawn_source.*dvc repro openset"):
         load_framed(path)

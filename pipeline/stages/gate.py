@@ -15,7 +15,7 @@ from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist
 from pipeline.gate import GateData, train_gate
 from pipeline.keras_model import save_model
 from pipeline.openset import gate_split
-from pipeline.paths import GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
+from pipeline.paths import FRAMED_NPZ, GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
 from pipeline.stage import StageError, run
 
 
@@ -28,11 +28,17 @@ def main() -> None:
         return
     data = load_mnist(MNIST_NPZ)
     split = gate_split(data.y_train, params.openset)
-    try:
-        with np.load(OPENSET_NPZ, allow_pickle=False) as z:
-            openset = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as exc:
-        raise StageError(f"{OPENSET_NPZ} is missing or unreadable ({exc}); run `dvc repro openset`") from exc
+    openset: dict[str, np.ndarray] = {}
+    for path in (OPENSET_NPZ, FRAMED_NPZ):  # the non-digits, and the digits as the app frames them
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                openset |= {k: z[k] for k in z.files}
+        except (OSError, ValueError) as exc:
+            raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro openset`") from exc
+    wanted = [framed_key(s, f) for s in ("train", "validation") for f in DIGIT_FAMILIES]
+    missing = [k for k in [*wanted, "negatives_train", "negatives_validation"] if k not in openset]
+    if missing:
+        raise StageError(f"the openset stage's files lack {', '.join(missing)}; run `dvc repro openset`")
     drawn = [openset[framed_key("train", f)] for f in DIGIT_FAMILIES]
     digits = np.concatenate([data.x_train[split.train], *drawn])
     x = np.concatenate([digits, openset["negatives_train"]])

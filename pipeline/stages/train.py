@@ -1,7 +1,7 @@
 """Stage ``train``: fit the configured CNN; write the model, its history, layers and figures.
 
 With ``train.app_framed`` the training digits also come as the app frames them when they
-are drawn, photographed or written in numbers (``openset.npz``, made by the openset stage).
+are drawn, photographed or written in numbers (``framed.npz``, made by the openset stage).
 
 Per-epoch metrics are logged with dvclive as they come (``artifacts/train/live/``, so
 ``dvc plots show`` follows a running ``dvc exp run``); wall-clock figures go to
@@ -17,6 +17,7 @@ from pipeline.keras_model import save_model
 from pipeline.live import live_epochs
 from pipeline.models import layer_table
 from pipeline.paths import (
+    FRAMED_NPZ,
     HISTORY_COLUMNS,
     HISTORY_CSV,
     LAYER_COLUMNS,
@@ -24,7 +25,6 @@ from pipeline.paths import (
     LIVE_DIR,
     MNIST_NPZ,
     MODEL_KERAS,
-    OPENSET_NPZ,
     TRAIN_JSON,
     TRAIN_TIMING_JSON,
 )
@@ -38,7 +38,7 @@ OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIM
 def main() -> None:
     params = load_params()
     data = load_mnist(MNIST_NPZ)
-    framed = load_framed(OPENSET_NPZ) if params.train.app_framed else None
+    framed = load_framed(FRAMED_NPZ) if params.train.app_framed else None
     if not is_chief(params.train.strategy):  # a worker of a multi-worker run trains, the chief writes
         train(params, data, framed=framed)
         return

@@ -132,12 +132,17 @@ def line(path: str, rec: dict[str, Any]) -> str:
             tops = "  top " + " | ".join(
                 ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
             )
-        return f"{path}: {rec['number']}  ({digits}){tops}"
+        return f"{path}: {rec['number']}  ({digits}){tops}{_aside(rec)}"
     listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
     top = ""
     if "top" in rec:
         top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
-    return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}"
+    return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}{_aside(rec)}"
+
+
+def _aside(rec: dict[str, Any]) -> str:
+    n = len(rec.get("ignored", ()))
+    return f"  ({n} piece{'s' if n > 1 else ''} set aside)" if n else ""
 
 
 def _reason(path: str, exc: Exception) -> str:

@@ -35,9 +35,11 @@ MAX_JOIN = 3
 #: A piece that is not a digit is left out of a number when it is at least this many digit
 #: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
 APART = 1.0
-#: A piece whose height and width are both under this share of the tallest piece's height is a
+#: A piece whose height and width are both under this share of the tallest digit's height is a
 #: mark beside the digits (a scanner's speck, a stray dot, a comma), not one of them: it is set
 #: aside like a non-digit, wherever it is. Digits written side by side differ less in height.
+#: (The tallest piece the model accepts as a digit: a big rejected blot beside a number must
+#: not make its digits look like marks.)
 MARK = 0.5
 
 NOT_A_DIGIT = "not a digit"
@@ -71,7 +73,7 @@ class Reading:
 
     pieces: tuple[DigitReading, ...]  # what counts, left to right
     rejected: str | None = None  # None, NOT_A_DIGIT or NOT_A_NUMBER
-    ignored: tuple[DigitReading, ...] = ()  # non-digits set apart from the number
+    ignored: tuple[DigitReading, ...] = ()  # set aside, left to right: non-digits apart from the number, marks
     dark_on_light: bool = True
     shape: tuple[int, int] = (0, 0)  # the source's size in pixels (height, width)
     labels: Sequence[str] = field(default_factory=lambda: [str(d) for d in range(10)])
@@ -83,7 +85,7 @@ class Reading:
             return None
         return "".join(self.labels[p.digit] for p in self.pieces)
 
-    def set_aside(self, piece: DigitReading) -> bool:
+    def is_set_aside(self, piece: DigitReading) -> bool:
         """Is ``piece`` not part of the answer (a non-digit, or a mark too small to be a digit)?"""
         return piece.rejected or any(piece is p for p in self.ignored)
 
@@ -309,20 +311,26 @@ def _decide(
 ) -> Reading:
     source = (round(shape[0] * scale), round(shape[1] * scale))
     common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
-    tallest = max(p.box[2] - p.box[0] for p in pieces)
-    marks = tuple(p for p in pieces if max(p.box[2] - p.box[0], p.box[3] - p.box[1]) < MARK * tallest)
+    accepted = [p for p in pieces if not p.rejected] or pieces
+    tallest = max((p.box[2] - p.box[0] for p in accepted), default=0)
+    marks = [p for p in pieces if max(p.box[2] - p.box[0], p.box[3] - p.box[1]) < MARK * tallest]
     if marks:
         pieces = [p for p in pieces if not any(p is m for m in marks)]
     bad = [p for p in pieces if p.rejected]
     if not bad:
-        return Reading(tuple(pieces), ignored=marks, **common)
+        return Reading(tuple(pieces), ignored=_left_to_right(marks), **common)
     good = [p for p in pieces if not p.rejected]
     if not good:
-        return Reading(tuple(pieces), NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER, marks, **common)
+        verdict = NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER
+        return Reading(tuple(pieces), verdict, _left_to_right(marks), **common)
     height = float(np.median([p.box[2] - p.box[0] for p in good]))
     if all(_apart(b, good, APART * height) for b in bad):
-        return Reading(tuple(good), None, tuple(sorted((*bad, *marks), key=lambda p: p.box[1])), **common)
-    return Reading(tuple(pieces), NOT_A_NUMBER, marks, **common)
+        return Reading(tuple(good), None, _left_to_right([*bad, *marks]), **common)
+    return Reading(tuple(pieces), NOT_A_NUMBER, _left_to_right(marks), **common)
+
+
+def _left_to_right(pieces: list[DigitReading]) -> tuple[DigitReading, ...]:
+    return tuple(sorted(pieces, key=lambda p: (p.box[1] + p.box[3]) / 2))
 
 
 def _apart(piece: DigitReading, others: list[DigitReading], distance: float) -> bool:

@@ -153,7 +153,7 @@ class Canvas(QWidget):
             for piece in (*reading.pieces, *reading.ignored):
                 t, left, b, r = piece.box
                 rect = QRectF(left / w, t / h, (r - left) / w, (b - t) / h)
-                aside = reading.set_aside(piece)
+                aside = reading.is_set_aside(piece)
                 self.boxes.append((rect, "?" if aside else piece.label, aside))
         self.update()
 
@@ -420,14 +420,16 @@ class ResultPanel(QWidget):
         """The answer in large type, what backs it in small print (and ``note``, a caution, under it)."""
         self._style(stale)
         piece = focus or (reading.pieces[0] if reading.pieces else None)
-        if reading.rejected == NOT_A_DIGIT and piece is not None:
+        marks = f"; {len(reading.ignored)} mark(s) set aside" if reading.rejected and reading.ignored else ""
+        if reading.rejected == NOT_A_DIGIT and reading.pieces:
             self.headline.setText("Not a digit")
-            self.detail.setText(f"closest digit: {piece.label} ({100 * piece.confidence:.1f}%)")
+            shape = reading.pieces[0]  # the rejected piece, whichever input is in focus
+            self.detail.setText(f"closest digit: {shape.label} ({100 * shape.confidence:.1f}%){marks}")
         elif reading.rejected:
             self.headline.setText("Not a number")
             wrong = sum(p.rejected for p in reading.pieces)
             verb = "is not a digit" if wrong == 1 else "are not digits"
-            self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?)")
+            self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){marks}")
         elif reading.single is not None:
             self.headline.setText(reading.single.label)
             extra = f"; {len(reading.ignored)} piece(s) set apart (marked ?)" if reading.ignored else ""
@@ -450,7 +452,7 @@ class ResultPanel(QWidget):
                 # a set-aside piece's bars are its closest digits, not a reading
                 if piece.rejected:
                     top = f"piece {which}, not a digit; closest:   {top}"
-                elif reading.set_aside(piece):
+                elif reading.is_set_aside(piece):
                     top = f"piece {which}, a mark too small to be a digit; closest:   {top}"
                 else:
                     top = f"digit {which}:   {top}"
@@ -458,7 +460,7 @@ class ResultPanel(QWidget):
                 top = f"if it were a digit:   {top}"
             self.top3.setText(top)
             # a rejected piece's bars are drawn faint: they say what it would be, not what it is
-            self.bars.set_probs(piece.probs, labels, dimmed=stale or reading.set_aside(piece))
+            self.bars.set_probs(piece.probs, labels, dimmed=stale or reading.is_set_aside(piece))
         else:
             self.top3.setText("")
             self.bars.set_probs(None)
@@ -869,7 +871,7 @@ class MainWindow(QMainWindow):
         self.reading, self.reading_note, self.reading_stale = reading, note, stale
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
-        labels = ["?" if reading.set_aside(p) else p.label for p in pieces]
+        labels = ["?" if reading.is_set_aside(p) else p.label for p in pieces]
         self.input_view.set_images([p.image for p in pieces], labels)
         self.canvas.set_reading(None if stale else reading)
 

@@ -222,9 +222,9 @@ def _piece(label: int, box: tuple[int, int, int, int], rejected: bool = False):
 
 
 def test_a_mark_much_smaller_than_the_digits_is_set_aside_not_read():
-    """A speck or comma beside a number (under MARK of the tallest piece both ways) is set aside,
+    """A speck or comma beside a number (under MARK of the tallest digit both ways) is set aside,
     read as a digit or not; a digit half as tall as its neighbour, or wider, still counts."""
-    from app.reader import MARK, NOT_A_DIGIT, _decide
+    from app.reader import MARK, NOT_A_DIGIT, NOT_A_NUMBER, _decide
 
     big, other = _piece(7, (10, 10, 70, 50)), _piece(4, (12, 60, 70, 100))
     speck = _piece(1, (50, 52, 60, 56))  # 10 px tall next to 60 px digits, accepted as a "1"
@@ -232,15 +232,24 @@ def test_a_mark_much_smaller_than_the_digits_is_set_aside_not_read():
     reading = _decide([big, speck, other, comma], True, (80, 120), 1.0, [str(d) for d in range(10)])
     assert reading.number == "74" and reading.rejected is None
     assert [p.box for p in reading.ignored] == [speck.box, comma.box]
-    assert reading.set_aside(speck) and reading.set_aside(comma) and not reading.set_aside(big)
+    assert reading.is_set_aside(speck) and reading.is_set_aside(comma) and not reading.is_set_aside(big)
     small_digit = _piece(1, (40, 52, 40 + int(60 * MARK) + 1, 56))  # just over MARK of the tallest
     assert _decide([big, small_digit], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "71"
     wide = _piece(3, (55, 52, 70, 52 + int(60 * MARK) + 1))  # short but wide: a digit lying low
     assert _decide([big, wide], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "73"
-    # a non-digit with a speck is still "not a digit", the speck set aside
+    # a non-digit with a speck it rejects too is still "not a digit", the speck set aside; a speck
+    # it takes for a digit is the only digit-sized piece then: "not a number", as without marks
     shape = _piece(8, (10, 10, 70, 50), rejected=True)
-    lone = _decide([shape, speck], True, (80, 120), 1.0, [str(d) for d in range(10)])
-    assert lone.rejected == NOT_A_DIGIT and lone.ignored == (speck,)
+    dust = _piece(1, (50, 52, 60, 56), rejected=True)
+    lone = _decide([shape, dust], True, (80, 120), 1.0, [str(d) for d in range(10)])
+    assert lone.rejected == NOT_A_DIGIT and lone.ignored == (dust,)
+    assert _decide([shape, speck], True, (80, 120), 1.0, [str(d) for d in range(10)]).rejected == NOT_A_NUMBER
+    # a big rejected blot far from a small number does not make its digits marks: it is set aside
+    blot = _piece(8, (0, 0, 60, 40), rejected=True)
+    four, two = _piece(4, (30, 150, 55, 165)), _piece(2, (30, 175, 55, 190))
+    dot = _piece(1, (50, 195, 55, 199))
+    number = _decide([blot, four, two, dot], True, (80, 200), 1.0, [str(d) for d in range(10)])
+    assert number.number == "42" and number.ignored == (blot, dot)  # set aside, left to right
 
 
 def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, published_model, monkeypatch):

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from app.preprocess import EmptyImage, frame, normalise, segment
-from pipeline.data import DIGIT_FAMILIES, Framed, Split, split_indices
+from pipeline.data import DIGIT_FAMILIES, Framed
 
 CANVAS = 112  # ink maps are drawn at this size before framing
 
@@ -331,11 +331,6 @@ def generate(split: str, count: int, seed: int, digits: np.ndarray, chunk: int =
 
 
 CHUNK = 2000  # jobs of this many pictures: the output is the same on any number of cores
-
-
-def gate_split(labels: np.ndarray, cfg) -> Split:
-    """The gate's own stratified split of MNIST's training set (``openset.seed``, ``openset.validation_fraction``)."""
-    return split_indices(labels, cfg.validation_fraction, cfg.seed, cfg.limit)
 
 
 def negatives(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives:

@@ -88,3 +88,11 @@ def test_the_classifier_does_not_depend_on_the_non_digits(dvc_stages):
     assert "artifacts/data/framed.npz" in dvc_stages["train"]["deps"]
     assert "artifacts/data/openset.npz" not in dvc_stages["train"]["deps"]
     assert "OPENSET_NPZ" not in (ROOT / "pipeline" / "stages" / "train.py").read_text()
+
+
+def test_the_gate_does_not_depend_on_the_apps_reader(dvc_stages):
+    """The gate learns from framed.npz: a change to how the app reads pictures trains it again only
+    through that file, never because its stage imports the reader."""
+    deps = set(dvc_stages["gate"]["deps"])
+    assert "artifacts/data/framed.npz" in deps
+    assert not deps & {"app/reader.py", "app/preprocess.py", "pipeline/openset.py", "pipeline/renderings.py"}

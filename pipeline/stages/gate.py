@@ -14,8 +14,8 @@ from pipeline.config import load_params
 from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist
 from pipeline.gate import GateData, train_gate
 from pipeline.keras_model import save_model
-from pipeline.openset import gate_split
 from pipeline.paths import FRAMED_NPZ, GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
+from pipeline.splits import gate_split
 from pipeline.stage import StageError, run
 
 

@@ -19,8 +19,9 @@ import numpy as np
 from pipeline.atomic import atomic_path
 from pipeline.config import load_params
 from pipeline.data import framed_key, load_mnist, source_key
-from pipeline.openset import digits_as_drawn, gate_split, negatives
+from pipeline.openset import digits_as_drawn, negatives
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
+from pipeline.splits import gate_split
 from pipeline.stage import StageError, run
 
 log = logging.getLogger(__name__)

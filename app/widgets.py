@@ -420,26 +420,26 @@ class ResultPanel(QWidget):
         """The answer in large type, what backs it in small print (and ``note``, a caution, under it)."""
         self._style(stale)
         piece = focus or (reading.pieces[0] if reading.pieces else None)
-        marks = f"; {len(reading.ignored)} mark(s) set aside" if reading.rejected and reading.ignored else ""
+        n = len(reading.ignored)  # in a rejected answer only marks are set aside
+        aside = f"; {n} mark(s) set aside" if reading.rejected else f"; {n} piece(s) set apart (marked ?)"
+        aside = aside if n else ""
         if reading.rejected == NOT_A_DIGIT and reading.pieces:
             self.headline.setText("Not a digit")
             shape = reading.pieces[0]  # the rejected piece, whichever input is in focus
-            self.detail.setText(f"closest digit: {shape.label} ({100 * shape.confidence:.1f}%){marks}")
+            self.detail.setText(f"closest digit: {shape.label} ({100 * shape.confidence:.1f}%){aside}")
         elif reading.rejected:
             self.headline.setText("Not a number")
             wrong = sum(p.rejected for p in reading.pieces)
             verb = "is not a digit" if wrong == 1 else "are not digits"
-            self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){marks}")
+            self.detail.setText(f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){aside}")
         elif reading.single is not None:
             self.headline.setText(reading.single.label)
-            extra = f"; {len(reading.ignored)} piece(s) set apart (marked ?)" if reading.ignored else ""
-            self.detail.setText(f"{100 * reading.single.confidence:.1f}% confident{extra}")
+            self.detail.setText(f"{100 * reading.single.confidence:.1f}% confident{aside}")
         else:
             self.headline.setText(reading.number or "")
             least = min(reading.pieces, key=lambda p: p.confidence)
-            extra = f"; {len(reading.ignored)} piece(s) set apart (marked ?)" if reading.ignored else ""
             self.detail.setText(
-                f"{len(reading.pieces)} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){extra}"
+                f"{len(reading.pieces)} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){aside}"
             )
         if note:
             self.detail.setText(f"{self.detail.text()}\n{note}")

@@ -586,14 +586,19 @@ def segment(ink: np.ndarray) -> list[Piece]:
 
 
 def _block_sum(image: np.ndarray, step: int) -> np.ndarray:
+    """The sum of each ``step`` x ``step`` block (float32; padding adds zeros)."""
     h, w = image.shape
     gh, gw = -(-h // step), -(-w // step)
-    padded = np.zeros((gh * step, gw * step), np.float32)
-    padded[:h, :w] = image
-    out = np.zeros((gh, gw), np.float32)
+    image = image.astype(np.float32, copy=False)
+    if (gh * step, gw * step) != (h, w):
+        padded = np.zeros((gh * step, gw * step), np.float32)
+        padded[:h, :w] = image
+        image = padded
+    out = image[::step, ::step].copy()
     for dy in range(step):
         for dx in range(step):
-            out += padded[dy::step, dx::step]
+            if dy or dx:
+                out += image[dy::step, dx::step]
     return out
 
 

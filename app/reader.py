@@ -187,22 +187,27 @@ def resolve(
     scale: float = 1.0,
 ) -> Reading:
     """Pick the best segmentation from the scores of every candidate and decide (the model's half done)."""
-    scored = {}
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
-    for i, key in enumerate(p.spans):
-        rejected = flags is not None and bool(flags[i])
-        best = int(np.argmax(probs[i]))
-        scored[key] = DigitReading(
-            label=labels[best],
-            confidence=float(probs[i, best]),
-            probs=np.asarray(probs[i], np.float32),
-            box=tuple(round(v * scale) for v in p.boxes[i]),  # type: ignore[arg-type]
-            image=p.images[i],
-            not_digit=None if reject is None else float(reject[i]),
-            rejected=rejected,
+    index = {key: i for i, key in enumerate(p.spans)}
+    best = probs.argmax(1)
+    confidence = probs[np.arange(len(best)), best].tolist()
+    not_digit = None if reject is None else np.asarray(reject, np.float64).tolist()
+    score = {key: _log_score(confidence[i], None if not_digit is None else not_digit[i]) for key, i in index.items()}
+    chosen = []
+    for key in _best_path(p.units, score):
+        i = index[key]
+        chosen.append(
+            DigitReading(
+                label=labels[best[i]],
+                confidence=confidence[i],
+                probs=np.asarray(probs[i], np.float32),
+                box=tuple(round(v * scale) for v in p.boxes[i].tolist()),  # type: ignore[arg-type]
+                image=p.images[i],
+                not_digit=None if not_digit is None else not_digit[i],
+                rejected=flags is not None and bool(flags[i]),
+            )
         )
-    path = _best_path(p.units, scored)
-    return _decide([scored[k] for k in path], dark_on_light, p.shape, scale, labels)
+    return _decide(chosen, dark_on_light, p.shape, scale, labels)
 
 
 def read_ink(
@@ -275,21 +280,21 @@ def _close(a: Piece, b: Piece) -> bool:
     return gap <= JOIN_GAP * max(a.height, b.height)
 
 
-def _log_score(r: DigitReading) -> float:
-    s = math.log(max(r.confidence, 1e-6))
-    if r.not_digit is not None:
-        s += math.log(max(1.0 - r.not_digit, 1e-6))
+def _log_score(confidence: float, not_digit: float | None) -> float:
+    s = math.log(max(confidence, 1e-6))
+    if not_digit is not None:
+        s += math.log(max(1.0 - not_digit, 1e-6))
     return s
 
 
-def _best_path(n: int, scored: dict[tuple[int, int], DigitReading]) -> list[tuple[int, int]]:
+def _best_path(n: int, score: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """The segmentation of units 0..n with the best total score (dynamic programming)."""
     best = [0.0] + [-math.inf] * n
     back: list[tuple[int, int] | None] = [None] * (n + 1)
     for j in range(1, n + 1):
         for i in range(j):
-            if (i, j) in scored and best[i] > -math.inf:
-                s = best[i] + _log_score(scored[(i, j)])
+            if (i, j) in score and best[i] > -math.inf:
+                s = best[i] + score[(i, j)]
                 if s > best[j]:
                     best[j], back[j] = s, (i, j)
     path, j = [], n

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from app.document import Document, Picture, Stroke
-from app.inference import Classifier, ModelError, ModelInfo, Reading
+from app.inference import Classifier, ModelError, ModelInfo, Reading, fix_hint
 from app.lines import text_lines
 from app.preprocess import EmptyImage
 from app.reader import NOT_A_NUMBER
@@ -98,8 +98,13 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _lines_note(reading: Reading, ink: np.ndarray) -> str:
-    """Why a doubtful answer may be wrong: the digits were written in several lines (the reader reads one)."""
-    doubtful = reading.rejected is not None or any(p.confidence < DOUBTFUL for p in reading.pieces)
+    """Why an answer may be wrong: the digits were written in several lines (the reader reads one).
+
+    Said of a doubtful answer, or of a number (two rows of digits read as one row make a
+    confident wrong number); not of one confident digit, whose strokes may leave a gap (an 8's loops).
+    """
+    doubtful = reading.rejected is not None or len(reading.pieces) > 1
+    doubtful = doubtful or any(p.confidence < DOUBTFUL for p in reading.pieces)
     return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
 
 
@@ -359,8 +364,12 @@ class Controller:
         try:
             classifier = Classifier(path)
         except ModelError as exc:
-            text = str(exc).replace("--model PATH", "File > Open model…")  # the window's way to choose one
-            self.view.show_error("Cannot use this model", f"{text}\n\nThe app keeps using {self.classifier.path.name}.")
+            # what is wrong, then the window's own way out (not the shell's --model PATH or `make pipeline`)
+            text = str(exc).replace(fix_hint(), "").rstrip(" ;.")
+            self.view.show_error(
+                "Cannot use this model",
+                f"{text}.\n\nThe app keeps using {self.classifier.path.name}; choose another with File > Open model…",
+            )
             return False
         self.classifier = classifier
         self.view.show_model(classifier.info)

@@ -42,7 +42,8 @@ def in_checkout() -> bool:
     return (root / "dvc.yaml").is_file() and (root / "pipeline").is_dir()
 
 
-def _fix_hint() -> str:
+def fix_hint() -> str:
+    """What to do about an unusable model, for the shell (the window gives its own: File > Open model)."""
     if in_checkout():
         return "Build one with `make pipeline` (runs `dvc repro`), or choose another with --model PATH."
     return "Choose another model file (File > Open model... in the app, --model PATH on the command line)."
@@ -91,7 +92,7 @@ def resolve_model(explicit: str | Path | None = None, root: Path | None = None) 
     if explicit is not None:
         path = Path(explicit).expanduser()
         if not path.is_file():
-            raise ModelNotFound(f"The model file {path} does not exist. {_fix_hint()}")
+            raise ModelNotFound(f"The model file {path} does not exist. {fix_hint()}")
         return path
     roots = [Path.cwd()] if root is None else [root]
     if root is None and in_checkout():
@@ -103,7 +104,7 @@ def resolve_model(explicit: str | Path | None = None, root: Path | None = None) 
     if PUBLISHED_MODEL.is_file():
         return PUBLISHED_MODEL
     if in_checkout():
-        raise ModelNotFound(f"No model found (looked for {PIPELINE_MODEL} and {PUBLISHED_MODEL}). {_fix_hint()}")
+        raise ModelNotFound(f"No model found (looked for {PIPELINE_MODEL} and {PUBLISHED_MODEL}). {fix_hint()}")
     raise ModelNotFound(
         f"The app's own model ({PUBLISHED_MODEL}) is missing: the installation is incomplete. Reinstall the app, "
         "or choose a model file with --model PATH."
@@ -147,7 +148,7 @@ class Classifier:
                     "load; use a self-contained .onnx model"
                 ) from exc
             raise ModelError(
-                f"{self.path} is damaged or not an ONNX model (onnxruntime: {_first_line(exc)}). {_fix_hint()}"
+                f"{self.path} is damaged or not an ONNX model (onnxruntime: {_first_line(exc)}). {fix_hint()}"
             ) from exc
         self._check_interface()
         self.info = self._read_info()
@@ -157,7 +158,7 @@ class Classifier:
 
     def _read(self, path: Path) -> bytes:
         if not path.is_file():
-            raise ModelNotFound(f"The model file {path} does not exist. {_fix_hint()}")
+            raise ModelNotFound(f"The model file {path} does not exist. {fix_hint()}")
         size = path.stat().st_size
         if size == 0:
             why = "the file is incomplete or was never written"
@@ -166,9 +167,9 @@ class Classifier:
                     "the pipeline leaves model.int8.onnx empty when export.int8.enabled is false "
                     "(set it to true and run `dvc repro export`)"
                 )
-            raise ModelError(f"{path} is empty (0 bytes): {why}. {_fix_hint()}")
+            raise ModelError(f"{path} is empty (0 bytes): {why}. {fix_hint()}")
         if size > MAX_MODEL_BYTES:
-            raise ModelError(f"{path} is {size >> 20} MiB, far larger than any digit model; {_fix_hint()}")
+            raise ModelError(f"{path} is {size >> 20} MiB, far larger than any digit model; {fix_hint()}")
         try:
             return path.read_bytes()
         except OSError as exc:

@@ -421,7 +421,8 @@ class ResultPanel(QWidget):
         self._style(stale)
         piece = focus or (reading.pieces[0] if reading.pieces else None)
         n = len(reading.ignored)  # in a rejected answer only marks are set aside
-        aside = f"; {n} mark(s) set aside" if reading.rejected else f"; {n} piece(s) set apart (marked ?)"
+        what = ("mark" if reading.rejected else "piece") + ("s" if n > 1 else "")
+        aside = f"; {n} {what} set aside" + ("" if reading.rejected else " (marked ?)")
         aside = aside if n else ""
         if reading.rejected == NOT_A_DIGIT and reading.pieces:
             self.headline.setText("Not a digit")
@@ -446,14 +447,17 @@ class ResultPanel(QWidget):
         if piece is not None:
             labels = reading.labels
             top = "   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3))
-            pieces = [*reading.pieces, *reading.ignored]
-            if len(pieces) > 1:  # the bars are one piece's: say which (a click on an input shows another)
-                which = f"{next((i for i, p in enumerate(pieces) if p is piece), 0) + 1} of {len(pieces)}"
+            if len(reading.pieces) + len(reading.ignored) > 1:
+                # the bars are one piece's: say which (a click on an input shows another), counting the
+                # answer's pieces apart from those set aside, as the detail line counts them
+                group = reading.pieces if any(p is piece for p in reading.pieces) else reading.ignored
+                which = f"{next((i for i, p in enumerate(group) if p is piece), 0) + 1} of {len(group)}"
+                kind = "piece" if group is reading.pieces else "set aside"
                 # a set-aside piece's bars are its closest digits, not a reading
                 if piece.rejected:
-                    top = f"piece {which}, not a digit; closest:   {top}"
+                    top = f"{kind} {which}, not a digit; closest:   {top}"
                 elif reading.is_set_aside(piece):
-                    top = f"piece {which}, a mark too small to be a digit; closest:   {top}"
+                    top = f"{kind} {which}, a mark too small to be a digit; closest:   {top}"
                 else:
                     top = f"digit {which}:   {top}"
             elif piece.rejected:

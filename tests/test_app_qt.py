@@ -487,6 +487,21 @@ def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
     assert SEVERAL_LINES not in window.result.detail.text()
 
 
+def test_the_bars_count_the_answers_digits_apart_from_what_was_set_aside(app_window):
+    from app.reader import DigitReading, Reading
+
+    window, _ = app_window
+    probs = np.eye(10, dtype=np.float32)[1]
+    one = DigitReading("1", 0.99, probs, (10, 10, 60, 30), np.zeros((28, 28), np.float32))
+    two = DigitReading("2", 0.98, np.eye(10, dtype=np.float32)[2], (10, 40, 60, 60), np.zeros((28, 28), np.float32))
+    dot = DigitReading("1", 0.9, probs, (50, 80, 58, 88), np.zeros((28, 28), np.float32))
+    window.show_reading(Reading((one, two), ignored=(dot,), shape=(256, 256)))
+    assert window.result.detail.text().endswith("; 1 piece set aside (marked ?)")
+    assert window.result.top3.text().startswith("digit 1 of 2:")
+    window._focus_piece(2)  # the dot's input, after the digits'
+    assert window.result.top3.text().startswith("set aside 1 of 1, a mark too small to be a digit; closest:")
+
+
 def test_the_bars_of_a_piece_that_is_not_a_digit_say_so(app_window):
     from app.reader import NOT_A_NUMBER, DigitReading, Reading
 

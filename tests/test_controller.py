@@ -214,6 +214,9 @@ def test_a_bad_model_keeps_the_old_one(controller, view, tmp_path):
     (tmp_path / "bad.onnx").write_bytes(b"not a model")
     assert controller.use_model(tmp_path / "bad.onnx") is False
     assert view.errors[-1][0] == "Cannot use this model" and "keeps using templates.onnx" in view.errors[-1][1]
+    # the window's own way out, once, and none of the shell's (--model, make pipeline)
+    text = view.errors[-1][1]
+    assert text.count("File > Open model") == 1 and "--model" not in text and "make" not in text and "…." not in text
     assert controller.classifier.info.name == "templates"
 
 
@@ -293,6 +296,14 @@ def test_two_rows_of_digits_get_a_note_that_the_app_reads_one_line(controller, v
     controller.clear()
     draw(controller, digit_strokes(seven, 0.05, 0.3, 0.35) + digit_strokes(two, 0.55, 0.3, 0.35))  # side by side
     assert view.reading is not None and view.note == ""
+    controller.clear()
+    # two digits over two: a row of two read as one, however sure of its digits
+    rows = [
+        digit_strokes(sample.x_test[i], 0.1 + 0.4 * (k % 2), 0.05 + 0.5 * (k // 2), 0.35)
+        for k, i in enumerate(range(4))
+    ]
+    draw(controller, [s for strokes in rows for s in strokes])
+    assert view.reading is not None and view.note == SEVERAL_LINES
 
 
 def test_a_confident_digit_gets_no_lines_note_even_when_its_strokes_leave_a_gap(controller, view):
@@ -304,7 +315,7 @@ def test_a_confident_digit_gets_no_lines_note_even_when_its_strokes_leave_a_gap(
     assert view.reading is not None and view.note == ""
 
 
-def test_the_lines_note_is_for_doubtful_answers_only(sample):
+def test_the_lines_note_is_for_doubtful_answers_and_numbers(sample):
     from app.controller import _lines_note
     from app.reader import NOT_A_NUMBER, DigitReading, Reading
 
@@ -318,6 +329,8 @@ def test_the_lines_note_is_for_doubtful_answers_only(sample):
     assert _lines_note(Reading((piece(0.99),)), two_lines) == ""  # a confident answer is left alone
     assert _lines_note(Reading((piece(0.6),)), two_lines) == SEVERAL_LINES
     assert _lines_note(Reading((piece(0.99), piece(0.99)), NOT_A_NUMBER), two_lines) == SEVERAL_LINES
+    # two rows read as one confident number ("12" over "34" read "11")
+    assert _lines_note(Reading((piece(0.99), piece(0.99))), two_lines) == SEVERAL_LINES
     assert _lines_note(Reading((piece(0.6),)), two_lines[:50]) == ""  # one line: nothing to say
 
 

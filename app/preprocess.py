@@ -51,6 +51,15 @@ BACKGROUND_GRID = 64
 #: than the strokes of a photographed digit, narrower than the light's variations. (Drawings
 #: with strokes wider than this have an even frame and take the frame's level instead.)
 BACKGROUND_SPAN = 1 / 6
+#: A background cell's paper is this percentile of its pixels (100 minus it for light ink):
+#: thin ink is a minority of a cell, and unlike the cell's brightest pixel the percentile is
+#: not lifted by noise (the brightest of 100 grainy pixels sits ~2.5 sigma above the paper,
+#: which turned a dim, grainy region of a photo into ink).
+BACKGROUND_PERCENTILE = 90
+#: Ink under the map's noise floor is noise: its median plus this many robust standard
+#: deviations (1.4826 x the median absolute deviation) over the picture, which is mostly paper.
+#: A drawing or a clean scan has a floor of 0 and is left as it is.
+NOISE_FLOOR = 3.0
 #: A frame this even (5th to 95th percentile of the outer pixels) is plain paper or a canvas:
 #: its median is the background everywhere, exactly as the app always read drawings.
 EVEN_FRAME = 0.04
@@ -147,9 +156,10 @@ def background(grey: np.ndarray, dark_on_light: bool) -> np.ndarray:
     cell = max(1, int(np.ceil(max(h, w) / BACKGROUND_GRID)))
     gh, gw = -(-h // cell), -(-w // cell)
     padded = np.pad(grey, ((0, gh * cell - h), (0, gw * cell - w)), mode="edge")
-    blocks = padded.reshape(gh, cell, gw, cell)
-    # thin ink vanishes in a block: keep each block's paper (its brightest pixel for dark ink)
-    coarse = blocks.max(axis=3).max(axis=1) if dark_on_light else blocks.min(axis=3).min(axis=1)
+    blocks = padded.reshape(gh, cell, gw, cell).transpose(0, 2, 1, 3).reshape(gh, gw, cell * cell)
+    # thin ink vanishes in a block: keep each block's paper (a bright percentile for dark ink)
+    q = BACKGROUND_PERCENTILE if dark_on_light else 100 - BACKGROUND_PERCENTILE
+    coarse = np.percentile(blocks, q, axis=2).astype(np.float32)
     span = max(3, round(max(gh, gw) * BACKGROUND_SPAN) | 1)
     first, second = (np.maximum, np.minimum) if dark_on_light else (np.minimum, np.maximum)
     coarse = morphology(morphology(coarse, span, first, "edge"), span, second, "edge")  # closing (opening)
@@ -193,7 +203,20 @@ def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.nda
     else:
         bg = np.minimum(bg, grey)
         ink = (grey - bg) / np.maximum(1.0 - bg, 1e-3)
-    return np.clip(ink, 0, 1).astype(np.float32), dark_on_light
+    ink = np.clip(ink, 0, 1).astype(np.float32)
+    floor = noise_floor(ink)
+    if floor > 0:  # grain and sensor noise, left over where the paper is dim
+        ink = np.clip((ink - floor) / (1.0 - floor), 0, 1).astype(np.float32)
+    return ink, dark_on_light
+
+
+def noise_floor(ink: np.ndarray) -> float:
+    """The ink level that noise reaches on the paper (:data:`NOISE_FLOOR`); 0 on a clean picture."""
+    sample = ink[:: max(1, ink.shape[0] // 128), :: max(1, ink.shape[1] // 128)]
+    median = float(np.median(sample))
+    spread = 1.4826 * float(np.median(np.abs(sample - median)))
+    floor = median + NOISE_FLOOR * spread
+    return floor if floor < 0.5 else 0.0  # mostly ink is no paper to measure noise on
 
 
 def ink_from_image(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[np.ndarray, bool]:

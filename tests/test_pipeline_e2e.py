@@ -14,6 +14,9 @@ QUICK = [
     "train.epochs=2",
     "train.lr_schedule=constant",
     "export.latency_runs=50",
+    # a two-epoch model on a slice (about 92%) is far from what the int8 limit guards; its
+    # quantisation loses a few tenths of a point or none, depending on the framed digits
+    "export.int8.max_accuracy_drop=0.01",
     "render.drawn_limit=100",
     "render.photos=100",
     "render.numbers_per_length=20",

@@ -161,6 +161,23 @@ def test_a_photo_lit_from_one_side_keeps_only_the_digit_as_ink(sample):
     assert (old[ink == 0] > 0.1).mean() > 0.2
 
 
+def test_grain_on_dimly_lit_paper_is_not_ink(sample):
+    """Light falling to 60% and sensor noise: each background cell's brightest pixel sat ~2.5 sigma
+    above the paper, so the whole dim side became ink and the digit was lost in one big piece."""
+    rng = np.random.default_rng(3)
+    h, w = 240, 600
+    light = np.linspace(0.6, 1.0, w, dtype=np.float32)[None, :].repeat(h, 0)
+    digit = _digit_ink(sample.x_test[0], 5)
+    ink = np.zeros((h, w), np.float32)
+    ink[50 : 50 + digit.shape[0], 40 : 40 + digit.shape[1]] = digit
+    photo = np.clip(0.95 * light * (1 - 0.9 * ink) + rng.normal(0, 6 / 255, (h, w)), 0, 1).astype(np.float32)
+    found = normalise(ink_map(photo)[0])
+    assert (found[ink == 0] > 0.1).mean() < 0.01  # the paper, dim side too, is not ink
+    assert found[ink > 0.5].mean() > 0.6  # the strokes are
+    pieces = segment(found)
+    assert len(pieces) == 1 and pieces[0].box[1] >= 40 - 6 and pieces[0].box[3] <= 40 + digit.shape[1] + 6
+
+
 def test_clutter_along_an_edge_is_not_ink():
     ink = np.zeros((200, 200), np.float32)
     ink[:, 185:200] = 0.8  # a table beyond the paper's edge

@@ -103,8 +103,9 @@ def _lines_note(reading: Reading, ink: np.ndarray) -> str:
     Said of a doubtful answer, or of a number (two rows of digits read as one row make a
     confident wrong number); not of one confident digit, whose strokes may leave a gap (an 8's loops).
     """
-    doubtful = reading.rejected is not None or len(reading.pieces) > 1
-    doubtful = doubtful or any(p.confidence < DOUBTFUL for p in reading.pieces)
+    doubtful = (
+        reading.rejected is not None or len(reading.pieces) > 1 or any(p.confidence < DOUBTFUL for p in reading.pieces)
+    )
     return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
 
 

@@ -127,9 +127,14 @@ def shrink_to(grey: np.ndarray, side: int) -> np.ndarray:
     return np.clip(resize(grey, nh, nw), 0, 1).astype(np.float32)
 
 
+def _sample(image: np.ndarray) -> np.ndarray:
+    """Every k-th pixel, about 128 a side: enough for a picture's percentiles, at any size."""
+    return image[:: max(1, image.shape[0] // 128), :: max(1, image.shape[1] // 128)]
+
+
 def dark_ink(grey: np.ndarray) -> bool:
     """Is the ink darker than the background? Ink is the minority: the far tail from the median."""
-    sample = grey[:: max(1, grey.shape[0] // 128), :: max(1, grey.shape[1] // 128)]
+    sample = _sample(grey)
     low, median, high = np.percentile(sample, [0.5, 50, 99.5])
     if high - low < 1e-3:  # a blank picture: whichever way, nothing will stand out
         return bool(median >= 0.5)
@@ -192,9 +197,7 @@ def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.nda
         if level is None:
             dark_on_light = dark_ink(grey)
         else:  # the ink is whatever differs most from the frame, up or down
-            low, high = np.percentile(
-                grey[:: max(1, grey.shape[0] // 128), :: max(1, grey.shape[1] // 128)], [0.5, 99.5]
-            )
+            low, high = np.percentile(_sample(grey), [0.5, 99.5])
             dark_on_light = bool(level - low >= high - level) if high - low >= 1e-3 else level >= 0.5
     bg = background(grey, dark_on_light)
     if dark_on_light:
@@ -212,7 +215,7 @@ def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.nda
 
 def noise_floor(ink: np.ndarray) -> float:
     """The ink level that noise reaches on the paper (:data:`NOISE_FLOOR`); 0 on a clean picture."""
-    sample = ink[:: max(1, ink.shape[0] // 128), :: max(1, ink.shape[1] // 128)]
+    sample = _sample(ink)
     median = float(np.median(sample))
     spread = 1.4826 * float(np.median(np.abs(sample - median)))
     floor = median + NOISE_FLOOR * spread

@@ -1,6 +1,8 @@
 # The commands README.md promises, for a fresh machine:
 #   make pipeline   create .venv and run the whole DVC pipeline (dvc repro)
 #   make test       create .venv, install the system packages the tests use, run the tests
+#                   (without root or sudo, the tests that need a missing package are skipped, with
+#                   the reason in pytest's summary; CI sets DIGITS_REQUIRE_SYSDEPS=1 so they fail instead)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -33,7 +35,8 @@ pipeline: setup
 publish: setup
 	python -m pipeline.publish
 
-test: setup sysdeps
+test: setup
+	@$(MAKE) --no-print-directory sysdeps || echo "make test: continuing without them; the tests that need them are skipped (see the summary)"
 	ruff check .
 	ruff format --check .
 	lint-imports --no-cache

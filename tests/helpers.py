@@ -21,6 +21,28 @@ from pipeline.idx import write_idx
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: Set by CI (``.ci/run``), which installs every system package: a test that needs one must
+#: fail there, not skip. Elsewhere (no root, no sudo) such tests are skipped with the reason.
+REQUIRE_SYSDEPS = os.environ.get("DIGITS_REQUIRE_SYSDEPS") == "1"
+
+
+def missing_system_package(why: str) -> None:
+    """Skip the running test because a system package is missing (fail instead under CI)."""
+    import pytest
+
+    if REQUIRE_SYSDEPS:
+        pytest.fail(f"{why} (DIGITS_REQUIRE_SYSDEPS=1: CI installs every system package)")
+    pytest.skip(f"{why}; `make test` installs it as root or with sudo")
+
+
+def needs_program(name: str, what: str):
+    """A marker: skip when ``name`` is not on PATH (outside CI), naming ``what`` is missing."""
+    import pytest
+
+    return pytest.mark.skipif(
+        shutil.which(name) is None and not REQUIRE_SYSDEPS, reason=f"{what} is not installed (`make test` installs it)"
+    )
+
 
 def tiny_mnist(n_train: int = 30, n_test: int = 10, seed: int = 0) -> dict[str, bytes]:
     """Four small but well-formed IDX files named like MNIST's."""

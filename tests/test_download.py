@@ -3,7 +3,6 @@
 import gzip
 import json
 import logging
-import shutil
 import socket
 
 import numpy as np
@@ -11,9 +10,9 @@ import pytest
 
 from pipeline.config import DataConfig, Source
 from pipeline.fetch import DownloadError, download, fetch_raw
-from tests.helpers import checksums, serve_directory, tiny_mnist, write_gz_mirror
+from tests.helpers import checksums, needs_program, serve_directory, tiny_mnist, write_gz_mirror
 
-needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm (Node.js) is not installed")
+needs_npm = needs_program("npm", "npm (Node.js)")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from pipeline.config import ReportConfig
 from pipeline.metrics import misclassified, summarize
 from pipeline.reporting import SECTIONS, ReportInputs, build_figures, render_html, write_report
+from tests.helpers import missing_system_package
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -190,7 +191,7 @@ def test_report_renders_in_headless_chromium_without_console_errors(inputs, tmp_
     from pipeline import browser
 
     if browser.find_chromium() is None:
-        pytest.fail("Chromium is required for this test (Debian: apt-get install chromium; `make test` does it)")
+        missing_system_package("Chromium is not installed (Debian: apt-get install chromium)")
     out = tmp_path / "reports"
     index = write_report(inputs, CFG, out)
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "plotly.min.js"]
@@ -210,7 +211,7 @@ def test_console_errors_are_caught(tmp_path):
     from pipeline import browser
 
     if browser.find_chromium() is None:
-        pytest.fail("Chromium is required for this test")
+        missing_system_package("Chromium is not installed (Debian: apt-get install chromium)")
     page = tmp_path / "broken.html"
     page.write_text("<html><body><script>undefinedFunction()</script></body></html>")
     assert any("undefinedFunction" in line for line in browser.render(page).console)

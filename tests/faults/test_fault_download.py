@@ -6,7 +6,6 @@ import gzip
 import http.server
 import json
 import os
-import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -17,9 +16,9 @@ import pytest
 import pipeline.fetch as fetch
 from pipeline.config import DataConfig, Source
 from pipeline.fetch import DownloadError, SourceError, download, fetch_raw, gunzip
-from tests.helpers import checksums, serve_directory, tiny_mnist, write_gz_mirror
+from tests.helpers import checksums, needs_program, serve_directory, tiny_mnist, write_gz_mirror
 
-needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm (Node.js) is not installed")
+needs_npm = needs_program("npm", "npm (Node.js)")
 
 
 def _cfg(*sources: Source, timeout_s: float = 5, deadline_s: float = 30) -> DataConfig:

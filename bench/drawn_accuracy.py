@@ -1,6 +1,6 @@
 """Accuracy on drawn digits: MNIST test digits re-rendered as people draw them.
 
-Off centre, small, large, thick, thin, inverted and colour renderings (pipeline/drawn.py)
+Off centre, small, large, thick, thin, inverted and colour renderings (pipeline/synth/pen.py)
 go through the app's preprocessing and, for comparison, through a plain resize of the
 whole canvas to 28x28, then through the default model. Target (issue 5): >= 98% overall.
 
@@ -17,7 +17,7 @@ from _common import np
 from app.inference import Classifier, resolve_model
 from app.preprocess import plain_resize, prepare
 from pipeline.data import load_mnist
-from pipeline.drawn import TRANSFORMS, drawn_inputs
+from pipeline.synth.pen import TRANSFORMS, drawn_inputs
 
 
 def main() -> None:

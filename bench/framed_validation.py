@@ -28,8 +28,8 @@ def framed_validation() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """(framed uint8 inputs, labels) per family, from the classifier's validation split."""
     from pipeline.config import load_params
     from pipeline.data import load_mnist, split_indices
-    from pipeline.openset import digits_as_drawn
     from pipeline.paths import MNIST_NPZ
+    from pipeline.trainsets import digits_as_drawn
 
     cfg = load_params().train
     data = load_mnist(MNIST_NPZ)

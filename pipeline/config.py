@@ -160,7 +160,7 @@ class PositiveCounts:
 
 @dataclass(frozen=True)
 class OpensetConfig:
-    """The data that teaches the gate what is not a digit (pipeline/openset.py)."""
+    """The data that teaches the gate what is not a digit (pipeline/trainsets.py, pipeline/synth/)."""
 
     seed: int = _spec(ge=0, lt=2**31)
     validation_fraction: float = _spec(gt=0, lt=1)  # of MNIST's training set: the gate's threshold is chosen there

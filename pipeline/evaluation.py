@@ -81,12 +81,12 @@ def undisputed(probs: np.ndarray, labels: np.ndarray, disputed: tuple[int, ...] 
 
 
 def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, threshold: float | None) -> dict[str, Any]:
-    from pipeline.drawn import TRANSFORMS
+    from pipeline.families import DRAWN
 
     probs, reject = scores(classifier, r["drawn_x"], batch)
     right = probs.argmax(1) == r["drawn_y"]
-    out: dict[str, Any] = {name: _rate(right[r["drawn_kind"] == i]) for i, name in enumerate(TRANSFORMS)}
-    out["overall"] = round(float(np.mean([out[name] for name in TRANSFORMS])), 6)
+    out: dict[str, Any] = {name: _rate(right[r["drawn_kind"] == i]) for i, name in enumerate(DRAWN)}
+    out["overall"] = round(float(np.mean([out[name] for name in DRAWN])), 6)
     out["examples"] = int((r["drawn_kind"] == 0).sum())
     if reject is not None and threshold is not None:
         out["rejected"] = _rate(rejects(reject, threshold))
@@ -95,7 +95,7 @@ def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, thresho
 
 def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | None) -> tuple[dict[str, Any], list]:
     """Exact-match figures for a planned set of pictures (numbers or photos), and every reading."""
-    from pipeline.renderings import resolve_all
+    from pipeline.plans import resolve_all
 
     probs, reject = scores(classifier, ps.images, batch)
     readings = resolve_all(ps, probs, reject, threshold)
@@ -119,7 +119,7 @@ def reject_figures(
     family: np.ndarray,
     batch: int,
 ) -> dict[str, Any]:
-    from pipeline.openset import FAMILIES
+    from pipeline.families import NON_DIGITS
 
     rule = classifier.info.reject
     if rule is None or test_reject is None:
@@ -134,7 +134,7 @@ def reject_figures(
         "threshold": round(float(threshold), THRESHOLD_DECIMALS),
         "non_digits_rejected": _rate(rejected),
         "non_digit_examples": len(negatives),
-        "by_family": {f: _rate(rejected[family == i]) for i, f in enumerate(FAMILIES) if (family == i).any()},
+        "by_family": {f: _rate(rejected[family == i]) for i, f in enumerate(NON_DIGITS) if (family == i).any()},
         "mnist_test_rejected": _rate(~accepted),
         "accepted_accuracy": _rate(right[accepted]),
         "accepted_examples": int(accepted.sum()),
@@ -145,7 +145,7 @@ def evaluate(
     classifier: Any, data: Mnist, renderings: dict[str, np.ndarray], openset: dict[str, np.ndarray], cfg: EvaluateConfig
 ) -> EvalResult:
     """Score the exported model on MNIST's test set and the open-world sets; return figures and examples."""
-    from pipeline.renderings import PlanSet
+    from pipeline.plans import PlanSet
 
     probs, reject = scores(classifier, data.x_test, cfg.batch_size)
     metrics = summarize(probs, data.y_test)

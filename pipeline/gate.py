@@ -2,7 +2,7 @@
 
 It is trained apart from the digit classifier (whose weights stay exactly as they are) on
 digits (MNIST's training split as is, and the same digits drawn and photographed, through
-the app's preprocessing) against generated non-digits (:mod:`pipeline.openset`). Its
+the app's preprocessing) against generated non-digits (:mod:`pipeline.trainsets`). Its
 decision threshold is chosen on the *validation* split only (:func:`pick_threshold` says
 how). Export puts it beside the classifier in one ONNX model.
 """

@@ -459,7 +459,7 @@ def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample,
 
 
 def test_a_photo_of_paper_is_read(app_window, sample, tmp_path):
-    from pipeline.renderings import photo
+    from pipeline.synth.photo import photo
 
     window, controller = app_window
     picture = photo(sample.x_test[7], np.random.default_rng(7))

@@ -16,7 +16,7 @@ def gate(mnist, params):
 
     from pipeline.data import split_indices
     from pipeline.gate import GateData, train_gate
-    from pipeline.openset import digits_as_drawn, negatives
+    from pipeline.trainsets import digits_as_drawn, negatives
 
     split = split_indices(mnist.y_train, 0.1, 42, 6000)
     drawn = digits_as_drawn(mnist.x_train[split.train], 100, 100, 100, 1)
@@ -46,8 +46,8 @@ def evaluated(exported, mnist, params, tmp_path_factory):
     from app.inference import Classifier
     from pipeline.config import RenderConfig
     from pipeline.evaluation import evaluate
-    from pipeline.openset import negatives
-    from pipeline.renderings import render_sets
+    from pipeline.testsets import render_sets
+    from pipeline.trainsets import negatives
 
     path = tmp_path_factory.mktemp("eval") / "model.onnx"
     path.write_bytes(exported.onnx_bytes)
@@ -150,7 +150,7 @@ def test_parity_failure_refuses_to_write_the_model(trained, mnist, params, monke
 
 
 def test_drawn_digits_are_scored_per_rendering(evaluated):
-    from pipeline.drawn import TRANSFORMS
+    from pipeline.synth.pen import TRANSFORMS
 
     drawn = evaluated.metrics["drawn"]
     assert set(drawn) == {*TRANSFORMS, "overall", "examples", "rejected"} and drawn["examples"] == 300

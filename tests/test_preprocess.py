@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from app.preprocess import BOX, CENTRE, EmptyImage, centre_of_mass, prepare, resample_matrix, to_grey
-from pipeline.drawn import TRANSFORMS, render
+from pipeline.synth.pen import TRANSFORMS, render
 
 
 def _seven(size=200, canvas=400, top=100, left=100, width=24, dark_on_light=True):

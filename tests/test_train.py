@@ -288,7 +288,7 @@ def test_openset_without_sources_names_the_stage_to_rerun(tmp_path):
 def test_framed_digits_carry_their_source_digits_label(sample, published_model):
     """Drawn, photographed and numbers' digits, read by the shipped model, agree with their sources' labels."""
     from app.inference import Classifier
-    from pipeline.openset import digits_as_drawn
+    from pipeline.trainsets import digits_as_drawn
 
     x, y = sample.x_train[:400], sample.y_train[:400]
     families = digits_as_drawn(x, 10, 60, 30, 3)

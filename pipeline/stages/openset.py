@@ -19,16 +19,16 @@ import numpy as np
 from pipeline.atomic import atomic_path
 from pipeline.config import load_params
 from pipeline.data import framed_key, load_mnist, source_key
-from pipeline.openset import digits_as_drawn, negatives
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
 from pipeline.splits import gate_split
 from pipeline.stage import StageError, run
+from pipeline.trainsets import digits_as_drawn, negatives
 
 log = logging.getLogger(__name__)
 
 
 def main() -> None:
-    from pipeline.openset import FontError
+    from pipeline.synth.nondigit import FontError
 
     params = load_params()
     cfg = params.openset

@@ -16,8 +16,8 @@ from pipeline.atomic import atomic_path
 from pipeline.config import load_params
 from pipeline.data import load_mnist
 from pipeline.paths import MNIST_NPZ, RENDERINGS_NPZ
-from pipeline.renderings import render_sets
 from pipeline.stage import run
+from pipeline.testsets import render_sets
 
 log = logging.getLogger(__name__)
 

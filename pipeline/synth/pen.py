@@ -1,4 +1,4 @@
-"""MNIST test digits re-rendered the way people draw them in the app. Pure numpy.
+"""MNIST digits re-rendered the way people draw them in the app. Pure numpy.
 
 Each transformation turns a 28x28 MNIST digit into a larger canvas with pen-like strokes:
 centred, off centre, small, large, thick, thin, inverted (dark ink on paper) and colour
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from app.preprocess import bounding_box, fit_box, morphology, resize
+from pipeline.families import DRAWN
 
 CANVAS = 224
 
@@ -23,7 +24,7 @@ def _pen(grey: np.ndarray, threshold: float) -> np.ndarray:
     return np.clip((grey - threshold) / 0.15 + 0.5, 0, 1)
 
 
-def _place(
+def place(
     digit: np.ndarray, size: int, centre: tuple[float, float], threshold: float = 0.4, dilate: int = 1
 ) -> np.ndarray:
     """Draw ``digit`` with its longer side ``size`` px around ``centre`` on an empty canvas."""
@@ -48,54 +49,47 @@ def _somewhere(rng: np.random.Generator, size: int) -> tuple[float, float]:
 
 
 def centred(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _place(d, 160, (CANVAS / 2, CANVAS / 2))
+    return place(d, 160, (CANVAS / 2, CANVAS / 2))
 
 
 def off_centre(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     corner = rng.integers(0, 4)
     cy = 55.0 if corner in (0, 1) else CANVAS - 55.0
     cx = 55.0 if corner in (0, 2) else CANVAS - 55.0
-    return _place(d, 90, (cy + rng.uniform(-10, 10), cx + rng.uniform(-10, 10)))
+    return place(d, 90, (cy + rng.uniform(-10, 10), cx + rng.uniform(-10, 10)))
 
 
 def small(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _place(d, 36, _somewhere(rng, 36))
+    return place(d, 36, _somewhere(rng, 36))
 
 
 def large(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _place(d, CANVAS - 4, (CANVAS / 2, CANVAS / 2))
+    return place(d, CANVAS - 4, (CANVAS / 2, CANVAS / 2))
 
 
 def thick(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _place(d, 150, (CANVAS / 2, CANVAS / 2), threshold=0.2, dilate=9)
+    return place(d, 150, (CANVAS / 2, CANVAS / 2), threshold=0.2, dilate=9)
 
 
 def thin(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return _place(d, 170, (CANVAS / 2, CANVAS / 2), threshold=0.75)
+    return place(d, 170, (CANVAS / 2, CANVAS / 2), threshold=0.75)
 
 
 def inverted(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    return 1.0 - _place(d, 150, _somewhere(rng, 150))
+    return 1.0 - place(d, 150, _somewhere(rng, 150))
 
 
 def colour(d: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    ink = _place(d, 140, _somewhere(rng, 140))[..., None]
+    ink = place(d, 140, _somewhere(rng, 140))[..., None]
     pen = rng.uniform(0, 0.45, 3).astype(np.float32)  # dark-ish coloured ink
     paper = rng.uniform(0.8, 1.0, 3).astype(np.float32)  # light tinted paper
     rgb = paper * (1 - ink) + pen * ink
     return (rgb * 255).round().astype(np.uint8)
 
 
-TRANSFORMS: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] = {
-    "centred": centred,
-    "off_centre": off_centre,
-    "small": small,
-    "large": large,
-    "thick": thick,
-    "thin": thin,
-    "inverted": inverted,
-    "colour": colour,
-}
+TRANSFORMS: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] = dict(
+    zip(DRAWN, (centred, off_centre, small, large, thick, thin, inverted, colour), strict=True)
+)
 
 
 def render(images: np.ndarray, transform: str, seed: int = 0) -> Iterator[np.ndarray]:

@@ -1,0 +1,74 @@
+"""The render stage's open-world test sets, from MNIST's test digits, read up to the model.
+
+Drawn digits (framed as the app frames a drawing), whole numbers and photos of paper, each
+read by the app's reader up to its candidates (:mod:`pipeline.plans`). Seeded: the same
+seed draws the same pictures, on any number of cores.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.plans import PlanSet, concat, plan_pictures
+from pipeline.synth.number import number
+from pipeline.synth.photo import photo
+
+
+def _numbers_job(x: np.ndarray, y: np.ndarray, length: int, first: int, count: int, seed: int) -> PlanSet:
+    pictures, truths = [], []
+    for k in range(first, first + count):
+        rng = np.random.default_rng([seed, 1, length, k])
+        idx = rng.integers(0, len(x), length)
+        pictures.append(number(x[idx], rng))
+        truths.append("".join(str(int(v)) for v in y[idx]))
+    return plan_pictures(pictures, truths)
+
+
+def _photos_job(x: np.ndarray, y: np.ndarray, first: int, seed: int) -> PlanSet:
+    pictures = [photo(x[i], np.random.default_rng([seed, 2, first + i])) for i in range(len(x))]
+    return plan_pictures(pictures, [str(int(v)) for v in y])
+
+
+def _drawn_job(x: np.ndarray, transform: str, seed: int) -> np.ndarray:
+    from app.preprocess import prepare
+    from pipeline.synth.pen import drawn_inputs
+
+    return np.rint(drawn_inputs(x, transform, lambda c: prepare(c).image, seed) * 255).astype(np.uint8)
+
+
+def render_sets(data, cfg) -> dict[str, np.ndarray]:
+    """Every open-world test set (``render`` params), as arrays for ``renderings.npz``."""
+    from pipeline.families import DRAWN
+    from pipeline.parallel import run_jobs
+
+    chunk = 250
+    out: dict[str, np.ndarray] = {}
+    if cfg.drawn:
+        n = len(data.x_test) if cfg.drawn_limit is None else min(cfg.drawn_limit, len(data.x_test))
+        parts = run_jobs(_drawn_job, [(data.x_test[:n], name, 0) for name in DRAWN], "drawn digits")
+        out["drawn_x"] = np.concatenate(parts)
+        out["drawn_y"] = np.tile(data.y_test[:n], len(DRAWN))
+        out["drawn_kind"] = np.repeat(np.arange(len(DRAWN), dtype=np.uint8), n)
+    jobs = [
+        (data.x_test, data.y_test, length, first, min(chunk, cfg.numbers_per_length - first), cfg.seed)
+        for length in cfg.number_lengths
+        for first in range(0, cfg.numbers_per_length, chunk)
+    ]
+    if jobs:
+        sets = run_jobs(_numbers_job, jobs, "numbers")
+        out |= concat(sets).save("numbers")
+        out["numbers_length"] = np.asarray([len(t) for ps in sets for t in ps.truth], np.int32)
+    n = min(cfg.photos, len(data.x_test))
+    jobs = [
+        (data.x_test[a : min(a + chunk, n)], data.y_test[a : min(a + chunk, n)], a, cfg.seed)
+        for a in range(0, n, chunk)
+    ]
+    if jobs:
+        out |= concat(run_jobs(_photos_job, jobs, "photos")).save("photos")
+    for k in range(min(4, cfg.numbers_per_length)):  # a few pictures as people would see them, for the report
+        length = list(cfg.number_lengths)[k % len(cfg.number_lengths)]
+        rng = np.random.default_rng([cfg.seed, 1, length, 0])
+        out[f"example_number_{k}"] = number(data.x_test[rng.integers(0, len(data.x_test), length)], rng)
+    for k in range(min(4, n)):
+        out[f"example_photo_{k}"] = photo(data.x_test[k], np.random.default_rng([cfg.seed, 2, k]))
+    return out

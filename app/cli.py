@@ -105,6 +105,7 @@ def record(path: str, reading: Reading, top_k: int, notes: list[str]) -> dict[st
         out["closest"] = {"digit": int(single.probs.argmax()), "confidence": round(single.confidence, 6)}
     if reading.ignored:
         out["ignored"] = [{"box": list(p.box), "closest": p.label} for p in reading.ignored]
+    out["removed"] = list(reading.removed)  # the paper's structure taken out before reading: "ruling", "boxes"...
     if top_k and single is not None:
         out["top"] = top(single)
     if notes:
@@ -142,7 +143,9 @@ def line(path: str, rec: dict[str, Any]) -> str:
 
 def _aside(rec: dict[str, Any]) -> str:
     n = len(rec.get("ignored", ()))
-    return f"  ({n} piece{'s' if n > 1 else ''} set aside)" if n else ""
+    aside = f"  ({n} piece{'s' if n > 1 else ''} set aside)" if n else ""
+    removed = rec.get("removed") or []
+    return aside + (f"  ({' and '.join(removed)} of the paper ignored)" if removed else "")
 
 
 def _reason(path: str, exc: Exception) -> str:

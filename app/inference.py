@@ -251,11 +251,21 @@ class Classifier:
 
         Boxes are in the picture's own pixels, times ``source_scale`` (a file read shrunk gives its own).
         """
-        from app.preprocess import ink_from_image
+        from app.preprocess import ink_variants
+        from app.reader import read_variants
 
-        ink, dark_on_light = ink_from_image(image)
-        scale = source_scale * max(np.asarray(image).shape[:2]) / max(ink.shape)
-        return self.read_ink(ink, dark_on_light=dark_on_light, scale=scale)
+        variants, dark_on_light = ink_variants(image)
+        scale = source_scale * max(np.asarray(image).shape[:2]) / max(variants[0][0].shape)
+        threshold = self.info.reject[1] if self.info.reject else None
+        return read_variants(
+            variants,
+            self.score,
+            threshold,
+            self.info.labels,
+            dark_on_light=dark_on_light,
+            scale=scale,
+            memo=self._memo,
+        )
 
     def read_ink(self, ink: np.ndarray, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:
         """Read an ink map (ink 1 on 0): segment it, classify every piece in one batch, decide."""

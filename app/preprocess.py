@@ -21,8 +21,12 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from app.paper import Structure
 
 FIELD = 28
 BOX = 20
@@ -148,14 +152,27 @@ def even_frame(grey: np.ndarray) -> float | None:
     return float(median) if high - low < EVEN_FRAME else None
 
 
+def even_paper(grey: np.ndarray, dark_on_light: bool) -> float | None:
+    """The paper's level when the paper is all one shade, though ink reaches the picture's edges (a tight crop).
+
+    Ink is the minority: the brightest 40% of the pixels (darkest, for light ink) are paper,
+    and on an evenly lit picture they all lie within :data:`EVEN_FRAME` of each other.
+    """
+    sample = _sample(grey)
+    low, level, high = np.percentile(sample, [60, 90, 99.5] if dark_on_light else [0.5, 10, 40])
+    return float(level) if high - low < EVEN_FRAME else None
+
+
 def background(grey: np.ndarray, dark_on_light: bool) -> np.ndarray:
     """The picture without its ink: a closing (opening for light ink) at a large scale, smoothed.
 
-    An evenly lit picture (its frame is all one shade: a drawing, a scan) keeps one background
-    level, the frame's median.
+    An evenly lit picture keeps one background level: its frame's median when the frame is all
+    one shade (a drawing, a scan), else its paper's when that is all one shade (a tight crop).
     """
     h, w = grey.shape
     level = even_frame(grey)
+    if level is None:
+        level = even_paper(grey, dark_on_light)
     if level is not None:
         return np.full((h, w), level, np.float32)
     cell = max(1, int(np.ceil(max(h, w) / BACKGROUND_GRID)))
@@ -222,14 +239,28 @@ def noise_floor(ink: np.ndarray) -> float:
     return floor if floor < 0.5 else 0.0  # mostly ink is no paper to measure noise on
 
 
-def ink_from_image(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[np.ndarray, bool]:
-    """A picture (grey, RGB or RGBA) as an ink map at most ``side`` pixels a side, and its polarity.
+def ink_variants(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[list[tuple[np.ndarray, Structure]], bool]:
+    """The ink maps a picture may be read from (grey, RGB or RGBA; at most ``side`` pixels a side), and its polarity.
 
-    Dark regions that hug the picture's edge (the table beyond the paper, a shadow along a
-    side, a scanner's margin) are not ink: :func:`clear_border` removes them.
+    When the paper has structure (ruling, boxes, a grid: :func:`app.paper.remove_structure`), two: the
+    ink without it, and the ink as it is, for the reader to choose between by how well each reads (a
+    straight stroke of the writing that looked like a line must not cost a digit). Dark regions that
+    hug the picture's edge (the table beyond the paper, a shadow along a side, a scanner's margin)
+    are not ink: :func:`clear_border` removes them from both.
     """
+    from app.paper import Structure, remove_structure
+
     ink, dark_on_light = ink_map(shrink_to(to_grey(image), side))
-    return clear_border(ink), dark_on_light
+    without, structure = remove_structure(ink)
+    if structure:
+        return [(clear_border(without), structure), (clear_border(ink), Structure())], dark_on_light
+    return [(clear_border(ink), structure)], dark_on_light
+
+
+def ink_from_image(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[np.ndarray, bool]:
+    """A picture as one ink map (the paper's structure removed, if it has any) and its polarity."""
+    variants, dark_on_light = ink_variants(image, side)
+    return variants[0][0], dark_on_light
 
 
 #: A piece with more than this share of its pixels in the picture's outer band is clutter.
@@ -245,6 +276,9 @@ EDGE_RUN = 0.4
 EDGE_THIN = 2.5
 #: ...or that touches the edge and is never stronger than this fraction of the picture's strongest ink.
 FAINT_EDGE = 0.5
+#: A piece heavy on the edge is clutter only when it is this many times taller (its square: heavier)
+#: than the writing clear of the edge: a digit cut tight or touching the edge stays.
+CLUTTER_SIZE = 1.6
 
 
 def _along_edge(boxes: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -275,7 +309,19 @@ def clear_border(ink: np.ndarray) -> np.ndarray:
     total = np.bincount(labels.ravel(), minlength=n + 1)
     on_edge = np.bincount(labels[edge], minlength=n + 1)
     contact = np.bincount(labels[frame_px], minlength=n + 1)
-    clutter = (on_edge > BORDER_SHARE * np.maximum(total, 1)) | (contact >= BORDER_CONTACT * min(mask.shape))
+    heavy = (on_edge > BORDER_SHARE * np.maximum(total, 1)) | (contact >= BORDER_CONTACT * min(mask.shape))
+    # the strongest ink is what the picture is of, wherever it lies
+    strongest = np.unravel_index(int(np.argmax(ink)), ink.shape)
+    main = labels[strongest[0] // step, strongest[1] // step]
+    # a piece that reaches the edge is clutter when it is unlike the writing: far taller or heavier
+    # than the pieces clear of the edge (or, when every piece touches it - a tight crop, a digit cut
+    # out of a scan - than the strongest one)
+    heights = np.concatenate([[0], boxes[:, 2] - boxes[:, 0]])
+    inner = (contact == 0) & (total >= SPECK * total[1:].max())
+    inner[0] = False
+    ref = inner if inner.any() else (np.arange(n + 1) == main)
+    unlike = (heights > CLUTTER_SIZE * heights[ref].max()) | (total > CLUTTER_SIZE**2 * total[ref].max())
+    clutter = heavy & unlike
     clutter |= _along_edge(boxes, mask.shape)
     # faint regions cut by the edge (the desk or a shadow beyond a photo's paper): no stroke that
     # strong ink elsewhere outshines this much reaches the edge
@@ -284,9 +330,7 @@ def clear_border(ink: np.ndarray) -> np.ndarray:
     np.maximum.at(strength, labels.ravel(), small.ravel())
     clutter |= (contact > 0) & (strength < FAINT_EDGE * peak)
     clutter[0] = False
-    # the strongest ink is what the picture is of, wherever it lies
-    strongest = np.unravel_index(int(np.argmax(ink)), ink.shape)
-    clutter[labels[strongest[0] // step, strongest[1] // step]] = False
+    clutter[main] = False
     if not clutter.any():
         return ink
     drop = clutter[labels]

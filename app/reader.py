@@ -12,22 +12,29 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from app.contract import rejects
-from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment, split
+from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment
 
 #: ``score(images (N,28,28)) -> (probs (N,10), not-a-digit scores (N,) or None)``
 Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
 
-#: A piece wider than this times its height may be touching digits: try cutting it.
-SPLIT_ASPECT = 1.25
+#: A piece at least this wide for its height may be touching digits (two 1s that touch are about
+#: 0.6): it is cut along every cut path (:mod:`app.cuts`) and recognition picks the grouping.
+CUT_ASPECT = 0.6
+#: A segmentation pays this (a log-probability) for every cut it makes through ink, so a digit is
+#: not read as pieces of itself unless they read much better.
+CUT_PENALTY = math.log(0.5)
+#: A candidate digit spans at most this many units.
+MAX_PARTS = 4
+#: A part of a cut piece under this share of the piece's height pays SHORT_PENALTY per unit of log-shortfall.
+SHORT = 0.8
+SHORT_PENALTY = 4.0
 #: ...when it is at least this share of the tallest piece's height (a 5's detached bar is wide but low)
 SPLIT_HEIGHT = 0.6
-#: ...into about width / (this x height) digits (MNIST digits are about 0.7 as wide as tall).
-DIGIT_ASPECT = 0.75
 #: Two pieces closer than this times their height may be one broken digit: try joining them.
 JOIN_GAP = 0.3
 #: At most this many adjacent pieces are tried as one digit.
@@ -35,12 +42,15 @@ MAX_JOIN = 3
 #: A piece that is not a digit is left out of a number when it is at least this many digit
 #: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
 APART = 1.0
-#: A piece whose height and width are both under this share of the tallest digit's height is a
-#: mark beside the digits (a scanner's speck, a stray dot, a comma), not one of them: it is set
-#: aside like a non-digit, wherever it is. Digits written side by side differ less in height.
-#: (The tallest piece the model accepts as a digit: a big rejected blot beside a number must
-#: not make its digits look like marks.)
+#: A piece whose height and width are both under this share of the tallest digit's height may be
+#: a mark beside the digits (a scanner's speck, a stray dot, a comma) rather than one of them. It
+#: is set aside, wherever it is, unless it is a clean digit: accepted by the gate and read at
+#: least MARK_SURE (a "10" whose 0 is half the 1's height keeps its 0); under MARK_TINY of the
+#: height it is a dot whatever the model says. (The tallest piece the model accepts as a digit:
+#: a big rejected blot beside a number must not make its digits look like marks.)
 MARK = 0.5
+MARK_TINY = 0.25
+MARK_SURE = 0.9
 
 NOT_A_DIGIT = "not a digit"
 NOT_A_NUMBER = "not a number"
@@ -77,6 +87,11 @@ class Reading:
     dark_on_light: bool = True
     shape: tuple[int, int] = (0, 0)  # the source's size in pixels (height, width)
     labels: Sequence[str] = field(default_factory=lambda: [str(d) for d in range(10)])
+    #: the paper's structure taken out before reading ("ruling", "boxes", ...), and its pixels (ink map's size)
+    removed: tuple[str, ...] = ()
+    removed_mask: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: how well the answer's pieces read: the mean of their log scores (probability and digit-likeness)
+    fit: float = 0.0
 
     @property
     def number(self) -> str | None:
@@ -109,6 +124,10 @@ class Plan:
     boxes: np.ndarray  # (N, 4) top, left, bottom, right in the ink map's pixels
     images: np.ndarray  # (N, 28, 28) float32 MNIST-framed inputs
     shape: tuple[int, int]  # the ink map's (height, width)
+    #: (N,) each candidate's log-prior as a digit: 0 for a piece or joined pieces; a candidate made by
+    #: cutting through ink pays CUT_PENALTY for the cut it begins at, and SHORT_PENALTY if it is short for its piece
+    prior: np.ndarray | None = None
+    pieces: list[Piece] | None = field(default=None, repr=False)  # each candidate's ink, when asked for
 
 
 class Memo:
@@ -163,17 +182,20 @@ def _framed(ink: np.ndarray, memo: Memo | None) -> np.ndarray:
     return image  # type: ignore[return-value]
 
 
-def plan(ink: np.ndarray, memo: Memo | None = None) -> Plan:
-    """Normalise, segment and frame every candidate; raise ``EmptyImage`` when there is no ink."""
+def plan(ink: np.ndarray, memo: Memo | None = None, keep_pieces: bool = False) -> Plan:
+    """Normalise, segment and frame every candidate; raise ``EmptyImage`` when there is no ink.
+
+    ``keep_pieces``: keep each candidate's ink too (to tell, in training data, what a candidate holds)."""
     ink = normalise(ink)
     atoms = segment(ink)
     if not atoms:
         raise EmptyImage("nothing is drawn: no ink stands out from the background")
-    units, spans = _candidates(atoms)
+    units, spans, prior = _candidates(atoms)
     keys = list(spans)
     images = np.stack([_framed(spans[k].ink, memo) for k in keys]).astype(np.float32)
     boxes = np.array([spans[k].box for k in keys], np.int64).reshape(-1, 4)
-    return Plan(len(units), keys, boxes, images, ink.shape)
+    pieces = [spans[k] for k in keys] if keep_pieces else None
+    return Plan(len(units), keys, boxes, images, ink.shape, np.array([prior[k] for k in keys], np.float32), pieces)
 
 
 def resolve(
@@ -185,6 +207,7 @@ def resolve(
     *,
     dark_on_light: bool = True,
     scale: float = 1.0,
+    removed: tuple[str, ...] = (),
 ) -> Reading:
     """Pick the best segmentation from the scores of every candidate and decide (the model's half done)."""
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
@@ -192,7 +215,11 @@ def resolve(
     best = probs.argmax(1)
     confidence = probs[np.arange(len(best)), best].tolist()
     not_digit = None if reject is None else np.asarray(reject, np.float64).tolist()
-    score = {key: _log_score(confidence[i], None if not_digit is None else not_digit[i]) for key, i in index.items()}
+    score = {
+        key: _log_score(confidence[i], None if not_digit is None else not_digit[i])
+        + (float(p.prior[i]) if p.prior is not None else 0.0)
+        for key, i in index.items()
+    }
     chosen = []
     for key in _best_path(p.units, score):
         i = index[key]
@@ -207,7 +234,58 @@ def resolve(
                 rejected=flags is not None and bool(flags[i]),
             )
         )
-    return _decide(chosen, dark_on_light, p.shape, scale, labels)
+    reading = _decide(chosen, dark_on_light, p.shape, scale, labels)
+    answer = [q for q in reading.pieces if not q.rejected] or list(reading.pieces)
+    fit = sum(_log_score(q.confidence, q.not_digit) for q in answer) / max(len(answer), 1)
+    return replace(reading, removed=removed, fit=fit)
+
+
+def choose(readings: Sequence[Reading]) -> Reading:
+    """The reading of a picture's ink variants to give: an answer over a refusal, then the better fit
+    (the first, the one without the paper's structure, on a tie)."""
+    return max(readings, key=lambda r: (r.rejected is None, round(r.fit, 9)))
+
+
+def read_variants(
+    variants: Sequence[tuple[np.ndarray, object]],
+    score: Scorer,
+    threshold: float | None,
+    labels: Sequence[str],
+    *,
+    dark_on_light: bool = True,
+    scale: float = 1.0,
+    memo: Memo | None = None,
+) -> Reading:
+    """Read each ink variant of a picture (``(ink, structure)``, :func:`app.preprocess.ink_variants`), all
+    candidates in one batch, and :func:`choose`; raise ``EmptyImage`` when none holds ink."""
+    plans = []
+    for ink, structure in variants:
+        try:
+            plans.append((plan(ink, memo), structure))
+        except EmptyImage:
+            continue
+    if not plans:
+        raise EmptyImage("nothing is drawn: no ink stands out from the background")
+    images = np.concatenate([p.images for p, _ in plans]) if len(plans) > 1 else plans[0][0].images
+    probs, reject = score(images) if memo is None else _score_new(images, score, memo)
+    readings, a = [], 0
+    for p, structure in plans:
+        b = a + len(p.images)
+        reading = resolve(
+            p,
+            probs[a:b],
+            None if reject is None else reject[a:b],
+            threshold,
+            labels,
+            dark_on_light=dark_on_light,
+            scale=scale,
+            removed=tuple(getattr(structure, "kinds", ())),
+        )
+        if reading.removed:
+            reading = replace(reading, removed_mask=getattr(structure, "mask", None))
+        readings.append(reading)
+        a = b
+    return choose(readings)
 
 
 def read_ink(
@@ -248,31 +326,47 @@ def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarra
     return probs, (None if rejects[0] is None else np.array(rejects, np.float32))
 
 
-def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], Piece]]:
-    """The units (atoms, wide ones cut) and every candidate digit: a run of adjacent units."""
+def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], Piece], dict[tuple[int, int], float]]:
+    """The units (atoms, those that may be touching digits cut along every cut path), every candidate
+    digit (a run of adjacent units), and each candidate's log-prior (:attr:`Plan.prior`)."""
+    from app.cuts import cut, cut_paths
+
     units: list[Piece] = []
     owner: list[int] = []
     tallest = max(atom.height for atom in atoms)
     for a, atom in enumerate(atoms):
         parts = [atom]
         # touching digits are as tall as digits; a 5's bar or a 7's stroke is not cut
-        if atom.width > SPLIT_ASPECT * atom.height and atom.height >= SPLIT_HEIGHT * tallest:
-            parts = split(atom, int(np.clip(round(atom.width / (DIGIT_ASPECT * atom.height)), 2, 6)))
+        if atom.width >= CUT_ASPECT * atom.height and atom.height >= SPLIT_HEIGHT * tallest:
+            parts = cut(atom, cut_paths(atom)) or [atom]
         units.extend(parts)
         owner.extend([a] * len(parts))
     spans: dict[tuple[int, int], Piece] = {}
+    prior: dict[tuple[int, int], float] = {}
     first = {a: owner.index(a) for a in set(owner)}
     last = {a: len(owner) - 1 - owner[::-1].index(a) for a in set(owner)}
     for i in range(len(units)):
         for j in range(i + 1, len(units) + 1):
             if j - i > 1 and owner[j - 2] != owner[j - 1] and not _close(units[j - 2], units[j - 1]):
                 break  # a clear gap: no digit spans it
-            # whole atoms join up to MAX_JOIN of them, however many parts a wide one was cut into
+            if owner[j - 1] - owner[i] >= MAX_JOIN:
+                break
+            # a run of a few parts, or whole atoms (a piece is always a candidate, however finely it was cut)
             whole = i == first[owner[i]] and j - 1 == last[owner[j - 1]]
-            if j - i > MAX_JOIN and not (whole and owner[j - 1] - owner[i] < MAX_JOIN):
-                continue
-            spans[(i, j)] = units[i] if j - i == 1 else join(units[i:j])
-    return units, spans
+            if j - i <= MAX_PARTS or whole:
+                piece = units[i] if j - i == 1 else join(units[i:j])
+                spans[(i, j)] = piece
+                prior[(i, j)] = _prior(piece, atoms[owner[i]], cut_start=i != first[owner[i]], cut=not whole)
+    return units, spans, prior
+
+
+def _prior(piece: Piece, atom: Piece, cut_start: bool, cut: bool) -> float:
+    """A candidate's log-prior: a cut through ink costs CUT_PENALTY (paid by the candidate it begins), and a
+    part of a cut piece much shorter than the piece is rarely a digit (the stem of a 4 cut off is a '1')."""
+    score = CUT_PENALTY if cut_start else 0.0
+    if cut and piece.height < SHORT * atom.height:
+        score -= SHORT_PENALTY * math.log(SHORT * atom.height / max(piece.height, 1))
+    return score
 
 
 def _close(a: Piece, b: Piece) -> bool:
@@ -318,7 +412,7 @@ def _decide(
     common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
     accepted = [p for p in pieces if not p.rejected] or pieces
     tallest = max((p.box[2] - p.box[0] for p in accepted), default=0)
-    marks = [p for p in pieces if max(p.box[2] - p.box[0], p.box[3] - p.box[1]) < MARK * tallest]
+    marks = [p for p in pieces if _is_mark(p, tallest)]
     if marks:
         pieces = [p for p in pieces if not any(p is m for m in marks)]
     bad = [p for p in pieces if p.rejected]
@@ -332,6 +426,14 @@ def _decide(
     if all(_apart(b, good, APART * height) for b in bad):
         return Reading(tuple(good), None, _left_to_right([*bad, *marks]), **common)
     return Reading(tuple(pieces), NOT_A_NUMBER, _left_to_right(marks), **common)
+
+
+def _is_mark(piece: DigitReading, tallest: float) -> bool:
+    """A small piece that is not a clean digit (see :data:`MARK`)."""
+    size = max(piece.box[2] - piece.box[0], piece.box[3] - piece.box[1])
+    if size >= MARK * tallest:
+        return False
+    return size < MARK_TINY * tallest or piece.rejected or piece.confidence < MARK_SURE
 
 
 def _left_to_right(pieces: list[DigitReading]) -> tuple[DigitReading, ...]:

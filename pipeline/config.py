@@ -142,6 +142,32 @@ class RenderConfig:
     photos: int = _spec(ge=0, le=10000)
     numbers_per_length: int = _spec(ge=0, le=10000)
     number_lengths: list[int] = _spec(min_items=1)
+    scenes_per_family: int = _spec(ge=0, le=10000)  # scenes testing each family of each kind (conf/families/)
+
+
+@dataclass(frozen=True)
+class FamilyKinds:
+    """Family names by kind (``pipeline.families`` names them; a stage that uses them checks the names)."""
+
+    pen: list[str]
+    layout: list[str]
+    paper: list[str]
+    degradation: list[str]
+    drawn: list[str]
+    non_digit: list[str]
+
+
+@dataclass(frozen=True)
+class FamiliesConfig:
+    """Every generator's families, and those held out of training (``conf/families/``)."""
+
+    all: FamilyKinds
+    held_out: FamilyKinds
+
+    def seen(self, kind: str) -> list[str]:
+        """The families of ``kind`` that training uses, in their listed order."""
+        out = set(getattr(self.held_out, kind))
+        return [f for f in getattr(self.all, kind) if f not in out]
 
 
 @dataclass(frozen=True)
@@ -156,6 +182,7 @@ class PositiveCounts:
     drawn_per_rendering: int = _spec(ge=0, le=54_000)  # drawn renderings of training digits, per rendering
     photos: int = _spec(ge=0, le=54_000)  # photos of training digits
     numbers: int = _spec(ge=0, le=100_000)  # whole numbers written with training digits (their digits)
+    scenes: int = _spec(ge=0, le=100_000)  # scenes (pen, layout, paper, degradation) read by the reader
 
 
 @dataclass(frozen=True)
@@ -219,6 +246,7 @@ class Params:
     train: TrainConfig
     model: ModelConfig
     evaluate: EvaluateConfig
+    families: FamiliesConfig
     render: RenderConfig
     openset: OpensetConfig
     gate: GateConfig
@@ -396,6 +424,14 @@ def _semantic_checks(p: Params, problems: list[str]) -> None:
                 f"train.batch_size = {p.train.batch_size} is larger than the training split of train.limit = "
                 f"{p.train.limit} (about {n_train} examples); lower train.batch_size or raise train.limit"
             )
+    for kind in (f.name for f in dataclasses.fields(FamilyKinds)):
+        listed, held = getattr(p.families.all, kind), getattr(p.families.held_out, kind)
+        if len(set(listed)) != len(listed):
+            problems.append(f"families.all.{kind}: names must be unique, got {listed}")
+        if unknown := [h for h in held if h not in listed]:
+            problems.append(f"families.held_out.{kind}: {unknown} are not listed in families.all.{kind}")
+        if not p.families.seen(kind):
+            problems.append(f"families.held_out.{kind}: holds out every family; training needs at least one")
     names = [s.name for s in p.data.sources]
     if len(set(names)) != len(names):
         problems.append(f"data.sources: names must be unique, got {names}")

@@ -96,10 +96,11 @@ def split_indices(labels: np.ndarray, validation_fraction: float, seed: int, lim
 
 
 # ------------------------------------------------- digits as the app sees them (framed.npz)
-#: MNIST training digits drawn, photographed and written in numbers, each framed as the app
-#: frames what it reads. The openset stage makes them; the gate learns them as digits and the
-#: classifier (``train.app_framed``) learns to read them.
-DIGIT_FAMILIES = ("drawn", "photos", "numbers")
+#: MNIST training digits drawn, photographed, written in numbers and in scenes (pens, layouts, papers,
+#: degradations: :mod:`pipeline.synth.scene`), each framed as the app frames what it reads. The
+#: openset stage makes them; the gate learns them as digits and the classifier
+#: (``train.app_framed``) learns to read them.
+DIGIT_FAMILIES = ("drawn", "photos", "numbers", "scenes")
 
 
 def framed_key(split: str, family: str) -> str:

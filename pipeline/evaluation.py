@@ -110,6 +110,28 @@ def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | Non
     return figures, readings
 
 
+def ood(digits: np.ndarray, others: np.ndarray, threshold: float | None = None) -> dict[str, float]:
+    """How well a score (higher: less like a digit) tells non-digits from digits, as the out-of-distribution
+    literature reports it: AUROC, and the share of non-digits accepted when 95% and 99.9% of the digits
+    are kept (and at ``threshold``, when given)."""
+    both = np.concatenate([digits, others]).astype(np.float64)
+    ranks = np.empty(len(both))
+    order = np.argsort(both, kind="stable")
+    ranks[order] = np.arange(1, len(both) + 1)
+    for value in np.unique(both[order][np.flatnonzero(np.diff(both[order]) == 0)]):  # ties share their mean rank
+        tied = both == value
+        ranks[tied] = ranks[tied].mean()
+    n, m = len(digits), len(others)
+    auroc = (ranks[n:].sum() - m * (m + 1) / 2) / (n * m) if n and m else 0.0
+    out = {"auroc": round(float(auroc), 6)}
+    for name, kept in (("accepted_at_95", 0.95), ("accepted_at_99_9", 0.999)):
+        cut = np.quantile(digits.astype(np.float64), kept, method="higher") if n else 0.0
+        out[name] = _rate(others.astype(np.float64) <= cut)  # accepted: scored as digit-like as the kept digits
+    if threshold is not None:
+        out["accepted_at_threshold"] = _rate(~rejects(others, threshold))
+    return out
+
+
 def reject_figures(
     classifier: Any,
     data: Mnist,
@@ -118,33 +140,82 @@ def reject_figures(
     negatives: np.ndarray,
     family: np.ndarray,
     batch: int,
+    held_out: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    """Non-digits rejected (all, seen and held-out families, each family), digits turned away, and the
+    gate next to a max-softmax baseline (Hendrycks and Gimpel) on the same pictures, per family."""
     from pipeline.families import NON_DIGITS
 
     rule = classifier.info.reject
     if rule is None or test_reject is None:
         return {"enabled": False}
     threshold = rule[1]
-    _, neg_scores = scores(classifier, negatives, batch)
+    neg_probs, neg_scores = scores(classifier, negatives, batch)
     rejected = rejects(neg_scores, threshold)
     accepted = ~rejects(test_reject, threshold)
     right = test_probs.argmax(1) == data.y_test
+    names = np.array([NON_DIGITS[i] for i in family]) if len(family) else np.zeros(0, "U1")
+    unseen = np.isin(names, held_out)
+    digit_softmax, neg_softmax = 1.0 - test_probs.max(1), 1.0 - neg_probs.max(1)
+    by_kind = {}
+    for f in (f for f in NON_DIGITS if (names == f).any()):
+        mine = names == f
+        by_kind[f] = {
+            "held_out": f in held_out,
+            "examples": int(mine.sum()),
+            "gate": ood(test_reject, neg_scores[mine], threshold),
+            "max_softmax": ood(digit_softmax, neg_softmax[mine]),
+        }
     return {
         "enabled": True,
         "threshold": round(float(threshold), THRESHOLD_DECIMALS),
         "non_digits_rejected": _rate(rejected),
+        "non_digits_rejected_seen": _rate(rejected[~unseen]),
+        "non_digits_rejected_held_out": _rate(rejected[unseen]),
         "non_digit_examples": len(negatives),
-        "by_family": {f: _rate(rejected[family == i]) for i, f in enumerate(NON_DIGITS) if (family == i).any()},
+        "by_family": {f: _rate(rejected[names == f]) for f in by_kind},
+        "ood": by_kind,
         "mnist_test_rejected": _rate(~accepted),
         "accepted_accuracy": _rate(right[accepted]),
         "accepted_examples": int(accepted.sum()),
     }
 
 
+def scene_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, threshold: float | None) -> dict[str, Any]:
+    """Written scenes, exact match: every family of every kind, and over the seen and held-out families."""
+    from pipeline.plans import PlanSet
+
+    ps = PlanSet.load(r, "scenes")
+    figures, readings = reading_figures(classifier, ps, batch, threshold)
+    got = np.array([(x.number or "") if x is not None else "" for x in readings])
+    right = got == ps.truth
+    kinds, fams, held = r["scenes_kind"], r["scenes_family"], r["scenes_held_out"].astype(bool)
+    by_family: dict[str, dict[str, Any]] = {}
+    for kind, f in dict.fromkeys(zip(kinds.tolist(), fams.tolist(), strict=True)):
+        mine = (kinds == kind) & (fams == f)
+        by_family.setdefault(kind, {})[f] = {"exact": _rate(right[mine]), "held_out": bool(held[mine][0])}
+    removed = np.array([x is not None and bool(x.removed) for x in readings])
+    return {
+        **figures,
+        "seen": _rate(right[~held]),
+        "held_out": _rate(right[held]),
+        "structure_removed": _rate(removed),
+        "by_family": by_family,
+    }
+
+
 def evaluate(
-    classifier: Any, data: Mnist, renderings: dict[str, np.ndarray], openset: dict[str, np.ndarray], cfg: EvaluateConfig
+    classifier: Any,
+    data: Mnist,
+    renderings: dict[str, np.ndarray],
+    openset: dict[str, np.ndarray],
+    cfg: EvaluateConfig,
+    families: Any = None,
 ) -> EvalResult:
-    """Score the exported model on MNIST's test set and the open-world sets; return figures and examples."""
+    """Score the exported model on MNIST's test set and the open-world sets; return figures and examples.
+
+    ``families`` (:class:`pipeline.config.FamiliesConfig`) says which families training held out:
+    every open-world figure is reported on the seen and on the held-out ones."""
     from pipeline.plans import PlanSet
 
     probs, reject = scores(classifier, data.x_test, cfg.batch_size)
@@ -155,8 +226,9 @@ def evaluate(
     threshold = classifier.info.reject[1] if classifier.info.reject else None
     examples: dict[str, np.ndarray] = {}
     if "negatives_eval" in openset:
+        held = tuple(families.held_out.non_digit) if families is not None else ()
         metrics["reject"] = reject_figures(
-            classifier, data, probs, reject, openset["negatives_eval"], openset["family_eval"], cfg.batch_size
+            classifier, data, probs, reject, openset["negatives_eval"], openset["family_eval"], cfg.batch_size, held
         )
         shown = openset["negatives_eval"][:48]
         examples["non_digits"] = shown
@@ -167,6 +239,16 @@ def evaluate(
         examples["non_digits_closest"] = p.argmax(1).astype(np.uint8)
     if "drawn_x" in renderings:
         metrics["drawn"] = drawn_figures(classifier, renderings, cfg.batch_size, threshold)
+        if families is not None:
+            from pipeline.families import DRAWN
+
+            unseen = [d for d in DRAWN if d in families.held_out.drawn]
+            metrics["drawn"]["seen"] = round(float(np.mean([metrics["drawn"][d] for d in DRAWN if d not in unseen])), 6)
+            metrics["drawn"]["held_out"] = (
+                round(float(np.mean([metrics["drawn"][d] for d in unseen])), 6) if unseen else None
+            )
+    if "scenes_images" in renderings:
+        metrics["scenes"] = scene_figures(classifier, renderings, cfg.batch_size, threshold)
     if "numbers_images" in renderings:
         ps = PlanSet.load(renderings, "numbers")
         figures, readings = reading_figures(classifier, ps, cfg.batch_size, threshold)
@@ -221,6 +303,12 @@ def _log(m: dict[str, Any]) -> None:
         )
     if "photos" in m:
         log.info("photos of paper: %.4f", m["photos"]["exact"])
+    if "scenes" in m:
+        log.info(
+            "written scenes: %.4f on families training used, %.4f on held-out families",
+            m["scenes"]["seen"],
+            m["scenes"]["held_out"],
+        )
 
 
 def prediction_rows(labels: np.ndarray, probs: np.ndarray) -> list[dict[str, int]]:

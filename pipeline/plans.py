@@ -16,15 +16,19 @@ import numpy as np
 
 @dataclass
 class PlanSet:
-    """Many pictures, each planned by the app's reader (:func:`app.reader.plan`): every candidate digit
-    of every picture framed, the model-free half of reading. Evaluate scores them all in one batch."""
+    """Many pictures, each planned by the app's reader (:func:`app.reader.plan`) in each of its ink variants
+    (the paper's structure removed, and not: :func:`app.preprocess.ink_variants`): every candidate digit
+    framed, the model-free half of reading. Evaluate scores them all in one batch."""
 
-    images: np.ndarray  # (M, 28, 28) uint8: the candidates of every picture, one after the other
-    offsets: np.ndarray  # (P + 1,): picture p's candidates are images[offsets[p] : offsets[p + 1]]
+    images: np.ndarray  # (M, 28, 28) uint8: the candidates of every plan, one after the other
     spans: np.ndarray  # (M, 2) units each candidate covers
     boxes: np.ndarray  # (M, 4) in the picture's ink map
-    units: np.ndarray  # (P,)
-    shapes: np.ndarray  # (P, 2) ink map sizes
+    prior: np.ndarray  # (M,) float32: each candidate's log-prior as a digit (app.reader.Plan.prior)
+    offsets: np.ndarray  # (Q + 1,): plan q's candidates are images[offsets[q] : offsets[q + 1]]
+    units: np.ndarray  # (Q,)
+    shapes: np.ndarray  # (Q, 2) ink map sizes
+    removed: np.ndarray  # (Q,) the paper's structure removed for the plan ("ruling,boxes"; "" for none)
+    picture: np.ndarray  # (Q,) the picture each plan reads (plans of one picture are adjacent)
     dark: np.ndarray  # (P,) dark ink on light
     truth: np.ndarray  # (P,) the number written, as a string
     empty: np.ndarray  # (P,) no ink found at all (counted as wrong)
@@ -39,33 +43,42 @@ class PlanSet:
 
 def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> PlanSet:
     """Read each picture the way ``digit-predict`` does, up to the model (picture -> ink -> candidates)."""
-    from app.preprocess import EmptyImage, ink_from_image
+    from app.preprocess import EmptyImage, ink_variants
     from app.reader import plan
 
-    images, offsets, spans, boxes, units, shapes, dark, truth, empty = [], [0], [], [], [], [], [], [], []
-    for picture, text in zip(pictures, truths, strict=True):
-        ink, dark_on_light = ink_from_image(picture)
-        try:
-            p = plan(ink)
-        except EmptyImage:
-            p = None
-        if p is not None:
+    images, spans, boxes, prior, offsets = [], [], [], [], [0]
+    units, shapes, removed, picture, dark, truth, empty = [], [], [], [], [], [], []
+    for n, (pixels, text) in enumerate(zip(pictures, truths, strict=True)):
+        variants, dark_on_light = ink_variants(pixels)
+        planned = 0
+        for ink, structure in variants:
+            try:
+                p = plan(ink)
+            except EmptyImage:
+                continue
             images.append(np.rint(p.images * 255).astype(np.uint8))
             spans.append(np.asarray(p.spans, np.int32).reshape(-1, 2))
             boxes.append(p.boxes.astype(np.int32))
-        offsets.append(offsets[-1] + (0 if p is None else len(p.images)))
-        units.append(0 if p is None else p.units)
-        shapes.append(ink.shape)
+            prior.append(np.asarray(p.prior, np.float32))
+            offsets.append(offsets[-1] + len(p.images))
+            units.append(p.units)
+            shapes.append(ink.shape)
+            removed.append(",".join(structure.kinds))
+            picture.append(n)
+            planned += 1
         dark.append(dark_on_light)
         truth.append(text)
-        empty.append(p is None)
+        empty.append(planned == 0)
     return PlanSet(
         images=np.concatenate(images) if images else np.zeros((0, 28, 28), np.uint8),
-        offsets=np.asarray(offsets, np.int64),
         spans=np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
         boxes=np.concatenate(boxes) if boxes else np.zeros((0, 4), np.int32),
+        prior=np.concatenate(prior) if prior else np.zeros(0, np.float32),
+        offsets=np.asarray(offsets, np.int64),
         units=np.asarray(units, np.int32),
         shapes=np.asarray(shapes, np.int32).reshape(-1, 2),
+        removed=np.asarray(removed, dtype="U32"),
+        picture=np.asarray(picture, np.int64),
         dark=np.asarray(dark, bool),
         truth=np.asarray(truth, dtype="U8"),
         empty=np.asarray(empty, bool),
@@ -75,40 +88,46 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
 def resolve_all(ps: PlanSet, probs: np.ndarray, reject: np.ndarray | None, threshold: float | None):
     """Every picture's reading (or None where no ink was found), from the scores of all candidates."""
     from app.contract import LABELS
-    from app.reader import Plan, resolve
+    from app.reader import Plan, choose, resolve
 
-    out = []
-    for p in range(len(ps.truth)):
-        a, b = int(ps.offsets[p]), int(ps.offsets[p + 1])
-        if ps.empty[p]:
-            out.append(None)
-            continue
+    readings: list[list] = [[] for _ in range(len(ps.truth))]
+    for q in range(len(ps.units)):
+        a, b = int(ps.offsets[q]), int(ps.offsets[q + 1])
+        spans = [tuple(s) for s in ps.spans[a:b].tolist()]
         plan = Plan(
-            int(ps.units[p]),
-            [tuple(s) for s in ps.spans[a:b].tolist()],
+            int(ps.units[q]),
+            spans,
             ps.boxes[a:b],
             ps.images[a:b].astype(np.float32) / 255.0,
-            tuple(ps.shapes[p]),
+            tuple(ps.shapes[q]),
+            ps.prior[a:b],
         )
-        out.append(
+        n = int(ps.picture[q])
+        removed = tuple(k for k in str(ps.removed[q]).split(",") if k)
+        readings[n].append(
             resolve(
                 plan,
                 probs[a:b],
                 None if reject is None else reject[a:b],
                 threshold,
                 LABELS,
-                dark_on_light=bool(ps.dark[p]),
+                dark_on_light=bool(ps.dark[n]),
+                removed=removed,
             )
         )
-    return out
+    return [choose(r) if r else None for r in readings]
 
 
 def concat(sets: list[PlanSet]) -> PlanSet:
-    offsets, base = [np.zeros(1, np.int64)], 0
+    offsets, base, pictures, shift = [np.zeros(1, np.int64)], 0, [], 0
     for ps in sets:
         offsets.append(ps.offsets[1:] + base)
         base += int(ps.offsets[-1])
+        pictures.append(ps.picture + shift)
+        shift += len(ps.truth)
     fields = {
-        k: np.concatenate([getattr(ps, k) for ps in sets]) for k in PlanSet.__dataclass_fields__ if k != "offsets"
+        k: np.concatenate([getattr(ps, k) for ps in sets])
+        for k in PlanSet.__dataclass_fields__
+        if k not in ("offsets", "picture")
     }
-    return PlanSet(offsets=np.concatenate(offsets), **fields)
+    return PlanSet(offsets=np.concatenate(offsets), picture=np.concatenate(pictures), **fields)

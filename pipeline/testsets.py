@@ -36,9 +36,27 @@ def _drawn_job(x: np.ndarray, transform: str, seed: int) -> np.ndarray:
     return np.rint(drawn_inputs(x, transform, lambda c: prepare(c).image, seed) * 255).astype(np.uint8)
 
 
-def render_sets(data, cfg) -> dict[str, np.ndarray]:
-    """Every open-world test set (``render`` params), as arrays for ``renderings.npz``."""
-    from pipeline.families import DRAWN
+def _scenes_job(
+    x: np.ndarray, y: np.ndarray, kind: str, family: str, seen: dict[str, list[str]], first: int, count: int, seed: int
+) -> PlanSet:
+    """Scenes whose ``kind`` is ``family`` (the other kinds drawn from the families training uses)."""
+    from pipeline.families import KINDS
+    from pipeline.synth.scene import digit_count, pick_families, scene
+
+    pictures, truths = [], []
+    for k in range(first, first + count):
+        rng = np.random.default_rng([seed, 7, list(KINDS).index(kind), KINDS[kind].index(family), k])
+        chosen = pick_families(seen, rng, **{kind: family})
+        idx = rng.integers(0, len(x), digit_count(chosen, rng))
+        written = scene(x[idx], y[idx], chosen, rng)
+        pictures.append(written.pixels)
+        truths.append(written.truth)
+    return plan_pictures(pictures, truths)
+
+
+def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
+    """Every open-world test set (``render`` params; scenes of every family in ``families``), for ``renderings.npz``."""
+    from pipeline.families import DRAWN, SCENE_KINDS
     from pipeline.parallel import run_jobs
 
     chunk = 250
@@ -65,6 +83,24 @@ def render_sets(data, cfg) -> dict[str, np.ndarray]:
     ]
     if jobs:
         out |= concat(run_jobs(_photos_job, jobs, "photos")).save("photos")
+    # scenes: each family of each kind in turn, the other kinds drawn from the families training uses
+    seen = {k: families.seen(k) for k in SCENE_KINDS}
+    wanted = [(kind, f) for kind in SCENE_KINDS for f in getattr(families.all, kind)]
+    jobs = [
+        (data.x_test, data.y_test, kind, f, seen, first, min(chunk, cfg.scenes_per_family - first), cfg.seed)
+        for kind, f in wanted
+        for first in range(0, cfg.scenes_per_family, chunk)
+    ]
+    if jobs:
+        sets = run_jobs(_scenes_job, jobs, "scenes")
+        out |= concat(sets).save("scenes")
+        # which kind and family each picture was made to test, and whether training held that family out
+        made = [(job[2], job[3], len(ps.truth)) for job, ps in zip(jobs, sets, strict=True)]
+        out["scenes_kind"] = np.concatenate([np.full(n, kind, "U12") for kind, _, n in made])
+        out["scenes_family"] = np.concatenate([np.full(n, f, "U16") for _, f, n in made])
+        out["scenes_held_out"] = np.concatenate(
+            [np.full(n, f in getattr(families.held_out, kind)) for kind, f, n in made]
+        )
     for k in range(min(4, cfg.numbers_per_length)):  # a few pictures as people would see them, for the report
         length = list(cfg.number_lengths)[k % len(cfg.number_lengths)]
         rng = np.random.default_rng([cfg.seed, 1, length, 0])

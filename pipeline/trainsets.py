@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.preprocess import EmptyImage, frame, normalise, segment
+from app.preprocess import INK_THRESHOLD, EmptyImage, frame, normalise, segment
 from pipeline.data import DIGIT_FAMILIES, Framed
-from pipeline.families import NON_DIGITS
+from pipeline.families import DRAWN, NON_DIGITS
 from pipeline.synth.nondigit import (
     FONT_SPLITS,
     fragment,
@@ -56,8 +56,14 @@ def framed_pieces(ink: np.ndarray) -> Iterator[np.ndarray]:
                 continue
 
 
-def generate(split: str, count: int, seed: int, digits: np.ndarray, chunk: int = 0) -> Negatives:
-    """``count`` framed non-digit inputs of every family, for ``split`` (its own fonts and seed stream)."""
+#: How often each drawn non-digit family is made, relative to the others (``miscut`` comes from scenes).
+WEIGHTS = {"glyph": 5, "stroke": 2, "scribble": 1, "shape": 3, "hatching": 1, "noise": 1, "fragment": 2, "pair": 2}
+
+
+def generate(
+    split: str, count: int, seed: int, digits: np.ndarray, chunk: int = 0, kinds: tuple[str, ...] = tuple(WEIGHTS)
+) -> Negatives:
+    """``count`` framed non-digit inputs of the ``kinds`` families, for ``split`` (its own fonts and seed stream)."""
     fonts = load_fonts(split)
     makers: dict[str, Callable[[np.random.Generator], np.ndarray]] = {
         "glyph": lambda r: glyph(r, fonts),
@@ -69,12 +75,13 @@ def generate(split: str, count: int, seed: int, digits: np.ndarray, chunk: int =
         "fragment": fragment,
         "pair": lambda r: pair(r, digits),
     }
-    weights = np.array([5, 2, 1, 3, 1, 1, 2, 2], np.float64)
+    drawn = [k for k in kinds if k in WEIGHTS]
+    weights = np.array([WEIGHTS[k] for k in drawn], np.float64)
     weights /= weights.sum()
     rng = np.random.default_rng([seed, list(FONT_SPLITS).index(split), chunk])
     images, family = [], []
     while len(images) < count:
-        f = int(rng.choice(len(NON_DIGITS), p=weights))
+        f = NON_DIGITS.index(drawn[int(rng.choice(len(drawn), p=weights))])
         ink = makers[NON_DIGITS[f]](rng)
         for img in framed_pieces(ink):
             if len(images) < count:
@@ -88,11 +95,15 @@ def generate(split: str, count: int, seed: int, digits: np.ndarray, chunk: int =
 CHUNK = 2000  # jobs of this many pictures: the output is the same on any number of cores
 
 
-def negatives(split: str, count: int, seed: int, digits: np.ndarray) -> Negatives:
+def negatives(
+    split: str, count: int, seed: int, digits: np.ndarray, kinds: tuple[str, ...] = tuple(WEIGHTS)
+) -> Negatives:
     """:func:`generate` in fixed chunks over every core."""
     from pipeline.parallel import run_jobs
 
-    jobs = [(split, min(CHUNK, count - start), seed, digits, k) for k, start in enumerate(range(0, count, CHUNK))]
+    jobs = [
+        (split, min(CHUNK, count - start), seed, digits, k, kinds) for k, start in enumerate(range(0, count, CHUNK))
+    ]
     parts = run_jobs(generate, jobs, f"non-digits ({split})")
     return Negatives(np.concatenate([p.images for p in parts]), np.concatenate([p.family for p in parts]))
 
@@ -149,18 +160,25 @@ def _stacked(images: list[np.ndarray], source: list[int]) -> tuple[np.ndarray, n
     return np.stack(images), np.asarray(source, np.int64)
 
 
-def digits_as_drawn(images: np.ndarray, per_rendering: int, photos: int, numbers: int, seed: int) -> dict[str, Framed]:
-    """Digits as the app sees them when people draw, photograph or write them in numbers.
+def digits_as_drawn(
+    images: np.ndarray,
+    per_rendering: int,
+    photos: int,
+    numbers: int,
+    seed: int,
+    drawn: tuple[str, ...] = DRAWN,
+) -> dict[str, Framed]:
+    """Digits as the app sees them when people draw (with the ``drawn`` renderings), photograph or write
+    them in numbers.
 
     Per family: the framed uint8 inputs and, for each, the index in ``images`` of its digit.
     """
-    from pipeline.families import DRAWN
     from pipeline.parallel import run_jobs
 
     rng = np.random.default_rng([seed, 4])
     jobs: list[tuple] = []
     if per_rendering:
-        for name in DRAWN:
+        for name in drawn:
             pick = np.sort(rng.choice(len(images), min(per_rendering, len(images)), replace=False))
             jobs.append(("drawn", images[pick], pick, name, seed))
     pick = np.sort(rng.choice(len(images), min(photos, len(images)), replace=False))
@@ -179,3 +197,105 @@ def digits_as_drawn(images: np.ndarray, per_rendering: int, photos: int, numbers
 
 def _digit_job(kind: str, *args) -> tuple[np.ndarray, np.ndarray]:
     return {"drawn": _drawn_job, "photos": _photo_job, "numbers": _number_job}[kind](*args)
+
+
+# ------------------------------------------------------------ written scenes, read by the reader
+#: A candidate is the digit whose ink it holds at least this share of, holding at most MAX_SPILL of
+#: any other digit's...
+MIN_COVER = 0.9
+MAX_SPILL = 0.1
+#: ...and is a wrong cut (a part of a digit, or two as one) when it covers under FRAGMENT of every
+#: digit, or MERGED of two. Anything between is left out of training.
+FRAGMENT = 0.35
+MERGED = 0.5
+#: A part narrower than this for its height looks like a 1: never taught as "not a digit".
+ONE_LIKE = 0.45
+#: Wrong cuts kept per scene (the rest are much alike).
+MISCUTS_PER_SCENE = 4
+
+
+@dataclass(frozen=True)
+class SceneSets:
+    digits: Framed  # the candidates the reader cut right: framed inputs and their source digits
+    miscuts: np.ndarray  # (M, 28, 28) uint8: candidates cut wrongly (for the gate: not a digit)
+
+
+def label_candidates(pieces: list, owner: np.ndarray, digits: int) -> np.ndarray:
+    """For each candidate (its ink in the ink map: :class:`app.preprocess.Piece`), the index of the digit it
+    is, -1 for a wrong cut, -2 unsure.
+
+    ``owner``: which digit's ink each pixel of the ink map is (-1: none). A candidate is digit k when
+    its ink holds nearly all of k's and little of any other's; a wrong cut when it holds MERGED of two
+    digits' ink (two as one) or under FRAGMENT of every digit's (a small part). A bigger part of a
+    digit may look just like another digit (a 9 cut at its loop is a 7), and a narrow upright part
+    like a 1: those are left unsure, never taught as "not a digit"."""
+    total = np.bincount(owner.ravel() + 1, minlength=digits + 1)[1:].astype(np.float64)
+    out = np.full(len(pieces), -2, np.int64)
+    for i, piece in enumerate(pieces):
+        top, left, bottom, right = piece.box
+        mine = owner[top:bottom, left:right][piece.ink > INK_THRESHOLD]
+        share = np.bincount(mine + 1, minlength=digits + 1)[1:] / np.maximum(total, 1)
+        k = int(np.argmax(share))
+        others = np.delete(share, k)
+        if share[k] >= MIN_COVER and (others.size == 0 or others.max() <= MAX_SPILL):
+            out[i] = k
+        elif digits > 1 and np.sort(share)[-2] >= MERGED:
+            out[i] = -1  # two digits as one
+        elif share.max() < FRAGMENT and (right - left) >= ONE_LIKE * (bottom - top):
+            out[i] = -1  # a small part of a digit
+    return out
+
+
+def _scene_job(images: np.ndarray, families: object, seed: int, first: int, count: int) -> tuple:
+    """Scenes ``first``..``first + count`` written with ``images``, read by the app's reader up to its
+    candidates, each candidate labelled against where the digits really are."""
+    from app.preprocess import ink_variants
+    from app.reader import plan
+    from pipeline.families import SCENE_KINDS
+    from pipeline.synth.scene import digit_count, pick_families, resize_labels, scene
+
+    digits, source, miscuts = [], [], []
+    for k in range(first, first + count):
+        rng = np.random.default_rng([seed, 6, k])
+        chosen = pick_families({k: families.seen(k) for k in SCENE_KINDS}, rng)  # type: ignore[attr-defined]
+        picked = rng.integers(0, len(images), digit_count(chosen, rng))
+        written = scene(images[picked], np.zeros(len(picked), np.uint8), chosen, rng)
+        variants, _ = ink_variants(written.pixels)
+        owner = resize_labels(written.owner, variants[0][0].shape)
+        wrong, seen = [], set()
+        for v, (ink, _) in enumerate(variants):
+            try:
+                p = plan(ink, keep_pieces=True)
+            except EmptyImage:
+                continue
+            labels = label_candidates(p.pieces, owner, len(picked))
+            for image, label in zip(p.images, labels, strict=True):
+                framed = np.rint(image * 255).astype(np.uint8)
+                if framed.tobytes() in seen:
+                    continue  # the same input from another candidate or variant
+                seen.add(framed.tobytes())
+                if label >= 0 and v == 0:  # digits as the reader reads them: the paper's structure removed
+                    digits.append(framed)
+                    source.append(picked[label])
+                elif label == -1:  # wrong cuts, and what the paper's structure does when it stays
+                    wrong.append(framed)
+        for j in rng.permutation(len(wrong))[:MISCUTS_PER_SCENE]:
+            miscuts.append(wrong[j])
+    images_out, source_out = _stacked(digits, source)
+    return images_out, source_out, np.stack(miscuts) if miscuts else np.zeros((0, 28, 28), np.uint8)
+
+
+def scene_sets(images: np.ndarray, count: int, families: object, seed: int) -> SceneSets:
+    """``count`` scenes written with ``images`` in the families training may use, read by the app's reader:
+    the digits it cut right (with their index in ``images``) and what it cut wrongly."""
+    from pipeline.parallel import run_jobs
+
+    step = CHUNK // 10
+    jobs = [(images, families, seed, start, min(step, count - start)) for start in range(0, count, step)]
+    parts = run_jobs(_scene_job, jobs, "written scenes") if jobs else []
+    if not parts:
+        return SceneSets(Framed(*_stacked([], [])), np.zeros((0, 28, 28), np.uint8))
+    return SceneSets(
+        Framed(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])),
+        np.concatenate([p[2] for p in parts]),
+    )

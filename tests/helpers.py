@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+from PIL import Image, ImageDraw
 
 from pipeline.fetch import sha256
 from pipeline.idx import write_idx
@@ -155,3 +156,48 @@ def free_ports(n: int) -> list[int]:
     for s in socks:
         s.close()
     return ports
+
+
+# ----------------------------------------------------------------- pictures of paper
+def _digit_inks(sample, idx: list[int], height: int = 60) -> list[np.ndarray]:
+    """MNIST digits as ink (1 on 0), ``height`` pixels tall, cropped to their columns."""
+    out = []
+    for i in idx:
+        d = sample.x_test[i]
+        cols = np.flatnonzero(d.max(0) > 0)
+        img = Image.fromarray(d[:, cols[0] : cols[-1] + 1]).resize(
+            (max(1, round((cols[-1] - cols[0] + 1) * height / 28)), height), Image.Resampling.BILINEAR
+        )
+        out.append(np.asarray(img, np.float32) / 255)
+    return out
+
+
+def page(sample, idx, lines=(), boxes=(), dots=0, size=(260, 520), tilt=0.0, line_grey=170, gap=30):
+    """A grey picture of paper (tests of ruling, grids, boxes): digits (dark) written left to right from
+    x=80 with their baseline at y=150, over ruling or grid ``lines`` ((x0, y0, x1, y1), light) and
+    ``boxes`` (dark), maybe a dot grid, tilted by ``tilt``."""
+    h, w = size
+    page = Image.new("L", (w, h), 250)
+    draw = ImageDraw.Draw(page)
+    for line in lines:
+        draw.line(line, fill=line_grey, width=2)
+    for box in boxes:
+        draw.rectangle(box, outline=40, width=2)
+    if dots:
+        for y in range(5, h, dots):
+            for x in range(5, w, dots):
+                draw.ellipse((x - 1.5, y - 1.5, x + 1.5, y + 1.5), fill=line_grey)
+    grey = np.asarray(page, np.float32) / 255
+    x = 80
+    for ink in _digit_inks(sample, idx):
+        region = grey[150 - ink.shape[0] : 150, x : x + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+        x += ink.shape[1] + gap
+    out = Image.fromarray(np.rint(grey * 255).astype(np.uint8))
+    if tilt:
+        out = out.rotate(tilt, resample=Image.Resampling.BILINEAR, fillcolor=250)
+    return np.asarray(out)
+
+
+def ruling(h=260, w=520, step=40, first=30):
+    return [(0, y, w, y) for y in range(first, h, step)]

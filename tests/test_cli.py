@@ -238,3 +238,19 @@ def test_a_drawing_on_a_transparent_layer_is_flattened_onto_paper(tmp_path):
     Image.fromarray(white, "RGBA").save(tmp_path / "chalk.png")
     pixels = load_picture(tmp_path / "chalk.png").pixels
     assert (pixels[0, 0] == 0).all() and (pixels[30, 30] == 255).all()
+
+
+def test_the_papers_ruling_is_ignored_and_reported(tmp_path, sample, published_model, capsys):
+    """A number written on ruled paper: read as the number, and the JSON says the ruling was ignored."""
+    from PIL import Image
+
+    from tests.helpers import page, ruling
+
+    path = tmp_path / "ruled.png"
+    Image.fromarray(page(sample, [0, 1, 2], lines=ruling())).save(path)
+    code, out, _ = run([str(path), "--model", str(published_model), "--json"], capsys)
+    record = json.loads(out)
+    assert code == 0 and record["removed"] == ["ruling"]
+    assert record["number"] == "".join(str(int(sample.y_test[i])) for i in (0, 1, 2))
+    code, out, _ = run([str(path), "--model", str(published_model)], capsys)
+    assert "ruling of the paper ignored" in out

@@ -100,10 +100,12 @@ def test_separated_digits_give_one_box_each_in_order(sample, data):
         assert abs(p.box[1] - left) <= 6  # each box starts where its digit does
 
 
-def test_one_digit_gives_one_piece_and_one_candidate(sample):
+def test_one_digit_gives_one_piece_read_whole_among_its_candidates(sample):
+    """One digit is one piece; it may be cut too (it could be digits that touch), but it is always a candidate whole."""
     ink = _digit_ink(sample.x_test[0], 8)
+    assert len(segment(normalise(ink))) == 1
     p = plan(ink)
-    assert p.units == 1 and p.spans == [(0, 1)] and len(p.images) == 1
+    assert (0, p.units) in p.spans
 
 
 def test_a_5s_detached_bar_is_part_of_the_5():
@@ -117,9 +119,9 @@ def test_a_5s_detached_bar_is_part_of_the_5():
     assert len(pieces) == 1
 
 
-def test_a_bar_set_off_to_the_right_is_tried_with_the_body_and_never_cut():
-    """A 5 whose bar overlaps the body too little to be merged: the bar is one unit, and the reader
-    scores the body and bar together as one candidate (it was cut into bits, too many to join)."""
+def test_a_bar_set_off_to_the_right_is_tried_with_the_body():
+    """A 5 whose bar overlaps the body too little to be merged: the reader scores the body and bar
+    together as one candidate, however the two pieces were cut."""
     five = np.zeros((30, 44), np.uint8)
     five[4:7, 14:40] = 255  # a long bar, mostly to the right of the body
     five[9:16, 8:11] = 255
@@ -127,7 +129,7 @@ def test_a_bar_set_off_to_the_right_is_tried_with_the_body_and_never_cut():
     five[16:22, 17:20] = 255
     five[21:24, 8:18] = 255
     p = plan(_digit_ink(five))
-    assert p.units == 2 and (0, 2) in p.spans
+    assert (0, p.units) in p.spans  # body and bar together
 
 
 def test_a_faint_region_cut_by_the_edge_is_not_ink():

@@ -47,7 +47,7 @@ def main() -> None:
         raise StageError(f"{exc}; run `dvc repro export`") from exc
     data = load_mnist(MNIST_NPZ)
     openset = _arrays(OPENSET_NPZ, "openset")
-    result = evaluate(classifier, data, _arrays(RENDERINGS_NPZ, "render"), openset, params.evaluate)
+    result = evaluate(classifier, data, _arrays(RENDERINGS_NPZ, "render"), openset, params.evaluate, params.families)
     atomic_write_csv(PREDICTIONS_CSV, prediction_rows(data.y_test, result.probs), ("actual", "predicted"))
     atomic_write_csv(MISCLASSIFIED_CSV, result.misclassified, MISCLASSIFIED_COLUMNS)
     with atomic_path(EXAMPLES_NPZ) as tmp, open(tmp, "wb") as fh:

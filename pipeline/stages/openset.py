@@ -19,10 +19,11 @@ import numpy as np
 from pipeline.atomic import atomic_path
 from pipeline.config import load_params
 from pipeline.data import framed_key, load_mnist, source_key
+from pipeline.families import NON_DIGITS, unknown
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
 from pipeline.splits import gate_split
 from pipeline.stage import StageError, run
-from pipeline.trainsets import digits_as_drawn, negatives
+from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
 
 log = logging.getLogger(__name__)
 
@@ -31,30 +32,45 @@ def main() -> None:
     from pipeline.synth.nondigit import FontError
 
     params = load_params()
-    cfg = params.openset
+    cfg, fam = params.openset, params.families
+    if problems := unknown(fam.all):
+        raise StageError("; ".join(problems))
     data = load_mnist(MNIST_NPZ)
     split = gate_split(data.y_train, cfg)
     train_x, val_x = data.x_train[split.train], data.x_train[split.validation]
+    p = cfg.positives
+    arrays, framed_arrays = {}, {}
+    for name, part, x, share, seed in (
+        ("train", split.train, train_x, 1, cfg.seed),
+        ("validation", split.validation, val_x, 5, cfg.seed + 1),
+    ):
+        drawn = tuple(fam.seen("drawn"))
+        families = digits_as_drawn(
+            x, p.drawn_per_rendering // share, p.photos // share, p.numbers // share, seed, drawn
+        )
+        scenes = scene_sets(x, p.scenes // share, fam, seed)
+        families["scenes"] = scenes.digits
+        for family, framed in families.items():
+            framed_arrays[framed_key(name, family)] = framed.images
+            framed_arrays[source_key(name, family)] = part[framed.source]  # index in x_train: the label's home
+        arrays[f"miscuts_{name}"] = scenes.miscuts
     try:
-        arrays, framed_arrays = {}, {}
         for name, count, digits in (
             ("train", cfg.negatives.train, train_x),
             ("validation", cfg.negatives.validation, val_x),
             ("eval", cfg.negatives.eval, data.x_test),
         ):
-            neg = negatives(name, count, cfg.seed, digits)
-            arrays[f"negatives_{name}"], arrays[f"family_{name}"] = neg.images, neg.family
+            # training and the threshold see only the families not held out; evaluation sees every one
+            kinds = tuple(fam.all.non_digit if name == "eval" else fam.seen("non_digit"))
+            neg = negatives(name, count, cfg.seed, digits, kinds)
+            miscuts = arrays.pop(f"miscuts_{name}", np.zeros((0, 28, 28), np.uint8))
+            if "miscut" not in kinds:
+                miscuts = miscuts[:0]
+            arrays[f"negatives_{name}"] = np.concatenate([neg.images, miscuts])
+            family = np.full(len(miscuts), NON_DIGITS.index("miscut"), np.uint8)
+            arrays[f"family_{name}"] = np.concatenate([neg.family, family])
     except FontError as exc:
         raise StageError(str(exc)) from exc
-    p = cfg.positives
-    for name, part, x, share, seed in (
-        ("train", split.train, train_x, 1, cfg.seed),
-        ("validation", split.validation, val_x, 5, cfg.seed + 1),
-    ):
-        families = digits_as_drawn(x, p.drawn_per_rendering // share, p.photos // share, p.numbers // share, seed)
-        for family, framed in families.items():
-            framed_arrays[framed_key(name, family)] = framed.images
-            framed_arrays[source_key(name, family)] = part[framed.source]  # index in x_train: the label's home
     for path, content in ((OPENSET_NPZ, arrays), (FRAMED_NPZ, framed_arrays)):
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             np.savez(fh, **content)

@@ -15,8 +15,9 @@ import numpy as np
 from pipeline.atomic import atomic_path
 from pipeline.config import load_params
 from pipeline.data import load_mnist
+from pipeline.families import unknown
 from pipeline.paths import MNIST_NPZ, RENDERINGS_NPZ
-from pipeline.stage import run
+from pipeline.stage import StageError, run
 from pipeline.testsets import render_sets
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,9 @@ log = logging.getLogger(__name__)
 
 def main() -> None:
     params = load_params()
-    arrays = render_sets(load_mnist(MNIST_NPZ), params.render)
+    if problems := unknown(params.families.all):
+        raise StageError("; ".join(problems))
+    arrays = render_sets(load_mnist(MNIST_NPZ), params.render, params.families)
     with atomic_path(RENDERINGS_NPZ) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **arrays)
     log.info("wrote %s (%d arrays)", RENDERINGS_NPZ, len(arrays))

@@ -1,0 +1,75 @@
+"""Touching digits: the reader cuts a joined piece along paths between the digits, and offers each digit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.cuts import candidate_columns, cut, cut_paths
+from app.preprocess import Piece, normalise, segment
+from app.reader import plan
+
+
+def _touching(sample, a: int, b: int, overlap: int, scale: int = 4) -> tuple[np.ndarray, int]:
+    """Two MNIST digits side by side, the second moved left until their ink meets (``overlap`` 0: adjacent
+    pixels) or overlaps by ``overlap`` MNIST pixels in the closest row: the ink, scaled, and the column
+    where the second digit's box starts."""
+    from pipeline.synth.scene import _gap_to_place
+
+    def crop(d: np.ndarray) -> np.ndarray:
+        cols = np.flatnonzero(d.max(0) > 76)
+        return d[:, cols[0] : cols[-1] + 1].astype(np.float32) / 255
+
+    left, right = crop(sample.x_test[a]), crop(sample.x_test[b])
+    x = _gap_to_place(left, 0, 0, right, 0, -overlap)
+    canvas = np.zeros((28, max(left.shape[1], x + right.shape[1])), np.float32)
+    canvas[:, : left.shape[1]] = left
+    region = canvas[:, x : x + right.shape[1]]
+    np.maximum(region, right, out=region)
+    ink = np.kron(canvas, np.ones((scale, scale), np.float32))
+    return np.pad(ink, 12), x * scale + 12
+
+
+@pytest.mark.parametrize(("a", "b", "overlap"), [(0, 1, 0), (1, 2, 1), (3, 4, 2), (5, 6, 1), (7, 8, 0)])
+def test_touching_digits_are_one_piece_and_a_cut_offers_each_digit(sample, a, b, overlap):
+    ink, split_at = _touching(sample, a, b, overlap)
+    assert len(segment(normalise(ink))) == 1  # they touch: one piece
+    p = plan(ink)
+    width = p.shape[1]
+    # some candidate ends near where the second digit starts, and some begins there
+    ends = {int(b[3]) for b in p.boxes}
+    starts = {int(b[1]) for b in p.boxes}
+    near = max(6, round(0.08 * width))
+    assert any(abs(e - split_at) <= near + 8 for e in ends), (sorted(ends), split_at)
+    assert any(abs(s - split_at) <= near + 8 for s in starts), (sorted(starts), split_at)
+    assert (p.prior < 0).any(), "a cut through ink was made (and costs its candidates)"
+
+
+def test_the_whole_piece_is_always_a_candidate(sample):
+    """However finely a piece is cut, it is also read whole (a single wide digit must stay readable)."""
+    ink, _ = _touching(sample, 0, 1, 1)
+    p = plan(ink)
+    whole = [i for i, (s, e) in enumerate(p.spans) if s == 0 and e == p.units]
+    assert whole
+
+
+def test_cut_paths_follow_the_gap_between_strokes():
+    """Two bars joined by a thin bridge: the cut goes through the bridge, not through a bar."""
+    ink = np.zeros((60, 80), np.float32)
+    ink[5:55, 10:22] = 1.0
+    ink[5:55, 50:62] = 1.0
+    ink[28:31, 22:50] = 1.0  # the bridge
+    piece = Piece((0, 0, 60, 80), ink)
+    paths = cut_paths(piece)
+    assert paths, candidate_columns(ink)
+    middle = [p for p in paths if 22 <= p.mean() <= 50]
+    assert middle
+    parts = cut(piece, [middle[0]])
+    assert len(parts) == 2
+    assert parts[0].box[3] <= 50 and parts[1].box[1] >= 22
+
+
+def test_a_narrow_piece_is_not_cut():
+    ink = np.zeros((60, 20), np.float32)
+    ink[:, 8:12] = 1.0
+    assert cut_paths(Piece((0, 0, 60, 20), ink)) == []

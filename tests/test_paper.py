@@ -1,0 +1,77 @@
+"""The paper's structure: ruling, grids, margins, boxes and dots are found and removed; writing stays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.paper import remove_structure
+from app.preprocess import ink_map, ink_variants, normalise, segment, to_grey
+from tests.helpers import page, ruling
+
+
+def _pieces(ink: np.ndarray) -> int:
+    return len(segment(normalise(ink)))
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "kinds"),
+    [
+        ("ruled", {"lines": ruling()}, {"ruling"}),
+        ("ruled with a margin", {"lines": [*ruling(), (60, 0, 60, 260)]}, {"ruling", "margin"}),
+        ("squared", {"lines": ruling(step=25, first=0) + [(x, 0, x, 260) for x in range(0, 520, 25)]}, {"grid"}),
+        ("dotted", {"dots": 22}, {"dots"}),
+        ("tilted ruling", {"lines": ruling(), "tilt": 3.0}, {"ruling"}),
+        ("boxes", {"boxes": [(70 + 70 * k, 75, 130 + 70 * k, 160) for k in range(3)], "gap": 30}, {"boxes"}),
+        ("a comb field", {"boxes": [(70 + 60 * k, 75, 130 + 60 * k, 160) for k in range(3)], "gap": 22}, {"boxes"}),
+    ],
+)
+def test_the_papers_structure_is_found_and_removed_leaving_one_piece_a_digit(sample, name, kwargs, kinds):
+    """On the page as drawn the structure joins everything; without it each digit is its own piece."""
+    idx = [0, 1, 2] if "box" not in name and "comb" not in name else [3, 4, 5]
+    picture = page(sample, idx, **kwargs)
+    ink, _ = ink_map(to_grey(picture))
+    without, structure = remove_structure(ink)
+    assert kinds <= set(structure.kinds), (name, structure.kinds)
+    assert _pieces(without) == 3, name
+    assert structure.mask is not None and structure.mask.any()
+
+
+def test_a_stroke_crossing_a_line_stays_whole(sample):
+    """A 7's stem written across a ruled line: the line goes, the stem keeps its pixels where it crosses."""
+    picture = page(sample, [0], lines=[(0, 120, 520, 120), (0, 160, 520, 160), (0, 200, 520, 200)])
+    ink, _ = ink_map(to_grey(picture))
+    without, structure = remove_structure(ink)
+    assert "ruling" in structure.kinds
+    digit = without[88:152, 70:150]  # the digit's own box: the line at y=120 crosses it
+    rows_with_ink = (digit > 0.3 * digit.max()).any(axis=1)
+    assert rows_with_ink[25:40].all(), "the stroke lost its pixels where the line crossed it"
+    assert without[120, 300:500].max() < 0.05, "the line itself is gone where nothing crosses it"
+
+
+@pytest.mark.parametrize("idx", [[0], [2], [0, 1, 2]])
+def test_plain_writing_has_no_structure(sample, idx):
+    picture = page(sample, idx)
+    ink, _ = ink_map(to_grey(picture))
+    without, structure = remove_structure(ink)
+    assert not structure and without is ink
+
+
+def test_a_tight_crop_of_a_one_is_writing_not_a_line(sample):
+    """A 1 cut tight (its stroke spans the picture) and a long dash: straight, but the writing itself."""
+    one = np.zeros((90, 20), np.float32)
+    one[:, 8:13] = 1.0
+    dash = np.zeros((30, 200), np.float32)
+    dash[13:18, :] = 1.0
+    for ink in (one, dash):
+        _, structure = remove_structure(ink)
+        assert not structure
+
+
+def test_a_picture_with_structure_is_read_both_ways(sample):
+    """ink_variants gives the ink without the structure and as it is: the reader keeps what reads better."""
+    variants, dark = ink_variants(page(sample, [0, 1], lines=ruling()))
+    assert dark and len(variants) == 2
+    assert variants[0][1].kinds and not variants[1][1].kinds
+    plain, _ = ink_variants(page(sample, [0, 1]))
+    assert len(plain) == 1

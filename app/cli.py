@@ -24,6 +24,7 @@ from app.images import ImageError, load_picture
 from app.inference import Classifier, ModelError, load_classifier
 from app.preprocess import EmptyImage
 from app.reader import Reading
+from app.wording import shell_line
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
 # every JSON record has these keys, in this order (optional extras follow)
@@ -119,32 +120,6 @@ def error_record(path: str, reason: str) -> dict[str, Any]:
     return rec
 
 
-def line(path: str, rec: dict[str, Any]) -> str:
-    """The plain-text line for one input."""
-    if rec["rejected"]:
-        closest = rec.get("closest")
-        hint = f" (closest digit {closest['digit']}, {100 * closest['confidence']:.1f}%)" if closest else ""
-        return f"{path}: {rec['rejected']}{hint}"
-    if rec["digit"] is None:
-        digits = " ".join(f"{d['digit']}:{100 * d['confidence']:.0f}%" for d in rec["digits"])
-        tops = ""
-        if rec["digits"] and "top" in rec["digits"][0]:
-            tops = "  top " + " | ".join(
-                ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
-            )
-        return f"{path}: {rec['number']}  ({digits}){tops}{_aside(rec)}"
-    listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
-    top = ""
-    if "top" in rec:
-        top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
-    return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}{_aside(rec)}"
-
-
-def _aside(rec: dict[str, Any]) -> str:
-    n = len(rec.get("ignored", ()))
-    return f"  ({n} piece{'s' if n > 1 else ''} set aside)" if n else ""
-
-
 def _reason(path: str, exc: Exception) -> str:
     """The reason alone: the record already names the file."""
     text = str(exc)
@@ -195,7 +170,7 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
         elif writer is not None:
             writer.writerow(csv_row(rec))
         else:
-            out.write(line(path, rec) + "\n")
+            out.write(shell_line(path, rec) + "\n")
         out.flush()
     if seen == 0:
         err.write("digit-predict: no pictures to read (standard input had no file names)\n")

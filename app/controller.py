@@ -20,9 +20,8 @@ import numpy as np
 
 from app.document import Document, Picture, Stroke
 from app.inference import Classifier, ModelError, ModelInfo, Reading, fix_hint
-from app.lines import text_lines
 from app.preprocess import EmptyImage
-from app.reader import NOT_A_NUMBER
+from app.wording import hints
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +29,6 @@ log = logging.getLogger(__name__)
 LIVE_DELAY_MS = 40
 #: How many recent readings the history strip keeps.
 HISTORY = 12
-#: The note under a doubtful answer when the ink holds more than one line of writing.
-SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
-#: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that note.
-DOUBTFUL = 0.9
-#: The note under "Not a number" when a rejected piece looks like digits that touch: the reader
-#: tries cutting a piece only when it is much wider than tall (app.reader.SPLIT_ASPECT).
-TOUCHING = "The piece marked ? may be digits that touch: leave a small gap between them."
-#: ...a rejected piece at least this wide for its height. One digit is mostly narrower; a "4"
-#: drawn into a "0" with the mouse in a real window made a piece 0.81 as wide as tall.
-TOUCHING_WIDTH = 0.75
-#: ...and at least this share of the height of the digits read beside it.
-TOUCHING_HEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -95,37 +82,6 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
             return None
 
     return wrapper
-
-
-def _lines_note(reading: Reading, ink: np.ndarray) -> str:
-    """Why an answer may be wrong: the digits were written in several lines (the reader reads one).
-
-    Said of a doubtful answer, or of a number (two rows of digits read as one row make a
-    confident wrong number); not of one confident digit, whose strokes may leave a gap (an 8's loops).
-    """
-    doubtful = (
-        reading.rejected is not None or len(reading.pieces) > 1 or any(p.confidence < DOUBTFUL for p in reading.pieces)
-    )
-    return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
-
-
-def _touching_note(reading: Reading) -> str:
-    """Why a number may not be read: two narrow digits touching make one piece the reader does not cut."""
-    if reading.rejected != NOT_A_NUMBER:
-        return ""
-    digits = [p for p in reading.pieces if not p.rejected]
-    if not digits:
-        return ""
-    height = float(np.median([p.box[2] - p.box[0] for p in digits]))
-    for p in reading.pieces:
-        h, w = p.box[2] - p.box[0], p.box[3] - p.box[1]
-        if p.rejected and h >= TOUCHING_HEIGHT * height and w >= TOUCHING_WIDTH * h:
-            return TOUCHING
-    return ""
-
-
-def _notes(reading: Reading, ink: np.ndarray) -> str:
-    return "\n".join(n for n in (_lines_note(reading, ink), _touching_note(reading)) if n)
 
 
 class Controller:
@@ -183,7 +139,7 @@ class Controller:
         self.last_ms = (time.perf_counter() - started) * 1e3
         self.last = reading
         self._stale = False
-        self.view.show_reading(reading, note=_notes(reading, ink))
+        self.view.show_reading(reading, note="\n".join(hints(reading, ink)))
         if document is self.document:
             self._unsaved = HistoryItem(document, reading.text)
         if not preview:

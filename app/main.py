@@ -82,7 +82,7 @@ def build(args: argparse.Namespace):  # -> tuple[MainWindow, Controller]
     """Create the window and its controller; raises ``ModelError`` when the model is unusable."""
     from app.controller import Controller
     from app.inference import load_classifier
-    from app.widgets import MainWindow
+    from app.ui.window import MainWindow
 
     classifier = load_classifier(args.model)
     window = MainWindow(live=not args.no_live)

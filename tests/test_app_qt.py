@@ -193,7 +193,7 @@ def test_copy_result_and_paste_image(app_window, qapp, sample):
     from PyQt5.QtCore import Qt
     from PyQt5.QtGui import QImage
 
-    from app.widgets import numpy_to_qimage
+    from app.ui.convert import numpy_to_qimage
 
     window, controller = app_window
     picture = np.stack([255 - np.kron(sample.x_test[0], np.ones((6, 6), np.uint8))] * 3, -1)
@@ -327,7 +327,8 @@ def test_result_panel_text_is_whole_and_readable_at_2x_and_in_dark_mode(qapp, da
     from PyQt5.QtCore import QPoint, QRectF
     from PyQt5.QtGui import QFontMetricsF, QImage, QPainter
 
-    from app.widgets import ResultPanel, dark_palette
+    from app.ui.result import ResultPanel
+    from app.ui.style import dark_palette
 
     panel = ResultPanel()
     if dark:
@@ -372,7 +373,7 @@ def test_about_shows_metadata_as_plain_text(app_window, tmp_path):
 
 
 def test_dark_mode_toggle_changes_the_palette(app_window, qapp):
-    from app.widgets import is_dark
+    from app.ui.style import is_dark
 
     window, _ = app_window
     window.act_dark.setChecked(True)
@@ -471,7 +472,7 @@ def test_a_photo_of_paper_is_read(app_window, sample, tmp_path):
 
 
 def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
-    from app.controller import SEVERAL_LINES
+    from app.wording import SEVERAL_LINES
 
     window, controller = app_window
     drag(window.canvas, [(60, 60), (60, 200)])

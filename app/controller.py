@@ -18,15 +18,17 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from app.document import Document, Picture, Stroke
+from app import wording
+from app.document import Document, Frame, Picture, Stroke
 from app.inference import Classifier, ModelError, ModelInfo, Reading, fix_hint
 from app.preprocess import EmptyImage
-from app.wording import hints
 
 log = logging.getLogger(__name__)
 
-#: While drawing, Live reads at most this often (25 times a second), so the result follows the pen.
-LIVE_DELAY_MS = 40
+#: With Live on, the drawing is read when the pen lifts, and while the pen is down only once it
+#: has rested this long: reading every move flashed confident nonsense for half-written digits
+#: (half a "2" read "17" at 98-100%). Half a second is about the pause of a person who waits.
+PAUSE_MS = 500
 #: How many recent readings the history strip keeps.
 HISTORY = 12
 
@@ -42,7 +44,9 @@ class View(Protocol):
 
     def show_document(self, document: Document) -> None: ...
 
-    def show_reading(self, reading: Reading, *, stale: bool = False, note: str = "") -> None: ...
+    def show_reading(
+        self, reading: Reading, *, stale: bool = False, note: str = "", frame: Frame | None = None
+    ) -> None: ...
 
     def show_message(self, text: str) -> None: ...
 
@@ -108,7 +112,7 @@ class Controller:
         self._stale = False
         self._unsaved: HistoryItem | None = None  # the live reading of the drawing in progress
         view.show_model(classifier.info)
-        view.show_message("Draw a digit or a number, or open a picture")
+        view.show_message(wording.EMPTY)
         view.set_edit_state(False, False)
 
     # ------------------------------------------------------------------ reading
@@ -124,27 +128,28 @@ class Controller:
     def _read(self, document: Document, preview: bool = False) -> Reading | None:
         started = time.perf_counter()
         if document.is_empty():
-            self.last = None
-            self.view.show_message("Nothing drawn yet")
-            self.view.show_status("")
-            return None
+            return self._nothing(wording.EMPTY)
         try:
             ink = document.render_ink()
             reading = self.classifier.read_ink(ink, dark_on_light=document.dark_on_light())
         except EmptyImage:
-            self.last = None
-            self.view.show_message("Nothing drawn yet" if document.picture is None else "No ink found in the picture")
-            self.view.show_status("")
-            return None
+            return self._nothing(wording.EMPTY if document.picture is None else f"{wording.NOTHING.capitalize()} here")
         self.last_ms = (time.perf_counter() - started) * 1e3
         self.last = reading
         self._stale = False
-        self.view.show_reading(reading, note="\n".join(hints(reading, ink)))
+        frame = document.frame()
+        hints = wording.hints(reading, ink, pen=_pen(document, frame.unit), past_edge=frame.past_edge)
+        self.view.show_reading(reading, note="\n".join(hints), frame=frame)
         if document is self.document:
-            self._unsaved = HistoryItem(document, reading.text)
+            self._unsaved = HistoryItem(document, wording.short(reading))
         if not preview:
-            self.view.show_status(f"{reading.text} in {self.last_ms:.1f} ms")
+            self.view.show_status(f"{wording.short(reading)} in {self.last_ms:.1f} ms")
         return reading
+
+    def _nothing(self, message: str) -> None:
+        self.last = None
+        self.view.show_message(message)
+        self.view.show_status("")
 
     def _remember(self, item: HistoryItem) -> None:
         """Put a reading in the history strip (once per drawing: live readings wait until it is done)."""
@@ -179,9 +184,7 @@ class Controller:
             self._cancel_pending()
             self._read(document)
         elif document.is_empty():
-            self.last = None
-            self.view.show_message("Nothing drawn yet")
-            self.view.show_status("")
+            self._nothing(wording.EMPTY)
         elif self.last is not None:
             self._stale = True
             self.view.show_reading(self.last, stale=True)
@@ -196,14 +199,13 @@ class Controller:
 
     @guarded
     def preview(self, stroke: Stroke) -> None:
-        """The pen is moving: with Live on, read the drawing with the stroke so far, at most every 40 ms."""
-        if not self.live:
+        """The pen is moving: with Live on, read the drawing with the stroke so far once the pen rests PAUSE_MS."""
+        if not self.live or self.schedule is None:
             return
         self._pending = self.document.with_stroke(stroke)
-        if self.schedule is None:
-            self._read(self._pending, preview=True)
-        elif self._timer is None:
-            self._timer = self.schedule(LIVE_DELAY_MS, self._fire)
+        if self._timer is not None:
+            self._timer.cancel()  # the pen moved: the pause starts again
+        self._timer = self.schedule(PAUSE_MS, self._fire)
 
     def _fire(self) -> None:
         self._timer = None
@@ -335,5 +337,15 @@ class Controller:
         return True
 
     def result_text(self) -> str:
-        """What Copy puts on the clipboard: the answer, or an empty string."""
-        return "" if self.last is None or self._stale else self.last.text
+        """What Copy puts on the clipboard: the answer (the drawing is read first when it changed since), or ""."""
+        if self._stale and not self.document.is_empty():
+            self.run()
+        return "" if self.last is None or self._stale else wording.answer_text(self.last)
+
+
+def _pen(document: Document, unit: int) -> float | None:
+    """The drawing's pen width in the ink map's pixels (the median of its strokes'), or None for a picture."""
+    widths = [s.width for s in document.strokes if not s.erase]
+    if document.picture is not None or not widths:
+        return None
+    return float(np.median(widths)) * unit

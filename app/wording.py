@@ -15,6 +15,23 @@ import numpy as np
 from app.lines import text_lines
 from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
 
+#: Below this confidence the app says it is not sure and names the alternatives instead of
+#: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
+UNSURE = 0.8
+#: Writing less than this many pen widths tall becomes a blob: the hint asks for bigger writing
+#: or a thinner pen. (Digits written with tests/handwriting.py at 12.8 and 32 px pens: under 3
+#: pen widths tall 3-23 of 30 read right, from 3 up all 30 at either width.)
+SMALL_FOR_PEN = 3.0
+SMALL = "The writing is small for the pen: write bigger or use a thinner pen ([ key)."
+#: The hint under "Not a number" on a drawing: digits drawn close with a wide pen touch.
+THINNER = "Digits that touch are read as one piece: a thinner pen ([ key) keeps them apart."
+#: The hint when ink ran past the canvas's edge (it is kept and read, but not shown).
+PAST_EDGE = "Part of the writing runs past the edge of the canvas: it is read, but not all of it is shown."
+#: The prompt on an empty canvas, whatever made it empty.
+EMPTY = "Draw a digit or a number, or open a picture"
+#: A picture in which no ink stands out: the same words in the window and the shell.
+NOTHING = "nothing written"
+
 #: The hint under a doubtful answer when the ink holds more than one line of writing.
 SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
 #: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that hint.
@@ -30,12 +47,36 @@ TOUCHING_HEIGHT = 0.7
 
 
 # ------------------------------------------------------------------ the answer
+def is_sure(reading: Reading) -> bool:
+    """Is every digit of the answer at least UNSURE confident? (A rejected answer is not an answer.)"""
+    return not reading.rejected and all(p.confidence >= UNSURE for p in reading.pieces)
+
+
+def unsure(reading: Reading) -> list[DigitReading]:
+    """The digits of an answer that are below UNSURE, left to right."""
+    return [] if reading.rejected else [p for p in reading.pieces if p.confidence < UNSURE]
+
+
+def answer_text(reading: Reading) -> str:
+    """The answer to copy or to label a drawing with: the digits when sure, else "" (nothing to pass on)."""
+    return (reading.number or "") if is_sure(reading) else ""
+
+
+def short(reading: Reading) -> str:
+    """The answer in a few words for the history strip and the status bar: "4071", "not sure", "not a digit"."""
+    if reading.rejected:
+        return reading.rejected
+    return (reading.number or "") if is_sure(reading) else "not sure"
+
+
 def headline(reading: Reading) -> str:
-    """The answer in a few characters: "7", "4071", "Not a digit", "Not a number"."""
+    """The answer in a few characters: "7", "4071", "Not sure", "Not a digit", "Not a number"."""
     if reading.rejected == NOT_A_DIGIT and reading.pieces:
         return "Not a digit"
     if reading.rejected:
         return "Not a number"
+    if not is_sure(reading):
+        return "Not sure"
     if reading.single is not None:
         return reading.single.label
     return reading.number or ""
@@ -49,20 +90,37 @@ def _aside(reading: Reading) -> str:
     return f"; {n} {what} set aside" + ("" if reading.rejected else " (marked ?)")
 
 
+def _alternatives(reading: Reading, piece: DigitReading) -> str:
+    """ "7 (62.0%) or 1 (30.1%)": the likely digits of a piece, down to a tenth of the best."""
+    top = [(d, p) for d, p in piece.top(3) if p >= 0.1 * piece.confidence]
+    words = [f"{reading.labels[d]} ({100 * p:.1f}%)" for d, p in top]
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
 def detail(reading: Reading) -> str:
     """What the answer rests on, in one line of small print."""
     aside = _aside(reading)
     if reading.rejected == NOT_A_DIGIT and reading.pieces:
         shape = reading.pieces[0]  # the rejected piece, whichever input is in focus
-        return f"closest digit: {shape.label} ({100 * shape.confidence:.1f}%){aside}"
+        score = f" (not-a-digit score {100 * shape.not_digit:.1f}%)" if shape.not_digit is not None else ""
+        return f"the model does not take this for a digit{score}; nearest digit shape: {shape.label}{aside}"
     if reading.rejected:
         wrong = sum(p.rejected for p in reading.pieces)
         verb = "is not a digit" if wrong == 1 else "are not digits"
         return f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){aside}"
+    doubtful = unsure(reading)
     if reading.single is not None:
+        if doubtful:
+            return f"maybe {_alternatives(reading, reading.single)}{aside}"
         return f"{100 * reading.single.confidence:.1f}% confident{aside}"
+    n = len(reading.pieces)
+    if doubtful:
+        which = reading.pieces.index(doubtful[0]) + 1
+        return f"maybe {reading.number}: digit {which} of {n} could be {_alternatives(reading, doubtful[0])}{aside}"
     least = min(reading.pieces, key=lambda p: p.confidence)
-    return f"{len(reading.pieces)} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){aside}"
+    if least.confidence >= 0.9995:  # every digit shows as 100.0%: naming one "least sure" would mislead
+        return f"{n} digits, each 100% confident{aside}"
+    return f"{n} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){aside}"
 
 
 def piece_line(reading: Reading, piece: DigitReading) -> str:
@@ -114,9 +172,26 @@ def touching_hint(reading: Reading) -> str:
     return ""
 
 
-def hints(reading: Reading, ink: np.ndarray) -> list[str]:
-    """Every hint that applies to ``reading`` of ``ink`` (ink high on 0), most useful first."""
-    return [h for h in (lines_hint(reading, ink), touching_hint(reading)) if h]
+def small_hint(reading: Reading, pen: float | None) -> str:
+    """Writing too small for the pen (``pen``: its width in the ink map's pixels, None for a picture)."""
+    if pen is None or not reading.pieces:
+        return ""
+    height = float(np.median([p.box[2] - p.box[0] for p in reading.pieces]))
+    return SMALL if height < SMALL_FOR_PEN * pen else ""
+
+
+def hints(reading: Reading, ink: np.ndarray, *, pen: float | None = None, past_edge: bool = False) -> list[str]:
+    """Every hint that applies to ``reading`` of ``ink`` (ink high on 0), most useful first.
+
+    ``pen``: the drawing's pen width in the ink map's pixels (None for a picture); ``past_edge``:
+    some ink was drawn beyond the canvas's edge.
+    """
+    found = [small_hint(reading, pen), lines_hint(reading, ink), touching_hint(reading)]
+    if pen is not None and reading.rejected == NOT_A_NUMBER and not found[0]:
+        found.append(THINNER)
+    if past_edge:
+        found.append(PAST_EDGE)
+    return [h for h in found if h]
 
 
 # ------------------------------------------------------------------ the shell

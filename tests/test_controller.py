@@ -9,7 +9,7 @@ from PIL import Image
 from app.controller import HISTORY, Controller
 from app.document import Document, Stroke
 from app.inference import Classifier
-from app.wording import SEVERAL_LINES
+from app.wording import EMPTY, SEVERAL_LINES
 
 
 class FakeView:
@@ -31,9 +31,9 @@ class FakeView:
         self.calls.append(("document", (document,)))
         self.document = document
 
-    def show_reading(self, reading, *, stale=False, note=""):
+    def show_reading(self, reading, *, stale=False, note="", frame=None):
         self.calls.append(("reading", (reading, stale)))
-        self.reading, self.stale, self.message, self.note = reading, stale, "", note
+        self.reading, self.stale, self.message, self.note, self.frame = reading, stale, "", note, frame
 
     def show_message(self, text):
         self.calls.append(("message", (text,)))
@@ -147,7 +147,7 @@ def test_undo_and_redo_span_clear_and_open(controller, view, sample, tmp_path):
     draw(controller, digit_strokes(sample.x_test[2])[:3])
     drawing = controller.document
     controller.clear()
-    assert controller.document.is_empty() and view.message == "Nothing drawn yet"
+    assert controller.document.is_empty() and view.message == EMPTY
     controller.undo()
     assert controller.document == drawing and view.edit[1]  # redo is possible
     controller.redo()

@@ -21,10 +21,15 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from app.document import DEFAULT_PEN, Document, Stroke
+from app.document import DEFAULT_PEN, Document, Frame, Stroke
 from app.reader import Reading
 from app.ui.convert import numpy_to_qimage, qimage_to_numpy
 from app.ui.style import accent, warning_colour
+
+#: Writing guides: the band digits are written in (top, baseline, in canvas units) and its cells.
+#: Digits a cell each (0.2 of the canvas wide, 0.28 tall) leave gaps that the default pen keeps open.
+GUIDE_BAND = (0.36, 0.64)
+GUIDE_CELLS = 5
 
 
 class SquareBox(QWidget):
@@ -63,6 +68,7 @@ class Canvas(QWidget):
         self.document = Document()
         self.pen_width = DEFAULT_PEN
         self.eraser = False
+        self.guides = False
         self.boxes: list[tuple[QRectF, str, bool]] = []  # (rect in canvas units, label, rejected)
         self._points: list[tuple[float, float]] = []
         self._width = DEFAULT_PEN
@@ -81,14 +87,17 @@ class Canvas(QWidget):
             self._picture = None if document.picture is None else numpy_to_qimage(document.picture.pixels)
         self.update()
 
-    def set_reading(self, reading: Reading | None) -> None:
-        """Boxes around what was read, when there is more than one piece (or a piece was set aside)."""
+    def set_reading(self, reading: Reading | None, frame: Frame | None = None) -> None:
+        """Boxes around what was read, when there is more than one piece (or a piece was set aside).
+
+        ``frame`` says where the ink map the reading's boxes refer to lies on the canvas.
+        """
         self.boxes = []
         if reading is not None and (len(reading.pieces) > 1 or reading.ignored):
             h, w = reading.shape
+            frame = frame or Frame(unit=max(h, w), shape=(h, w))
             for piece in (*reading.pieces, *reading.ignored):
-                t, left, b, r = piece.box
-                rect = QRectF(left / w, t / h, (r - left) / w, (b - t) / h)
+                rect = QRectF(*frame.to_canvas(piece.box))
                 aside = reading.is_set_aside(piece)
                 self.boxes.append((rect, "?" if aside else piece.label, aside))
         self.update()
@@ -96,6 +105,11 @@ class Canvas(QWidget):
     def set_pen(self, width: float) -> None:
         self.pen_width = float(np.clip(width, 0.01, 0.25))
         self._update_cursor()
+
+    def set_guides(self, on: bool) -> None:
+        """Writing guides: a band with a baseline and five cells (shown only; never read, never saved)."""
+        self.guides = on
+        self.update()
 
     def set_eraser(self, on: bool) -> None:
         self.eraser = on
@@ -110,7 +124,8 @@ class Canvas(QWidget):
         pix.fill(Qt.transparent)
         p = QPainter(pix)
         p.setRenderHint(QPainter.Antialiasing)
-        p.setPen(QPen(self.palette().color(QPalette.Text), 1))
+        pal = self.palette()
+        p.setPen(QPen(QColor(pal.color(QPalette.Text)), 1))
         p.drawEllipse(QRectF(1, 1, side, side))
         p.end()
         self.setCursor(QCursor(pix))
@@ -120,8 +135,9 @@ class Canvas(QWidget):
 
     # ------------------------------------------------------------ input
     def _unit(self, pos: QPointF) -> tuple[float, float]:
+        # a pen held down past the edge keeps drawing (the drawing grows to keep that ink), up to half a side out
         side = max(1, self.width())
-        return float(np.clip(pos.x() / side, 0, 1)), float(np.clip(pos.y() / max(1, self.height()), 0, 1))
+        return float(np.clip(pos.x() / side, -0.5, 1.5)), float(np.clip(pos.y() / max(1, self.height()), -0.5, 1.5))
 
     def _stroke(self) -> Stroke:
         return Stroke(tuple(self._points), self._width, self.eraser)
@@ -173,7 +189,7 @@ class Canvas(QWidget):
         """(paper, ink) for display: the palette's for a drawing, the picture's own under a picture."""
         pal = self.palette()
         if self.document.picture is None:
-            return pal.color(QPalette.Base), pal.color(QPalette.Text)
+            return QColor(pal.color(QPalette.Base)), QColor(pal.color(QPalette.Text))  # copies: pal is ours
         dark_ink = self.document.dark_on_light()
         return (QColor(255, 255, 255), QColor(0, 0, 0)) if dark_ink else (QColor(0, 0, 0), QColor(255, 255, 255))
 
@@ -187,6 +203,7 @@ class Canvas(QWidget):
             left, top, width, height = picture.rect
             painter.drawImage(QRectF(left * side, top * side, width * side, height * side), self._picture)
         painter.setRenderHint(QPainter.Antialiasing)
+        self._draw_underlay(painter, side)
         strokes = list(self.document.strokes)
         if self._points:
             strokes.append(self._stroke())
@@ -198,6 +215,22 @@ class Canvas(QWidget):
             painter.setPen(QPen(accent(self.palette()), 1, Qt.DashLine))
             painter.drawRect(QRectF(0.5, 0.5, side - 1, side - 1))
         painter.end()
+
+    def _draw_underlay(self, painter: QPainter, side: float) -> None:
+        """What lies faintly behind the ink: the writing guides (and, in time, the paper structure the
+        reader removed from a picture, such as ruling, drawn here in the same faint colour)."""
+        if not self.guides:
+            return
+        colour = QColor(accent(self.palette()))
+        colour.setAlpha(90)
+        top, bottom = GUIDE_BAND
+        painter.setPen(QPen(colour, max(1.0, side / 400)))
+        painter.drawLine(QPointF(0, bottom * side), QPointF(side, bottom * side))  # the baseline
+        painter.setPen(QPen(colour, 1, Qt.DashLine))
+        painter.drawLine(QPointF(0, top * side), QPointF(side, top * side))
+        for k in range(1, GUIDE_CELLS):
+            x = k * side / GUIDE_CELLS
+            painter.drawLine(QPointF(x, top * side), QPointF(x, bottom * side))
 
     @staticmethod
     def _draw_stroke(painter: QPainter, stroke: Stroke, side: float, colour: QColor, extra: float = 0.0) -> None:
@@ -218,8 +251,9 @@ class Canvas(QWidget):
         font.setBold(True)
         painter.setFont(font)
         fm = QFontMetricsF(font)
+        pal = self.palette()
         for rect, label, rejected in self.boxes:
-            colour = warning_colour(self.palette()) if rejected else accent(self.palette())
+            colour = warning_colour(pal) if rejected else accent(pal)
             r = QRectF(rect.x() * side, rect.y() * side, rect.width() * side, rect.height() * side).adjusted(
                 -1, -1, 1, 1
             )
@@ -233,7 +267,7 @@ class Canvas(QWidget):
                 tag.moveTop(max(0.0, r.top()) + 2)
                 tag.moveLeft(max(0.0, r.left()) + 2)
             painter.fillRect(tag, colour)
-            painter.setPen(self.palette().color(QPalette.HighlightedText))
+            painter.setPen(QColor(pal.color(QPalette.HighlightedText)))
             painter.drawText(tag, Qt.AlignCenter, label)
 
     def grab_array(self) -> np.ndarray:

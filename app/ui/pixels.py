@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from PyQt5.QtCore import QPointF, QRectF, Qt, pyqtSignal
 from PyQt5.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QImage,
@@ -20,6 +21,9 @@ from PyQt5.QtWidgets import (
 )
 
 from app.ui.style import accent
+
+#: The pixel size of the values' digits at the smallest legible cell.
+VALUE_PX = 9
 
 
 class InputView(QWidget):
@@ -51,9 +55,31 @@ class InputView(QWidget):
         self.set_images([] if image is None else [image])
 
     def legible_side(self) -> int:
-        """The side at which every pixel value fits its cell in the widget's font (the matrix needs it)."""
-        fm = QFontMetricsF(self.font())
-        return int(28 * (fm.horizontalAdvance("255") * 1.2 + 2))
+        """The side at which every pixel value fits its cell (the matrix needs it).
+
+        Values are drawn at half a cell's height: a cell of 18 logical pixels (9 px digits, as
+        small as stays readable) makes a 504-pixel field, which fits beside the answer in a
+        maximised window at 1920x1080; a smaller window scrolls, centred on the ink.
+        """
+        font = QFont(self.font())
+        font.setPixelSize(VALUE_PX)
+        return int(28 * max(2 * VALUE_PX, QFontMetricsF(font).horizontalAdvance("255") + 1))
+
+    def ink_rect(self) -> QRectF | None:
+        """Where the selected input's ink lies in this widget (for scrolling the values to it)."""
+        values = self.values()
+        rects, _ = self._layout()
+        if values is None or not values.any():
+            return None
+        rows, cols = np.flatnonzero(values.any(1)), np.flatnonzero(values.any(0))
+        field = rects[0] if self.matrix else rects[min(self.selected, len(rects) - 1)]
+        cell = field.width() / 28
+        return QRectF(
+            field.x() + cols[0] * cell,
+            field.y() + rows[0] * cell,
+            (cols[-1] + 1 - cols[0]) * cell,
+            (rows[-1] + 1 - rows[0]) * cell,
+        )
 
     def set_matrix(self, on: bool) -> None:
         """Pixel values need legible cells: the view asks for that size and its scroll area scrolls."""
@@ -91,6 +117,7 @@ class InputView(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         rects, caption = self._layout()
+        pal = self.palette()
         shown = [self.selected] if self.matrix and self.images else range(len(self.images))
         if not self.images:
             painter.fillRect(rects[0], Qt.black)
@@ -99,7 +126,7 @@ class InputView(QWidget):
             values = np.rint(self.images[index] * 255).astype(np.uint8)
             self._paint_field(painter, rect, values, fm)
             if caption:
-                painter.setPen(self.palette().color(QPalette.WindowText))
+                painter.setPen(QColor(pal.color(QPalette.WindowText)))
                 label = self.labels[index] if index < len(self.labels) else ""
                 painter.drawText(QRectF(rect.x(), 0, rect.width(), caption), Qt.AlignCenter, label)
         if self.matrix and len(self.images) > 1:
@@ -119,14 +146,15 @@ class InputView(QWidget):
             return
         cell = rect.width() / 28
         font = QFont(self.font())
-        font.setPixelSize(max(1, int(cell * 0.4)))
+        font.setPixelSize(max(1, int(cell * 0.5)))
         small = QFontMetricsF(font)
-        if small.horizontalAdvance("255") > cell * 0.95 or cell < 7:
+        if small.horizontalAdvance("255") > cell or cell < 7:
             hint = "enlarge the window to read the values"
             box = painter.boundingRect(rect.adjusted(4, 0, -4, 0), Qt.AlignHCenter | Qt.TextWordWrap, hint)
             box.moveBottom(rect.bottom() - 4)
-            painter.fillRect(box.adjusted(-3, -2, 3, 2), self.palette().color(QPalette.Window))
-            painter.setPen(self.palette().color(QPalette.WindowText))
+            pal = self.palette()
+            painter.fillRect(box.adjusted(-3, -2, 3, 2), QColor(pal.color(QPalette.Window)))
+            painter.setPen(QColor(pal.color(QPalette.WindowText)))
             painter.drawText(box, Qt.AlignHCenter | Qt.TextWordWrap, hint)
             return
         painter.setFont(font)

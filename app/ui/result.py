@@ -95,7 +95,7 @@ class ResultPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.headline = QLabel("–")
+        self.headline = QLabel("")
         self.headline.setAlignment(Qt.AlignCenter)
         self.headline.setObjectName("headline")
         self.headline.setTextFormat(Qt.PlainText)
@@ -103,7 +103,8 @@ class ResultPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 3.5)
         font.setBold(True)
         self.headline.setFont(font)
-        self.detail = QLabel("Draw a digit")
+        self.headline.setMinimumHeight(int(QFontMetricsF(font).height()))  # an empty answer keeps its room
+        self.detail = QLabel(wording.EMPTY)
         self.detail.setAlignment(Qt.AlignCenter)
         self.detail.setObjectName("detail")
         self.detail.setTextFormat(Qt.PlainText)
@@ -151,7 +152,7 @@ class ResultPanel(QWidget):
 
     def show_message(self, text: str) -> None:
         self._style(False)
-        self.headline.setText("–")
+        self.headline.setText("")
         self.detail.setText(text)
         self.top3.setText("")
         self.bars.set_probs(None)

@@ -21,7 +21,7 @@ def plain_tooltip(text: str) -> str:
 
 
 def accent(palette: QPalette) -> QColor:
-    return palette.color(QPalette.Highlight)
+    return QColor(palette.color(QPalette.Highlight))  # a copy: the palette may be a temporary
 
 
 def warning_colour(palette: QPalette) -> QColor:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PyQt5.QtCore import QSettings, Qt, pyqtSignal
+from PyQt5.QtCore import QSettings, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import (
     QImage,
     QKeySequence,
 )
 from PyQt5.QtWidgets import (
+    QWIDGETSIZE_MAX,
     QAbstractButton,
     QAbstractSpinBox,
     QAction,
@@ -30,7 +31,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from app.document import DEFAULT_PEN, Document
+from app.document import DEFAULT_PEN, Document, Frame
 from app.reader import Reading
 from app.ui.canvas import Canvas, SquareBox
 from app.ui.convert import qimage_to_rgba
@@ -115,7 +116,10 @@ class MainWindow(QMainWindow):
         self.act_clear = self._action("&Clear", Qt.Key_Escape, lambda: self.clear_requested.emit(), "Clear (Esc)")
         self.act_copy = self._action("&Copy result", "Ctrl+C", lambda: self.copy_requested.emit())
         self.act_paste = self._action("&Paste image", "Ctrl+V", self.paste_clipboard)
-        self.act_matrix = self._action("Show &pixel values", None, self.input_view.set_matrix, checkable=True)
+        self.act_matrix = self._action("Show &pixel values", None, self._show_values, checkable=True)
+        self.act_guides = self._action(
+            "Writing &guides", None, self.canvas.set_guides, "A baseline and cells to write a number in", checkable=True
+        )
         self.act_dark = self._action("&Dark mode", None, self.set_dark, checkable=True)
         self.act_live = self._action(
             "&Live", None, lambda on: self.live_toggled.emit(on), "Read while drawing", checkable=True
@@ -187,6 +191,7 @@ class MainWindow(QMainWindow):
             edit.addAction(act)
         view = menus.addMenu("&View")
         view.addAction(self.act_matrix)
+        view.addAction(self.act_guides)
         view.addAction(self.act_dark)
         helps = menus.addMenu("&Help")
         helps.addAction(self.act_keys)
@@ -208,6 +213,7 @@ class MainWindow(QMainWindow):
         right = QVBoxLayout()
         right.addWidget(self.result, 3)
         right.addWidget(seen, 2)
+        self.right = right
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(6, 6, 6, 6)
@@ -225,13 +231,17 @@ class MainWindow(QMainWindow):
         self.canvas.set_document(document)
         self.canvas.set_reading(None)
 
-    def show_reading(self, reading: Reading, *, stale: bool = False, note: str = "") -> None:
+    def show_reading(
+        self, reading: Reading, *, stale: bool = False, note: str = "", frame: Frame | None = None
+    ) -> None:
         self.reading, self.reading_note, self.reading_stale = reading, note, stale
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
         labels = ["?" if reading.is_set_aside(p) else p.label for p in pieces]
         self.input_view.set_images([p.image for p in pieces], labels)
-        self.canvas.set_reading(None if stale else reading)
+        if self.input_view.matrix:
+            QTimer.singleShot(0, self.centre_values)
+        self.canvas.set_reading(None if stale else reading, frame)
 
     def show_message(self, text: str) -> None:
         self.reading = None
@@ -275,6 +285,23 @@ class MainWindow(QMainWindow):
         pieces = [*self.reading.pieces, *self.reading.ignored]
         if 0 <= index < len(pieces):
             self.result.show_reading(self.reading, pieces[index], self.reading_stale, note=self.reading_note)
+
+    def _show_values(self, on: bool) -> None:
+        """Pixel values: the inputs get most of the column, and the view scrolls to the ink."""
+        self.input_view.set_matrix(on)
+        # the answer keeps the room its text and bars need; the rest goes to the values
+        self.result.setMaximumHeight(self.result.minimumSizeHint().height() if on else QWIDGETSIZE_MAX)
+        self.right.setStretch(0, 1 if on else 3)
+        self.right.setStretch(1, 4 if on else 2)
+        QTimer.singleShot(0, self.centre_values)
+
+    def centre_values(self) -> None:
+        """Scroll the pixel values so the ink is in view (the field's corners are black)."""
+        ink = self.input_view.ink_rect()
+        if ink is not None:
+            c, port = ink.center(), self.input_scroll.viewport().size()
+            self.input_scroll.horizontalScrollBar().setValue(int(c.x() - port.width() / 2))
+            self.input_scroll.verticalScrollBar().setValue(int(c.y() - port.height() / 2))
 
     def _label_live(self, on: bool) -> None:
         self.act_live.setIconText("Live: on" if on else "Live: off")

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from app import wording
-from app.document import Document, Frame, Picture, Stroke
+from app.document import Document, Frame, Picture, Stroke, read
 from app.inference import Classifier, ModelError, ModelInfo, Reading, fix_hint
 from app.preprocess import EmptyImage
 
@@ -130,8 +130,7 @@ class Controller:
         if document.is_empty():
             return self._nothing(wording.EMPTY)
         try:
-            ink = document.render_ink()
-            reading = self.classifier.read_ink(ink, dark_on_light=document.dark_on_light())
+            reading, ink = read(self.classifier, document)
         except EmptyImage:
             return self._nothing(wording.EMPTY if document.picture is None else f"{wording.NOTHING.capitalize()} here")
         self.last_ms = (time.perf_counter() - started) * 1e3

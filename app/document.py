@@ -313,3 +313,14 @@ def render_image(document: Document, side: int = 512) -> np.ndarray:
     for stroke in document.strokes:
         _draw_stroke(draw, stroke, side, _grow(stroke.erase, side), paper if stroke.erase else ink)
     return np.asarray(img)
+
+
+def read(classifier: Any, document: Document) -> tuple[Any, np.ndarray]:
+    """(the reading, the ink map read): the one reading path of the window and ``digit-predict``.
+
+    ``classifier`` is an :class:`app.inference.Classifier`. A picture with nothing drawn over it
+    is read in its own frame at the same working size whichever front end opened it, so both
+    give the same answer and the same confidences; boxes are in the ink map's pixels.
+    """
+    ink = document.render_ink()
+    return classifier.read_ink(ink, dark_on_light=document.dark_on_light()), ink

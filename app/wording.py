@@ -150,11 +150,19 @@ def lines_hint(reading: Reading, ink: np.ndarray) -> str:
 
     Said of a doubtful answer, or of a number (two rows of digits read as one row make a
     confident wrong number); not of one confident digit, whose strokes may leave a gap (an 8's loops).
+    Only the ink of the pieces read counts (boxes in ``ink``'s pixels): a photo's shadowed corner
+    or a speck set aside is not a line of writing (it made a one-line "381" photo "two lines").
     """
     doubtful = (
         reading.rejected is not None or len(reading.pieces) > 1 or any(p.confidence < DOUBTFUL for p in reading.pieces)
     )
-    return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
+    if not doubtful:
+        return ""
+    read = np.zeros_like(ink)
+    for p in reading.pieces:
+        t, left, b, r = p.box
+        read[t:b, left:r] = ink[t:b, left:r]
+    return SEVERAL_LINES if text_lines(read) > 1 else ""
 
 
 def touching_hint(reading: Reading) -> str:
@@ -198,9 +206,8 @@ def hints(reading: Reading, ink: np.ndarray, *, pen: float | None = None, past_e
 def shell_line(path: str, rec: dict[str, Any]) -> str:
     """``digit-predict``'s plain-text line for one input, from its record."""
     if rec["rejected"]:
-        closest = rec.get("closest")
-        hint = f" (closest digit {closest['digit']}, {100 * closest['confidence']:.1f}%)" if closest else ""
-        return f"{path}: {rec['rejected']}{hint}"
+        return f"{path}: {_shell_rejected(rec)}"
+    sure = "" if rec.get("sure", True) else "not sure, maybe "
     if rec["digit"] is None:
         digits = " ".join(f"{d['digit']}:{100 * d['confidence']:.0f}%" for d in rec["digits"])
         tops = ""
@@ -208,12 +215,29 @@ def shell_line(path: str, rec: dict[str, Any]) -> str:
             tops = "  top " + " | ".join(
                 ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
             )
-        return f"{path}: {rec['number']}  ({digits}){tops}{_shell_aside(rec)}"
+        return f"{path}: {sure}{rec['number']}  ({digits}){tops}{_shell_aside(rec)}"
     listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
     top = ""
     if "top" in rec:
         top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
-    return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}{_shell_aside(rec)}"
+    if sure:
+        order = sorted(range(10), key=lambda d: -rec["probs"][d])[:3]
+        likely = [f"{d} ({100 * rec['probs'][d]:.1f}%)" for d in order if rec["probs"][d] >= 0.1 * rec["confidence"]]
+        answer = sure + (", ".join(likely[:-1]) + " or " + likely[-1] if len(likely) > 1 else likely[0])
+    else:
+        answer = f"{rec['digit']} ({100 * rec['confidence']:.1f}%)"
+    return f"{path}: {answer}  {listing}{top}{_shell_aside(rec)}"
+
+
+def _shell_rejected(rec: dict[str, Any]) -> str:
+    """Why there is no answer, without contradicting it ("not a digit", yet "closest digit 4, 100%")."""
+    if rec["rejected"] == NOT_A_DIGIT and rec.get("closest"):
+        return f"{NOT_A_DIGIT} (if it were one: {rec['closest']['digit']})"
+    if rec["rejected"] == NOT_A_NUMBER and rec["digits"]:
+        wrong = sum(d["digit"] is None for d in rec["digits"])
+        verb = "is not a digit" if wrong == 1 else "are not digits"
+        return f"{NOT_A_NUMBER} ({wrong} of the {len(rec['digits'])} pieces {verb})"
+    return str(rec["rejected"])
 
 
 def _shell_aside(rec: dict[str, Any]) -> str:

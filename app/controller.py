@@ -337,7 +337,7 @@ class Controller:
 
     def result_text(self) -> str:
         """What Copy puts on the clipboard: the answer (the drawing is read first when it changed since), or ""."""
-        if self._stale and not self.document.is_empty():
+        if (self._stale or self.last is None) and not self.document.is_empty():
             self.run()
         return "" if self.last is None or self._stale else wording.answer_text(self.last)
 

@@ -432,6 +432,7 @@ def test_bad_model_shows_a_dialog_not_a_traceback(qapp, tmp_path, monkeypatch, c
 
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, t, text: shown.append((t, text)))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.No)  # not the app's own model instead
     path = tmp_path / "model.onnx"
     if content is not None:
         path.write_bytes(content)

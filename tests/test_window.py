@@ -205,3 +205,205 @@ def test_pixel_values_open_on_the_ink_and_fit_a_large_window(open_window, qtbot,
     if size[0] >= 1920:  # maximised at 1080p: the whole field fits, nothing to scroll
         assert window.input_scroll.verticalScrollBar().maximum() == 0
         assert window.input_scroll.horizontalScrollBar().maximum() == 0
+
+
+# ------------------------------------------------------------------ starting up
+def test_missing_x11_libraries_get_the_apt_line_that_installs_them(monkeypatch, capsys):
+    """Qt aborts with "Could not load the Qt platform plugin 'xcb'"; digit-app names the packages first."""
+    from app import main as app_main
+
+    absent = {"libxcb-icccm.so.4", "libxcb-xinerama.so.0"}
+
+    def load(name):
+        if name in absent:
+            raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    missing = app_main.missing_display_packages
+    assert missing(load) == ["libxcb-icccm4", "libxcb-xinerama0"]
+    monkeypatch.setattr(app_main, "missing_display_packages", lambda: ["libxcb-icccm4", "libxcb-xinerama0"])
+    assert app_main.main([]) == 2
+    err = capsys.readouterr().err
+    assert "sudo apt-get install libxcb-icccm4 libxcb-xinerama0" in err and "Traceback" not in err
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert missing(load) == []  # no X11, nothing to load
+
+
+def test_the_makefile_installs_every_library_the_app_names():
+    from app.main import XCB_LIBRARIES
+    from tests.helpers import ROOT
+
+    makefile = (ROOT / "Makefile").read_text()
+    listed = makefile.split("SCREENSHOT_PACKAGES ?=")[1].split("\n\n")[0].split()
+    assert set(XCB_LIBRARIES) <= set(listed)
+
+
+def test_a_bad_model_at_start_up_offers_the_apps_own(qapp, monkeypatch, tmp_path):
+    from PyQt5.QtWidgets import QApplication, QMessageBox
+
+    from app.contract import PUBLISHED_MODEL
+    from app.main import main
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[2]) or QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: None)  # the dialog that ended the app before
+    monkeypatch.setattr(QApplication, "exec_", lambda self: 0)  # the event loop: not in a test
+    (tmp_path / "broken.onnx").write_bytes(b"garbage")
+    before = set(QApplication.topLevelWidgets())
+    assert main(["--model", str(tmp_path / "broken.onnx")]) == 0
+    windows = [w for w in QApplication.topLevelWidgets() if w not in before and hasattr(w, "model_info")]
+    assert asked and "Start with the app's own model instead?" in asked[0] and "--model" not in asked[0]
+    assert len(windows) == 1 and windows[0].model_info.path == PUBLISHED_MODEL
+    windows[0].close()
+
+
+# ------------------------------------------------------------------ papercuts
+def test_the_window_keeps_a_usable_minimum_size(open_window):
+    window, _ = open_window()
+    window.resize(60, 140)
+    assert window.width() >= 400 and window.height() >= 280
+
+
+def test_open_model_and_save_remember_folders_of_their_own(open_window, monkeypatch, tmp_path, template_onnx):
+    from PyQt5.QtWidgets import QFileDialog
+
+    window, _ = open_window()
+    (tmp_path / "drawings").mkdir()
+    saved = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(template_onnx), ""))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda p, t, start, f: saved.append(start) or (str(tmp_path / "drawings" / "d.png"), f),
+    )
+    stroke(window.canvas, [(60, 60), (60, 200)])
+    window.act_save.trigger()
+    window.act_model.trigger()
+    window.act_save.trigger()
+    assert saved[1].startswith(str(tmp_path / "drawings"))  # not the model's folder
+
+
+def test_a_model_opened_by_hand_stays_in_the_model_list(open_window, monkeypatch, template_onnx):
+    from PyQt5.QtWidgets import QFileDialog
+
+    window, controller = open_window()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(template_onnx), ""))
+    window.act_model.trigger()
+    published = window.model_box.findText("Published (app)")
+    window.model_box.setCurrentIndex(published)
+    window.model_box.activated.emit(published)
+    assert controller.classifier.info.name == "seed_cnn"
+    assert window.model_box.findText(template_onnx.name) >= 0  # still there to switch back to
+    window.close()
+    again, _ = open_window()
+    assert again.model_box.findText(template_onnx.name) >= 0  # and in the next run
+
+
+def test_copy_puts_only_an_answer_on_the_clipboard_and_reads_a_changed_drawing_first(open_window, qapp):
+
+    window, controller = open_window(live=False)
+    side = window.canvas.width()
+    write(window.canvas, "7", height=0.5 * side)  # Live off: not read yet, the answer is stale
+    qapp.clipboard().setText("before")
+    window.act_copy.trigger()
+    assert qapp.clipboard().text() == "7"
+    controller.clear()
+    stroke(window.canvas, [(40, 40), (side - 40, side - 40)])
+    stroke(window.canvas, [(side - 40, 40), (40, side - 40)])
+    stroke(window.canvas, [(side / 2, 20), (side / 2, side - 20)])  # a star: not a digit
+    controller.run()
+    qapp.clipboard().setText("before")
+    window.act_copy.trigger()
+    assert qapp.clipboard().text() == "before" and "Nothing to copy" in window.statusBar().currentMessage()
+
+
+def test_a_dragged_file_lights_up_the_canvas_and_a_pasted_path_opens(open_window, qapp, sample, tmp_path):
+    from PyQt5.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PyQt5.QtGui import QDragEnterEvent, QDragLeaveEvent
+
+    window, controller = open_window()
+    path = tmp_path / "six.png"
+    Image.fromarray(255 - np.kron(sample.x_test[11], np.ones((5, 5), np.uint8))).save(path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dragEnterEvent(QDragEnterEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    assert window.canvas.drop_hint
+    window.dragLeaveEvent(QDragLeaveEvent())
+    assert not window.canvas.drop_hint
+    qapp.clipboard().setText(f"  {path}\n")  # a path copied from a terminal or a file manager's text
+    window.act_paste.trigger()
+    assert controller.document.picture is not None and controller.document.picture.name == "six.png"
+
+
+def test_size_pen_and_live_are_remembered_between_runs(open_window):
+    from app.main import fit_to_screen
+
+    window, _ = open_window()
+    window.pen_slider.setValue(7)
+    window.act_live.trigger()  # off
+    window.resize(740, 540)
+    window.close()
+    again, controller = open_window()
+    fit_to_screen(again)
+    assert again.pen_slider.value() == 7 and abs(again.canvas.pen_width - 7 / 150) < 1e-9
+    assert not again.act_live.isChecked() and not controller.live
+    assert (again.width(), again.height()) == (740, 540)
+
+
+def test_the_empty_canvas_has_one_prompt_and_no_bold_dash(open_window):
+    from app.wording import EMPTY
+
+    window, controller = open_window()
+    assert window.result.headline.text() == "" and window.result.detail.text() == EMPTY
+    stroke(window.canvas, [(60, 60), (60, 200)])
+    controller.clear()
+    assert window.result.headline.text() == "" and window.result.detail.text() == EMPTY
+
+
+def test_a_number_read_with_full_confidence_names_no_least_sure_digit(open_window):
+    from app.reader import DigitReading, Reading
+
+    window, _ = open_window()
+    pieces = tuple(
+        DigitReading(
+            str(d),
+            0.99999,
+            np.eye(10, dtype=np.float32)[d],
+            (10, 10 + 40 * k, 60, 40 + 40 * k),
+            np.zeros((28, 28), np.float32),
+        )
+        for k, d in enumerate((7, 1))
+    )
+    window.show_reading(Reading(pieces, shape=(256, 256)))
+    assert "least sure" not in window.result.detail.text()
+
+
+def test_history_thumbnails_show_small_writing_in_the_palettes_colours(open_window):
+    from app.ui.style import dark_palette
+
+    window, controller = open_window()
+    stroke(window.canvas, [(20, 20), (20, 45)])  # a small "1" in a corner
+    controller.run()
+    icon = window.history.buttons[0].icon().pixmap(window.history.thumb).toImage()
+    from app.ui.convert import qimage_to_numpy
+
+    grey = qimage_to_numpy(icon)
+    assert (grey < 128).mean() > 0.05  # the ink fills the thumbnail instead of a few pixels of it
+    window.set_dark(True, save=False)
+    window.history.setPalette(dark_palette())
+    grey = qimage_to_numpy(window.history.buttons[0].icon().pixmap(window.history.thumb).toImage())
+    assert np.median(grey) < 100  # dark paper, not a white square
+    window.set_dark(False, save=False)
+
+
+def test_the_pen_sliders_groove_shows_in_dark_mode(open_window, qapp):
+    from app.ui.convert import qimage_to_numpy
+
+    window, _ = open_window()
+    window.set_dark(True, save=False)
+    qapp.processEvents()
+    grey = qimage_to_numpy(window.pen_slider.grab().toImage()).astype(int)
+    row = grey[grey.shape[0] // 2]
+    background = int(np.median(grey[1]))
+    assert (np.abs(row - background) > 40).mean() > 0.5  # the groove runs across the slider, visibly
+    window.set_dark(False, save=False)

@@ -69,6 +69,7 @@ class Canvas(QWidget):
         self.pen_width = DEFAULT_PEN
         self.eraser = False
         self.guides = False
+        self.drop_hint = False  # a file is being dragged over the window
         self.boxes: list[tuple[QRectF, str, bool]] = []  # (rect in canvas units, label, rejected)
         self._points: list[tuple[float, float]] = []
         self._width = DEFAULT_PEN
@@ -109,6 +110,11 @@ class Canvas(QWidget):
     def set_guides(self, on: bool) -> None:
         """Writing guides: a band with a baseline and five cells (shown only; never read, never saved)."""
         self.guides = on
+        self.update()
+
+    def set_drop_hint(self, on: bool) -> None:
+        """While a file is dragged over the window: a frame and "Drop to open" on the canvas."""
+        self.drop_hint = on
         self.update()
 
     def set_eraser(self, on: bool) -> None:
@@ -214,7 +220,22 @@ class Canvas(QWidget):
         if picture is not None:
             painter.setPen(QPen(accent(self.palette()), 1, Qt.DashLine))
             painter.drawRect(QRectF(0.5, 0.5, side - 1, side - 1))
+        if self.drop_hint:
+            self._draw_drop_hint(painter, side)
         painter.end()
+
+    def _draw_drop_hint(self, painter: QPainter, side: float) -> None:
+        colour = accent(self.palette())
+        veil = QColor(colour)
+        veil.setAlpha(40)
+        painter.fillRect(QRectF(0, 0, side, side), veil)
+        painter.setPen(QPen(colour, 4))
+        painter.drawRect(QRectF(2, 2, side - 4, side - 4))
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(QRectF(0, 0, side, side), Qt.AlignCenter, "Drop to open")
 
     def _draw_underlay(self, painter: QPainter, side: float) -> None:
         """What lies faintly behind the ink: the writing guides (and, in time, the paper structure the

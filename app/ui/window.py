@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from PyQt5.QtCore import QSettings, Qt, QTimer, pyqtSignal
+from PyQt5.QtCore import QSettings, QSize, Qt, QTimer, pyqtSignal
 from PyQt5.QtGui import (
-    QImage,
+    QFontMetricsF,
     QKeySequence,
 )
 from PyQt5.QtWidgets import (
@@ -17,7 +16,6 @@ from PyQt5.QtWidgets import (
     QAction,
     QApplication,
     QComboBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -34,15 +32,25 @@ from PyQt5.QtWidgets import (
 from app.document import DEFAULT_PEN, Document, Frame
 from app.reader import Reading
 from app.ui.canvas import Canvas, SquareBox
-from app.ui.convert import qimage_to_rgba
-from app.ui.dialogs import IMAGE_FILTER, about_text, shortcuts_table
+from app.ui.dialogs import about_text, shortcuts_table
 from app.ui.history import HistoryStrip
 from app.ui.pixels import InputView
 from app.ui.result import ResultPanel
 from app.ui.style import app_icon, dark_palette, is_dark, plain_tooltip
+from app.ui.transfer import Transfers
+
+#: The pen slider in the palette's own colours, a groove that shows on light and dark alike.
+SLIDER_STYLE = """
+QSlider::groove:horizontal { height: 4px; background: palette(dark); border-radius: 2px; }
+QSlider::sub-page:horizontal { background: palette(highlight); border-radius: 2px; }
+QSlider::handle:horizontal {
+    width: 12px; margin: -5px 0; border-radius: 6px;
+    background: palette(button); border: 1px solid palette(dark);
+}
+"""
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Transfers, QMainWindow):
     """The window: the controller's view. Turns menus, buttons, keys, drops and pastes into signals."""
 
     run_requested = pyqtSignal()
@@ -57,7 +65,8 @@ class MainWindow(QMainWindow):
     recall_requested = pyqtSignal(int)
     copy_requested = pyqtSignal()
 
-    def __init__(self, live: bool = True, settings: QSettings | None = None) -> None:
+    def __init__(self, live: bool | None = True, settings: QSettings | None = None) -> None:
+        """``live``: read while drawing; None takes the last run's choice (on by default)."""
         super().__init__()
         self.settings = settings or QSettings("digit-classifier", "digit-app")
         self.setWindowTitle("Digit Classifier")
@@ -75,6 +84,8 @@ class MainWindow(QMainWindow):
         self.result = ResultPanel()
         self.input_view = InputView()
         self.history = HistoryStrip()
+        if live is None:
+            live = self.settings.value("live", True, type=bool)
         self._build_actions(live)
         self._build_toolbar()
         self._build_menus()
@@ -88,6 +99,9 @@ class MainWindow(QMainWindow):
         self.history.recall.connect(self.recall_requested)
         self.set_dark(self.settings.value("dark", is_dark(self.system_palette), type=bool), save=False)
         self.pen_slider.setFocusPolicy(Qt.ClickFocus)
+        self.pen_slider.setValue(self.settings.value("pen", self.pen_slider.value(), type=int))
+        # a usable window: the canvas, the answer and a few bars always fit (it could shrink to 68x146)
+        self.setMinimumSize(self._minimum_size())
         self.canvas.setFocus()
 
     # ------------------------------------------------------------- actions
@@ -148,6 +162,8 @@ class MainWindow(QMainWindow):
         self.pen_slider.setRange(2, 20)  # in 150ths of the canvas side
         self.pen_slider.setValue(round(DEFAULT_PEN * 150))
         self.pen_slider.setMaximumWidth(120)
+        # Fusion draws the groove a shade off the window colour: invisible on the dark palette
+        self.pen_slider.setStyleSheet(SLIDER_STYLE)
         self.pen_slider.setToolTip("Pen width ([ and ])")
         self.pen_slider.valueChanged.connect(lambda v: self.canvas.set_pen(v / 150))
         bar.addWidget(self.pen_slider)
@@ -226,6 +242,23 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.NoFrame)
         self.setCentralWidget(scroll)
 
+    def _minimum_size(self) -> QSize:
+        line = QFontMetricsF(self.font()).height()
+        return QSize(int(30 * line), int(20 * line))
+
+    def remembered_size(self) -> tuple[int, int] | None:
+        """The size the window had when the last run closed it, if any."""
+        size = self.settings.value("window/size", None)
+        return (size.width(), size.height()) if isinstance(size, QSize) and size.isValid() else None
+
+    def closeEvent(self, event) -> None:
+        """Remember the window's size, the pen and Live for the next run."""
+        if not self.isMaximized() and not self.isFullScreen():
+            self.settings.setValue("window/size", self.size())
+        self.settings.setValue("pen", self.pen_slider.value())
+        self.settings.setValue("live", self.act_live.isChecked())
+        super().closeEvent(event)
+
     # ------------------------------------------------------------- View verbs
     def show_document(self, document: Document) -> None:
         self.canvas.set_document(document)
@@ -269,6 +302,7 @@ class MainWindow(QMainWindow):
         self.model_label.setText(f"{info.name} {acc}{reject}")
         # tooltips take rich text: metadata is shown escaped, as the text it is
         self.model_label.setToolTip(plain_tooltip(f"{info.path}\nMNIST test accuracy {acc}{where}"))
+        self.remember_model(info.path)
         self._fill_models(info.path)
 
     def show_history(self, items: Sequence) -> None:
@@ -312,7 +346,8 @@ class MainWindow(QMainWindow):
     def set_dark(self, on: bool, save: bool = True) -> None:
         app = QApplication.instance()
         if on:
-            app.setStyle("Fusion")
+            if app.style().objectName().lower() != "fusion":  # a new style object each time would leave
+                app.setStyle("Fusion")  # style-sheeted widgets (the pen slider) on a deleted one
             app.setPalette(dark_palette())
         else:
             app.setPalette(
@@ -324,83 +359,8 @@ class MainWindow(QMainWindow):
             self.act_dark.blockSignals(False)
         if save:
             self.settings.setValue("dark", on)
+        self.history.paint_icons()  # drawings' thumbnails in the new paper and ink
         self.update()
-
-    def _folder(self) -> str:
-        folder = str(self.settings.value("last_folder", "", type=str))
-        return folder if folder and Path(folder).is_dir() else str(Path.home())
-
-    def _remember_folder(self, path: str) -> None:
-        self.settings.setValue("last_folder", str(Path(path).parent))
-
-    def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a picture of a digit or a number", self._folder(), IMAGE_FILTER
-        )
-        if path:
-            self._remember_folder(path)
-            self.open_requested.emit(path)
-
-    def choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open an ONNX model", self._folder(), "ONNX models (*.onnx);;All files (*)"
-        )
-        if path:
-            self._remember_folder(path)
-            self.model_requested.emit(path)
-
-    def choose_save(self) -> None:
-        default = str(Path(self._folder()) / "drawing.png")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", default, "PNG images (*.png)")
-        if path:
-            self.save_requested.emit(path)
-            if Path(path).with_suffix(".png").exists() or Path(path).exists():
-                self._remember_folder(path)  # only a folder the drawing could be saved to
-
-    def paste_clipboard(self) -> None:
-        data = QApplication.clipboard().mimeData()
-        if data is not None and data.hasImage():
-            image = QImage(data.imageData())
-            if not image.isNull():
-                self.paste_requested.emit(qimage_to_rgba(image))
-                return
-        if data is not None and data.hasUrls():
-            files = [u.toLocalFile() for u in data.urls() if u.isLocalFile()]
-            if files:
-                self.open_requested.emit(files[0])
-                return
-        self.show_error("Nothing to paste", "The clipboard holds no picture. Copy an image (or an image file) first.")
-
-    def _fill_models(self, current: Path) -> None:
-        from app.contract import PIPELINE_MODEL, PUBLISHED_MODEL
-
-        choices: list[tuple[str, str]] = []
-        for label, path in (
-            ("Pipeline float", PIPELINE_MODEL),
-            ("Pipeline int8", PIPELINE_MODEL.with_name("model.int8.onnx")),
-            ("Published (app)", PUBLISHED_MODEL),
-        ):
-            if Path(path).is_file() and Path(path).stat().st_size > 0:
-                choices.append((label, str(Path(path).resolve())))
-        if str(current.resolve()) not in [c[1] for c in choices]:
-            choices.insert(0, (current.name, str(current.resolve())))
-        self.model_box.blockSignals(True)
-        self.model_box.clear()
-        for label, path in choices:
-            self.model_box.addItem(label, path)
-            self.model_box.setItemData(self.model_box.count() - 1, plain_tooltip(path), Qt.ToolTipRole)
-        self.model_box.addItem("Other…", "")
-        self.model_box.setCurrentIndex([c[1] for c in choices].index(str(current.resolve())))
-        self.model_box.blockSignals(False)
-
-    def _model_chosen(self, index: int) -> None:
-        path = self.model_box.itemData(index)
-        if path:
-            self.model_requested.emit(path)
-        else:
-            self.choose_model()
-            if self.model_info is not None:
-                self._fill_models(self.model_info.path)
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", shortcuts_table(), QMessageBox.Ok, self)
@@ -428,18 +388,3 @@ class MainWindow(QMainWindow):
                 self.run_requested.emit()
             return
         super().keyPressEvent(event)
-
-    def dragEnterEvent(self, event) -> None:
-        if (
-            event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls())
-        ) or event.mimeData().hasImage():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        data = event.mimeData()
-        files = [u.toLocalFile() for u in data.urls() if u.isLocalFile()] if data.hasUrls() else []
-        if files:
-            self.open_requested.emit(files[0])
-        elif data.hasImage():
-            self.paste_requested.emit(qimage_to_rgba(QImage(data.imageData())))
-        event.acceptProposedAction()

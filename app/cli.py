@@ -38,7 +38,7 @@ CSV_COLUMNS = [
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from app.contract import version
+    from app.contract import VersionAction
 
     parser = argparse.ArgumentParser(
         prog="digit-predict",
@@ -52,7 +52,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     out.add_argument("--csv", action="store_true", help="CSV: a header, then one row per input")
     parser.add_argument("--top-k", type=int, default=0, metavar="K", help="also list the K most likely digits")
     parser.add_argument("--recursive", "-r", action="store_true", help="read folders' subfolders too")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    parser.add_argument("--version", action=VersionAction)
     args = parser.parse_args(argv)
     if not 0 <= args.top_k <= 10:
         parser.error(f"--top-k must be between 0 and 10, got {args.top_k}")

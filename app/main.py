@@ -15,6 +15,8 @@ import sys
 import time
 import traceback
 
+from app.contract import VersionAction
+
 #: Set by the cold-start benchmark: print when the window is shown with the model loaded, then quit.
 PROBE_ENV = "DIGITS_STARTUP_PROBE"
 #: What Qt's X11 platform plugin (xcb) loads beyond the Qt wheels: Debian package -> library.
@@ -37,14 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="digit-app", description="Draw a digit or a number and see it read.")
     parser.add_argument("--model", help="ONNX model (default: artifacts/model/model.onnx, else the app's own)")
     parser.add_argument("--no-live", action="store_true", help="read only on Run (Enter), not while drawing")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=VersionAction)
     return parser.parse_args(argv)
-
-
-def _version() -> str:
-    from app.contract import version
-
-    return version()
 
 
 class _Timer:
@@ -213,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if os.environ.get(PROBE_ENV):
         app.processEvents()
-        print(f"shown {time.time():.6f}", flush=True)
+        gate = "gate" if window.model_info is not None and window.model_info.reject else "no-gate"
+        reader = "reader" if "app.reader" in sys.modules else "no-reader"
+        print(f"shown {time.time():.6f} {gate} {reader}", flush=True)
         return 0
     return app.exec_()
 

@@ -129,23 +129,46 @@ class Document:
         """The canvas as an RGB picture (for saving, and the history strip's thumbnails)."""
         return render_image(self, side)
 
+    @cached_property
+    def ink_bounds(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in canvas units of every pen stroke's ink (inf, inf, -inf, -inf: none).
+
+        Kept per document and grown from its parent's, so a reading while drawing does not walk
+        every point of the drawing again (that cost the pen-up-to-answer time a millisecond).
+        """
+        parent = self.parent
+        if parent is not None and parent.strokes == self.strokes[:-1]:
+            bounds, new = parent.ink_bounds, self.strokes[-1:]
+        else:
+            bounds, new = (math.inf, math.inf, -math.inf, -math.inf), self.strokes
+        x0, y0, x1, y1 = bounds
+        for stroke in new:
+            if stroke.erase or not stroke.points:
+                continue  # erasing past the edge leaves nothing to keep
+            r = stroke.width / 2
+            xs, ys = [p[0] for p in stroke.points], [p[1] for p in stroke.points]
+            x0, y0, x1, y1 = min(x0, min(xs) - r), min(y0, min(ys) - r), max(x1, max(xs) + r), max(y1, max(ys) + r)
+        return x0, y0, x1, y1
+
     def frame(self, side: int | None = None) -> Frame:
         """Where the ink map that the model reads lies on the canvas (see :class:`Frame`)."""
+        return self._frame if side is None else self._frame_at(side)
+
+    @cached_property
+    def _frame(self) -> Frame:
+        return self._frame_at(None)
+
+    def _frame_at(self, side: int | None) -> Frame:
         if self.picture is not None and not self.strokes and side is None:
             h, w = self.picture.ink[0].shape
             left, top, _, _ = self.picture.rect
             return Frame(left, top, max(h, w), (h, w))
         unit = side or (DRAWING_SIDE if self.picture is None else PICTURE_SIDE)
-        x0, y0, x1, y1 = 0.0, 0.0, 1.0, 1.0
-        for stroke in self.strokes:
-            if stroke.erase:
-                continue  # erasing past the edge leaves nothing to keep
-            r = stroke.width / 2 + 2 / unit
-            xs, ys = [p[0] for p in stroke.points], [p[1] for p in stroke.points]
-            x0, y0, x1, y1 = min(x0, min(xs) - r), min(y0, min(ys) - r), max(x1, max(xs) + r), max(y1, max(ys) + r)
-        left, top = math.floor(x0 * unit), math.floor(y0 * unit)
-        shape = (max(unit, math.ceil(y1 * unit)) - top, max(unit, math.ceil(x1 * unit)) - left)
-        return Frame(left / unit, top / unit, unit, shape)
+        margin = 2 / unit  # antialiased edge pixels
+        x0, y0, x1, y1 = (v + d for v, d in zip(self.ink_bounds, (-margin, -margin, margin, margin), strict=True))
+        left, top = math.floor(min(0.0, x0) * unit), math.floor(min(0.0, y0) * unit)
+        right, bottom = math.ceil(max(1.0, x1) * unit), math.ceil(max(1.0, y1) * unit)
+        return Frame(left / unit, top / unit, unit, (bottom - top, right - left))
 
     def render_ink(self, side: int | None = None) -> np.ndarray:
         """The ink map (float32, ink 1 on 0) that the model reads, in :meth:`frame` (read-only, cached).

@@ -8,6 +8,7 @@ records. Tests compare against these functions and constants, not copies of the 
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 import numpy as np
@@ -184,7 +185,7 @@ def small_hint(reading: Reading, pen: float | None) -> str:
     """Writing too small for the pen (``pen``: its width in the ink map's pixels, None for a picture)."""
     if pen is None or not reading.pieces:
         return ""
-    height = float(np.median([p.box[2] - p.box[0] for p in reading.pieces]))
+    height = statistics.median(p.box[2] - p.box[0] for p in reading.pieces)
     return SMALL if height < SMALL_FOR_PEN * pen else ""
 
 

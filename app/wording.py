@@ -103,8 +103,8 @@ def detail(reading: Reading) -> str:
     aside = _aside(reading)
     if reading.rejected == NOT_A_DIGIT and reading.pieces:
         shape = reading.pieces[0]  # the rejected piece, whichever input is in focus
-        score = f" (not-a-digit score {100 * shape.not_digit:.1f}%)" if shape.not_digit is not None else ""
-        return f"the model does not take this for a digit{score}; nearest digit shape: {shape.label}{aside}"
+        score = f"not-a-digit score {100 * shape.not_digit:.1f}%; " if shape.not_digit is not None else ""
+        return f"{score}nearest digit: {shape.label}{aside}"  # no percentage beside a digit it is not
     if reading.rejected:
         wrong = sum(p.rejected for p in reading.pieces)
         verb = "is not a digit" if wrong == 1 else "are not digits"

@@ -455,7 +455,8 @@ def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample,
     press(window, Qt.Key_Return)
     assert controller.last.rejected == "not a digit"
     assert window.result.headline.text() == "Not a digit"
-    assert window.result.detail.text().startswith("the model does not take this for a digit")
+    assert window.result.detail.text().startswith("not-a-digit score ")
+    assert "nearest digit: " in window.result.detail.text() and "% confident" not in window.result.detail.text()
     assert window.result.top3.text().startswith("if it were a digit:")
     assert window.result.bars.dimmed  # the bars are what it would be, drawn faint
     assert controller.result_text() == ""  # nothing to copy: the answer is that there is none

@@ -16,10 +16,12 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from app import wording
+from app.document import Document, Picture, read
 from app.images import ImageError, load_picture
 from app.inference import Classifier, ModelError, load_classifier
 from app.preprocess import EmptyImage
@@ -28,11 +30,15 @@ from app.reader import Reading
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
 # every JSON record has these keys, in this order (optional extras follow)
 RECORD_KEYS = ("file", "digit", "confidence", "probs", "number", "digits", "rejected", "not_digit", "error")
-CSV_COLUMNS = ["file", "answer", "digit", "confidence", "number", "rejected", "error", *[f"p{d}" for d in range(10)]]
+#: CSV: the answer first, the ten probabilities, then what was added later (new columns go last)
+CSV_COLUMNS = [
+    "file", "answer", "digit", "confidence", "number", "rejected", "error", *[f"p{d}" for d in range(10)],
+    "sure", "closest", "hints",
+]  # fmt: skip
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from app.contract import version
+    from app.contract import VersionAction
 
     parser = argparse.ArgumentParser(
         prog="digit-predict",
@@ -46,15 +52,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     out.add_argument("--csv", action="store_true", help="CSV: a header, then one row per input")
     parser.add_argument("--top-k", type=int, default=0, metavar="K", help="also list the K most likely digits")
     parser.add_argument("--recursive", "-r", action="store_true", help="read folders' subfolders too")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    parser.add_argument("--version", action=VersionAction)
     args = parser.parse_args(argv)
     if not 0 <= args.top_k <= 10:
         parser.error(f"--top-k must be between 0 and 10, got {args.top_k}")
     return args
 
 
-def expand(inputs: Iterable[str], recursive: bool, stdin: TextIO) -> Iterator[str]:
-    """Every file to read: files as given, folders' pictures sorted, names from stdin for ``-``."""
+def expand(inputs: Iterable[str], recursive: bool, stdin: TextIO, err: TextIO | None = None) -> Iterator[str]:
+    """Every file to read: files as given, folders' pictures sorted, names from stdin for ``-``.
+
+    Without ``recursive``, a folder's subfolders are not read, and ``err`` is told how many.
+    """
     for item in inputs:
         if item == "-":
             for line in stdin:
@@ -64,8 +73,12 @@ def expand(inputs: Iterable[str], recursive: bool, stdin: TextIO) -> Iterator[st
             continue
         path = Path(item)
         if path.is_dir():
-            walk = path.rglob("*") if recursive else path.iterdir()
+            walk = list(path.rglob("*") if recursive else path.iterdir())
             found = sorted((p for p in walk if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES), key=str)
+            subfolders = sum(p.is_dir() for p in walk) if not recursive else 0
+            if subfolders and err is not None:
+                s = "s" if subfolders > 1 else ""
+                err.write(f"digit-predict: note: {item}: {subfolders} subfolder{s} not read (--recursive reads them)\n")
             if not found:
                 yield item  # reported as "no pictures in this folder"
             yield from (str(p) for p in found)
@@ -73,17 +86,19 @@ def expand(inputs: Iterable[str], recursive: bool, stdin: TextIO) -> Iterator[st
             yield item
 
 
-def record(path: str, reading: Reading, top_k: int, notes: list[str]) -> dict[str, Any]:
-    """The JSON object for one input (``shared/design/contract.md``)."""
+def record(
+    path: str, reading: Reading, top_k: int, notes: list[str], scale: float = 1.0, hints: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The JSON object for one input (``shared/design/contract.md``); boxes times ``scale`` (the file's pixels)."""
     single = reading.single
-    one = single is not None  # one digit read (pieces set aside are listed under "ignored")
+    one = single is not None and not reading.rejected  # one digit read (pieces set aside are under "ignored")
 
     def top(piece) -> list[dict[str, Any]]:
         return [{"digit": d, "probability": round(p, 6)} for d, p in piece.top(top_k)]
 
     digits = []
     for p in reading.pieces:
-        entry = {"digit": p.digit, "confidence": round(p.confidence, 6), "box": list(p.box)}
+        entry = {"digit": p.digit, "confidence": round(p.confidence, 6), "box": _box(p.box, scale)}
         if p.not_digit is not None:
             entry["not_digit"] = round(p.not_digit, 6)
         if top_k:
@@ -100,17 +115,33 @@ def record(path: str, reading: Reading, top_k: int, notes: list[str]) -> dict[st
         "rejected": reading.rejected,
         "not_digit": round(single.not_digit, 6) if single is not None and single.not_digit is not None else None,
         "error": None,
+        "sure": wording.is_sure(reading),
     }
     if single is not None and reading.rejected:
         out["closest"] = {"digit": int(single.probs.argmax()), "confidence": round(single.confidence, 6)}
     if reading.ignored:
-        out["ignored"] = [{"box": list(p.box), "closest": p.label} for p in reading.ignored]
+        out["ignored"] = [{"box": _box(p.box, scale), "closest": p.label} for p in reading.ignored]
     out["removed"] = list(reading.removed)  # the paper's structure taken out before reading: "ruling", "boxes"...
     if top_k and single is not None:
         out["top"] = top(single)
     if notes:
         out["notes"] = notes
+    if hints:
+        out["hints"] = list(hints)
     return out
+
+
+def _box(box: tuple[int, int, int, int], scale: float) -> list[int]:
+    return [round(v * scale) for v in box]
+
+
+def blank_record(path: str, notes: list[str]) -> dict[str, Any]:
+    """A picture in which nothing is written: an answer ("nothing written", as the window says), not an error."""
+    rec: dict[str, Any] = dict.fromkeys(RECORD_KEYS)
+    rec.update(file=path, digits=[], rejected=wording.NOTHING, sure=True)
+    if notes:
+        rec["notes"] = notes
+    return rec
 
 
 def error_record(path: str, reason: str) -> dict[str, Any]:
@@ -120,54 +151,52 @@ def error_record(path: str, reason: str) -> dict[str, Any]:
     return rec
 
 
-def line(path: str, rec: dict[str, Any]) -> str:
-    """The plain-text line for one input."""
-    if rec["rejected"]:
-        closest = rec.get("closest")
-        hint = f" (closest digit {closest['digit']}, {100 * closest['confidence']:.1f}%)" if closest else ""
-        return f"{path}: {rec['rejected']}{hint}"
-    if rec["digit"] is None:
-        digits = " ".join(f"{d['digit']}:{100 * d['confidence']:.0f}%" for d in rec["digits"])
-        tops = ""
-        if rec["digits"] and "top" in rec["digits"][0]:
-            tops = "  top " + " | ".join(
-                ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
-            )
-        return f"{path}: {rec['number']}  ({digits}){tops}{_aside(rec)}"
-    listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
-    top = ""
-    if "top" in rec:
-        top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
-    return f"{path}: {rec['digit']} ({100 * rec['confidence']:.1f}%)  {listing}{top}{_aside(rec)}"
-
-
-def _aside(rec: dict[str, Any]) -> str:
-    n = len(rec.get("ignored", ()))
-    aside = f"  ({n} piece{'s' if n > 1 else ''} set aside)" if n else ""
-    removed = rec.get("removed") or []
-    return aside + (f"  ({' and '.join(removed)} of the paper ignored)" if removed else "")
-
-
 def _reason(path: str, exc: Exception) -> str:
-    """The reason alone: the record already names the file."""
+    """The reason alone: the record already names the file (as given, or as the system spells it)."""
     text = str(exc)
-    return text[len(path) + 2 :] if text.startswith(f"{path}: ") else text
+    for name in (path, str(Path(path))):
+        if text.startswith(f"{name}: "):
+            return text[len(name) + 2 :]
+    return text
 
 
 def csv_row(rec: dict[str, Any]) -> dict[str, Any]:
-    row = {k: rec.get(k) for k in ("file", "digit", "confidence", "number", "rejected", "error")}
+    row = {k: rec.get(k) for k in ("file", "digit", "confidence", "number", "rejected", "error", "sure")}
     row["answer"] = rec.get("rejected") or rec.get("number") or ""
+    row["closest"] = (rec.get("closest") or {}).get("digit")
+    row["hints"] = " | ".join(rec.get("hints", ()))
     for d, p in enumerate(rec.get("probs") or [None] * 10):
         row[f"p{d}"] = p
     return {k: ("" if v is None else v) for k, v in row.items()}
 
 
 def read_one(classifier: Classifier, path: str) -> tuple[Reading, list[str]]:
-    p = Path(path)
-    if p.is_dir():
+    """Read one file as the window reads an opened picture (raises ``EmptyImage`` when nothing is written)."""
+    reading, notes, _, _ = read_file(classifier, path)
+    if reading is None:
+        raise EmptyImage(f"{path}: {wording.NOTHING}")
+    return reading, notes
+
+
+def read_file(classifier: Classifier, path: str) -> tuple[Reading | None, list[str], float, list[str]]:
+    """(reading or None when nothing is written, notes on the file, scale from the ink map's pixels to the
+    file's, hints), on the window's own reading path."""
+    if Path(path).is_dir():
         raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
     picture = load_picture(path)
-    return classifier.read(picture.pixels, source_scale=picture.scale), picture.notes
+    try:
+        reading, ink = read(classifier, Document(picture=Picture(picture.pixels, Path(path).name)))
+    except EmptyImage:
+        return None, picture.notes, 1.0, []
+    scale = picture.scale * max(picture.pixels.shape[:2]) / max(ink.shape)
+    return reading, picture.notes, scale, wording.hints(reading, ink)
+
+
+def _read_record(classifier: Classifier, path: str, top_k: int) -> dict[str, Any]:
+    reading, notes, scale, hints = read_file(classifier, path)
+    if reading is None:
+        return blank_record(path, notes)
+    return record(path, reading, top_k, notes, scale, hints)
 
 
 def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: TextIO, stdin: TextIO) -> int:
@@ -176,14 +205,13 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
     if writer is not None:
         writer.writeheader()
     seen = 0
-    for path in expand(args.inputs, args.recursive, stdin):
+    for path in expand(args.inputs, args.recursive, stdin, err):
         seen += 1
         try:
-            reading, notes = read_one(classifier, path)
-            rec = record(path, reading, args.top_k, notes)
+            rec = _read_record(classifier, path, args.top_k)
         except ModelError:
             raise  # the model itself is broken: not a per-file failure
-        except (ImageError, EmptyImage, ValueError) as exc:
+        except (ImageError, ValueError) as exc:
             failed += 1
             reason = _reason(path, exc)
             err.write(f"digit-predict: {path}: {reason}\n")
@@ -191,14 +219,16 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
             if not (args.json or writer):
                 continue
         else:
-            for note in notes:
+            for note in rec.get("notes", ()):
                 err.write(f"digit-predict: note: {note}\n")
+            for hint in rec.get("hints", ()):
+                err.write(f"digit-predict: hint: {path}: {hint}\n")
         if args.json:
             out.write(json.dumps(rec) + "\n")
         elif writer is not None:
             writer.writerow(csv_row(rec))
         else:
-            out.write(line(path, rec) + "\n")
+            out.write(wording.shell_line(path, rec) + "\n")
         out.flush()
     if seen == 0:
         err.write("digit-predict: no pictures to read (standard input had no file names)\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,30 +19,19 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from app.document import Document, Picture, Stroke
+from app import wording
+from app.document import Document, Frame, Picture, Stroke, read
 from app.inference import Classifier, ModelError, ModelInfo, Reading, fix_hint
-from app.lines import text_lines
 from app.preprocess import EmptyImage
-from app.reader import NOT_A_NUMBER
 
 log = logging.getLogger(__name__)
 
-#: While drawing, Live reads at most this often (25 times a second), so the result follows the pen.
-LIVE_DELAY_MS = 40
+#: With Live on, the drawing is read when the pen lifts, and while the pen is down only once it
+#: has rested this long: reading every move flashed confident nonsense for half-written digits
+#: (half a "2" read "17" at 98-100%). Half a second is about the pause of a person who waits.
+PAUSE_MS = 500
 #: How many recent readings the history strip keeps.
 HISTORY = 12
-#: The note under a doubtful answer when the ink holds more than one line of writing.
-SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
-#: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that note.
-DOUBTFUL = 0.9
-#: The note under "Not a number" when a rejected piece looks like digits that touch: the reader
-#: tries cutting a piece only when it is much wider than tall (app.reader.SPLIT_ASPECT).
-TOUCHING = "The piece marked ? may be digits that touch: leave a small gap between them."
-#: ...a rejected piece at least this wide for its height. One digit is mostly narrower; a "4"
-#: drawn into a "0" with the mouse in a real window made a piece 0.81 as wide as tall.
-TOUCHING_WIDTH = 0.75
-#: ...and at least this share of the height of the digits read beside it.
-TOUCHING_HEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -55,7 +45,9 @@ class View(Protocol):
 
     def show_document(self, document: Document) -> None: ...
 
-    def show_reading(self, reading: Reading, *, stale: bool = False, note: str = "") -> None: ...
+    def show_reading(
+        self, reading: Reading, *, stale: bool = False, note: str = "", frame: Frame | None = None
+    ) -> None: ...
 
     def show_message(self, text: str) -> None: ...
 
@@ -97,37 +89,6 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _lines_note(reading: Reading, ink: np.ndarray) -> str:
-    """Why an answer may be wrong: the digits were written in several lines (the reader reads one).
-
-    Said of a doubtful answer, or of a number (two rows of digits read as one row make a
-    confident wrong number); not of one confident digit, whose strokes may leave a gap (an 8's loops).
-    """
-    doubtful = (
-        reading.rejected is not None or len(reading.pieces) > 1 or any(p.confidence < DOUBTFUL for p in reading.pieces)
-    )
-    return SEVERAL_LINES if doubtful and text_lines(ink) > 1 else ""
-
-
-def _touching_note(reading: Reading) -> str:
-    """Why a number may not be read: two narrow digits touching make one piece the reader does not cut."""
-    if reading.rejected != NOT_A_NUMBER:
-        return ""
-    digits = [p for p in reading.pieces if not p.rejected]
-    if not digits:
-        return ""
-    height = float(np.median([p.box[2] - p.box[0] for p in digits]))
-    for p in reading.pieces:
-        h, w = p.box[2] - p.box[0], p.box[3] - p.box[1]
-        if p.rejected and h >= TOUCHING_HEIGHT * height and w >= TOUCHING_WIDTH * h:
-            return TOUCHING
-    return ""
-
-
-def _notes(reading: Reading, ink: np.ndarray) -> str:
-    return "\n".join(n for n in (_lines_note(reading, ink), _touching_note(reading)) if n)
-
-
 class Controller:
     def __init__(
         self,
@@ -152,7 +113,7 @@ class Controller:
         self._stale = False
         self._unsaved: HistoryItem | None = None  # the live reading of the drawing in progress
         view.show_model(classifier.info)
-        view.show_message("Draw a digit or a number, or open a picture")
+        view.show_message(wording.EMPTY)
         view.set_edit_state(False, False)
 
     # ------------------------------------------------------------------ reading
@@ -168,27 +129,27 @@ class Controller:
     def _read(self, document: Document, preview: bool = False) -> Reading | None:
         started = time.perf_counter()
         if document.is_empty():
-            self.last = None
-            self.view.show_message("Nothing drawn yet")
-            self.view.show_status("")
-            return None
+            return self._nothing(wording.EMPTY)
         try:
-            ink = document.render_ink()
-            reading = self.classifier.read_ink(ink, dark_on_light=document.dark_on_light())
+            reading, ink = read(self.classifier, document)
         except EmptyImage:
-            self.last = None
-            self.view.show_message("Nothing drawn yet" if document.picture is None else "No ink found in the picture")
-            self.view.show_status("")
-            return None
+            return self._nothing(wording.EMPTY if document.picture is None else f"{wording.NOTHING.capitalize()} here")
         self.last_ms = (time.perf_counter() - started) * 1e3
         self.last = reading
         self._stale = False
-        self.view.show_reading(reading, note=_notes(reading, ink))
+        frame = document.frame()
+        hints = wording.hints(reading, ink, pen=_pen(document, frame.unit), past_edge=frame.past_edge)
+        self.view.show_reading(reading, note="\n".join(hints), frame=frame)
         if document is self.document:
-            self._unsaved = HistoryItem(document, reading.text)
+            self._unsaved = HistoryItem(document, wording.short(reading))
         if not preview:
-            self.view.show_status(f"{reading.text} in {self.last_ms:.1f} ms")
+            self.view.show_status(f"{wording.short(reading)} in {self.last_ms:.1f} ms")
         return reading
+
+    def _nothing(self, message: str) -> None:
+        self.last = None
+        self.view.show_message(message)
+        self.view.show_status("")
 
     def _remember(self, item: HistoryItem) -> None:
         """Put a reading in the history strip (once per drawing: live readings wait until it is done)."""
@@ -223,9 +184,7 @@ class Controller:
             self._cancel_pending()
             self._read(document)
         elif document.is_empty():
-            self.last = None
-            self.view.show_message("Nothing drawn yet")
-            self.view.show_status("")
+            self._nothing(wording.EMPTY)
         elif self.last is not None:
             self._stale = True
             self.view.show_reading(self.last, stale=True)
@@ -240,14 +199,13 @@ class Controller:
 
     @guarded
     def preview(self, stroke: Stroke) -> None:
-        """The pen is moving: with Live on, read the drawing with the stroke so far, at most every 40 ms."""
-        if not self.live:
+        """The pen is moving: with Live on, read the drawing with the stroke so far once the pen rests PAUSE_MS."""
+        if not self.live or self.schedule is None:
             return
         self._pending = self.document.with_stroke(stroke)
-        if self.schedule is None:
-            self._read(self._pending, preview=True)
-        elif self._timer is None:
-            self._timer = self.schedule(LIVE_DELAY_MS, self._fire)
+        if self._timer is not None:
+            self._timer.cancel()  # the pen moved: the pause starts again
+        self._timer = self.schedule(PAUSE_MS, self._fire)
 
     def _fire(self) -> None:
         self._timer = None
@@ -379,5 +337,15 @@ class Controller:
         return True
 
     def result_text(self) -> str:
-        """What Copy puts on the clipboard: the answer, or an empty string."""
-        return "" if self.last is None or self._stale else self.last.text
+        """What Copy puts on the clipboard: the answer (the drawing is read first when it changed since), or ""."""
+        if (self._stale or self.last is None) and not self.document.is_empty():
+            self.run()
+        return "" if self.last is None or self._stale else wording.answer_text(self.last)
+
+
+def _pen(document: Document, unit: int) -> float | None:
+    """The drawing's pen width in the ink map's pixels (the median of its strokes'), or None for a picture."""
+    widths = [s.width for s in document.strokes if not s.erase]
+    if document.picture is not None or not widths:
+        return None
+    return statistics.median(widths) * unit  # on a few numbers, 30x cheaper than np.median

@@ -8,6 +8,8 @@ guessing.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 #: A row has ink when some pixel is above this fraction of the strongest ink.
@@ -18,6 +20,10 @@ LINE_HEIGHT = 0.5
 #: Rows without ink between two bands, as a fraction of the tallest band: a broken loop of an
 #: 8 or a 3 with its middle rubbed out (a gap of a fifth of a loop's height) is one line.
 LINE_GAP = 0.3
+#: Two bands are two lines only when one lies over the other: their ink overlaps sideways by at
+#: least this share of the narrower band. A digit written lower than its neighbours, beside them
+#: (a "381" whose 3 sits low), is one staggered line.
+LINE_OVERLAP = 0.3
 
 
 def text_lines(ink: np.ndarray) -> int:
@@ -41,4 +47,16 @@ def text_lines(ink: np.ndarray) -> int:
         else:
             merged.append([top, bottom])
     tallest = max(b - t for t, b in merged)
-    return sum(1 for t, b in merged if b - t >= LINE_HEIGHT * tallest)
+    lines = [(t, b) for t, b in merged if b - t >= LINE_HEIGHT * tallest]
+    return 1 + sum(_stacked(ink > INK * peak, a, b) for a, b in itertools.pairwise(lines))
+
+
+def _stacked(mask: np.ndarray, upper: tuple[int, int], lower: tuple[int, int]) -> bool:
+    """Does the band ``lower`` lie under ``upper`` (their ink overlapping sideways), not beside it?"""
+    spans = []
+    for top, bottom in (upper, lower):
+        cols = np.flatnonzero(mask[top:bottom].any(axis=0))
+        spans.append((int(cols[0]), int(cols[-1]) + 1))
+    (a0, a1), (b0, b1) = spans
+    overlap = min(a1, b1) - max(a0, b0)
+    return overlap >= LINE_OVERLAP * min(a1 - a0, b1 - b0)

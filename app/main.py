@@ -15,8 +15,22 @@ import sys
 import time
 import traceback
 
+from app.contract import VersionAction
+
 #: Set by the cold-start benchmark: print when the window is shown with the model loaded, then quit.
 PROBE_ENV = "DIGITS_STARTUP_PROBE"
+#: What Qt's X11 platform plugin (xcb) loads beyond the Qt wheels: Debian package -> library.
+#: Without them Qt aborts with "Could not load the Qt platform plugin 'xcb'" (the Makefile's
+#: SCREENSHOT_PACKAGES installs them; a test keeps the two lists together).
+XCB_LIBRARIES = {
+    "libxcb-icccm4": "libxcb-icccm.so.4",
+    "libxcb-keysyms1": "libxcb-keysyms.so.1",
+    "libxcb-xinerama0": "libxcb-xinerama.so.0",
+    "libxcb-image0": "libxcb-image.so.0",
+    "libxcb-render-util0": "libxcb-render-util.so.0",
+    "libxcb-xkb1": "libxcb-xkb.so.1",
+    "libxkbcommon-x11-0": "libxkbcommon-x11.so.0",
+}
 
 log = logging.getLogger("app")
 
@@ -25,14 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="digit-app", description="Draw a digit or a number and see it read.")
     parser.add_argument("--model", help="ONNX model (default: artifacts/model/model.onnx, else the app's own)")
     parser.add_argument("--no-live", action="store_true", help="read only on Run (Enter), not while drawing")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=VersionAction)
     return parser.parse_args(argv)
-
-
-def _version() -> str:
-    from app.contract import version
-
-    return version()
 
 
 class _Timer:
@@ -79,14 +87,17 @@ def connect(window, controller) -> None:
 
 
 def build(args: argparse.Namespace):  # -> tuple[MainWindow, Controller]
-    """Create the window and its controller; raises ``ModelError`` when the model is unusable."""
+    """Create the window and its controller; raises ``ModelError`` when the model is unusable.
+
+    Live is as the last run left it, unless ``--no-live`` says otherwise.
+    """
     from app.controller import Controller
     from app.inference import load_classifier
-    from app.widgets import MainWindow
+    from app.ui.window import MainWindow
 
     classifier = load_classifier(args.model)
-    window = MainWindow(live=not args.no_live)
-    controller = Controller(window, classifier, live=not args.no_live, schedule=_Timer)
+    window = MainWindow(live=None if not args.no_live else False)
+    controller = Controller(window, classifier, live=window.act_live.isChecked(), schedule=_Timer)
     connect(window, controller)
     return window, controller
 
@@ -105,17 +116,69 @@ def install_excepthook(window_getter) -> None:
 
 
 def fit_to_screen(window, width: int = 1000, height: int = 660) -> None:
-    """Open at a comfortable size that never exceeds the screen's available area."""
+    """Open at the size the last run closed at (else a comfortable one), never larger than the screen."""
     screen = window.screen() if hasattr(window, "screen") else None
     from PyQt5.QtWidgets import QApplication
 
+    remembered = window.remembered_size() if hasattr(window, "remembered_size") else None
+    if remembered is not None:
+        width, height = remembered
     area = (screen or QApplication.primaryScreen()).availableGeometry()
     window.resize(min(width, int(area.width() * 0.95)), min(height, int(area.height() * 0.92)))
+
+
+def missing_display_packages(load=None) -> list[str]:
+    """The Debian packages whose libraries Qt's X11 plugin would fail to load (none elsewhere, or offscreen)."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "xcb")
+    if not sys.platform.startswith("linux") or not platform.startswith("xcb"):
+        return []
+    if load is None:
+        import ctypes
+
+        load = ctypes.CDLL
+    missing = []
+    for package, library in XCB_LIBRARIES.items():
+        try:
+            load(library)
+        except OSError:
+            missing.append(package)
+    return missing
+
+
+def _start_with_builtin(exc: Exception, args: argparse.Namespace) -> bool:
+    """A model given with --model cannot be used: offer to start with the app's own instead."""
+    from PyQt5.QtWidgets import QMessageBox
+
+    from app.contract import PUBLISHED_MODEL
+    from app.inference import fix_hint
+
+    if args.model is None or os.environ.get(PROBE_ENV) or not PUBLISHED_MODEL.is_file():
+        return False
+    text = str(exc).replace(fix_hint(), "").rstrip(" ;.")
+    answer = QMessageBox.question(
+        None,
+        "Cannot use this model",
+        f"{text}.\n\nStart with the app's own model instead? (File > Open model chooses another later.)",
+        QMessageBox.Yes | QMessageBox.No,
+        QMessageBox.Yes,
+    )
+    if answer != QMessageBox.Yes:
+        return False
+    args.model = str(PUBLISHED_MODEL)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    missing = missing_display_packages()
+    if missing:  # Qt would abort with a message about its 'xcb' plugin, naming none of these
+        print(
+            f"digit-app: cannot open a window: Qt's X11 support needs {', '.join(missing)}. Install with:\n"
+            f"  sudo apt-get install {' '.join(missing)}",
+            file=sys.stderr,
+        )
+        return 2
     from app.threads import single_threaded_blas
 
     single_threaded_blas()
@@ -134,17 +197,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         window, _controller = build(args)
     except ModelError as exc:
-        title = "No model to run" if isinstance(exc, ModelNotFound) else "Cannot use this model"
-        print(f"digit-app: {exc}", file=sys.stderr)
-        if not os.environ.get(PROBE_ENV):
-            QMessageBox.critical(None, title, str(exc))
-        return 2
+        if not _start_with_builtin(exc, args):
+            title = "No model to run" if isinstance(exc, ModelNotFound) else "Cannot use this model"
+            print(f"digit-app: {exc}", file=sys.stderr)
+            if not os.environ.get(PROBE_ENV):
+                QMessageBox.critical(None, title, str(exc))
+            return 2
+        window, _controller = build(args)
     holder["window"] = window
     fit_to_screen(window)
     window.show()
     if os.environ.get(PROBE_ENV):
         app.processEvents()
-        print(f"shown {time.time():.6f}", flush=True)
+        gate = "gate" if window.model_info is not None and window.model_info.reject else "no-gate"
+        reader = "reader" if "app.reader" in sys.modules else "no-reader"
+        print(f"shown {time.time():.6f} {gate} {reader}", flush=True)
         return 0
     return app.exec_()
 

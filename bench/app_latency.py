@@ -10,7 +10,8 @@ default window, 1920x1080 and 3840x2160, one digit; and one with several digits.
 follows on Qt's event loop and is not in the figure (the model works at a fixed resolution,
 so a window's size changes only its painting).
 
-Every timed run finishes a stroke the app has not seen (moved by a few pixels),
+Live reads nothing while the pen moves (only once it rests PAUSE_MS), so what is timed here
+is the whole wait after a pen-up. Every timed run finishes a stroke the app has not seen (moved by a few pixels),
 so the digit being written is always framed and classified anew; the other digits of a
 number are reused from the previous reading by the app's per-piece memo, as when a person
 writes a number stroke by stroke. ``classified`` is how many 28x28 inputs the model ran on

@@ -144,6 +144,15 @@ def qapp(tmp_path_factory):
     yield app
 
 
+@pytest.fixture(autouse=True)
+def _first_run_settings(request):
+    """A window starts as on a first run: the app remembers its size, pen, Live, folders and models."""
+    if {"qapp", "qtbot"} & set(request.fixturenames):
+        from PyQt5.QtCore import QSettings
+
+        QSettings("digit-classifier", "digit-app").clear()
+
+
 @pytest.fixture(scope="session")
 def template_onnx(tmp_path_factory, sample) -> Path:
     """A model built from fixed weights (digit templates) with a not-a-digit score: no training."""

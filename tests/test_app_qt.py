@@ -124,10 +124,12 @@ def test_a_number_is_read_with_a_box_around_each_digit(app_window, sample):
 def test_run_on_an_empty_canvas_says_nothing_is_drawn(app_window):
     from PyQt5.QtCore import Qt
 
+    from app.wording import EMPTY
+
     window, controller = app_window
     press(window, Qt.Key_Return)
     assert controller.last is None
-    assert window.result.detail.text() == "Nothing drawn yet"
+    assert window.result.detail.text() == EMPTY
 
 
 def test_undo_redo_across_clear_with_the_menu_shortcuts(app_window):
@@ -193,7 +195,7 @@ def test_copy_result_and_paste_image(app_window, qapp, sample):
     from PyQt5.QtCore import Qt
     from PyQt5.QtGui import QImage
 
-    from app.widgets import numpy_to_qimage
+    from app.ui.convert import numpy_to_qimage
 
     window, controller = app_window
     picture = np.stack([255 - np.kron(sample.x_test[0], np.ones((6, 6), np.uint8))] * 3, -1)
@@ -327,7 +329,8 @@ def test_result_panel_text_is_whole_and_readable_at_2x_and_in_dark_mode(qapp, da
     from PyQt5.QtCore import QPoint, QRectF
     from PyQt5.QtGui import QFontMetricsF, QImage, QPainter
 
-    from app.widgets import ResultPanel, dark_palette
+    from app.ui.result import ResultPanel
+    from app.ui.style import dark_palette
 
     panel = ResultPanel()
     if dark:
@@ -372,7 +375,7 @@ def test_about_shows_metadata_as_plain_text(app_window, tmp_path):
 
 
 def test_dark_mode_toggle_changes_the_palette(app_window, qapp):
-    from app.widgets import is_dark
+    from app.ui.style import is_dark
 
     window, _ = app_window
     window.act_dark.setChecked(True)
@@ -429,6 +432,7 @@ def test_bad_model_shows_a_dialog_not_a_traceback(qapp, tmp_path, monkeypatch, c
 
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, t, text: shown.append((t, text)))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.No)  # not the app's own model instead
     path = tmp_path / "model.onnx"
     if content is not None:
         path.write_bytes(content)
@@ -451,10 +455,11 @@ def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample,
     press(window, Qt.Key_Return)
     assert controller.last.rejected == "not a digit"
     assert window.result.headline.text() == "Not a digit"
-    assert window.result.detail.text().startswith("closest digit: ")
+    assert window.result.detail.text().startswith("not-a-digit score ")
+    assert "nearest digit: " in window.result.detail.text() and "% confident" not in window.result.detail.text()
     assert window.result.top3.text().startswith("if it were a digit:")
     assert window.result.bars.dimmed  # the bars are what it would be, drawn faint
-    assert controller.result_text() == "not a digit"
+    assert controller.result_text() == ""  # nothing to copy: the answer is that there is none
     window.close()
 
 
@@ -471,7 +476,7 @@ def test_a_photo_of_paper_is_read(app_window, sample, tmp_path):
 
 
 def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
-    from app.controller import SEVERAL_LINES
+    from app.wording import SEVERAL_LINES
 
     window, controller = app_window
     drag(window.canvas, [(60, 60), (60, 200)])

@@ -104,18 +104,16 @@ def test_plain_output_and_a_record_for_every_bad_file(pictures, published_model,
     paths, labels = pictures
     (tmp_path / "notes.txt").write_text("not a picture")
     (tmp_path / "blank.png").write_bytes(b"")
-    Image.new("L", (50, 50), 255).save(tmp_path / "empty.png")
-    bad = ["notes.txt", "missing.png", "empty.png", "blank.png"]
+    bad = ["notes.txt", "missing.png", "blank.png"]
     args = [str(paths[0]), *(str(tmp_path / b) for b in bad), "--model", str(published_model)]
     code, out, err = run(args, capsys)
     assert code == 1
     assert out.startswith(f"{paths[0]}: {labels[0]} (") and " 9:" in out
     reasons = err.strip().splitlines()
-    assert len(reasons) == 4
+    assert len(reasons) == 3
     assert "notes.txt: not a picture" in reasons[0]
     assert "missing.png: no such file" in reasons[1]
-    assert "empty.png: nothing is drawn" in reasons[2]
-    assert "blank.png: not a picture" in reasons[3]
+    assert "blank.png: not a picture" in reasons[2]
     code, out, _ = run([*args, "--json"], capsys)
     records = [json.loads(line) for line in out.splitlines()]
     assert [Path(r["file"]).name for r in records] == [paths[0].name, *bad]  # every input, in order
@@ -254,3 +252,63 @@ def test_the_papers_ruling_is_ignored_and_reported(tmp_path, sample, published_m
     assert record["number"] == "".join(str(int(sample.y_test[i])) for i in (0, 1, 2))
     code, out, _ = run([str(path), "--model", str(published_model)], capsys)
     assert "ruling of the paper ignored" in out
+
+
+# ------------------------------------------------------------------ wording and shape
+def test_a_rejected_piece_is_worded_without_contradiction_and_has_no_confidence(sample, tmp_path, capsys):
+    """A model that rejects everything: "not a digit (if it were one: 4)", not "closest digit 4, 100.0%"."""
+    from tests.models import template_model
+
+    strict = template_model(tmp_path / "strict.onnx", sample.x_train, sample.y_train, threshold=0.0)
+    path = tmp_path / "four.png"
+    Image.fromarray(255 - np.kron(sample.x_test[4], np.ones((4, 4), np.uint8))).save(path)
+    code, out, _ = run([str(path), "--model", str(strict)], capsys)
+    assert code == 0
+    closest = json.loads(run([str(path), "--model", str(strict), "--json"], capsys)[1])["closest"]["digit"]
+    assert out.strip() == f"{path}: not a digit (if it were one: {closest})"
+    rec = json.loads(run([str(path), "--model", str(strict), "--json"], capsys)[1])
+    assert rec["digit"] is None and rec["confidence"] is None and rec["rejected"] == "not a digit"
+    row = next(csv.DictReader(io.StringIO(run([str(path), "--model", str(strict), "--csv"], capsys)[1])))
+    assert row["digit"] == "" and row["confidence"] == "" and row["closest"] == str(closest)
+
+
+def test_a_blank_picture_is_an_answer_as_in_the_window_and_a_missing_folder_is_named_once(
+    published_model, tmp_path, capsys
+):
+    from app.wording import NOTHING
+
+    Image.new("L", (50, 50), 255).save(tmp_path / "blank.png")
+    code, out, err = run([str(tmp_path / "blank.png"), "--model", str(published_model)], capsys)
+    assert code == 0 and out.strip() == f"{tmp_path / 'blank.png'}: {NOTHING}" and err == ""
+    rec = json.loads(run([str(tmp_path / "blank.png"), "--model", str(published_model), "--json"], capsys)[1])
+    assert rec["rejected"] == NOTHING and rec["error"] is None and rec["digits"] == []
+    assert tuple(rec)[: len(RECORD_KEYS)] == RECORD_KEYS
+    missing = f"{tmp_path / 'gone'}/"
+    code, _, err = run([missing, "--model", str(published_model)], capsys)
+    assert code == 1 and err.count(str(tmp_path / "gone")) == 1, err
+
+
+def test_subfolders_left_unread_are_counted(pictures, published_model, tmp_path, capsys):
+    paths, _ = pictures
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        shutil.copy(paths[0], tmp_path / name / "x.png")
+    code, out, err = run([str(tmp_path), "--model", str(published_model)], capsys)
+    assert code == 0 and len(out.splitlines()) == 3
+    assert f"{tmp_path}: 2 subfolders not read (--recursive reads them)" in err
+    _, _, err = run([str(tmp_path), "-r", "--model", str(published_model)], capsys)
+    assert "subfolder" not in err
+
+
+def test_the_shell_gets_the_windows_hints(sample, published_model, tmp_path, capsys):
+    """Two rows of digits: digit-predict says what the window says under the answer."""
+    from app.wording import SEVERAL_LINES
+
+    rows = [np.concatenate([np.pad(sample.x_test[i], 4) for i in pair], axis=1) for pair in ((0, 1), (2, 3))]
+    picture = 255 - np.kron(
+        np.concatenate([rows[0], np.zeros((20, rows[0].shape[1]), np.uint8), rows[1]]), np.ones((3, 3), np.uint8)
+    )
+    Image.fromarray(picture).save(tmp_path / "rows.png")
+    _, out, err = run([str(tmp_path / "rows.png"), "--model", str(published_model), "--json"], capsys)
+    assert SEVERAL_LINES in json.loads(out)["hints"]
+    assert f"hint: {tmp_path / 'rows.png'}: {SEVERAL_LINES}" in err

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.controller import HISTORY, SEVERAL_LINES, Controller
+from app.controller import HISTORY, Controller
 from app.document import Document, Stroke
 from app.inference import Classifier
+from app.wording import EMPTY, SEVERAL_LINES
 
 
 class FakeView:
@@ -30,9 +31,9 @@ class FakeView:
         self.calls.append(("document", (document,)))
         self.document = document
 
-    def show_reading(self, reading, *, stale=False, note=""):
+    def show_reading(self, reading, *, stale=False, note="", frame=None):
         self.calls.append(("reading", (reading, stale)))
-        self.reading, self.stale, self.message, self.note = reading, stale, "", note
+        self.reading, self.stale, self.message, self.note, self.frame = reading, stale, "", note, frame
 
     def show_message(self, text):
         self.calls.append(("message", (text,)))
@@ -146,7 +147,7 @@ def test_undo_and_redo_span_clear_and_open(controller, view, sample, tmp_path):
     draw(controller, digit_strokes(sample.x_test[2])[:3])
     drawing = controller.document
     controller.clear()
-    assert controller.document.is_empty() and view.message == "Nothing drawn yet"
+    assert controller.document.is_empty() and view.message == EMPTY
     controller.undo()
     assert controller.document == drawing and view.edit[1]  # redo is possible
     controller.redo()
@@ -316,8 +317,8 @@ def test_a_confident_digit_gets_no_lines_note_even_when_its_strokes_leave_a_gap(
 
 
 def test_the_lines_note_is_for_doubtful_answers_and_numbers(sample):
-    from app.controller import _lines_note
     from app.reader import NOT_A_NUMBER, DigitReading, Reading
+    from app.wording import lines_hint
 
     two_lines = np.zeros((120, 60), np.float32)
     two_lines[5:45, 20:40] = 1.0
@@ -326,29 +327,29 @@ def test_the_lines_note_is_for_doubtful_answers_and_numbers(sample):
     def piece(confidence):
         return DigitReading("1", confidence, np.eye(10, dtype=np.float32)[1], (5, 20, 115, 40), np.zeros((28, 28)))
 
-    assert _lines_note(Reading((piece(0.99),)), two_lines) == ""  # a confident answer is left alone
-    assert _lines_note(Reading((piece(0.6),)), two_lines) == SEVERAL_LINES
-    assert _lines_note(Reading((piece(0.99), piece(0.99)), NOT_A_NUMBER), two_lines) == SEVERAL_LINES
+    assert lines_hint(Reading((piece(0.99),)), two_lines) == ""  # a confident answer is left alone
+    assert lines_hint(Reading((piece(0.6),)), two_lines) == SEVERAL_LINES
+    assert lines_hint(Reading((piece(0.99), piece(0.99)), NOT_A_NUMBER), two_lines) == SEVERAL_LINES
     # two rows read as one confident number ("12" over "34" read "11")
-    assert _lines_note(Reading((piece(0.99), piece(0.99))), two_lines) == SEVERAL_LINES
-    assert _lines_note(Reading((piece(0.6),)), two_lines[:50]) == ""  # one line: nothing to say
+    assert lines_hint(Reading((piece(0.99), piece(0.99))), two_lines) == SEVERAL_LINES
+    assert lines_hint(Reading((piece(0.6),)), two_lines[:50]) == ""  # one line: nothing to say
 
 
-def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_the_touching_note():
-    from app.controller import TOUCHING, _notes, _touching_note
+def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_thetouching_hint():
     from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
+    from app.wording import TOUCHING, hints, touching_hint
 
     def piece(box, rejected=False):
         return DigitReading("4", 0.99, np.eye(10, dtype=np.float32)[4], box, np.zeros((28, 28)), 0.1, rejected)
 
     seven, one = piece((10, 120, 110, 160)), piece((10, 180, 110, 200))
     touching = piece((5, 0, 105, 106), rejected=True)  # "40" in one piece: about as wide as tall
-    assert _touching_note(Reading((touching, seven, one), NOT_A_NUMBER)) == TOUCHING
+    assert touching_hint(Reading((touching, seven, one), NOT_A_NUMBER)) == TOUCHING
     tall = piece((0, 0, 110, 89), rejected=True)  # a tall "40": 0.81 as wide as tall, as drawn in a real window
-    assert _touching_note(Reading((tall, seven, one), NOT_A_NUMBER)) == TOUCHING
-    assert _notes(Reading((touching, seven, one), NOT_A_NUMBER), np.zeros((120, 220), np.float32)) == TOUCHING
+    assert touching_hint(Reading((tall, seven, one), NOT_A_NUMBER)) == TOUCHING
+    assert hints(Reading((touching, seven, one), NOT_A_NUMBER), np.zeros((120, 220), np.float32)) == [TOUCHING]
     # a narrow rejected piece, a low one (a dash), a lone non-digit, or a number read: nothing to say
-    assert _touching_note(Reading((piece((5, 0, 105, 60), rejected=True), seven, one), NOT_A_NUMBER)) == ""
-    assert _touching_note(Reading((piece((50, 0, 60, 100), rejected=True), seven, one), NOT_A_NUMBER)) == ""
-    assert _touching_note(Reading((touching,), NOT_A_DIGIT)) == ""
-    assert _touching_note(Reading((seven, one))) == ""
+    assert touching_hint(Reading((piece((5, 0, 105, 60), rejected=True), seven, one), NOT_A_NUMBER)) == ""
+    assert touching_hint(Reading((piece((50, 0, 60, 100), rejected=True), seven, one), NOT_A_NUMBER)) == ""
+    assert touching_hint(Reading((touching,), NOT_A_DIGIT)) == ""
+    assert touching_hint(Reading((seven, one))) == ""

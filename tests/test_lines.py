@@ -39,3 +39,29 @@ def test_a_detached_bar_or_dot_is_not_a_line(sample):
 @pytest.mark.parametrize("ink", [np.zeros((0, 0)), np.zeros((30, 30))])
 def test_nothing_drawn_is_no_line(ink):
     assert text_lines(ink) == 0
+
+
+def test_a_digit_written_lower_beside_the_others_is_one_staggered_line(sample):
+    """A "381" whose 3 sits a digit's height lower: beside the 8 and the 1, not under them."""
+    ink = np.zeros((160, 160), np.float32)
+    ink[90:118, 10:38] = sample.x_test[0] / 255.0  # the low first digit
+    ink[20:48, 60:88] = sample.x_test[1] / 255.0
+    ink[20:48, 110:138] = sample.x_test[2] / 255.0
+    assert text_lines(ink) == 1
+
+
+def test_the_lines_hint_counts_only_the_ink_of_the_pieces_read(sample):
+    """A photo's shadowed corner left in the ink map, but no piece of the answer, is not a line of writing."""
+    from app.reader import DigitReading, Reading
+    from app.wording import lines_hint
+
+    ink = np.zeros((200, 200), np.float32)
+    pieces = []
+    for k in range(3):
+        ink[20:48, 20 + 40 * k : 48 + 40 * k] = sample.x_test[k] / 255.0
+        probs = np.eye(10, dtype=np.float32)[int(sample.y_test[k])]
+        pieces.append(
+            DigitReading(str(sample.y_test[k]), 1.0, probs, (20, 20 + 40 * k, 48, 48 + 40 * k), ink[:28, :28])
+        )
+    ink[170:200, 20:200] = 0.6  # the dark edge of the photo, under the writing
+    assert lines_hint(Reading(tuple(pieces), shape=ink.shape), ink) == ""

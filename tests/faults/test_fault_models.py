@@ -92,7 +92,7 @@ def test_model_metadata_is_never_rich_text(qapp, template_onnx, tmp_path, sample
     from PyQt5.QtCore import Qt
 
     from app.controller import Controller
-    from app.widgets import MainWindow
+    from app.ui.window import MainWindow
     from tests.models import template_model
 
     hostile = template_model(

@@ -1,0 +1,390 @@
+"""The main window: menus, toolbar, layout, status bar; the controller's :class:`~app.controller.View`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PyQt5.QtCore import QSettings, QSize, Qt, QTimer, pyqtSignal
+from PyQt5.QtGui import (
+    QFontMetricsF,
+    QKeySequence,
+)
+from PyQt5.QtWidgets import (
+    QWIDGETSIZE_MAX,
+    QAbstractButton,
+    QAbstractSpinBox,
+    QAction,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSlider,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.document import DEFAULT_PEN, Document, Frame
+from app.reader import Reading
+from app.ui.canvas import Canvas, SquareBox
+from app.ui.dialogs import about_text, shortcuts_table
+from app.ui.history import HistoryStrip
+from app.ui.pixels import InputView
+from app.ui.result import ResultPanel
+from app.ui.style import app_icon, dark_palette, is_dark, plain_tooltip
+from app.ui.transfer import Transfers
+
+#: The pen slider in the palette's own colours, a groove that shows on light and dark alike.
+SLIDER_STYLE = """
+QSlider::groove:horizontal { height: 4px; background: palette(dark); border-radius: 2px; }
+QSlider::sub-page:horizontal { background: palette(highlight); border-radius: 2px; }
+QSlider::handle:horizontal {
+    width: 12px; margin: -5px 0; border-radius: 6px;
+    background: palette(button); border: 1px solid palette(dark);
+}
+"""
+
+
+class MainWindow(Transfers, QMainWindow):
+    """The window: the controller's view. Turns menus, buttons, keys, drops and pastes into signals."""
+
+    run_requested = pyqtSignal()
+    clear_requested = pyqtSignal()
+    undo_requested = pyqtSignal()
+    redo_requested = pyqtSignal()
+    open_requested = pyqtSignal(str)
+    model_requested = pyqtSignal(str)
+    save_requested = pyqtSignal(str)
+    paste_requested = pyqtSignal(object)  # numpy pixels or bytes
+    live_toggled = pyqtSignal(bool)
+    recall_requested = pyqtSignal(int)
+    copy_requested = pyqtSignal()
+
+    def __init__(self, live: bool | None = True, settings: QSettings | None = None) -> None:
+        """``live``: read while drawing; None takes the last run's choice (on by default)."""
+        super().__init__()
+        self.settings = settings or QSettings("digit-classifier", "digit-app")
+        self.setWindowTitle("Digit Classifier")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.system_palette = QApplication.palette()
+        self.last_error: tuple[str, str] | None = None
+        self.error_box: QMessageBox | None = None
+        self.reading: Reading | None = None
+        self.reading_note = ""  # a caution shown under the answer (several lines of writing)
+        self.reading_stale = False  # the answer is out of date (the drawing changed, Live is off)
+        self.model_info = None
+
+        self.canvas = Canvas()
+        self.result = ResultPanel()
+        self.input_view = InputView()
+        self.history = HistoryStrip()
+        if live is None:
+            live = self.settings.value("live", True, type=bool)
+        self._build_actions(live)
+        self._build_toolbar()
+        self._build_menus()
+        self._build_layout()
+        self.model_label = QLabel()
+        self.model_label.setTextFormat(Qt.PlainText)
+        self.statusBar().addPermanentWidget(self.model_label)
+        self.statusBar().addPermanentWidget(self.model_box)
+
+        self.input_view.piece_clicked.connect(self._focus_piece)
+        self.history.recall.connect(self.recall_requested)
+        self.set_dark(self.settings.value("dark", is_dark(self.system_palette), type=bool), save=False)
+        self.pen_slider.setFocusPolicy(Qt.ClickFocus)
+        self.pen_slider.setValue(self.settings.value("pen", self.pen_slider.value(), type=int))
+        # a usable window: the canvas, the answer and a few bars always fit (it could shrink to 68x146)
+        self.setMinimumSize(self._minimum_size())
+        self.canvas.setFocus()
+
+    # ------------------------------------------------------------- actions
+    def _action(self, text: str, shortcut=None, slot=None, tip: str = "", checkable: bool = False) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.WindowShortcut)
+        if tip:
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+        act.setCheckable(checkable)
+        if slot is not None:
+            (act.toggled if checkable else act.triggered).connect(slot)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self, live: bool) -> None:
+        self.act_run = self._action("&Run", None, lambda: self.run_requested.emit(), "Read the drawing (Enter)")
+        self.act_open = self._action("&Open image…", "Ctrl+O", self.choose_file, "Open a picture (Ctrl+O)")
+        self.act_model = self._action("Open &model…", None, self.choose_model, "Use another ONNX model")
+        self.act_save = self._action("&Save drawing…", "Ctrl+S", self.choose_save, "Save as PNG (Ctrl+S)")
+        self.act_quit = self._action("&Quit", "Ctrl+Q", self.close)
+        self.act_undo = self._action("&Undo", "Ctrl+Z", lambda: self.undo_requested.emit())
+        self.act_redo = self._action("&Redo", "Ctrl+Shift+Z", lambda: self.redo_requested.emit())
+        self.act_clear = self._action("&Clear", Qt.Key_Escape, lambda: self.clear_requested.emit(), "Clear (Esc)")
+        self.act_copy = self._action("&Copy result", "Ctrl+C", lambda: self.copy_requested.emit())
+        self.act_paste = self._action("&Paste image", "Ctrl+V", self.paste_clipboard)
+        self.act_matrix = self._action("Show &pixel values", None, self._show_values, checkable=True)
+        self.act_guides = self._action(
+            "Writing &guides", None, self.canvas.set_guides, "A baseline and cells to write a number in", checkable=True
+        )
+        self.act_dark = self._action("&Dark mode", None, self.set_dark, checkable=True)
+        self.act_live = self._action(
+            "&Live", None, lambda on: self.live_toggled.emit(on), "Read while drawing", checkable=True
+        )
+        self.act_live.setChecked(live)
+        # the toolbar button says its state in words: a pressed look alone is easy to miss
+        self.act_live.toggled.connect(self._label_live)
+        self._label_live(live)
+        self.act_eraser = self._action("&Eraser", "E", self.canvas.set_eraser, "Erase ink (E)", checkable=True)
+        self.act_thinner = self._action("Thinner pen", "[", lambda: self._step_pen(-1))
+        self.act_thicker = self._action("Thicker pen", "]", lambda: self._step_pen(1))
+        self.act_keys = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.act_about = self._action("&About", None, self.show_about)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Tools")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        for act in (self.act_run, self.act_clear, self.act_undo, self.act_redo, self.act_open):
+            bar.addAction(act)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Pen "))
+        self.pen_slider = QSlider(Qt.Horizontal)
+        self.pen_slider.setRange(2, 20)  # in 150ths of the canvas side
+        self.pen_slider.setValue(round(DEFAULT_PEN * 150))
+        self.pen_slider.setMaximumWidth(120)
+        # Fusion draws the groove a shade off the window colour: invisible on the dark palette
+        self.pen_slider.setStyleSheet(SLIDER_STYLE)
+        self.pen_slider.setToolTip("Pen width ([ and ])")
+        self.pen_slider.valueChanged.connect(lambda v: self.canvas.set_pen(v / 150))
+        bar.addWidget(self.pen_slider)
+        bar.addAction(self.act_eraser)
+        bar.addSeparator()
+        bar.addAction(self.act_live)
+        self.model_box = QComboBox()
+        self.model_box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        self.model_box.setToolTip("The ONNX model that reads the drawing")
+        self.model_box.activated.connect(self._model_chosen)
+        self.addToolBar(bar)
+        self.toolbar = bar
+        for act in (
+            self.act_run,
+            self.act_clear,
+            self.act_undo,
+            self.act_redo,
+            self.act_open,
+            self.act_eraser,
+            self.act_live,
+        ):
+            button = bar.widgetForAction(act)
+            if button is not None:
+                button.setFocusPolicy(Qt.StrongFocus)  # reachable with Tab, pressed with Enter or Space
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file = menus.addMenu("&File")
+        for act in (self.act_open, self.act_model, self.act_save):
+            file.addAction(act)
+        file.addSeparator()
+        file.addAction(self.act_quit)
+        edit = menus.addMenu("&Edit")
+        for act in (self.act_undo, self.act_redo, self.act_clear):
+            edit.addAction(act)
+        edit.addSeparator()
+        for act in (self.act_copy, self.act_paste):
+            edit.addAction(act)
+        edit.addSeparator()
+        for act in (self.act_eraser, self.act_thinner, self.act_thicker, self.act_live, self.act_run):
+            edit.addAction(act)
+        view = menus.addMenu("&View")
+        view.addAction(self.act_matrix)
+        view.addAction(self.act_guides)
+        view.addAction(self.act_dark)
+        helps = menus.addMenu("&Help")
+        helps.addAction(self.act_keys)
+        helps.addAction(self.act_about)
+        self.menus = {"file": file, "edit": edit, "view": view, "help": helps}
+
+    def _build_layout(self) -> None:
+        left = QVBoxLayout()
+        left.addWidget(SquareBox(self.canvas), 1)
+        left.addWidget(self.history)
+        seen = QGroupBox("What the model saw (28×28)")
+        seen_layout = QVBoxLayout(seen)
+        seen_layout.setContentsMargins(4, 4, 4, 4)
+        self.input_scroll = QScrollArea()  # the pixel values keep legible cells and scroll when space is short
+        self.input_scroll.setWidget(self.input_view)
+        self.input_scroll.setWidgetResizable(True)
+        self.input_scroll.setFrameShape(QScrollArea.NoFrame)
+        seen_layout.addWidget(self.input_scroll, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.result, 3)
+        right.addWidget(seen, 2)
+        self.right = right
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addLayout(left, 3)
+        row.addLayout(right, 2)
+        # on a small or heavily scaled screen the content scrolls: the window never outgrows the screen
+        scroll = QScrollArea()
+        scroll.setWidget(central)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        self.setCentralWidget(scroll)
+
+    def _minimum_size(self) -> QSize:
+        line = QFontMetricsF(self.font()).height()
+        return QSize(int(30 * line), int(20 * line))
+
+    def remembered_size(self) -> tuple[int, int] | None:
+        """The size the window had when the last run closed it, if any."""
+        size = self.settings.value("window/size", None)
+        return (size.width(), size.height()) if isinstance(size, QSize) and size.isValid() else None
+
+    def closeEvent(self, event) -> None:
+        """Remember the window's size, the pen and Live for the next run."""
+        if not self.isMaximized() and not self.isFullScreen():
+            self.settings.setValue("window/size", self.size())
+        self.settings.setValue("pen", self.pen_slider.value())
+        self.settings.setValue("live", self.act_live.isChecked())
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------- View verbs
+    def show_document(self, document: Document) -> None:
+        self.canvas.set_document(document)
+        self.canvas.set_reading(None)
+
+    def show_reading(
+        self, reading: Reading, *, stale: bool = False, note: str = "", frame: Frame | None = None
+    ) -> None:
+        self.reading, self.reading_note, self.reading_stale = reading, note, stale
+        pieces = [*reading.pieces, *reading.ignored]
+        self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
+        labels = ["?" if reading.is_set_aside(p) else p.label for p in pieces]
+        self.input_view.set_images([p.image for p in pieces], labels)
+        if self.input_view.matrix:
+            QTimer.singleShot(0, self.centre_values)
+        self.canvas.set_reading(None if stale else reading, frame)
+
+    def show_message(self, text: str) -> None:
+        self.reading = None
+        self.result.show_message(text)
+        self.input_view.set_images([])
+        self.canvas.set_reading(None)
+
+    def show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def show_error(self, title: str, text: str) -> None:
+        self.last_error = (title, text)
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        box.setTextFormat(Qt.PlainText)
+        box.setWindowModality(Qt.WindowModal)
+        self.error_box = box
+        box.open()
+
+    def show_model(self, info) -> None:
+        self.model_info = info
+        acc = f"{100 * info.test_accuracy:.2f}%" if info.test_accuracy is not None else "accuracy unknown"
+        pub = info.published
+        where = f", published {pub.get('date', '')[:10]} from {pub.get('git_commit', '?')}" if pub else ""
+        reject = "" if info.reject else " (cannot tell non-digits)"
+        self.model_label.setText(f"{info.name} {acc}{reject}")
+        # tooltips take rich text: metadata is shown escaped, as the text it is
+        self.model_label.setToolTip(plain_tooltip(f"{info.path}\nMNIST test accuracy {acc}{where}"))
+        self.remember_model(info.path)
+        self._fill_models(info.path)
+
+    def show_history(self, items: Sequence) -> None:
+        self.history.set_items(items)
+
+    def set_edit_state(self, can_undo: bool, can_redo: bool) -> None:
+        self.act_undo.setEnabled(can_undo)
+        self.act_redo.setEnabled(can_redo)
+
+    # ---------------------------------------------------------------- helpers
+    def _focus_piece(self, index: int) -> None:
+        if self.reading is None:
+            return
+        pieces = [*self.reading.pieces, *self.reading.ignored]
+        if 0 <= index < len(pieces):
+            self.result.show_reading(self.reading, pieces[index], self.reading_stale, note=self.reading_note)
+
+    def _show_values(self, on: bool) -> None:
+        """Pixel values: the inputs get most of the column, and the view scrolls to the ink."""
+        self.input_view.set_matrix(on)
+        # the answer keeps the room its text and bars need; the rest goes to the values
+        self.result.setMaximumHeight(self.result.minimumSizeHint().height() if on else QWIDGETSIZE_MAX)
+        self.right.setStretch(0, 1 if on else 3)
+        self.right.setStretch(1, 4 if on else 2)
+        QTimer.singleShot(0, self.centre_values)
+
+    def centre_values(self) -> None:
+        """Scroll the pixel values so the ink is in view (the field's corners are black)."""
+        ink = self.input_view.ink_rect()
+        if ink is not None:
+            c, port = ink.center(), self.input_scroll.viewport().size()
+            self.input_scroll.horizontalScrollBar().setValue(int(c.x() - port.width() / 2))
+            self.input_scroll.verticalScrollBar().setValue(int(c.y() - port.height() / 2))
+
+    def _label_live(self, on: bool) -> None:
+        self.act_live.setIconText("Live: on" if on else "Live: off")
+
+    def _step_pen(self, step: int) -> None:
+        self.pen_slider.setValue(self.pen_slider.value() + step)
+
+    def set_dark(self, on: bool, save: bool = True) -> None:
+        app = QApplication.instance()
+        if on:
+            if app.style().objectName().lower() != "fusion":  # a new style object each time would leave
+                app.setStyle("Fusion")  # style-sheeted widgets (the pen slider) on a deleted one
+            app.setPalette(dark_palette())
+        else:
+            app.setPalette(
+                self.system_palette if not is_dark(self.system_palette) else QApplication.style().standardPalette()
+            )
+        if self.act_dark.isChecked() != on:
+            self.act_dark.blockSignals(True)
+            self.act_dark.setChecked(on)
+            self.act_dark.blockSignals(False)
+        if save:
+            self.settings.setValue("dark", on)
+        self.history.paint_icons()  # drawings' thumbnails in the new paper and ink
+        self.update()
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts", shortcuts_table(), QMessageBox.Ok, self)
+        box.setTextFormat(Qt.RichText)  # our own fixed text: a table keeps keys and descriptions in their columns
+        self.info_box = box
+        box.open()
+
+    def about_text(self) -> str:
+        return about_text(self.model_info)
+
+    def show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Information, "About Digit Classifier", self.about_text(), QMessageBox.Ok, self)
+        box.setTextFormat(Qt.PlainText)  # metadata is shown as text, never as rich text or links
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        self.info_box = box
+        box.open()
+
+    # ------------------------------------------------------------- keys, drops
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            focus = QApplication.focusWidget()
+            if isinstance(focus, QAbstractButton):
+                focus.click()  # Enter on a focused button presses that button, not Run
+            elif not isinstance(focus, (QComboBox, QAbstractSpinBox, QLineEdit)):
+                self.run_requested.emit()
+            return
+        super().keyPressEvent(event)

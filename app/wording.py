@@ -1,0 +1,255 @@
+"""How an answer is said, in the window and in the shell: one home for its words. No Qt.
+
+The window shows :func:`headline` in large type, :func:`detail` under it, :func:`hints`
+(why the answer may be wrong and what to do) under that, and :func:`piece_line` over one
+piece's bars; ``digit-predict`` prints :func:`shell_line` and puts the same hints in its
+records. Tests compare against these functions and constants, not copies of the strings.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from app.lines import text_lines
+from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
+
+#: Below this confidence the app says it is not sure and names the alternatives instead of
+#: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
+UNSURE = 0.8
+#: Writing less than this many pen widths tall becomes a blob: the hint asks for bigger writing
+#: or a thinner pen. (Digits written with tests/handwriting.py at 12.8 and 32 px pens: under 3
+#: pen widths tall 3-23 of 30 read right, from 3 up all 30 at either width.)
+SMALL_FOR_PEN = 3.0
+SMALL = "The writing is small for the pen: write bigger or use a thinner pen ([ key)."
+#: The hint under "Not a number" on a drawing: digits drawn close with a wide pen touch.
+THINNER = "Digits that touch are read as one piece: a thinner pen ([ key) keeps them apart."
+#: The hint when ink ran past the canvas's edge (it is kept and read, but not shown).
+PAST_EDGE = "Part of the writing runs past the edge of the canvas: it is read, but not all of it is shown."
+#: The prompt on an empty canvas, whatever made it empty.
+EMPTY = "Draw a digit or a number, or open a picture"
+#: A picture in which no ink stands out: the same words in the window and the shell.
+NOTHING = "nothing written"
+
+#: The hint under a doubtful answer when the ink holds more than one line of writing.
+SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
+#: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that hint.
+DOUBTFUL = 0.9
+#: The hint under "Not a number" when a rejected piece looks like digits that touch: the reader
+#: tries cutting a piece only when it is much wider than tall (app.reader.SPLIT_ASPECT).
+TOUCHING = "The piece marked ? may be digits that touch: leave a small gap between them."
+#: ...a rejected piece at least this wide for its height. One digit is mostly narrower; a "4"
+#: drawn into a "0" with the mouse in a real window made a piece 0.81 as wide as tall.
+TOUCHING_WIDTH = 0.75
+#: ...and at least this share of the height of the digits read beside it.
+TOUCHING_HEIGHT = 0.7
+
+
+# ------------------------------------------------------------------ the answer
+def is_sure(reading: Reading) -> bool:
+    """Is every digit of the answer at least UNSURE confident? (A rejected answer is not an answer.)"""
+    return not reading.rejected and all(p.confidence >= UNSURE for p in reading.pieces)
+
+
+def unsure(reading: Reading) -> list[DigitReading]:
+    """The digits of an answer that are below UNSURE, left to right."""
+    return [] if reading.rejected else [p for p in reading.pieces if p.confidence < UNSURE]
+
+
+def answer_text(reading: Reading) -> str:
+    """The answer to copy or to label a drawing with: the digits when sure, else "" (nothing to pass on)."""
+    return (reading.number or "") if is_sure(reading) else ""
+
+
+def short(reading: Reading) -> str:
+    """The answer in a few words for the history strip and the status bar: "4071", "not sure", "not a digit"."""
+    if reading.rejected:
+        return reading.rejected
+    return (reading.number or "") if is_sure(reading) else "not sure"
+
+
+def headline(reading: Reading) -> str:
+    """The answer in a few characters: "7", "4071", "Not sure", "Not a digit", "Not a number"."""
+    if reading.rejected == NOT_A_DIGIT and reading.pieces:
+        return "Not a digit"
+    if reading.rejected:
+        return "Not a number"
+    if not is_sure(reading):
+        return "Not sure"
+    if reading.single is not None:
+        return reading.single.label
+    return reading.number or ""
+
+
+def _aside(reading: Reading) -> str:
+    n = len(reading.ignored)  # in a rejected answer only marks are set aside
+    removed = f"; {removed_words(reading.removed)}" if reading.removed else ""
+    if not n:
+        return removed
+    what = ("mark" if reading.rejected else "piece") + ("s" if n > 1 else "")
+    return f"; {n} {what} set aside" + ("" if reading.rejected else " (marked ?)") + removed
+
+
+def _alternatives(reading: Reading, piece: DigitReading) -> str:
+    """ "7 (62.0%) or 1 (30.1%)": the likely digits of a piece, down to a tenth of the best."""
+    top = [(d, p) for d, p in piece.top(3) if p >= 0.1 * piece.confidence]
+    words = [f"{reading.labels[d]} ({100 * p:.1f}%)" for d, p in top]
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
+
+
+def detail(reading: Reading) -> str:
+    """What the answer rests on, in one line of small print."""
+    aside = _aside(reading)
+    if reading.rejected == NOT_A_DIGIT and reading.pieces:
+        shape = reading.pieces[0]  # the rejected piece, whichever input is in focus
+        score = f"not-a-digit score {100 * shape.not_digit:.1f}%; " if shape.not_digit is not None else ""
+        return f"{score}nearest digit: {shape.label}{aside}"  # no percentage beside a digit it is not
+    if reading.rejected:
+        wrong = sum(p.rejected for p in reading.pieces)
+        verb = "is not a digit" if wrong == 1 else "are not digits"
+        return f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){aside}"
+    doubtful = unsure(reading)
+    if reading.single is not None:
+        if doubtful:
+            return f"maybe {_alternatives(reading, reading.single)}{aside}"
+        return f"{100 * reading.single.confidence:.1f}% confident{aside}"
+    n = len(reading.pieces)
+    if doubtful:
+        which = reading.pieces.index(doubtful[0]) + 1
+        return f"maybe {reading.number}: digit {which} of {n} could be {_alternatives(reading, doubtful[0])}{aside}"
+    least = min(reading.pieces, key=lambda p: p.confidence)
+    if least.confidence >= 0.9995:  # every digit shows as 100.0%: naming one "least sure" would mislead
+        return f"{n} digits, each 100% confident{aside}"
+    return f"{n} digits; least sure: {least.label} ({100 * least.confidence:.1f}%){aside}"
+
+
+def piece_line(reading: Reading, piece: DigitReading) -> str:
+    """The line over one piece's bars: its top three, and which piece it is when there are several."""
+    labels = reading.labels
+    top = "   ".join(f"{labels[d]}  {100 * p:.1f}%" for d, p in piece.top(3))
+    if len(reading.pieces) + len(reading.ignored) > 1:
+        # the bars are one piece's: say which (a click on an input shows another), counting the
+        # answer's pieces apart from those set aside, as the detail line counts them
+        group = reading.pieces if any(p is piece for p in reading.pieces) else reading.ignored
+        which = f"{next((i for i, p in enumerate(group) if p is piece), 0) + 1} of {len(group)}"
+        kind = "piece" if group is reading.pieces else "set aside"
+        # a set-aside piece's bars are its closest digits, not a reading
+        if piece.rejected:
+            return f"{kind} {which}, not a digit; closest:   {top}"
+        if reading.is_set_aside(piece):
+            return f"{kind} {which}, a mark too small to be a digit; closest:   {top}"
+        return f"digit {which}:   {top}"
+    if piece.rejected:
+        return f"if it were a digit:   {top}"
+    return top
+
+
+# ------------------------------------------------------------------ hints
+def lines_hint(reading: Reading, ink: np.ndarray) -> str:
+    """Why an answer may be wrong: the digits were written in several lines (the reader reads one).
+
+    Said of a doubtful answer, or of a number (two rows of digits read as one row make a
+    confident wrong number); not of one confident digit, whose strokes may leave a gap (an 8's loops).
+    Only the ink of the pieces read counts (boxes in ``ink``'s pixels): a photo's shadowed corner
+    or a speck set aside is not a line of writing (it made a one-line "381" photo "two lines").
+    """
+    doubtful = (
+        reading.rejected is not None or len(reading.pieces) > 1 or any(p.confidence < DOUBTFUL for p in reading.pieces)
+    )
+    if not doubtful:
+        return ""
+    read = np.zeros_like(ink)
+    for p in reading.pieces:
+        t, left, b, r = p.box
+        read[t:b, left:r] = ink[t:b, left:r]
+    return SEVERAL_LINES if text_lines(read) > 1 else ""
+
+
+def touching_hint(reading: Reading) -> str:
+    """Why a number may not be read: two narrow digits touching make one piece the reader does not cut."""
+    if reading.rejected != NOT_A_NUMBER:
+        return ""
+    digits = [p for p in reading.pieces if not p.rejected]
+    if not digits:
+        return ""
+    height = float(np.median([p.box[2] - p.box[0] for p in digits]))
+    for p in reading.pieces:
+        h, w = p.box[2] - p.box[0], p.box[3] - p.box[1]
+        if p.rejected and h >= TOUCHING_HEIGHT * height and w >= TOUCHING_WIDTH * h:
+            return TOUCHING
+    return ""
+
+
+def small_hint(reading: Reading, pen: float | None) -> str:
+    """Writing too small for the pen (``pen``: its width in the ink map's pixels, None for a picture)."""
+    if pen is None or not reading.pieces:
+        return ""
+    height = statistics.median(p.box[2] - p.box[0] for p in reading.pieces)
+    return SMALL if height < SMALL_FOR_PEN * pen else ""
+
+
+def hints(reading: Reading, ink: np.ndarray, *, pen: float | None = None, past_edge: bool = False) -> list[str]:
+    """Every hint that applies to ``reading`` of ``ink`` (ink high on 0), most useful first.
+
+    ``pen``: the drawing's pen width in the ink map's pixels (None for a picture); ``past_edge``:
+    some ink was drawn beyond the canvas's edge.
+    """
+    found = [small_hint(reading, pen), lines_hint(reading, ink), touching_hint(reading)]
+    if pen is not None and reading.rejected == NOT_A_NUMBER and not found[0]:
+        found.append(THINNER)
+    if past_edge:
+        found.append(PAST_EDGE)
+    return [h for h in found if h]
+
+
+# ------------------------------------------------------------------ the shell
+def shell_line(path: str, rec: dict[str, Any]) -> str:
+    """``digit-predict``'s plain-text line for one input, from its record."""
+    if rec["rejected"]:
+        return f"{path}: {_shell_rejected(rec)}"
+    sure = "" if rec.get("sure", True) else "not sure, maybe "
+    if rec["digit"] is None:
+        digits = " ".join(f"{d['digit']}:{100 * d['confidence']:.0f}%" for d in rec["digits"])
+        tops = ""
+        if rec["digits"] and "top" in rec["digits"][0]:
+            tops = "  top " + " | ".join(
+                ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
+            )
+        return f"{path}: {sure}{rec['number']}  ({digits}){tops}{_shell_aside(rec)}"
+    listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
+    top = ""
+    if "top" in rec:
+        top = "  top " + ", ".join(f"{t['digit']} {100 * t['probability']:.1f}%" for t in rec["top"])
+    if sure:
+        order = sorted(range(10), key=lambda d: -rec["probs"][d])[:3]
+        likely = [f"{d} ({100 * rec['probs'][d]:.1f}%)" for d in order if rec["probs"][d] >= 0.1 * rec["confidence"]]
+        answer = sure + (", ".join(likely[:-1]) + " or " + likely[-1] if len(likely) > 1 else likely[0])
+    else:
+        answer = f"{rec['digit']} ({100 * rec['confidence']:.1f}%)"
+    return f"{path}: {answer}  {listing}{top}{_shell_aside(rec)}"
+
+
+def _shell_rejected(rec: dict[str, Any]) -> str:
+    """Why there is no answer, without contradicting it ("not a digit", yet "closest digit 4, 100%")."""
+    if rec["rejected"] == NOT_A_DIGIT and rec.get("closest"):
+        return f"{NOT_A_DIGIT} (if it were one: {rec['closest']['digit']})"
+    if rec["rejected"] == NOT_A_NUMBER and rec["digits"]:
+        wrong = sum(d["digit"] is None for d in rec["digits"])
+        verb = "is not a digit" if wrong == 1 else "are not digits"
+        return f"{NOT_A_NUMBER} ({wrong} of the {len(rec['digits'])} pieces {verb})"
+    return str(rec["rejected"])
+
+
+def _shell_aside(rec: dict[str, Any]) -> str:
+    n = len(rec.get("ignored", ()))
+    aside = f"  ({n} piece{'s' if n > 1 else ''} set aside)" if n else ""
+    removed = rec.get("removed") or []
+    return aside + (f"  ({removed_words(removed)})" if removed else "")
+
+
+def removed_words(removed: Sequence[str]) -> str:
+    """ "ruling and boxes of the paper ignored": what was taken out of the picture before reading."""
+    return f"{' and '.join(removed)} of the paper ignored"

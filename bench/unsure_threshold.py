@@ -1,0 +1,58 @@
+"""How "not sure" was chosen: confidence against right and wrong on validation digits, never the test set.
+
+The classifier's own validation digits (never trained on), drawn in the 8 renderings,
+photographed on paper and written in numbers, framed by the openset stage's own code with
+a seed of their own (``bench/framed_validation.py``), are classified by the shipped model;
+digits the not-a-digit gate turns away are left out (the app says "not a digit" for them).
+For each candidate threshold: how many right answers would be called "not sure" and how
+many wrong ones would be. The app's ``app.wording.UNSURE`` is the largest threshold that
+calls at most 1% of the right answers "not sure".
+
+    python bench/unsure_threshold.py [--model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from _common import np
+from framed_validation import framed_validation
+
+#: At most this share of right answers may be called "not sure".
+RIGHT_BUDGET = 0.01
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="ONNX model (default: as the app chooses)")
+    args = parser.parse_args()
+
+    from app.contract import rejects
+    from app.inference import Classifier, resolve_model
+    from app.wording import UNSURE
+
+    classifier = Classifier(resolve_model(args.model), threads=0)
+    confidence, right = [], []
+    for images, labels in framed_validation().values():
+        probs, reject = classifier.score(images.astype(np.float32) / 255.0)
+        keep = np.ones(len(labels), bool)
+        if reject is not None and classifier.info.reject is not None:
+            keep = ~rejects(reject, classifier.info.reject[1])
+        confidence.append(probs.max(1)[keep])
+        right.append((probs.argmax(1) == labels)[keep])
+    conf, ok = np.concatenate(confidence), np.concatenate(right)
+    print(f"model {classifier.path}: {len(ok)} validation digits accepted, {int((~ok).sum())} wrong")
+    print(f"{'threshold':>9s} {'right called not sure':>22s} {'wrong called not sure':>22s}")
+    chosen = None
+    for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99):
+        flagged = conf < t
+        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean())
+        print(f"{t:9.2f} {100 * r:21.2f}% {100 * w:21.1f}%")
+        if r <= RIGHT_BUDGET:
+            chosen = t
+    print(f"largest threshold calling at most {100 * RIGHT_BUDGET:.0f}% of right answers not sure: {chosen}")
+    print(f"app.wording.UNSURE = {UNSURE}")
+
+
+if __name__ == "__main__":
+    main()

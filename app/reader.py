@@ -28,6 +28,11 @@ CUT_ASPECT = 0.6
 #: A segmentation pays this (a log-probability) for every cut it makes through ink, so a digit is
 #: not read as pieces of itself unless they read much better.
 CUT_PENALTY = math.log(0.5)
+#: A whole piece is read in parts too only when it does not read as a clean digit: it is turned away,
+#: or read under CUT_WHEN, or wider for its height than MNIST writes that digit (WIDEST: the 99th
+#: percentile of width / height of MNIST's training digits, per class).
+CUT_WHEN = 0.9
+WIDEST = (1.43, 1.00, 1.67, 1.25, 1.25, 1.67, 1.11, 1.25, 1.25, 1.05)
 #: A candidate digit spans at most this many units.
 MAX_PARTS = 4
 #: A part of a cut piece under this share of the piece's height pays SHORT_PENALTY per unit of log-shortfall.
@@ -128,6 +133,12 @@ class Plan:
     #: cutting through ink pays CUT_PENALTY for the cut it begins at, and SHORT_PENALTY if it is short for its piece
     prior: np.ndarray | None = None
     pieces: list[Piece] | None = field(default=None, repr=False)  # each candidate's ink, when asked for
+    #: (N, 2) the first and last piece (atom) each candidate holds ink of, and whether it holds only part of
+    #: it (it begins or ends at a cut): a piece that reads as a clean digit whole is not read in parts
+    atoms: np.ndarray | None = None
+    partial: np.ndarray | None = None
+    #: (N,) the piece a candidate is, whole and alone (-1 for parts and joins)
+    whole: np.ndarray | None = None
 
 
 class Memo:
@@ -182,20 +193,43 @@ def _framed(ink: np.ndarray, memo: Memo | None) -> np.ndarray:
     return image  # type: ignore[return-value]
 
 
-def plan(ink: np.ndarray, memo: Memo | None = None, keep_pieces: bool = False) -> Plan:
+def plan(ink: np.ndarray, memo: Memo | None = None, keep_pieces: bool = False, cut: set[int] | None = None) -> Plan:
     """Normalise, segment and frame every candidate; raise ``EmptyImage`` when there is no ink.
 
+    ``cut``: the pieces that may be cut into touching digits (None: every piece wide and tall enough;
+    :func:`read_ink` first reads the pieces whole and cuts only those that do not read as a clean digit).
     ``keep_pieces``: keep each candidate's ink too (to tell, in training data, what a candidate holds)."""
     ink = normalise(ink)
     atoms = segment(ink)
     if not atoms:
         raise EmptyImage("nothing is drawn: no ink stands out from the background")
-    units, spans, prior = _candidates(atoms)
-    keys = list(spans)
-    images = np.stack([_framed(spans[k].ink, memo) for k in keys]).astype(np.float32)
-    boxes = np.array([spans[k].box for k in keys], np.int64).reshape(-1, 4)
-    pieces = [spans[k] for k in keys] if keep_pieces else None
-    return Plan(len(units), keys, boxes, images, ink.shape, np.array([prior[k] for k in keys], np.float32), pieces)
+    return _plan(atoms, ink.shape, memo, keep_pieces, cut)
+
+
+def _plan(
+    atoms: list[Piece], shape: tuple[int, int], memo: Memo | None, keep_pieces: bool, cut: set[int] | None
+) -> Plan:
+    c = _candidates(atoms, cut)
+    keys = list(c.spans)
+    images = np.stack([_framed(c.spans[k].ink, memo) for k in keys]).astype(np.float32)
+    boxes = np.array([c.spans[k].box for k in keys], np.int64).reshape(-1, 4)
+    first = {a: c.owner.index(a) for a in set(c.owner)}
+    last = {a: len(c.owner) - 1 - c.owner[::-1].index(a) for a in set(c.owner)}
+    atom_of = np.array([(c.owner[i], c.owner[j - 1]) for i, j in keys], np.int64).reshape(-1, 2)
+    partial = np.array([(i != first[c.owner[i]], j - 1 != last[c.owner[j - 1]]) for i, j in keys], bool).reshape(-1, 2)
+    whole = np.where((atom_of[:, 0] == atom_of[:, 1]) & ~partial.any(axis=1), atom_of[:, 0], -1)
+    return Plan(
+        len(c.units),
+        keys,
+        boxes,
+        images,
+        shape,
+        np.array([c.prior[k] for k in keys], np.float32),
+        [c.spans[k] for k in keys] if keep_pieces else None,
+        atom_of,
+        partial,
+        whole,
+    )
 
 
 def resolve(
@@ -215,10 +249,12 @@ def resolve(
     best = probs.argmax(1)
     confidence = probs[np.arange(len(best)), best].tolist()
     not_digit = None if reject is None else np.asarray(reject, np.float64).tolist()
+    kept = _gate_cuts(p, best, confidence, flags)
     score = {
         key: _log_score(confidence[i], None if not_digit is None else not_digit[i])
         + (float(p.prior[i]) if p.prior is not None else 0.0)
         for key, i in index.items()
+        if kept[i]
     }
     chosen = []
     for key in _best_path(p.units, score):
@@ -238,6 +274,28 @@ def resolve(
     answer = [q for q in reading.pieces if not q.rejected] or list(reading.pieces)
     fit = sum(_log_score(q.confidence, q.not_digit) for q in answer) / max(len(answer), 1)
     return replace(reading, removed=removed, fit=fit)
+
+
+def _doubtful(p: Plan, i: int, digit: int, confidence: float, rejected: bool) -> bool:
+    """Does candidate ``i``, a whole piece, not read as a clean digit (so it may be digits that touch)?"""
+    top, left, bottom, right = p.boxes[i].tolist()
+    wide = (right - left) > WIDEST[digit] * max(bottom - top, 1)  # wider than MNIST ever writes this digit
+    return rejected or confidence < CUT_WHEN or wide
+
+
+def _gate_cuts(p: Plan, best: np.ndarray, confidence: list[float], flags: np.ndarray | None) -> np.ndarray:
+    """Which candidates may be chosen: none that holds part of a piece that reads as a clean digit whole."""
+    kept = np.ones(len(p.spans), bool)
+    if p.whole is None or p.partial is None or p.atoms is None or not p.partial.any():
+        return kept
+    clean = {
+        int(a)
+        for i, a in enumerate(p.whole)
+        if a >= 0 and not _doubtful(p, i, int(best[i]), confidence[i], flags is not None and bool(flags[i]))
+    }
+    for side in (0, 1):
+        kept &= ~(p.partial[:, side] & np.isin(p.atoms[:, side], list(clean)))
+    return kept
 
 
 def choose(readings: Sequence[Reading]) -> Reading:
@@ -302,8 +360,25 @@ def read_ink(
 
     With a ``memo`` (one per model), pieces seen in a recent reading are not framed or scored again.
     """
-    p = plan(ink, memo)
-    probs, reject = score(p.images) if memo is None else _score_new(p.images, score, memo)
+    ink = normalise(ink)
+    atoms = segment(ink)
+    if not atoms:
+        raise EmptyImage("nothing is drawn: no ink stands out from the background")
+    scorer = score if memo is None else (lambda images: _score_new(images, score, memo))
+    # the pieces whole first; only those that do not read as a clean digit are cut (what resolve would
+    # keep of a plan that cut every piece, for less work: a clean digit costs no cut paths)
+    p = _plan(atoms, ink.shape, memo, False, set())
+    probs, reject = scorer(p.images)
+    flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
+    best = probs.argmax(1)
+    doubtful = {
+        int(a)
+        for i, a in enumerate(p.whole)
+        if a >= 0 and _doubtful(p, i, int(best[i]), float(probs[i, best[i]]), flags is not None and bool(flags[i]))
+    }
+    if doubtful:
+        p = _plan(atoms, ink.shape, memo, False, doubtful)
+        probs, reject = scorer(p.images)
     return resolve(p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale)
 
 
@@ -326,9 +401,17 @@ def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarra
     return probs, (None if rejects[0] is None else np.array(rejects, np.float32))
 
 
-def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], Piece], dict[tuple[int, int], float]]:
-    """The units (atoms, those that may be touching digits cut along every cut path), every candidate
-    digit (a run of adjacent units), and each candidate's log-prior (:attr:`Plan.prior`)."""
+@dataclass(frozen=True)
+class _Candidates:
+    units: list[Piece]  # the atoms, those that may be touching digits cut into parts
+    owner: list[int]  # the atom each unit belongs to
+    spans: dict[tuple[int, int], Piece]  # every candidate digit: a run of adjacent units
+    prior: dict[tuple[int, int], float]  # each candidate's log-prior (:attr:`Plan.prior`)
+
+
+def _candidates(atoms: list[Piece], cut_only: set[int] | None = None) -> _Candidates:
+    """The units (atoms, those that may be touching digits cut along every cut path; only those in
+    ``cut_only`` when given), and every candidate digit with its log-prior."""
     from app.cuts import cut, cut_paths
 
     units: list[Piece] = []
@@ -337,7 +420,8 @@ def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], 
     for a, atom in enumerate(atoms):
         parts = [atom]
         # touching digits are as tall as digits; a 5's bar or a 7's stroke is not cut
-        if atom.width >= CUT_ASPECT * atom.height and atom.height >= SPLIT_HEIGHT * tallest:
+        eligible = atom.width >= CUT_ASPECT * atom.height and atom.height >= SPLIT_HEIGHT * tallest
+        if eligible and (cut_only is None or a in cut_only):
             parts = cut(atom, cut_paths(atom)) or [atom]
         units.extend(parts)
         owner.extend([a] * len(parts))
@@ -357,7 +441,7 @@ def _candidates(atoms: list[Piece]) -> tuple[list[Piece], dict[tuple[int, int], 
                 piece = units[i] if j - i == 1 else join(units[i:j])
                 spans[(i, j)] = piece
                 prior[(i, j)] = _prior(piece, atoms[owner[i]], cut_start=i != first[owner[i]], cut=not whole)
-    return units, spans, prior
+    return _Candidates(units, owner, spans, prior)
 
 
 def _prior(piece: Piece, atom: Piece, cut_start: bool, cut: bool) -> float:

@@ -24,6 +24,9 @@ class PlanSet:
     spans: np.ndarray  # (M, 2) units each candidate covers
     boxes: np.ndarray  # (M, 4) in the picture's ink map
     prior: np.ndarray  # (M,) float32: each candidate's log-prior as a digit (app.reader.Plan.prior)
+    atoms: np.ndarray  # (M, 2) the first and last piece each candidate holds ink of (app.reader.Plan.atoms)
+    partial: np.ndarray  # (M, 2) it begins / ends at a cut through that piece
+    whole: np.ndarray  # (M,) the piece it is, whole and alone (-1: parts and joins)
     offsets: np.ndarray  # (Q + 1,): plan q's candidates are images[offsets[q] : offsets[q + 1]]
     units: np.ndarray  # (Q,)
     shapes: np.ndarray  # (Q, 2) ink map sizes
@@ -46,7 +49,7 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
     from app.preprocess import EmptyImage, ink_variants
     from app.reader import plan
 
-    images, spans, boxes, prior, offsets = [], [], [], [], [0]
+    images, spans, boxes, prior, atoms, partial, whole, offsets = [], [], [], [], [], [], [], [0]
     units, shapes, removed, picture, dark, truth, empty = [], [], [], [], [], [], []
     for n, (pixels, text) in enumerate(zip(pictures, truths, strict=True)):
         variants, dark_on_light = ink_variants(pixels)
@@ -60,6 +63,9 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
             spans.append(np.asarray(p.spans, np.int32).reshape(-1, 2))
             boxes.append(p.boxes.astype(np.int32))
             prior.append(np.asarray(p.prior, np.float32))
+            atoms.append(p.atoms.astype(np.int32))
+            partial.append(p.partial)
+            whole.append(p.whole.astype(np.int32))
             offsets.append(offsets[-1] + len(p.images))
             units.append(p.units)
             shapes.append(ink.shape)
@@ -74,6 +80,9 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
         spans=np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
         boxes=np.concatenate(boxes) if boxes else np.zeros((0, 4), np.int32),
         prior=np.concatenate(prior) if prior else np.zeros(0, np.float32),
+        atoms=np.concatenate(atoms) if atoms else np.zeros((0, 2), np.int32),
+        partial=np.concatenate(partial) if partial else np.zeros((0, 2), bool),
+        whole=np.concatenate(whole) if whole else np.zeros(0, np.int32),
         offsets=np.asarray(offsets, np.int64),
         units=np.asarray(units, np.int32),
         shapes=np.asarray(shapes, np.int32).reshape(-1, 2),
@@ -101,6 +110,10 @@ def resolve_all(ps: PlanSet, probs: np.ndarray, reject: np.ndarray | None, thres
             ps.images[a:b].astype(np.float32) / 255.0,
             tuple(ps.shapes[q]),
             ps.prior[a:b],
+            None,
+            ps.atoms[a:b],
+            ps.partial[a:b],
+            ps.whole[a:b],
         )
         n = int(ps.picture[q])
         removed = tuple(k for k in str(ps.removed[q]).split(",") if k)

@@ -171,6 +171,26 @@ def test_an_opened_file_reads_the_same_in_the_window_as_in_digit_predict(open_wi
         assert [p.not_digit for p in app.pieces] == [p.not_digit for p in cli.pieces], path.name
 
 
+def test_a_photo_of_ruled_paper_shows_the_ruling_it_ignored(open_window, sample, tmp_path):
+    """The number on ruled paper is read; the ruling is tinted faintly where it was, and the detail says so."""
+    from tests.helpers import page, ruling
+
+    path = tmp_path / "ruled.png"
+    Image.fromarray(page(sample, [0, 1, 2], lines=ruling())).save(path)
+    window, controller = open_window()
+    window.open_requested.emit(str(path))
+    truth = "".join(str(int(sample.y_test[i])) for i in (0, 1, 2))
+    assert controller.last.text == truth and controller.last.removed == ("ruling",)
+    assert window.canvas.removed is not None
+    assert "ruling of the paper ignored" in window.result.detail.text()
+    tinted = window.canvas.grab().toImage()
+    plain = window.canvas.removed
+    window.canvas.removed = None
+    untinted = window.canvas.grab().toImage()
+    window.canvas.removed = plain
+    assert tinted != untinted  # the tint is painted
+
+
 # ------------------------------------------------------------------ the canvas's edge
 def test_ink_past_the_canvas_edge_is_kept_and_said(open_window):
     """A "4" whose bar runs off the right edge: the ink beyond is read, not flattened onto the edge."""

@@ -71,6 +71,7 @@ class Canvas(QWidget):
         self.guides = False
         self.drop_hint = False  # a file is being dragged over the window
         self.boxes: list[tuple[QRectF, str, bool]] = []  # (rect in canvas units, label, rejected)
+        self.removed: tuple[QRectF, QImage] | None = None  # the paper's structure the reader ignored, tinted
         self._points: list[tuple[float, float]] = []
         self._width = DEFAULT_PEN
         self._picture: QImage | None = None
@@ -94,6 +95,15 @@ class Canvas(QWidget):
         ``frame`` says where the ink map the reading's boxes refer to lies on the canvas.
         """
         self.boxes = []
+        self.removed = None
+        if reading is not None and reading.removed_mask is not None:
+            # the paper's structure the reader took out (ruling, boxes...), tinted faintly over the picture
+            h, w = reading.removed_mask.shape
+            where = frame or Frame(unit=max(h, w), shape=(h, w))
+            tint = np.zeros((h, w, 4), np.uint8)
+            colour = accent(self.palette())
+            tint[reading.removed_mask] = (colour.red(), colour.green(), colour.blue(), 120)
+            self.removed = (QRectF(*where.to_canvas((0, 0, h, w))), numpy_to_qimage(tint))
         if reading is not None and (len(reading.pieces) > 1 or reading.ignored):
             h, w = reading.shape
             frame = frame or Frame(unit=max(h, w), shape=(h, w))
@@ -238,8 +248,11 @@ class Canvas(QWidget):
         painter.drawText(QRectF(0, 0, side, side), Qt.AlignCenter, "Drop to open")
 
     def _draw_underlay(self, painter: QPainter, side: float) -> None:
-        """What lies faintly behind the ink: the writing guides (and, in time, the paper structure the
-        reader removed from a picture, such as ruling, drawn here in the same faint colour)."""
+        """What lies faintly behind the ink: the paper's structure the reader ignored in a picture (its
+        ruling, boxes or grid, tinted) and the writing guides."""
+        if self.removed is not None:
+            rect, tint = self.removed
+            painter.drawImage(QRectF(rect.x() * side, rect.y() * side, rect.width() * side, rect.height() * side), tint)
         if not self.guides:
             return
         colour = QColor(accent(self.palette()))

@@ -264,7 +264,8 @@ def _lowres(grey: np.ndarray, digit_height: int, blocky: bool, rng: np.random.Ge
     h, w = grey.shape
     sh, sw = max(2, round(h * f)), max(2, round(w * f))
     small = np.clip(_smooth_resize(grey, sh, sw), 0, 1)
-    levels = int(rng.choice([2, 17, 256]))  # a binary fax, a 4-bit scan, a grey one
+    # a binary fax (legible only from about 14 px up), a 4-bit scan, a grey one
+    levels = int(rng.choice([2, 17, 256] if target >= 14 else [17, 256]))
     small = np.rint(small * (levels - 1)) / (levels - 1)
     k = int(rng.integers(3, 9))
     img = Image.fromarray(np.rint(small * 255).astype(np.uint8), "L")

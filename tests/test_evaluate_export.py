@@ -54,8 +54,15 @@ def evaluated(exported, mnist, params, tmp_path_factory):
     renderings = render_sets(
         mnist,
         RenderConfig(
-            seed=1, drawn=True, drawn_limit=300, photos=100, numbers_per_length=20, number_lengths=[2, 3, 4, 5, 6]
+            seed=1,
+            drawn=True,
+            drawn_limit=300,
+            photos=100,
+            numbers_per_length=20,
+            number_lengths=[2, 3, 4, 5, 6],
+            scenes_per_family=3,
         ),
+        params.families,
     )
     neg = negatives("eval", 400, 3, mnist.x_test)
     openset = {"negatives_eval": neg.images, "family_eval": neg.family}
@@ -172,6 +179,9 @@ def test_open_world_figures(evaluated):
     ex = evaluated.examples
     assert ex["non_digits"].shape[1:] == (28, 28) and "example_number_0_boxes" in ex
     assert len(str(ex["example_number_0_text"])) >= 2
+    scenes = m["scenes"]  # every family of every kind, scored and split into seen and held out
+    assert {"seen", "held_out", "by_family"} <= set(scenes), scenes
+    assert 0 <= scenes["held_out"] <= 1 and 0 <= scenes["seen"] <= 1
 
 
 def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, capsys):

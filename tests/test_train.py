@@ -285,13 +285,15 @@ def test_openset_without_sources_names_the_stage_to_rerun(tmp_path):
 
 
 @pytest.mark.slow
-def test_framed_digits_carry_their_source_digits_label(sample, published_model):
-    """Drawn, photographed and numbers' digits, read by the shipped model, agree with their sources' labels."""
+def test_framed_digits_carry_their_source_digits_label(sample, published_model, params):
+    """Drawn, photographed, numbers' and written scenes' digits, read by the shipped model, agree with their
+    sources' labels."""
     from app.inference import Classifier
-    from pipeline.trainsets import digits_as_drawn
+    from pipeline.trainsets import digits_as_drawn, scene_sets
 
     x, y = sample.x_train[:400], sample.y_train[:400]
     families = digits_as_drawn(x, 10, 60, 30, 3)
+    families["scenes"] = scene_sets(x, 24, params.families, 3).digits  # digits_as_drawn leaves them out
     classifier = Classifier(published_model, threads=0)
     for family, framed in families.items():
         assert len(framed.images) == len(framed.source) > 20, family

@@ -142,7 +142,8 @@ def flatten_alpha(rgba: np.ndarray) -> np.ndarray:
     rgb = rgba[..., :3].astype(np.float32)
     if float(alpha.min()) >= 1.0:
         return np.ascontiguousarray(rgba[..., :3])
-    luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+    # elementwise, not a matrix product: BLAS's kernel (and so the last bit) depends on the CPU
+    luma = rgb[..., 0] * np.float32(0.299) + rgb[..., 1] * np.float32(0.587) + rgb[..., 2] * np.float32(0.114)
     drawn = alpha[..., 0] > 0.5
     light_drawing = bool(drawn.any()) and float(luma[drawn].mean()) >= 128
     backdrop = 0.0 if light_drawing else 255.0

@@ -91,6 +91,12 @@ class Prepared:
     inverted: bool  # the source was dark ink on a light background
 
 
+def luma(rgb: np.ndarray) -> np.ndarray:
+    """Rec. 601 luma of (..., 3) RGB, elementwise: a matrix product would go through BLAS, whose
+    kernel, and so the last bit, depends on the CPU (see WEIGHT_BITS)."""
+    return rgb[..., 0] * np.float32(0.299) + rgb[..., 1] * np.float32(0.587) + rgb[..., 2] * np.float32(0.114)
+
+
 def to_grey(image: np.ndarray) -> np.ndarray:
     """Any grey, RGB or RGBA array (uint8 or float) as float32 grey in [0, 1]."""
     a = np.asarray(image)
@@ -103,7 +109,7 @@ def to_grey(image: np.ndarray) -> np.ndarray:
     if a.ndim == 3 and a.shape[2] in (3, 4):
         scale = 255.0 if np.issubdtype(a.dtype, np.integer) else 1.0
         rgb = a[..., :3].astype(np.float32) / scale
-        grey = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
+        grey = luma(rgb)
         if a.shape[2] == 4:
             alpha = a[..., 3].astype(np.float32) / scale
             if np.ptp(alpha) > 0.05:
@@ -339,9 +345,22 @@ def clear_border(ink: np.ndarray) -> np.ndarray:
     return np.where(drop, 0, ink).astype(np.float32)
 
 
+#: Resizing is exact arithmetic, so that its result is the same whatever BLAS kernel does the sums.
+#: OpenBLAS picks its kernel by CPU (SkylakeX on an AVX-512 Intel, Haswell-like on an AMD EPYC),
+#: each adds in its own order, and float sums in another order differ in the last bit: that changed
+#: the stored bytes of ``render`` and ``openset`` between CPU kinds (measured here with
+#: ``OPENBLAS_CORETYPE=Haswell`` against the default SkylakeX: 12 of 67 arrays differed; numpy's
+#: and OpenCV's own SIMD levels changed nothing). The weights are whole multiples of
+#: 2**-WEIGHT_BITS and a picture is snapped to multiples of 2**-VALUE_BITS, so every product and
+#: partial sum is an integer below 2**41 (values up to 255), which float64 holds exactly.
+WEIGHT_BITS = 12
+VALUE_BITS = 20
+
+
 @functools.lru_cache(maxsize=1024)
 def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) weights of an anti-aliased linear resize (a tent filter widened when shrinking).
+    """(n_out, n_in) weights of an anti-aliased linear resize (a tent filter widened when shrinking),
+    as whole numbers: each row sums to exactly 2**WEIGHT_BITS.
 
     Cached (read-only): live drawing asks for the same few sizes over and over.
     """
@@ -350,14 +369,26 @@ def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     centres = (np.arange(n_out) + 0.5) * scale
     x = np.arange(n_in) + 0.5
     w = np.clip(1.0 - np.abs(x[None, :] - centres[:, None]) / support, 0, None)
-    w /= w.sum(axis=1, keepdims=True)
-    w = w.astype(np.float32)
+    w = np.rint(w / w.sum(axis=1, keepdims=True) * 2.0**WEIGHT_BITS)
+    # each row's largest weight takes what rounding lost or gained, so that a flat picture stays flat
+    w[np.arange(n_out), w.argmax(axis=1)] += 2.0**WEIGHT_BITS - w.sum(axis=1)
     w.flags.writeable = False
     return w
 
 
 def resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    return resample_matrix(image.shape[0], height) @ image @ resample_matrix(image.shape[1], width).T
+    """``image`` (H, W) resized to (height, width), float32; the same bytes on any CPU (see WEIGHT_BITS)."""
+    # in place where the arrays are big: a fresh array per step cost 3x the arithmetic (page faults)
+    a = np.multiply(image, 2.0**VALUE_BITS, dtype=np.float64)
+    np.rint(a, out=a)
+    a = resample_matrix(a.shape[0], height) @ a
+    a *= 2.0**-WEIGHT_BITS
+    np.rint(a, out=a)
+    a = a @ resample_matrix(a.shape[1], width).T
+    a *= 2.0**-WEIGHT_BITS
+    np.rint(a, out=a)
+    a *= 2.0**-VALUE_BITS
+    return a.astype(np.float32)
 
 
 def bounding_box(ink: np.ndarray, threshold: float) -> tuple[int, int, int, int] | None:

@@ -6,7 +6,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from app.preprocess import BOX, CENTRE, EmptyImage, centre_of_mass, prepare, resample_matrix, to_grey
+from app.preprocess import (
+    BOX,
+    CENTRE,
+    WEIGHT_BITS,
+    EmptyImage,
+    centre_of_mass,
+    prepare,
+    resample_matrix,
+    resize,
+    to_grey,
+)
 from pipeline.synth.pen import TRANSFORMS, render
 
 
@@ -83,12 +93,25 @@ def test_mnist_digits_survive_preparation(sample):
     assert np.median(corr) > 0.97 and np.mean(corr > 0.9) > 0.9
 
 
-def test_resample_matrix_rows_are_weights():
-    for n_in, n_out in ((200, 20), (7, 20), (20, 20)):
+def test_resample_matrix_rows_are_whole_weights():
+    one = 2**WEIGHT_BITS
+    for n_in, n_out in ((200, 20), (7, 20), (20, 20), (481, 23)):
         m = resample_matrix(n_in, n_out)
-        assert m.shape == (n_out, n_in)
-        np.testing.assert_allclose(m.sum(1), 1, rtol=1e-5)
-    np.testing.assert_allclose(resample_matrix(20, 20), np.eye(20), atol=1e-6)
+        assert m.shape == (n_out, n_in) and (m >= 0).all() and (m == np.rint(m)).all()
+        assert (m.sum(1) == one).all()
+    assert (resample_matrix(20, 20) == one * np.eye(20)).all()
+
+
+def test_resize_is_exact_whatever_order_the_sums_take():
+    """BLAS adds in an order of its own choosing per CPU; an exact resize cannot tell."""
+    rng = np.random.default_rng(0)
+    image = rng.random((97, 61)).astype(np.float32)
+    flat = resize(np.full((97, 61), 0.625, np.float32), 20, 14)
+    assert (flat == np.float32(0.625)).all()
+    out = resize(image, 20, 14)
+    # the same sums in reverse order (the columns of the input and the weights reversed)
+    rev = resize(image[::-1, ::-1].copy(), 20, 14)[::-1, ::-1]
+    assert out.dtype == np.float32 and out.tobytes() == np.ascontiguousarray(rev).tobytes()
 
 
 @pytest.mark.parametrize(

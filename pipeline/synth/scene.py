@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.preprocess import luma, resize
+
 #: Stroke width as a share of the digit's height (MNIST's own: about 0.11).
 PEN_WIDTH = {"fine": (0.04, 0.07), "ballpoint": (0.07, 0.11), "felt": (0.11, 0.16), "marker": (0.16, 0.22)}
 #: Ink colours (RGB in [0, 1]): black, blue, dark grey.
@@ -53,19 +55,6 @@ class Scene:
     truth: str  # the digits, left to right
     boxes: np.ndarray  # (n, 4) int: each digit's ink box (top, left, bottom, right) in the picture
     owner: np.ndarray  # (H, W) int8: which digit's ink each pixel is (-1: none), for telling cuts right from wrong
-
-
-def _smooth_resize(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Anti-aliased linear resize in float64 (a tent filter widened when shrinking)."""
-
-    def matrix(n_in: int, n_out: int) -> np.ndarray:
-        scale = n_in / n_out
-        support = max(scale, 1.0)
-        centres = (np.arange(n_out) + 0.5) * scale
-        w = np.clip(1.0 - np.abs((np.arange(n_in) + 0.5)[None, :] - centres[:, None]) / support, 0, None)
-        return w / w.sum(axis=1, keepdims=True)
-
-    return matrix(image.shape[0], height) @ image @ matrix(image.shape[1], width).T
 
 
 def _grow(mask: np.ndarray, radius: int) -> np.ndarray:
@@ -96,7 +85,7 @@ def pen_digit(digit: np.ndarray, height: int, width_share: float, rng: np.random
         return np.zeros((height, max(1, height // 2)))
     crop = d[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     width = max(1, round(height * crop.shape[1] / crop.shape[0]))
-    big = np.clip(_smooth_resize(crop, height, width), 0, 1)
+    big = np.clip(resize(crop, height, width), 0, 1)
     # MNIST's strokes are about 0.11 of the height at threshold 0.4; thicken or thin to the pen
     grow = round((width_share - 0.11) * height / 2)
     pad = max(0, grow) + 2
@@ -263,7 +252,7 @@ def _lowres(grey: np.ndarray, digit_height: int, blocky: bool, rng: np.random.Ge
     f = target / digit_height
     h, w = grey.shape
     sh, sw = max(2, round(h * f)), max(2, round(w * f))
-    small = np.clip(_smooth_resize(grey, sh, sw), 0, 1)
+    small = np.clip(resize(grey, sh, sw), 0, 1)
     # a binary fax (legible only from about 14 px up), a 4-bit scan, a grey one
     levels = int(rng.choice([2, 17, 256] if target >= 14 else [17, 256]))
     small = np.rint(small * (levels - 1)) / (levels - 1)
@@ -312,7 +301,7 @@ def scene(digits: np.ndarray, labels: np.ndarray, families: dict[str, str], rng:
     if degradation == "photo":
         pixels, owner = _photo(rgb, owner, rng)
     elif degradation in ("lowres_blocky", "lowres_blurry"):
-        grey = rgb @ np.array([0.299, 0.587, 0.114])
+        grey = luma(rgb)
         # a digit cut out of a scan: the ink reaches the picture's edges, or nearly
         t, left = (
             max(0, int(boxes[:, 0].min()) - int(rng.integers(0, height // 3))),

@@ -1,0 +1,97 @@
+"""The data stages' pictures are the same bytes on any CPU and any number of cores (issue 24).
+
+Each run is a fresh process, since the BLAS kernel, numpy's SIMD level and the worker count are
+chosen when a process starts. ``OPENBLAS_CORETYPE`` makes OpenBLAS use another CPU's kernels
+here: that is how a machine of another kind (an AMD EPYC picks Haswell-like kernels where an
+AVX-512 Intel picks SkylakeX) is imitated on this one. Before resizing became exact arithmetic,
+12 of the job's 67 arrays differed between the default kernel and Haswell's on an AVX-512 Intel.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A little of everything render and openset make: drawn digits, numbers, photos, scenes of every
+# family, framed digits of every kind, read scenes (digits and wrong cuts), generated non-digits.
+JOB = """
+import hashlib, sys
+import numpy as np
+from pipeline.config import RenderConfig, load_params
+from pipeline.data import load_mnist
+from pipeline.testsets import render_sets
+from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
+
+m = load_mnist(sys.argv[1], counts=None)
+p = load_params(sys.argv[2])
+cfg = RenderConfig(seed=1, drawn=True, drawn_limit=8, photos=12, numbers_per_length=3, number_lengths=[2, 4],
+                   scenes_per_family=1)
+out = render_sets(m, cfg, p.families)
+for family, framed in digits_as_drawn(m.x_train[:120], 2, 12, 4, 3).items():
+    out["framed_" + family] = framed.images
+scenes = scene_sets(m.x_train[:120], 6, p.families, 3)
+out["scene_digits"], out["miscuts"] = scenes.digits.images, scenes.miscuts
+out["non_digits"] = negatives("train", 60, 3, m.x_train[:120]).images
+for k in sorted(out):
+    v = np.ascontiguousarray(out[k])
+    print(k, v.dtype, v.shape, hashlib.md5(v.tobytes()).hexdigest())
+"""
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    line = next((ln for ln in text.splitlines() if ln.startswith("flags")), "")
+    return set(line.partition(":")[2].split())
+
+
+def _hashes(**env: str) -> dict[str, str]:
+    from tests.conftest import SAMPLE_NPZ
+
+    run_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")}
+    run_env |= {"DIGITS_WORKERS": "1", "PYTHONPATH": str(ROOT)} | env
+    done = subprocess.run(
+        [sys.executable, "-c", JOB, str(SAMPLE_NPZ), str(ROOT / "params.yaml")],
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = dict(line.split(" ", 1) for line in done.stdout.splitlines())
+    assert len(rows) > 40, rows  # every kind of picture was made
+    return rows
+
+
+@pytest.fixture(scope="module")
+def default() -> dict[str, str]:
+    return _hashes()
+
+
+def _differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+@pytest.mark.slow
+def test_same_bytes_with_another_cpus_blas_kernels(default):
+    # Prescott's kernels (SSE3) run on any x86-64; Haswell's need AVX2 and are an AMD EPYC's choice
+    kinds = ["PRESCOTT"] + (["HASWELL"] if "avx2" in _cpu_flags() else [])
+    for kind in kinds:
+        assert _differences(default, _hashes(OPENBLAS_CORETYPE=kind)) == [], kind
+
+
+@pytest.mark.slow
+def test_same_bytes_with_numpys_simd_capped_and_on_two_cores(default):
+    # numpy's dispatch above its x86-64-v2 baseline switched off, as on an older CPU; and two workers
+    capped = _hashes(NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR")
+    assert _differences(default, capped) == []
+    assert _differences(default, _hashes(DIGITS_WORKERS="2")) == []

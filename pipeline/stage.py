@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -73,6 +74,28 @@ def die_with_parent() -> None:
             ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
+def timing_path(stage: str) -> Path:
+    """``artifacts/timing/stages/<stage>.json``: the stage's wall time and the machine it ran on."""
+    return Path("artifacts") / "timing" / "stages" / f"{stage}.json"
+
+
+def record_timing(main: Callable[[], object], seconds: float) -> None:
+    """Write the stage's timing file; the stage is named by its module, ``pipeline.stages.<name>``."""
+    import json
+
+    from pipeline.atomic import atomic_write_bytes
+    from pipeline.machine import describe
+
+    module = getattr(main, "__module__", "")
+    if module == "__main__":  # `python -m pipeline.stages.<name>`, as dvc.yaml runs it
+        module = getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", "") or ""
+    package, _, stage = module.rpartition(".")
+    if package != "pipeline.stages":
+        return  # not a stage of dvc.yaml (a test's own main): nothing to record
+    record = {"stage": stage, "wall_seconds": round(seconds, 1), **describe()}
+    atomic_write_bytes(timing_path(stage), (json.dumps(record, indent=2) + "\n").encode())
+
+
 def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     """Run a stage's ``main`` and turn expected failures into a message and exit status 1."""
     from app.threads import single_threaded_blas
@@ -82,7 +105,9 @@ def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     clean_stale_temps(outputs)
     before = _params_digest()
     try:
+        started = time.perf_counter()
         main()
+        record_timing(main, time.perf_counter() - started)
         if _params_digest() != before:
             raise StageError(
                 f"{PARAMS_FILE} changed while this stage ran (another `dvc exp run` or an edit?), so its "

@@ -95,3 +95,43 @@ def test_same_bytes_with_numpys_simd_capped_and_on_two_cores(default):
     capped = _hashes(NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR")
     assert _differences(default, capped) == []
     assert _differences(default, _hashes(DIGITS_WORKERS="2")) == []
+
+
+TRAIN = """
+import dataclasses, hashlib, sys
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.training import train
+
+p = load_params(sys.argv[2])
+p = dataclasses.replace(p, train=dataclasses.replace(p.train, epochs=1, limit=600, lr_schedule="constant",
+                                                     app_framed=False))
+model = train(p, load_mnist(sys.argv[1], counts=None), progress=False).model
+print(hashlib.md5(b"".join(w.tobytes() for w in model.get_weights())).hexdigest())
+"""
+
+
+def _weights(**env: str) -> str:
+    from tests.conftest import SAMPLE_NPZ
+
+    run_env = {k: v for k, v in os.environ.items() if k != "ONEDNN_MAX_CPU_ISA"} | {"PYTHONPATH": str(ROOT)} | env
+    done = subprocess.run(
+        [sys.executable, "-c", TRAIN, str(SAMPLE_NPZ), str(ROOT / "params.yaml")],
+        env=run_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()[-1]
+
+
+@pytest.mark.slow
+def test_training_uses_the_kernels_of_an_avx2_machine_by_default():
+    """An AVX-512 CPU trains with oneDNN's AVX2 kernels unless told otherwise, so its weights are an
+    AVX2 machine's (on an AVX2 machine both runs use AVX2 anyway: the test then checks only that
+    training is repeatable in a fresh process)."""
+    from pipeline.tf_setup import ONEDNN_ISA
+
+    assert _weights() == _weights(ONEDNN_MAX_CPU_ISA=ONEDNN_ISA)

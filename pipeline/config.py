@@ -241,6 +241,25 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class UserConfig:
+    """The person's own digits (``userdata/``, written by the app): held out per session, and, when
+    ``enabled``, taught to the trained classifier by the ``adapt`` stage (README: Teach it your handwriting)."""
+
+    enabled: bool
+    folder: str
+    held_out_fraction: float = _spec(ge=0, lt=1)
+    seed: int = _spec(ge=0, lt=2**31)
+    epochs: int = _spec(ge=1, le=100)
+    learning_rate: float = _spec(gt=0, le=1)
+    batch_size: int = _spec(ge=8, le=4096)
+    #: each of the person's training digits is seen this many times an epoch ...
+    repeats: int = _spec(ge=1, le=1000)
+    #: ... beside this many of MNIST's training digits (a seeded draw from the training split, never
+    #: validation), so the model keeps everyone else's handwriting while it learns this person's
+    replay: int = _spec(ge=0, le=54000)
+
+
+@dataclass(frozen=True)
 class Params:
     data: DataConfig
     train: TrainConfig
@@ -253,6 +272,7 @@ class Params:
     export: ExportConfig
     report: ReportConfig
     publish: PublishConfig
+    user: UserConfig
 
     def section_hash(self, *sections: str) -> str:
         """A short, stable hash of the named sections (all when none), for provenance."""

@@ -93,6 +93,25 @@ def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, thresho
     return out
 
 
+def user_figures(classifier: Any, x: np.ndarray, y: np.ndarray, batch: int, threshold: float | None) -> dict[str, Any]:
+    """The person's held-out digits (``user.npz``), read as the app reads them: accuracy, confusion, turned away."""
+    probs, reject = scores(classifier, x, batch)
+    predicted = probs.argmax(1)
+    confusion = np.zeros((10, 10), np.int64)
+    np.add.at(confusion, (y.astype(np.int64), predicted), 1)
+    out: dict[str, Any] = {
+        "examples": len(y),
+        "accuracy": _rate(predicted == y),
+        "confusion": confusion.tolist(),
+        "wrong": [
+            {"index": int(i), "true": int(y[i]), "predicted": int(predicted[i])} for i in np.flatnonzero(predicted != y)
+        ],
+    }
+    if reject is not None and threshold is not None:
+        out["rejected"] = _rate(rejects(reject, threshold))
+    return out
+
+
 def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | None) -> tuple[dict[str, Any], list]:
     """Exact-match figures for a planned set of pictures (numbers or photos), and every reading."""
     from pipeline.plans import resolve_all

@@ -31,6 +31,13 @@ LIVE_DIR = ARTIFACTS / "train" / "live"
 TRAIN_JSON = ARTIFACTS / "metrics" / "train.json"
 TRAIN_TIMING_JSON = ARTIFACTS / "timing" / "train.json"
 
+# userdata (the person's own digits, from the app's records) and adapt (the classifier taught them;
+# with user.enabled=false, the trained model unchanged)
+USER_NPZ = ARTIFACTS / "data" / "user.npz"
+USERDATA_JSON = ARTIFACTS / "metrics" / "userdata.json"
+ADAPTED_KERAS = ARTIFACTS / "model" / "adapted.keras"
+ADAPT_JSON = ARTIFACTS / "metrics" / "adapt.json"
+
 # gate
 GATE_KERAS = ARTIFACTS / "model" / "gate.keras"
 GATE_JSON = ARTIFACTS / "metrics" / "gate.json"

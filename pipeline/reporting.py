@@ -22,6 +22,7 @@ from pipeline.atomic import atomic_dir
 from pipeline.config import ReportConfig
 from pipeline.data import load_mnist
 from pipeline.paths import (
+    ADAPT_JSON,
     EVAL_JSON,
     EXAMPLES_NPZ,
     EXPORT_JSON,
@@ -37,6 +38,7 @@ from pipeline.paths import (
     REPORT_DIR,
     TRAIN_JSON,
     TRAIN_TIMING_JSON,
+    USERDATA_JSON,
 )
 from pipeline.stage import StageError
 
@@ -66,6 +68,7 @@ SECTIONS = {
     "photos": "Photos of paper: examples read by the app",
     "edge": "Edge model: float against int8",
     "layers": "Model: layers and parameters",
+    "user": "Your handwriting: your held-out digits before and after (user.enabled)",
 }
 
 
@@ -83,6 +86,9 @@ class ReportInputs:
     timing: dict[str, dict[str, Any]] = field(default_factory=dict)
     gate: dict[str, Any] = field(default_factory=dict)
     examples: dict[str, np.ndarray] = field(default_factory=dict)  # evaluate's examples.npz
+    #: the person's own digits: what the dataset holds (userdata.json) and before/after (adapt.json)
+    userdata: dict[str, Any] = field(default_factory=dict)
+    adapt: dict[str, Any] = field(default_factory=dict)
 
 
 _DRAWN_EXTRA = ("overall", "examples", "rejected")  # drawn figures that are not a rendering
@@ -391,7 +397,45 @@ def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Any]:
     if any(k.startswith("example_photo_") for k in inputs.examples):
         figures["photos"] = fig_examples(inputs.examples, "example_photo_", inputs.evaluation.get("photos", {}))
     figures["layers"] = fig_layers(inputs.layers)
+    if "user" in inputs.evaluation:
+        figures["user"] = fig_user(inputs.evaluation["user"], inputs.adapt)
     return figures
+
+
+def fig_user(user: dict[str, Any], adapt: dict[str, Any]) -> Any:
+    """The person's held-out digits: accuracy of the trained and the shipped model, and the confusion."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        column_widths=[0.35, 0.65],
+        subplot_titles=("Held-out digits read right", "Confusion (shipped model)"),
+    )
+    bars = [("trained model", adapt.get("before", {}).get("accuracy")), ("shipped model", user.get("accuracy"))]
+    names = [n for n, v in bars if v is not None]
+    values = [100 * v for _, v in bars if v is not None]
+    fig.add_trace(go.Bar(x=names, y=values, text=[f"{v:.1f}%" for v in values], textposition="outside"), 1, 1)
+    z = np.asarray(user["confusion"])
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=list(range(10)),
+            y=list(range(10)),
+            colorscale="Blues",
+            showscale=False,
+            text=z,
+            texttemplate="%{text}",
+        ),
+        1,
+        2,
+    )
+    fig.update_yaxes(range=[0, 105], title_text="%", row=1, col=1)
+    fig.update_xaxes(title_text="read as", row=1, col=2)
+    fig.update_yaxes(title_text="written", autorange="reversed", row=1, col=2)
+    fig.update_layout(height=420, showlegend=False, margin={"t": 50})
+    return fig
 
 
 def fig_reject(reject: dict[str, Any], evaluation: dict[str, Any]) -> Any:
@@ -634,6 +678,13 @@ def _summary_rows(inputs: ReportInputs) -> list[tuple[str, str]]:
                 f"{drawn['examples']} test digits (app preprocessing)",
             )
         )
+    if "user" in e:
+        u, a = e["user"], inputs.adapt
+        before = a.get("before", {}).get("accuracy")
+        how = f"; the trained model: {_pct(before)}" if before is not None and a.get("enabled") else ""
+        fixed = f"; {a['errors_fixed']} of its {a['errors_before']} errors gone" if "errors_fixed" in a else ""
+        held = u["examples"]
+        rows.append(("Your handwriting", f"{_pct(u['accuracy'])} of your {held} held-out digits{how}{fixed}"))
     return rows
 
 
@@ -690,6 +741,8 @@ def load_inputs() -> ReportInputs:
         timing={"train": read_json(TRAIN_TIMING_JSON, "train"), "export": read_json(EXPORT_TIMING_JSON, "export")},
         gate=read_json(GATE_JSON, "gate", ["enabled"]),
         examples=_examples(EXAMPLES_NPZ),
+        userdata=read_json(USERDATA_JSON, "userdata"),
+        adapt=read_json(ADAPT_JSON, "adapt", ["enabled"]),
     )
 
 

@@ -46,6 +46,10 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     assert "up to date" in status, status
     for rel in (
         "model/model.keras",
+        "model/adapted.keras",
+        "data/user.npz",
+        "metrics/userdata.json",
+        "metrics/adapt.json",
         "train/history.csv",
         "train/layers.csv",
         "train/live/metrics.json",
@@ -75,6 +79,10 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
     ex = json.loads((repo / "artifacts/metrics/export.json").read_text())
     assert ev["accuracy"] > 0.8
+    # a clone holds none of the person's own digits: the adapted model is the trained one, byte for byte
+    assert (repo / "artifacts/model/adapted.keras").read_bytes() == (repo / "artifacts/model/model.keras").read_bytes()
+    assert json.loads((repo / "artifacts/metrics/adapt.json").read_text()) == {"enabled": False}
+    assert json.loads((repo / "artifacts/metrics/userdata.json").read_text())["records"] == 0 and "user" not in ev
     # train.app_framed: the classifier also trained on the openset stage's framed digits of its training split
     tr = json.loads((repo / "artifacts/metrics/train.json").read_text())
     assert tr["framed_examples"] > 0 and tr["train_examples"] > tr["framed_examples"]
@@ -107,7 +115,13 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
 def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
     before = yaml.safe_load((repo / "dvc.lock").read_text())
     run_cmd(
-        ["dvc", "repro", "-f", "render", "openset", "train", "gate", "export", "evaluate", "report", "--single-item"],
+        [
+            "dvc",
+            "repro",
+            "-f",
+            *("render", "openset", "userdata", "train", "adapt", "gate", "export", "evaluate", "report"),
+            "--single-item",
+        ],
         repo,
         timeout=1200,
     )
@@ -194,3 +208,45 @@ def test_queued_sweep_runs_and_exp_show_compares_the_runs(repo):
                     found[lr] = acc
     assert {0.001, 0.002} <= set(found), found
     assert all(0.5 < a <= 1 for a in found.values()), found
+
+
+def test_the_persons_digits_teach_the_model_and_leaving_them_restores_the_default_bytes(repo):
+    import numpy as np
+
+    from app.userdata import save_record
+    from pipeline.data import load_mnist
+
+    default = (repo / "artifacts/model/model.onnx").read_bytes()
+    trained = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]["train"]
+    data = load_mnist(repo / "artifacts/data/mnist.npz")
+    thick = np.maximum.reduce([np.roll(data.x_test[:60], s, axis=a) for s in (0, 1) for a in (1, 2)])  # a heavy pen
+    for i in range(60):
+        save_record(
+            repo / "userdata",
+            label=str(int(data.y_test[i])),
+            inputs=[thick[i].astype(np.float32) / 255.0],
+            session=f"s{i % 6}",
+            writer="tester",
+        )
+    run_cmd(["python", "-m", "pipeline.compose", *QUICK, "user.enabled=true", "user.epochs=1", "user.replay=500"], repo)
+    run_cmd(["dvc", "repro"], repo, timeout=1200)
+    lock = yaml.safe_load((repo / "dvc.lock").read_text())
+    assert "userdata" in [d["path"] for d in lock["stages"]["userdata"]["deps"]]  # dvc.lock versions the dataset
+    info = json.loads((repo / "artifacts/metrics/userdata.json").read_text())
+    assert info["records"] == 60 and info["writers"] == 1 and info["split_by_session"] == ["tester"]
+    held = info["digits"]["held_out"]
+    assert 0 < held < 60 and info["digits"]["train"] == 60 - held
+    adapt = json.loads((repo / "artifacts/metrics/adapt.json").read_text())
+    assert adapt["enabled"] and adapt["before"]["held_out"] == held and "mnist_val_accuracy" in adapt["after"]
+    ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
+    assert ev["user"]["examples"] == held and sum(map(sum, ev["user"]["confusion"])) == held
+    assert (repo / "artifacts/model/model.onnx").read_bytes() != default
+    # training itself did not run again: the person's digits reach the model through adapt only
+    assert lock["stages"]["train"] == trained
+    # leaving the dataset (and the option) builds exactly the default model again
+    import shutil
+
+    shutil.rmtree(repo / "userdata" / "records")
+    run_cmd(["python", "-m", "pipeline.compose", *QUICK], repo)
+    run_cmd(["dvc", "repro"], repo, timeout=1200)
+    assert (repo / "artifacts/model/model.onnx").read_bytes() == default

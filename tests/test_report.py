@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.config import ReportConfig
 from pipeline.metrics import misclassified, summarize
-from pipeline.reporting import SECTIONS, ReportInputs, build_figures, render_html, write_report
+from pipeline.reporting import SECTIONS, ReportInputs, _summary_rows, build_figures, render_html, write_report
 from tests.helpers import missing_system_package
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -95,6 +95,10 @@ def inputs():
         "by_length": {"2": 0.99, "3": 0.98, "6": 0.95},
     }
     evaluation["photos"] = {"exact": 0.99, "examples": 100, "rejected": 0.0}
+    user_confusion = np.diag([3] * 10)
+    user_confusion[7, 1] = 1
+    evaluation["user"] = {"examples": 31, "accuracy": 30 / 31, "confusion": user_confusion.tolist(), "wrong": []}
+    adapt = {"enabled": True, "before": {"accuracy": 0.8}, "errors_before": 6, "errors_fixed": 5, "errors_new": 0}
     number = rng.integers(0, 255, (60, 150), dtype=np.uint8)
     examples = {
         "non_digits": rng.integers(0, 255, (10, 28, 28), dtype=np.uint8),
@@ -120,6 +124,7 @@ def inputs():
         export=export,
         timing=timing,
         examples=examples,
+        adapt=adapt,
     )
 
 
@@ -155,6 +160,14 @@ def test_every_expected_figure_is_built_with_its_data(inputs):
     edge = figures["edge"].data
     assert [list(b.y) for b in edge][1] == [1131850 / 1024, 302868 / 1024]
     assert [list(b.y) for b in edge][2] == [0.12, 0.09]
+    before_after, confusion = figures["user"].data
+    assert list(before_after.x) == ["trained model", "shipped model"] and list(before_after.y) == [80, 100 * 30 / 31]
+    np.testing.assert_array_equal(np.asarray(confusion.z), inputs.evaluation["user"]["confusion"])
+    rows = dict(_summary_rows(inputs))
+    assert (
+        rows["Your handwriting"]
+        == "96.77% of your 31 held-out digits; the trained model: 80.00%; 5 of its 6 errors gone"
+    )
 
 
 def test_optional_sections_are_left_out_when_their_stage_did_not_make_them(inputs):
@@ -162,11 +175,11 @@ def test_optional_sections_are_left_out_when_their_stage_did_not_make_them(input
 
     bare = dataclasses.replace(
         inputs,
-        evaluation={k: v for k, v in inputs.evaluation.items() if k != "drawn"},
+        evaluation={k: v for k, v in inputs.evaluation.items() if k not in ("drawn", "user")},
         export={**inputs.export, "int8": {"enabled": False}},
     )
     figures = build_figures(bare, CFG)
-    assert "robustness" not in figures and "edge" not in figures
+    assert "robustness" not in figures and "edge" not in figures and "user" not in figures
     page = render_html(figures, bare)
     assert 'href="#edge"' not in page and "int8 model" not in page
 

@@ -144,3 +144,46 @@ def test_the_folder_follows_the_environment(tmp_path: Path, monkeypatch: pytest.
     assert userdata.default_folder() == tmp_path / "mine"
     monkeypatch.delenv(userdata.ENV_FOLDER)
     assert userdata.default_folder() == Path(__file__).resolve().parent.parent / "userdata"
+
+
+# ------------------------------------------------------------------ the pipeline's view
+def _records(tmp_path: Path, writer: str, sessions: int, per_session: int) -> None:
+    for s in range(sessions):
+        for i in range(per_session):
+            userdata.save_record(
+                tmp_path, label=str(i % 10), inputs=_inputs(1, seed=i), session=f"{writer}-{s}", writer=writer
+            )
+
+
+def test_held_out_digits_are_whole_sittings_and_stay_put_as_records_are_added(tmp_path: Path) -> None:
+    from pipeline.userdata import build, held_out, summary
+
+    _records(tmp_path, "alice", sessions=8, per_session=5)  # enough sittings: split by sitting
+    _records(tmp_path, "bob", sessions=1, per_session=40)  # one sitting: split record by record
+    loaded = userdata.load_records(tmp_path)
+    flags = dict(zip((r.id for r in loaded.records), held_out(loaded.records, 0.25, seed=7), strict=True))
+    by_session: dict[str, set[bool]] = {}
+    for r in loaded.records:
+        by_session.setdefault(r.session, set()).add(flags[r.id])
+    assert all(len(v) == 1 for k, v in by_session.items() if k.startswith("alice")), by_session
+    assert {True, False} <= {f for k, v in by_session.items() if k.startswith("alice") for f in v}
+    assert by_session["bob-0"] == {True, False}  # bob's one sitting is split
+    users = build(loaded, 0.25, seed=7)
+    assert len(users.y_train) + len(users.y_held) == 80 and users.x_held.dtype == np.uint8
+    assert [users.ids[i] for i in users.r_held] == [r.id for r in loaded.records if flags[r.id]]
+    info = summary(loaded, users)
+    assert info["split_by_session"] == ["alice"] and info["records"] == 80 and info["writers"] == 2
+    # a new sitting does not move anything already placed
+    _records(tmp_path, "alice", sessions=1, per_session=5)
+    again = userdata.load_records(tmp_path)
+    flags2 = dict(zip((r.id for r in again.records), held_out(again.records, 0.25, seed=7), strict=True))
+    assert all(flags2[k] == v for k, v in flags.items())
+
+
+def test_an_empty_dataset_makes_empty_arrays(tmp_path: Path) -> None:
+    from pipeline.userdata import UserSet, build
+
+    users = build(userdata.load_records(tmp_path), 0.25, seed=7)
+    assert users.empty and users.x_train.shape == (0, 28, 28)
+    again = UserSet.from_arrays(users.arrays())
+    assert again.empty and again.ids == ()

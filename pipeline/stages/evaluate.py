@@ -1,7 +1,8 @@
 """Stage ``evaluate``: the exported model, run as the app runs it, on MNIST's test set and the open world.
 
 Writes ``eval.json`` (test accuracy and loss, per-class figures, confusion; drawn digits,
-whole numbers, photos of paper, "not a digit"), ``predictions.csv``, ``misclassified.csv``
+whole numbers, photos of paper, "not a digit"; the person's own held-out digits when there are
+any), ``predictions.csv``, ``misclassified.csv``
 and ``examples.npz`` (pictures with what was read where, for the report).
 """
 
@@ -14,7 +15,7 @@ from pipeline.artifacts import ensure_trained_with
 from pipeline.atomic import atomic_path, atomic_write_csv, atomic_write_json
 from pipeline.config import load_params
 from pipeline.data import load_mnist
-from pipeline.evaluation import evaluate, prediction_rows
+from pipeline.evaluation import evaluate, prediction_rows, user_figures
 from pipeline.paths import (
     EVAL_JSON,
     EXAMPLES_NPZ,
@@ -26,6 +27,7 @@ from pipeline.paths import (
     PREDICTIONS_CSV,
     RENDERINGS_NPZ,
     TRAIN_JSON,
+    USER_NPZ,
 )
 from pipeline.stage import StageError, run
 
@@ -48,6 +50,12 @@ def main() -> None:
     data = load_mnist(MNIST_NPZ)
     openset = _arrays(OPENSET_NPZ, "openset")
     result = evaluate(classifier, data, _arrays(RENDERINGS_NPZ, "render"), openset, params.evaluate, params.families)
+    user = _arrays(USER_NPZ, "userdata")
+    if len(user["y_held"]):  # the person's own held-out digits, when they saved some
+        threshold = classifier.info.reject[1] if classifier.info.reject else None
+        result.metrics["user"] = user_figures(
+            classifier, user["x_held"], user["y_held"], params.evaluate.batch_size, threshold
+        )
     atomic_write_csv(PREDICTIONS_CSV, prediction_rows(data.y_test, result.probs), ("actual", "predicted"))
     atomic_write_csv(MISCLASSIFIED_CSV, result.misclassified, MISCLASSIFIED_COLUMNS)
     with atomic_path(EXAMPLES_NPZ) as tmp, open(tmp, "wb") as fh:

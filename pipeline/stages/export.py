@@ -1,4 +1,5 @@
-"""Stage ``export``: the classifier (and the gate beside it) as verified ONNX, float and int8."""
+"""Stage ``export``: the classifier (as ``adapt`` left it: the trained one unless ``user.enabled``) and the
+gate beside it, as verified ONNX, float and int8."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from pipeline.data import load_mnist
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
 from pipeline.paths import (
+    ADAPTED_KERAS,
     EXPORT_JSON,
     EXPORT_TIMING_JSON,
     GATE_JSON,
     GATE_KERAS,
     INT8_MODEL,
     MNIST_NPZ,
-    MODEL_KERAS,
     ONNX_MODEL,
     TRAIN_JSON,
 )
@@ -31,7 +32,7 @@ def main() -> None:
     gate, threshold = None, None
     if gate_info["enabled"]:
         gate, threshold = load_model(GATE_KERAS), float(read_json(GATE_JSON, "gate", ["threshold"])["threshold"])
-    result = export(load_model(MODEL_KERAS), load_mnist(MNIST_NPZ), params, gate, threshold)
+    result = export(load_model(ADAPTED_KERAS), load_mnist(MNIST_NPZ), params, gate, threshold)
     atomic_write_bytes(ONNX_MODEL, result.onnx_bytes)
     # DVC needs every declared output: with export.int8.enabled=false the file is left empty
     atomic_write_bytes(INT8_MODEL, result.int8_bytes)

@@ -1,0 +1,62 @@
+"""Stage ``adapt``: with ``user.enabled``, the trained classifier taught the person's own digits.
+
+``artifacts/model/adapted.keras`` is what ``export`` ships. Without ``user.enabled`` it is the
+trained model, byte for byte (so a clean clone, or a person who has not opted in, builds exactly
+the default model), and ``adapt.json`` still says how the trained model reads the person's
+held-out digits, when there are any.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from pipeline.adapt import adapt, measure
+from pipeline.atomic import atomic_write_bytes, atomic_write_json
+from pipeline.config import load_params
+from pipeline.data import load_mnist
+from pipeline.keras_model import load_model, save_model
+from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, MNIST_NPZ, MODEL_KERAS, USER_NPZ
+from pipeline.stage import StageError, run
+from pipeline.userdata import UserSet
+
+log = logging.getLogger(__name__)
+
+
+def main() -> None:
+    params = load_params()
+    if not MODEL_KERAS.is_file():
+        raise StageError(f"{MODEL_KERAS} is missing; run `dvc repro train`")
+    try:
+        with np.load(USER_NPZ) as arrays:
+            users = UserSet.from_arrays(arrays)
+    except (OSError, KeyError, ValueError) as exc:
+        raise StageError(f"{USER_NPZ} cannot be read ({exc}); run `dvc repro userdata`") from exc
+    if not params.user.enabled or len(users.y_train) == 0:
+        if params.user.enabled:
+            log.warning(
+                "user.enabled is true but %s holds no digits to learn from: the trained model is kept", USER_NPZ
+            )
+        atomic_write_bytes(ADAPTED_KERAS, MODEL_KERAS.read_bytes())
+        metrics: dict = {"enabled": False}
+        if len(users.y_held):  # how the trained model reads the person's digits, for the report
+            metrics["before"] = measure(load_model(MODEL_KERAS), users, np.zeros((0, 28, 28), np.uint8), np.zeros(0))
+        atomic_write_json(ADAPT_JSON, metrics)
+        return
+    result = adapt(load_model(MODEL_KERAS), params, load_mnist(MNIST_NPZ), users)
+    save_model(result.model, ADAPTED_KERAS)
+    atomic_write_json(ADAPT_JSON, result.metrics)
+    b, a = result.metrics["before"], result.metrics["after"]
+    log.info(
+        "the person's held-out digits: %s -> %s; MNIST validation %s -> %s (%.0f s)",
+        b.get("accuracy"),
+        a.get("accuracy"),
+        b.get("mnist_val_accuracy"),
+        a.get("mnist_val_accuracy"),
+        result.seconds,
+    )
+
+
+if __name__ == "__main__":
+    run(main, outputs=[ADAPTED_KERAS, ADAPT_JSON])

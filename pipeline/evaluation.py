@@ -288,6 +288,36 @@ def evaluate(
     return EvalResult(metrics=metrics, probs=probs, misclassified=wrong, examples=examples)
 
 
+def headline(
+    metrics: dict[str, Any], train: dict[str, Any] | None = None, export: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The figures people compare between experiments (``headline.json``: ``dvc exp show``'s metrics
+    columns), flat and few, so the table stays readable; eval.json, train.json and export.json keep
+    every detail. ``train`` and ``export``: those stages' figures (validation, int8)."""
+
+    def get(*keys: str) -> Any:
+        node: Any = metrics
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return None
+            node = node[key]
+        return node
+
+    figures = {
+        "test": get("accuracy"),
+        "undisputed": get("undisputed", "accuracy"),
+        "validation": (train or {}).get("val_accuracy"),
+        "int8": ((export or {}).get("int8") or {}).get("accuracy"),
+        "drawn": get("drawn", "overall"),
+        "numbers": get("numbers", "exact_2_to_5"),
+        "photos": get("photos", "exact"),
+        "scenes_held_out": get("scenes", "held_out"),
+        "non_digits_rejected": get("reject", "non_digits_rejected"),
+        "your_digits": get("user", "accuracy"),
+    }
+    return {k: v for k, v in figures.items() if v is not None}
+
+
 def read_examples(classifier: Any, renderings: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The report's example pictures, read by the app's own path: boxes and answers."""
     out: dict[str, np.ndarray] = {}

@@ -44,6 +44,8 @@ GATE_JSON = ARTIFACTS / "metrics" / "gate.json"
 
 # evaluate
 EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"
+#: the figures people compare between experiments: the only metrics file ``dvc exp show`` lists
+HEADLINE_JSON = ARTIFACTS / "metrics" / "headline.json"
 EXAMPLES_NPZ = ARTIFACTS / "eval" / "examples.npz"
 PREDICTIONS_CSV = ARTIFACTS / "eval" / "predictions.csv"
 MISCLASSIFIED_CSV = ARTIFACTS / "eval" / "misclassified.csv"

@@ -46,3 +46,30 @@ def test_cross_entropy_stays_finite_on_zero_probability():
 def test_summary_rejects_wrong_shapes():
     with pytest.raises(ValueError, match=r"expected probabilities of shape \(2, 10\)"):
         summarize(np.zeros((2, 9)), np.array([0, 1]))
+
+
+def test_the_headline_holds_the_figures_people_compare_and_nothing_missing():
+    from pipeline.evaluation import headline
+
+    metrics = {
+        "accuracy": 0.9968,
+        "undisputed": {"accuracy": 0.9975, "examples": 9990},
+        "per_class": {"0": {"recall": 1.0}},
+        "drawn": {"overall": 0.99, "thick": 0.98},
+        "numbers": {"exact_2_to_5": 0.98, "by_length": {"2": 0.99}},
+        "photos": {"exact": 0.97},
+        "scenes": {"held_out": 0.9, "seen": 0.95},
+        "reject": {"enabled": True, "non_digits_rejected": 0.95},
+    }
+    assert headline(metrics) == {
+        "test": 0.9968,
+        "undisputed": 0.9975,
+        "drawn": 0.99,
+        "numbers": 0.98,
+        "photos": 0.97,
+        "scenes_held_out": 0.9,
+        "non_digits_rejected": 0.95,
+    }
+    assert headline({"accuracy": 0.5, "user": {"accuracy": 0.75}}) == {"test": 0.5, "your_digits": 0.75}
+    both = headline({"accuracy": 0.5}, {"val_accuracy": 0.6}, {"int8": {"enabled": True, "accuracy": 0.4}})
+    assert both == {"test": 0.5, "validation": 0.6, "int8": 0.4}

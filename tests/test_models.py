@@ -95,7 +95,7 @@ def _exp_show(runs, running=()):
                             "data": {
                                 "params": {"params.yaml": {"data": params}},
                                 "metrics": {
-                                    "artifacts/metrics/eval.json": {"data": {"accuracy": acc}},
+                                    "artifacts/metrics/headline.json": {"data": {"test": acc}},
                                     "artifacts/timing/train.json": {"data": {"train_loop_seconds": 100 + acc}},
                                 },
                             },

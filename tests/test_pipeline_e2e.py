@@ -56,6 +56,7 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
         "metrics/train.json",
         "timing/train.json",
         "metrics/eval.json",
+        "metrics/headline.json",
         "metrics/gate.json",
         "eval/predictions.csv",
         "eval/examples.npz",
@@ -79,6 +80,8 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
     ex = json.loads((repo / "artifacts/metrics/export.json").read_text())
     assert ev["accuracy"] > 0.8
+    headline = json.loads((repo / "artifacts/metrics/headline.json").read_text())
+    assert headline["test"] == ev["accuracy"] and set(headline) >= {"drawn", "numbers", "photos", "non_digits_rejected"}
     # a clone holds none of the person's own digits: the adapted model is the trained one, byte for byte
     assert (repo / "artifacts/model/adapted.keras").read_bytes() == (repo / "artifacts/model/model.keras").read_bytes()
     assert json.loads((repo / "artifacts/metrics/adapt.json").read_text()) == {"enabled": False}
@@ -240,6 +243,7 @@ def test_the_persons_digits_teach_the_model_and_leaving_them_restores_the_defaul
     assert adapt["enabled"] and adapt["before"]["held_out"] == held and "mnist_val_accuracy" in adapt["after"]
     ev = json.loads((repo / "artifacts/metrics/eval.json").read_text())
     assert ev["user"]["examples"] == held and sum(map(sum, ev["user"]["confusion"])) == held
+    assert json.loads((repo / "artifacts/metrics/headline.json").read_text())["your_digits"] == ev["user"]["accuracy"]
     assert (repo / "artifacts/model/model.onnx").read_bytes() != default
     # training itself did not run again: the person's digits reach the model through adapt only
     assert lock["stages"]["train"] == trained

@@ -1,9 +1,9 @@
 """Stage ``evaluate``: the exported model, run as the app runs it, on MNIST's test set and the open world.
 
-Writes ``eval.json`` (test accuracy and loss, per-class figures, confusion; drawn digits,
-whole numbers, photos of paper, "not a digit"; the person's own held-out digits when there are
-any), ``predictions.csv``, ``misclassified.csv``
-and ``examples.npz`` (pictures with what was read where, for the report).
+Writes ``headline.json`` (the few figures ``dvc exp show`` lists), ``eval.json`` (test accuracy
+and loss, per-class figures, confusion; drawn digits, whole numbers, photos of paper, "not a
+digit"; the person's own held-out digits when there are any), ``predictions.csv``,
+``misclassified.csv`` and ``examples.npz`` (pictures with what was read where, for the report).
 """
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from app.inference import Classifier, ModelError
-from pipeline.artifacts import ensure_trained_with
+from pipeline.artifacts import ensure_trained_with, read_json
 from pipeline.atomic import atomic_path, atomic_write_csv, atomic_write_json
 from pipeline.config import load_params
 from pipeline.data import load_mnist
-from pipeline.evaluation import evaluate, prediction_rows, user_figures
+from pipeline.evaluation import evaluate, headline, prediction_rows, user_figures
 from pipeline.paths import (
     EVAL_JSON,
     EXAMPLES_NPZ,
+    EXPORT_JSON,
+    HEADLINE_JSON,
     MISCLASSIFIED_COLUMNS,
     MISCLASSIFIED_CSV,
     MNIST_NPZ,
@@ -61,7 +63,10 @@ def main() -> None:
     with atomic_path(EXAMPLES_NPZ) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **result.examples)
     atomic_write_json(EVAL_JSON, result.metrics)
+    atomic_write_json(
+        HEADLINE_JSON, headline(result.metrics, read_json(TRAIN_JSON, "train"), read_json(EXPORT_JSON, "export"))
+    )
 
 
 if __name__ == "__main__":
-    run(main, outputs=[EVAL_JSON, PREDICTIONS_CSV, MISCLASSIFIED_CSV, EXAMPLES_NPZ])
+    run(main, outputs=[EVAL_JSON, HEADLINE_JSON, PREDICTIONS_CSV, MISCLASSIFIED_CSV, EXAMPLES_NPZ])

@@ -38,7 +38,7 @@ CSV_COLUMNS = [
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from app.contract import VersionAction
+    from app.version import VersionAction
 
     parser = argparse.ArgumentParser(
         prog="digit-predict",

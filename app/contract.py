@@ -7,7 +7,6 @@ pipeline; the pipeline imports it from here. No imports beyond the standard libr
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 from typing import Any
 
@@ -63,30 +62,3 @@ def rejects(scores: Any, threshold: float) -> Any:
     rounded value would be decided differently here and in other runtimes.
     """
     return scores.astype("float64") >= threshold
-
-
-def version() -> str:
-    """The installed package's version (for ``--version`` and Help > About).
-
-    Reading it imports importlib.metadata and scans the installed distributions (40 ms of a
-    cold start): ``--version`` options ask for it only when given (:class:`VersionAction`).
-    """
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as dist_version
-
-    try:
-        return dist_version("digit-classifier")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
-
-
-class VersionAction(argparse.Action):
-    """``--version``: print "PROG VERSION" and exit, looking the version up only then."""
-
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
-        kwargs.setdefault("help", "show the version and exit")
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option: Any = None) -> None:
-        print(f"{parser.prog} {version()}")  # on standard output, as argparse's own version action
-        parser.exit()

@@ -124,10 +124,6 @@ class Document:
     def with_stroke(self, stroke: Stroke) -> Document:
         return replace(self, strokes=(*self.strokes, stroke), parent=self)
 
-    @property
-    def ink_strokes(self) -> int:
-        return sum(not s.erase for s in self.strokes)
-
     def dark_on_light(self) -> bool:
         """The ink's polarity: the picture's, or dark on light for a drawing."""
         return True if self.picture is None else self.picture.ink[1]

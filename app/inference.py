@@ -273,9 +273,6 @@ class Classifier:
             ink, self.score, threshold, self.info.labels, dark_on_light=dark_on_light, scale=scale, memo=self._memo
         )
 
-    def metadata_json(self) -> str:
-        return json.dumps(self.info.metadata, indent=2, sort_keys=True)
-
 
 def _check_probabilities(probs: np.ndarray, n: int, path: Path) -> None:
     if probs.shape != (n, 10):

@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 
-from app.contract import VersionAction
+from app.version import VersionAction
 
 #: Set by the cold-start benchmark: print when the window is shown with the model loaded, then quit.
 PROBE_ENV = "DIGITS_STARTUP_PROBE"

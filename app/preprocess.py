@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from app.contract import FIELD  # the model's input side
+
 if TYPE_CHECKING:
     from app.paper import Structure
 
-FIELD = 28
 BOX = 20
 #: Where MNIST puts the centre of mass, in pixel indices (measured: 13.99, 14.00).
 CENTRE = 14.0
@@ -747,7 +748,7 @@ def _merge_stacked(groups: list[tuple[tuple[int, int, int, int], list[int]]]):
     return groups
 
 
-def join(pieces: list[Piece], ink_shape: tuple[int, int] | None = None) -> Piece:
+def join(pieces: list[Piece]) -> Piece:
     """One piece made of several (their ink side by side in the union box)."""
     box = pieces[0].box
     for p in pieces[1:]:

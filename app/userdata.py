@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from app.contract import FIELD
+
 FORMAT = 1
 #: Where the app keeps the dataset: DIGITS_USERDATA, else ``userdata/`` of the checkout the app
 #: runs from, else the platform's data folder.
@@ -51,7 +53,6 @@ RECORDS = "records"
 RECORD_FILE = "record.json"
 PICTURE_FILE = "picture.png"
 SOURCES = ("drawing", "picture", "file")
-FIELD = 28  # the model's input side (app.contract.FIELD; not imported: this module stays light)
 _ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6,32}$")
 
 

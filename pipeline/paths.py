@@ -58,7 +58,6 @@ EXPORT_TIMING_JSON = ARTIFACTS / "timing" / "export.json"
 
 # report
 REPORT_DIR = ARTIFACTS / "reports"
-REPORT_INDEX = REPORT_DIR / "index.html"
 
 # publish (an explicit command, not a stage: experiments never touch git-tracked files)
 PUBLISHED = PUBLISHED_MODEL

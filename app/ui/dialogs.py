@@ -35,7 +35,7 @@ def shortcuts_table() -> str:
 
 def about_text(info: ModelInfo | None) -> str:
     """Help > About: the version and the model's metadata and provenance, as plain text."""
-    from app.contract import version
+    from app.version import version
 
     lines = [f"Digit Classifier {version()}", "Draw a digit or a number, or open a picture, and see it read."]
     if info is not None:

@@ -74,8 +74,8 @@ class DataConfig:
 class ConvBlock:
     """``convs`` convolutions (each optionally batch-normalised), max-pool 2 (unless ``pool`` is false), dropout."""
 
-    filters: int = _spec(ge=1)
-    convs: int = _spec(ge=1)
+    filters: int = _spec(ge=1, le=4096)
+    convs: int = _spec(ge=1, le=16)
     kernel_size: int = _spec(ge=1, le=7)
     padding: Literal["valid", "same"]
     batch_norm: bool
@@ -424,6 +424,32 @@ def _spatial_problems(model: ModelConfig) -> list[str]:
     return problems
 
 
+#: The largest model the loader lets a stage build: 50 million weights take, with Adam's two moments
+#: and the gradients, about 800 MB before any activation (the reference model has 282 thousand).
+MAX_WEIGHTS = 50_000_000
+
+
+def weight_count(model: ModelConfig) -> int:
+    """The model's weights as ``pipeline.models`` builds it (Keras' count_params), from its config alone."""
+    size, channels, weights = 28, 1, 0
+    for block in model.conv_blocks:
+        for _ in range(block.convs):
+            k, f = block.kernel_size, block.filters
+            separable = block.separable and channels > 1  # as the builder: a 1-channel input gets a plain conv
+            weights += k * k * channels + channels * f if separable else k * k * channels * f
+            weights += 4 * f if block.batch_norm else f  # batch norm's four vectors replace the bias
+            channels = f
+            if block.padding == "valid":
+                size = max(size - (k - 1), 1)
+        if block.pool:
+            size = max(size // 2, 1)
+    width = channels if model.pooling == "global_avg" else size * size * channels
+    for units in [*model.dense_units, 10]:
+        weights += width * units + units
+        width = units
+    return weights
+
+
 def _semantic_checks(p: Params, problems: list[str]) -> None:
     """Rules that span fields: things each field alone cannot say."""
     for i, s in enumerate(p.data.sources):
@@ -456,8 +482,14 @@ def _semantic_checks(p: Params, problems: list[str]) -> None:
     if len(set(names)) != len(names):
         problems.append(f"data.sources: names must be unique, got {names}")
     for i, units in enumerate(p.model.dense_units):
-        if units < 1:
-            problems.append(f"model.dense_units[{i}] = {units}: out of range; allowed: >= 1")
+        if not 1 <= units <= 65536:
+            problems.append(f"model.dense_units[{i}] = {units}: out of range; allowed: 1 to 65536")
+    if not problems and (n := weight_count(p.model)) > MAX_WEIGHTS:
+        problems.append(
+            f"model: about {n:,} weights, more than the {MAX_WEIGHTS:,} this pipeline builds (training would need "
+            f"about {16 * n / 2**30:.1f} GiB for weights, gradients and Adam's state alone); use fewer filters, "
+            "dense units or a global_avg pooling"
+        )
 
 
 def params_from_dict(raw: Any, source: str = "params.yaml") -> Params:

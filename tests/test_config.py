@@ -118,3 +118,18 @@ def test_a_stage_refuses_bad_params_with_one_clear_message_and_no_traceback(tmp_
     assert "train.learning_rate = -0.5: out of range; allowed: > 0" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "artifacts").exists()
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("model.conv_blocks.0.filters=1000000", "conv_blocks[0].filters = 1000000: out of range"),
+        ("model.dense_units=[200000]", "dense_units[0] = 200000: out of range"),
+        ("model.dense_units=[60000,60000]", "more than the 50,000,000 this pipeline builds"),
+    ],
+)
+def test_a_model_too_big_to_train_is_refused_before_any_work(override, message):
+    data = yaml.safe_load(compose_yaml([override]))
+    with pytest.raises(ParamsError) as err:
+        params_from_dict(data)
+    assert message in str(err.value), str(err.value)

@@ -131,3 +131,15 @@ def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
     ]
     with pytest.raises(StageError, match="seeds repeat"):
         summarize(select(_exp_show([("a", p(1), 0.99), ("b", p(1), 0.98)]), None, []))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["seed_cnn", "improved_cnn", "tiny_cnn"])
+def test_the_loaders_weight_estimate_is_the_built_models(name):
+    """The loader refuses oversized models by this estimate before TensorFlow is loaded: it must be right."""
+    from pipeline.config import weight_count
+    from pipeline.models import build_model
+
+    p = params_from_dict(yaml.safe_load(compose_yaml([f"model={name}"])))
+    model = build_model(p.model)
+    assert weight_count(p.model) == model.count_params()

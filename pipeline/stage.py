@@ -56,6 +56,32 @@ def clean_stale_temps(outputs: Iterable[Path]) -> list[Path]:
     return removed
 
 
+def clean_leftovers(root: Path = Path("artifacts")) -> list[Path]:
+    """Every stage's temporaries under ``root``, not only this stage's: when DVC restores a stage
+    from its run-cache the stage does not run, so what a killed run of it left would stay for ever
+    (a kill -9 of report left 4.6 MiB in artifacts/.reports.*.tmp/ while `dvc status` said up to date)."""
+    if not root.is_dir():
+        return []
+    removed = []
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir() and not p.name.startswith("."))]:
+        names = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+        removed += clean_stale_temps(folder / name for name in names | _temp_targets(folder))
+    return removed
+
+
+def _temp_targets(folder: Path) -> set[str]:
+    """Output names whose temporaries (``.<name>.<random>.tmp...`` or ``.<name>.old``) sit in ``folder``."""
+    targets = set()
+    for p in folder.glob(".*"):
+        name = p.name[1:]
+        if name.endswith(".old"):
+            targets.add(name[: -len(".old")])
+        elif ".tmp" in name:
+            base = name.split(".tmp", 1)[0]  # <name>.<random>
+            targets.add(base.rsplit(".", 1)[0])
+    return targets
+
+
 def _params_digest(path: Path = PARAMS_FILE) -> str | None:
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -103,6 +129,7 @@ def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     setup_logging(logging.DEBUG if os.environ.get("DIGITS_DEBUG") else logging.INFO)
     single_threaded_blas()  # numpy's small products on one BLAS thread: faster, steadier, the same bytes
     clean_stale_temps(outputs)
+    clean_leftovers()
     before = _params_digest()
     try:
         started = time.perf_counter()

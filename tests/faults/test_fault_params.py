@@ -190,3 +190,25 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path):
     (tmp_path / "keep.txt").write_text("mine")
     removed = clean_stale_temps([tmp_path / "reports", tmp_path / "model.onnx"])
     assert len(removed) == 3 and sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
+
+
+def test_leftovers_of_a_stage_restored_from_the_run_cache_are_removed_by_the_next_stage(tmp_path, monkeypatch):
+    """A killed report's temporaries stayed when the next `dvc repro` restored report from the run-cache:
+    every stage now clears every stage's temporaries under artifacts/."""
+    from pipeline import stage
+
+    art = tmp_path / "artifacts"
+    (art / "model").mkdir(parents=True)
+    (art / ".reports.abc123.tmp").mkdir()
+    (art / ".reports.abc123.tmp" / "index.html").write_text("half")
+    (art / "model" / ".model.keras.k3y.tmp.keras").write_bytes(b"half")
+    (art / "data").mkdir()
+    (art / "data" / ".mnist.npz.old").write_bytes(b"old")
+    (art / "data" / "mnist.npz").write_bytes(b"real")
+    (art / "reports").mkdir()
+    (art / "reports" / "index.html").write_text("real")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text("a: 1\n")
+    stage.run(lambda: None, outputs=[art / "metrics" / "eval.json"])
+    left = sorted(str(p.relative_to(art)) for p in art.rglob("*"))
+    assert left == ["data", "data/mnist.npz", "model", "reports", "reports/index.html"], left

@@ -7,8 +7,12 @@ determinism are set before TensorFlow initialises.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
+import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -34,7 +38,8 @@ def import_tf() -> Any:
     # it costs them time (3 epochs of 12,000 digits: 16-19 s uncapped, 26-28 s capped, here). Set
     # ONEDNN_MAX_CPU_ISA=ALL to trade that for speed: the weights then match only AVX-512 machines.
     os.environ.setdefault("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA)
-    import tensorflow as tf
+    with _without_banners():
+        import tensorflow as tf
 
     if not _configured:
         _configured = True
@@ -46,6 +51,44 @@ def import_tf() -> Any:
         # this costs nothing measurable for these models: bench/train_throughput.py).
         tf.config.experimental.enable_op_determinism()
     return tf
+
+
+#: What TensorFlow writes to the standard error while it loads, whatever TF_CPP_MIN_LOG_LEVEL says:
+#: absl's C++ log, not yet initialised, prints the oneDNN notice (twice) before any setting is read.
+_BANNERS = (
+    "All log messages before absl::InitializeLog() is called",
+    "oneDNN custom operations are on",
+    "cpu_feature_guard",
+    "To enable the following instructions",
+)
+
+
+@contextlib.contextmanager
+def _without_banners() -> Iterator[None]:
+    """Hold the standard error (the file descriptor, where C++ writes) while TensorFlow loads, then
+    pass on every line but the load-time banners, so a stage prints its own progress and results."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no file descriptor 2 (an embedding host): nothing to hold
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            kept = [
+                line
+                for line in held.read().decode(errors="replace").splitlines()
+                if not any(b in line for b in _BANNERS)
+            ]
+            if kept:
+                sys.stderr.write("\n".join(kept) + "\n")
 
 
 def _env_count(name: str) -> int:

@@ -300,3 +300,15 @@ def test_framed_digits_carry_their_source_digits_label(sample, published_model, 
         probs, _ = classifier.score(framed.images.astype(np.float32) / 255)
         right = float((probs.argmax(1) == y[framed.source]).mean())
         assert right > 0.9, (family, right)  # a source off by one would agree about 10% of the time
+
+
+@pytest.mark.slow
+def test_loading_tensorflow_prints_nothing_but_what_matters():
+    """TensorFlow's load-time banners (oneDNN's notice, twice; absl's) went to every stage's output."""
+    code = (
+        "import sys; from pipeline.tf_setup import import_tf; tf = import_tf(); import keras\n"
+        "keras.layers.Dense(2)(tf.zeros((1, 2)))\n"
+        "print('loaded', file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stderr == "loaded\n", done.stderr

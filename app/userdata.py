@@ -236,6 +236,25 @@ def count_records(folder: str | Path) -> int:
         return 0
 
 
+def count_digits(folder: str | Path) -> int:
+    """How many digits the folder's records hold: their labels' lengths, from each record.json alone
+    (no picture is read; a record that cannot be read counts 0). The app shows it at start."""
+    root = Path(folder) / RECORDS
+    total = 0
+    try:
+        entries = [e for e in os.scandir(root) if e.is_dir() and not e.name.startswith(".")]
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            label = json.loads(Path(entry.path, RECORD_FILE).read_text(encoding="utf-8")).get("label")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(label, str) and label.isascii() and label.isdigit():
+            total += len(label)
+    return total
+
+
 def _read_png(path: Path) -> np.ndarray:
     from PIL import Image
 

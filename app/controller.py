@@ -495,17 +495,8 @@ class Controller:
         """The model that read it: name, the file's sha256 (hashed once per model) and its params hash."""
         path = self.classifier.path
         if self._model_stamp is None or self._model_stamp[0] != path:
-            import hashlib
-
             info = self.classifier.info
-            try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:  # the file went away after it was loaded: the name and params hash still say which
-                digest = ""
-            stamp = {"name": info.name, "sha256": digest}
-            if info.metadata.get("params_hash"):
-                stamp["params_hash"] = info.metadata["params_hash"]
-            self._model_stamp = (path, stamp)
+            self._model_stamp = (path, userdata.model_stamp(path, info.name, info.metadata.get("params_hash", "")))
         return dict(self._model_stamp[1])
 
     # ------------------------------------------------------------------- files

@@ -133,6 +133,18 @@ def writer_name() -> str:
         return "writer"
 
 
+def model_stamp(path: str | Path, name: str, params_hash: str = "") -> dict[str, str]:
+    """A record's ``model``: the model's name, its file's sha256 ("" when the file is gone) and params hash."""
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:  # the file went away after it was loaded: the name and params hash still say which
+        digest = ""
+    stamp = {"name": name, "sha256": digest}
+    if params_hash:
+        stamp["params_hash"] = params_hash
+    return stamp
+
+
 def _png(pixels: np.ndarray) -> bytes:
     from PIL import Image
 

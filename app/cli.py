@@ -52,10 +52,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     out.add_argument("--csv", action="store_true", help="CSV: a header, then one row per input")
     parser.add_argument("--top-k", type=int, default=0, metavar="K", help="also list the K most likely digits")
     parser.add_argument("--recursive", "-r", action="store_true", help="read folders' subfolders too")
+    parser.add_argument(
+        "--label",
+        metavar="LABEL",
+        help="the digits written in every file: save each to your digits (when its pieces fit the label)",
+    )
+    parser.add_argument("--userdata", metavar="PATH", help="the folder of your digits (default: as the app's)")
     parser.add_argument("--version", action=VersionAction)
     args = parser.parse_args(argv)
     if not 0 <= args.top_k <= 10:
         parser.error(f"--top-k must be between 0 and 10, got {args.top_k}")
+    if args.label is not None and not (args.label.isascii() and args.label.isdigit()):
+        parser.error(f"--label is the digits written, 0-9 only (e.g. --label 7 or --label 114), got {args.label!r}")
     return args
 
 
@@ -236,6 +244,71 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
     return 1 if failed else 0
 
 
+def save_labelled(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    """``--label``: read each file as usual and save it to the person's digits when its pieces fit the label.
+
+    One line per file (the usual answer, then "saved" and the record's folder); a file that is not
+    saved gets a line on ``err`` saying why. Exit status 1 when any file was not saved.
+    """
+    from app import userdata
+
+    folder = Path(args.userdata).expanduser() if args.userdata else userdata.default_folder()
+    label = args.label
+    session, writer = userdata.new_session(), userdata.writer_name()
+    info = classifier.info
+    model = userdata.model_stamp(classifier.path, info.name, info.metadata.get("params_hash", ""))
+    failed = saved = 0
+    for path in expand(args.inputs, args.recursive, stdin, err):
+        try:
+            if Path(path).is_dir():
+                raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
+            picture = load_picture(path)
+            reading, _ = read(classifier, Document(picture=Picture(picture.pixels, Path(path).name)))
+        except ModelError:
+            raise
+        except EmptyImage:
+            failed += 1
+            err.write(f"digit-predict: {path}: not saved: {wording.NOTHING}\n")
+            continue
+        except (ImageError, ValueError) as exc:
+            failed += 1
+            err.write(f"digit-predict: {path}: not saved: {_reason(path, exc)}\n")
+            continue
+        pieces = list(reading.pieces)
+        if len(pieces) != len(label) and len(pieces) + len(reading.ignored) == len(label):
+            pieces = sorted([*reading.pieces, *reading.ignored], key=lambda p: p.box[1])  # the marks were digits
+        if len(pieces) != len(label):
+            failed += 1
+            n = len(reading.pieces)
+            err.write(
+                f"digit-predict: {path}: not saved: read as {reading.text or wording.NOTHING} in {n} piece"
+                f"{'s' if n != 1 else ''}, but the label {label} has {len(label)} digit{'s' if len(label) != 1 else ''}"
+                " (one piece per digit: leave gaps between digits, or label each digit's picture)\n"
+            )
+            continue
+        try:
+            record_path = userdata.save_record(
+                folder,
+                label=label,
+                inputs=[p.image for p in pieces],
+                boxes=[p.box for p in pieces],
+                read_as=reading.text,
+                source="file",
+                picture=picture.pixels,
+                model=model,
+                session=session,
+                writer=writer,
+            )
+        except userdata.UserDataError as exc:
+            err.write(f"digit-predict: {exc}\n")  # every later file would fail the same way
+            return 1
+        saved += 1
+        out.write(f"{path}: saved {label} (read as {reading.text}) in {record_path}\n")
+        out.flush()
+    err.write(f"digit-predict: {saved} saved to {folder}, {failed} not saved\n")
+    return 1 if failed or not saved else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from app.threads import single_threaded_blas
 
@@ -247,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"digit-predict: {exc}", file=sys.stderr)
         return 2
     try:
-        return run(args, classifier, sys.stdout, sys.stderr, sys.stdin)
+        return (save_labelled if args.label is not None else run)(args, classifier, sys.stdout, sys.stderr, sys.stdin)
     except ModelError as exc:
         print(f"digit-predict: {exc}", file=sys.stderr)
         return 2

@@ -74,6 +74,10 @@ def connect(window, controller) -> None:
     window.recall_requested.connect(controller.recall)
     window.canvas.stroke_moved.connect(controller.preview)
     window.canvas.stroke_finished.connect(controller.add_stroke)
+    window.correct_requested.connect(controller.correct_digit)
+    window.answer_typed.connect(controller.correct_text)
+    window.confirm_requested.connect(controller.confirm)
+    window.userdata_requested.connect(controller.open_userdata)
 
     def copy() -> None:
         text = controller.result_text()

@@ -134,6 +134,18 @@ def writer_name() -> str:
         return "writer"
 
 
+def model_stamp(path: str | Path, name: str, params_hash: str = "") -> dict[str, str]:
+    """A record's ``model``: the model's name, its file's sha256 ("" when the file is gone) and params hash."""
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:  # the file went away after it was loaded: the name and params hash still say which
+        digest = ""
+    stamp = {"name": name, "sha256": digest}
+    if params_hash:
+        stamp["params_hash"] = params_hash
+    return stamp
+
+
 def _png(pixels: np.ndarray) -> bytes:
     from PIL import Image
 
@@ -235,6 +247,25 @@ def count_records(folder: str | Path) -> int:
         return sum(1 for entry in os.scandir(root) if entry.is_dir() and not entry.name.startswith("."))
     except OSError:
         return 0
+
+
+def count_digits(folder: str | Path) -> int:
+    """How many digits the folder's records hold: their labels' lengths, from each record.json alone
+    (no picture is read; a record that cannot be read counts 0). The app shows it at start."""
+    root = Path(folder) / RECORDS
+    total = 0
+    try:
+        entries = [e for e in os.scandir(root) if e.is_dir() and not e.name.startswith(".")]
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            label = json.loads(Path(entry.path, RECORD_FILE).read_text(encoding="utf-8")).get("label")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(label, str) and label.isascii() and label.isdigit():
+            total += len(label)
+    return total
 
 
 def _read_png(path: Path) -> np.ndarray:

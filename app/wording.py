@@ -253,3 +253,59 @@ def _shell_aside(rec: dict[str, Any]) -> str:
 def removed_words(removed: Sequence[str]) -> str:
     """ "ruling and boxes of the paper ignored": what was taken out of the picture before reading."""
     return f"{' and '.join(removed)} of the paper ignored"
+
+
+# ------------------------------------------------------------------ your digits
+#: The status bar's count of the person's saved digits.
+def your_digits(count: int) -> str:
+    return f"Your digits: {count}"
+
+
+def saved(label: str, read_as: str, ms: float) -> str:
+    """The status after a save: what was kept, and how to take it back."""
+    how = "confirmed" if label == read_as else f"read as {read_as}"
+    return f"Saved {label} to your digits ({how}) in {ms:.0f} ms. Ctrl+Z removes it"
+
+
+def saved_note(label: str, read_as: str) -> str:
+    """The line under the answer once the person said what they wrote."""
+    if label == read_as:
+        return f"✓ Right: {label} is saved to your digits (Ctrl+Z removes it)"
+    return f"✎ You wrote {label}: saved to your digits (Ctrl+Z removes it)"
+
+
+def removed(label: str) -> str:
+    return f"Removed {label} from your digits; Ctrl+Z again undoes the drawing"
+
+
+#: Corrections need a reading of the drawing as it is now.
+CORRECT_STALE = "The drawing changed since it was read: press Enter to read it, then correct it"
+CORRECT_EMPTY = "Nothing to correct: draw a digit or a number, or open a picture"
+#: Only digits are saved: a "not a digit" that is right is not added.
+CONFIRM_NOTHING = "Only digits are saved to your digits: type what you wrote (start typing digits) to correct it"
+#: The typed answer is not digits.
+ONLY_DIGITS = "Type the digits you wrote, 0 to 9 (spaces are ignored)"
+
+
+def misfit(typed: int, pieces: int) -> str:
+    """Why a typed answer cannot be saved: its digits do not match the pieces read, one to one."""
+    s = "s" if pieces != 1 else ""
+    return (
+        f"You typed {typed} digit{'s' if typed != 1 else ''}, but the drawing was read as {pieces} piece{s}, so "
+        "each digit cannot be matched with its ink. Nothing was saved.\n\n"
+        "To fix one digit, click its box (or its bar on the right) and pick the right digit. "
+        "If two digits ran together into one piece, undo and write them with a gap between them; "
+        "if one digit fell into two pieces, write it again in one go."
+    )
+
+
+def not_a_digit_piece(position: int, pieces: int) -> str:
+    """A correction leaves a piece of the answer without a digit."""
+    return (
+        f"Piece {position} of {pieces} was read as not a digit: give it a digit too (click its box, then a key), "
+        "or erase it. Nothing was saved yet"
+    )
+
+
+def cannot_open_folder(folder: str, why: str) -> str:
+    return f"Cannot make the folder {folder}: {why}. Choose a folder you can write to with DIGITS_USERDATA=PATH."

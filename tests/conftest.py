@@ -57,6 +57,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=gpu_skip))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _userdata_outside_the_checkout(tmp_path_factory):
+    """The app saves corrections to DIGITS_USERDATA: never the checkout's userdata/ during tests."""
+    old = os.environ.get("DIGITS_USERDATA")
+    os.environ["DIGITS_USERDATA"] = str(tmp_path_factory.mktemp("userdata"))
+    yield
+    if old is None:
+        os.environ.pop("DIGITS_USERDATA", None)
+    else:
+        os.environ["DIGITS_USERDATA"] = old
+
+
 @pytest.fixture(scope="session")
 def params() -> Params:
     return load_params(ROOT / "params.yaml")

@@ -534,3 +534,182 @@ def test_the_live_button_says_whether_it_is_on(app_window):
     assert window.act_live.iconText() == "Live: on" and controller.live
     window.act_live.trigger()
     assert window.act_live.iconText() == "Live: off" and not controller.live
+
+
+# ------------------------------------------------------------------ your digits (issue 28)
+@pytest.fixture
+def keeping_window(qapp, published_model, tmp_path, monkeypatch):
+    """The window (Live off, the app's model) saving the person's digits under ``tmp_path / "digits"``."""
+    monkeypatch.setenv("DIGITS_USERDATA", str(tmp_path / "digits"))
+    from app.main import build, parse_args
+
+    window, controller = build(parse_args(["--model", str(published_model), "--no-live"]))
+    window.resize(980, 620)
+    window.show()
+    qapp.processEvents()
+    yield window, controller
+    if window.error_box is not None:
+        window.error_box.close()
+    window.close()
+
+
+def write_three(window, sample) -> str:
+    from PyQt5.QtCore import Qt
+
+    side = window.canvas.width()
+    scale = side / 120
+    for k, i in enumerate((0, 1, 2)):
+        paint_digit(window.canvas, sample.x_test[i], scale, side * 0.35, 8 + k * 34 * scale)
+    press(window, Qt.Key_Return)
+    return "".join(str(sample.y_test[i]) for i in (0, 1, 2))
+
+
+def saved_labels(controller) -> list[tuple[str, str]]:
+    from app.userdata import load_records
+
+    loaded = load_records(controller.userdata)
+    assert loaded.problems == []
+    return [(r.label, r.read_as) for r in loaded.records]
+
+
+def test_click_a_digits_tag_then_a_key_corrects_it_in_two_gestures(keeping_window, sample):
+    from PyQt5.QtCore import QPoint, Qt
+    from PyQt5.QtTest import QTest
+
+    window, controller = keeping_window
+    truth = write_three(window, sample)
+    assert controller.last.number == truth
+    canvas = window.canvas
+    rect, label, _ = canvas.boxes[1]
+    _, tag = canvas._box_geometry(rect, label, canvas.width())
+    QTest.mouseClick(canvas, Qt.LeftButton, Qt.NoModifier, tag.center().toPoint())  # gesture 1
+    menu = window.digit_menu
+    assert menu is not None and menu.isVisible()
+    assert canvas.document.strokes == controller.document.strokes  # the click drew nothing
+    wrong = (int(truth[1]) + 1) % 10
+    QTest.keyClick(menu, Qt.Key_0 + wrong)  # gesture 2
+    label = truth[0] + str(wrong) + truth[2]
+    assert saved_labels(controller) == [(label, truth)]
+    assert canvas.labels == [None, str(wrong), None]  # the tag shows the person's digit
+    assert label in window.result.saved.text() and window.result.headline.text() == truth
+    assert window.userdata_label.text() == "Your digits: 3"
+    # the history strip marks it, and its tooltip names what the model read
+    button = window.history.buttons[0]
+    assert button.text() == f"✎ {label}" and f"the model read {truth}" in button.toolTip()
+    # a right click on a box opens the same menu
+    rect, _, _ = canvas.boxes[0]
+    inside = QPoint(
+        int((rect.x() + rect.width() / 2) * canvas.width()), int((rect.y() + 0.5 * rect.height()) * canvas.width())
+    )
+    QTest.mouseClick(canvas, Qt.RightButton, Qt.NoModifier, inside)
+    assert window.digit_menu is not menu and window.digit_menu.isVisible()
+    window.digit_menu.close()
+
+
+def test_a_bar_click_corrects_the_digit_shown(keeping_window, sample):
+    from PyQt5.QtCore import QPoint, Qt
+    from PyQt5.QtTest import QTest
+
+    window, controller = keeping_window
+    side = window.canvas.width()
+    paint_digit(window.canvas, sample.x_test[0], side / 40, side * 0.1, side * 0.15)
+    press(window, Qt.Key_Return)
+    truth = str(sample.y_test[0])
+    bars = window.result.bars
+    wrong = (int(truth) + 3) % 10
+    QTest.mouseClick(
+        bars, Qt.LeftButton, Qt.NoModifier, QPoint(bars.width() // 2, int((wrong + 0.5) * bars.height() / 10))
+    )
+    assert saved_labels(controller) == [(str(wrong), truth)]
+
+
+def test_typing_the_whole_answer_saves_it_and_a_misfit_is_explained(keeping_window, sample):
+    from PyQt5.QtCore import Qt
+    from PyQt5.QtTest import QTest
+
+    window, controller = keeping_window
+    truth = write_three(window, sample)
+    QTest.keyClick(window.canvas, Qt.Key_1)  # typing over a reading opens the answer with the digit typed
+    answer = window.result.answer
+    assert answer.isVisible() and answer.text() == "1" and answer.hasFocus()
+    QTest.keyClicks(answer, "2")
+    QTest.keyClick(answer, Qt.Key_Return)
+    assert saved_labels(controller) == [] and window.last_error[0] == "The answer does not fit the drawing"
+    assert "Nothing was saved" in window.last_error[1]
+    window.error_box.close()
+    window.act_correct.trigger()  # Correct… (F2): the answer as read, selected to type over
+    assert answer.isVisible() and answer.text() == truth and answer.selectedText() == truth
+    QTest.keyClicks(answer, "407")
+    QTest.keyClick(answer, Qt.Key_Return)
+    assert saved_labels(controller) == [("407", truth)] and not answer.isVisible()
+    # Esc in the answer box puts it away and does not clear the canvas (Esc is Clear elsewhere)
+    QTest.keyClick(window.canvas, Qt.Key_9)
+    QTest.keyClick(answer, Qt.Key_Escape)
+    assert not answer.isVisible() and not controller.document.is_empty()
+
+
+def test_confirm_with_one_key_then_undo_the_save(keeping_window, sample):
+    from PyQt5.QtCore import Qt
+
+    window, controller = keeping_window
+    truth = write_three(window, sample)
+    strokes = len(controller.document.strokes)
+    press(window, Qt.Key_Return, Qt.ControlModifier)  # Ctrl+Enter: it is right
+    assert saved_labels(controller) == [(truth, truth)]
+    assert window.history.buttons[0].text() == f"✓ {truth}" and window.userdata_label.text() == "Your digits: 3"
+    assert window.act_undo.isEnabled()
+    press(window, Qt.Key_Z, Qt.ControlModifier)  # takes back the save, not a stroke
+    assert saved_labels(controller) == [] and window.userdata_label.text() == "Your digits: 0"
+    assert "Removed" in window.statusBar().currentMessage()
+    assert len(controller.document.strokes) == strokes and not window.history.buttons[0].text().startswith("✓")
+    press(window, Qt.Key_Z, Qt.ControlModifier)  # then the last stroke
+    assert len(controller.document.strokes) == strokes - 1
+
+
+def test_an_unwritable_folder_says_what_to_do_and_keeps_the_drawing(
+    qapp, published_model, tmp_path, monkeypatch, sample
+):
+    from PyQt5.QtCore import Qt
+
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("DIGITS_USERDATA", str(tmp_path / "a-file" / "digits"))
+    from app.main import build, parse_args
+
+    window, controller = build(parse_args(["--model", str(published_model), "--no-live"]))
+    window.resize(980, 620)
+    window.show()
+    qapp.processEvents()  # the window active: its shortcuts (Ctrl+Enter) reach it
+    try:
+        truth = write_three(window, sample)
+        press(window, Qt.Key_Return, Qt.ControlModifier)
+        title, text = window.last_error
+        assert title == "Cannot save your digits" and "DIGITS_USERDATA=PATH" in text and "a-file" in text
+        assert window.error_box.isVisible() and window.error_box.text() == text
+        assert window.result.headline.text() == truth and controller.document.strokes
+        assert len(window.canvas.boxes) == 3 and window.userdata_label.text() == "Your digits: 0"
+    finally:
+        if window.error_box is not None:
+            window.error_box.close()
+        window.close()
+
+
+def test_the_count_comes_from_the_folder_and_the_folder_opens(qapp, published_model, tmp_path, monkeypatch):
+    from PyQt5.QtGui import QDesktopServices
+
+    from app.userdata import save_record
+
+    folder = tmp_path / "digits"
+    save_record(folder, label="42", inputs=[np.zeros((28, 28))] * 2)
+    monkeypatch.setenv("DIGITS_USERDATA", str(folder))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    from app.main import build, parse_args
+
+    window, _ = build(parse_args(["--model", str(published_model)]))
+    try:
+        assert window.userdata_label.text() == "Your digits: 2" and str(folder) in window.userdata_label.toolTip()
+        assert window.act_userdata in window.menus["file"].actions()
+        window.act_userdata.trigger()
+        assert opened == [str(folder)]
+    finally:
+        window.close()

@@ -312,3 +312,55 @@ def test_the_shell_gets_the_windows_hints(sample, published_model, tmp_path, cap
     _, out, err = run([str(tmp_path / "rows.png"), "--model", str(published_model), "--json"], capsys)
     assert SEVERAL_LINES in json.loads(out)["hints"]
     assert f"hint: {tmp_path / 'rows.png'}: {SEVERAL_LINES}" in err
+
+
+# ------------------------------------------------------------------ --label (issue 28)
+def test_label_saves_each_file_whose_pieces_fit(number_png, pictures, published_model, tmp_path, capsys):
+    from app.images import load_picture
+    from app.userdata import load_records
+
+    path, truth, _ = number_png
+    folder = tmp_path / "digits"
+    code, out, err = run(
+        ["--label", truth, str(path), "--model", str(published_model), "--userdata", str(folder)], capsys
+    )
+    assert code == 0, err
+    assert out.startswith(f"{path}: saved {truth} (read as {truth}) in {folder}") and "1 saved" in err
+    [record] = load_records(folder).records
+    assert (record.label, record.read_as, record.source, len(record.pieces)) == (truth, truth, "file", 3)
+    assert record.model["sha256"] and record.model["name"]
+    from PIL import Image
+
+    np.testing.assert_array_equal(np.asarray(Image.open(record.picture)), load_picture(path).pixels)
+
+
+def test_label_says_per_file_why_it_was_not_saved(number_png, pictures, published_model, tmp_path, capsys):
+    from app.userdata import count_records
+
+    path, truth, _ = number_png
+    one_digit, _ = pictures
+    folder = tmp_path / "digits"
+    args = ["--label", truth[:2], str(path), str(one_digit[0]), str(tmp_path / "missing.png")]
+    code, out, err = run([*args, "--model", str(published_model), "--userdata", str(folder)], capsys)
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert f"{path}: not saved: read as {truth} in 3 pieces, but the label {truth[:2]} has 2 digits" in lines[0]
+    assert f"{one_digit[0]}: not saved: read as" in lines[1] and "in 1 piece," in lines[1]
+    assert "missing.png: not saved:" in lines[2] and "0 saved" in lines[3]
+    assert count_records(folder) == 0
+
+
+def test_label_into_an_unwritable_folder_says_what_to_do(number_png, published_model, tmp_path, capsys):
+    path, truth, _ = number_png
+    (tmp_path / "a-file").write_text("")
+    folder = tmp_path / "a-file" / "digits"
+    code, _, err = run(
+        ["--label", truth, str(path), "--model", str(published_model), "--userdata", str(folder)], capsys
+    )
+    assert code == 1 and "cannot save to" in err and "DIGITS_USERDATA=PATH" in err
+
+
+def test_a_label_is_digits_only(number_png, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--label", "7a", str(number_png[0])])
+    assert exc.value.code == 2 and "0-9 only" in capsys.readouterr().err

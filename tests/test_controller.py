@@ -54,6 +54,15 @@ class FakeView:
     def set_edit_state(self, can_undo, can_redo):
         self.edit = (can_undo, can_redo)
 
+    def show_labels(self, labels, note):
+        self.labels, self.note_saved = list(labels), note
+
+    def show_userdata(self, count, folder):
+        self.userdata = (count, folder)
+
+    def open_folder(self, folder):
+        self.opened = folder
+
 
 class ManualClock:
     """The controller's ``schedule``: callbacks run when the test says so."""
@@ -353,3 +362,172 @@ def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_thetouching_hint()
     assert touching_hint(Reading((piece((50, 0, 60, 100), rejected=True), seven, one), NOT_A_NUMBER)) == ""
     assert touching_hint(Reading((touching,), NOT_A_DIGIT)) == ""
     assert touching_hint(Reading((seven, one))) == ""
+
+
+# ------------------------------------------------------------------ your digits (issue 28)
+@pytest.fixture
+def keeper(view, published_model, clock, tmp_path):
+    """A controller with the app's own model that saves the person's digits under ``tmp_path / "digits"``."""
+    return Controller(view, Classifier(published_model), live=True, schedule=clock, userdata_folder=tmp_path / "digits")
+
+
+def write_number(controller, sample, indexes=(0, 1, 2)) -> str:
+    """MNIST test digits written apart across the canvas; returns their true number."""
+    for k, i in enumerate(indexes):
+        draw(controller, digit_strokes(sample.x_test[i], left=0.04 + 0.32 * k, top=0.35, size=0.27))
+    return "".join(str(sample.y_test[i]) for i in indexes)
+
+
+def records(controller):
+    from app.userdata import load_records
+
+    loaded = load_records(controller.userdata)
+    assert loaded.problems == []
+    return loaded.records
+
+
+def test_correcting_one_digit_saves_the_reading_with_everything_the_dataset_needs(keeper, view, sample):
+    import hashlib
+
+    from app.userdata import as_input
+
+    truth = write_number(keeper, sample)
+    reading = view.reading
+    assert reading.number == truth and len(reading.pieces) == 3
+    wrong = str((int(truth[1]) + 1) % 10)  # the person says the middle digit is another one
+    assert keeper.correct_digit(1, wrong)
+    label = truth[0] + wrong + truth[2]
+    [record] = records(keeper)
+    assert (record.label, record.read_as, record.source, record.corrected) == (label, truth, "drawing", True)
+    for saved, piece in zip(record.pieces, reading.pieces, strict=True):
+        np.testing.assert_array_equal(saved.image, as_input(piece.image))
+        assert saved.box == piece.box
+    strokes = keeper.document.strokes
+    assert len(record.strokes) == len(strokes)
+    assert record.strokes[0] == {
+        "points": [list(p) for p in strokes[0].points],
+        "width": strokes[0].width,
+        "erase": False,
+    }
+    digest = hashlib.sha256(keeper.classifier.path.read_bytes()).hexdigest()
+    assert record.model["sha256"] == digest and record.model["name"] == keeper.classifier.info.name
+    assert record.session == keeper.session and record.writer == keeper.writer
+    # what the person sees: their digit on the piece, a note, the count, a marked history item
+    assert view.labels == [None, wrong, None] and label in view.note_saved
+    assert view.userdata == (3, keeper.userdata)
+    assert view.history[0].mark == "corrected" and view.history[0].text == label
+    assert view.history[0].read_as == truth
+    assert "Ctrl+Z" in view.status and view.reading is reading  # the answer and the drawing stay
+
+
+def test_a_second_correction_replaces_the_record_and_undo_goes_back_one_step(keeper, view, sample):
+    truth = write_number(keeper, sample)
+    a, b = str((int(truth[0]) + 1) % 10), str((int(truth[2]) + 1) % 10)
+    keeper.correct_digit(0, a)
+    keeper.correct_digit(2, b)
+    assert [r.label for r in records(keeper)] == [a + truth[1] + b]  # one record per drawing
+    assert view.userdata[0] == 3
+    keeper.undo()  # the second correction: back to the first
+    assert [r.label for r in records(keeper)] == [a + truth[1:]]
+    assert view.labels == [a, None, None] and view.userdata[0] == 3
+    keeper.undo()  # the first: nothing saved, the mark gone, the drawing untouched
+    assert records(keeper) == [] and view.userdata[0] == 0
+    assert view.labels == [None, None, None] and view.note_saved == ""
+    assert not any(h.mark for h in view.history)
+    assert view.reading.number == truth and keeper.document.strokes
+    strokes = len(keeper.document.strokes)
+    keeper.undo()  # now Ctrl+Z undoes the last stroke again
+    assert len(keeper.document.strokes) == strokes - 1
+
+
+def test_the_save_is_undoable_only_until_the_next_edit(keeper, view, sample):
+    write_number(keeper, sample, (0,))
+    assert keeper.confirm()
+    keeper.add_stroke(Stroke(((0.9, 0.9), (0.92, 0.92))))  # an edit: the save is kept for good
+    keeper.undo()  # undoes that stroke, not the save
+    assert len(records(keeper)) == 1 and view.userdata[0] == 1
+
+
+def test_a_typed_answer_is_saved_when_it_fits_and_explained_when_it_does_not(keeper, view, sample):
+    from app.userdata import count_records
+
+    truth = write_number(keeper, sample)
+    assert not keeper.correct_text("12")  # two digits typed for three pieces
+    title, text = view.errors[-1]
+    assert "does not fit" in title and "Nothing was saved" in text and "click its box" in text
+    assert count_records(keeper.userdata) == 0 and view.reading.number == truth
+    assert not keeper.correct_text("1a3") and "0 to 9" in view.status
+    assert keeper.correct_text(" 4 0 7 ")  # spaces are ignored
+    [record] = records(keeper)
+    assert record.label == "407" and record.read_as == truth
+    assert view.labels == ["4", "0", "7"]
+
+
+def test_confirm_saves_the_answer_as_read_with_one_action(keeper, view, sample):
+    truth = write_number(keeper, sample, (3,))
+    assert keeper.confirm()
+    [record] = records(keeper)
+    assert record.label == record.read_as == truth and not record.corrected
+    assert view.history[0].mark == "confirmed" and "Right" in view.note_saved
+    assert keeper.confirm()  # again: nothing new
+    assert len(records(keeper)) == 1 and "already saved" in view.status
+
+
+def test_a_not_a_digit_is_not_confirmed_but_can_be_corrected(view, template_onnx, clock, tmp_path):
+    keeper = Controller(view, Classifier(template_onnx), schedule=clock, userdata_folder=tmp_path / "d")
+    draw(keeper, [Stroke(((0.1, 0.1), (0.9, 0.9))), Stroke(((0.1, 0.9), (0.9, 0.1))), Stroke(((0.1, 0.5), (0.9, 0.5)))])
+    assert view.reading.rejected == "not a digit"
+    assert not keeper.confirm() and "Only digits" in view.status
+    assert keeper.correct_text("8")
+    [record] = records(keeper)
+    assert record.label == "8" and record.read_as == "not a digit"
+
+
+def test_an_unwritable_folder_is_explained_and_nothing_is_lost(view, published_model, clock, tmp_path, sample):
+    (tmp_path / "a-file").write_text("not a folder")
+    keeper = Controller(
+        view, Classifier(published_model), schedule=clock, userdata_folder=tmp_path / "a-file" / "digits"
+    )
+    truth = write_number(keeper, sample)
+    document, reading = keeper.document, view.reading
+    assert not keeper.correct_digit(0, "5")
+    title, text = view.errors[-1]
+    assert title == "Cannot save your digits"
+    assert "a-file" in text and "DIGITS_USERDATA=PATH" in text and "drawing is kept" in text
+    assert keeper.document is document and view.reading is reading and reading.number == truth
+    assert view.userdata[0] == 0 and not any(h.mark for h in view.history)
+    assert not keeper.confirm() and len(view.errors) == 2  # the correction was not half kept either
+    assert not keeper.open_userdata() and "DIGITS_USERDATA" in view.errors[-1][1]
+
+
+def test_an_opened_picture_is_saved_with_its_pixels(keeper, view, sample, tmp_path):
+    picture = 255 - np.kron(sample.x_test[4], np.ones((4, 4), np.uint8))
+    Image.fromarray(picture).save(tmp_path / "four.png")
+    assert keeper.open_file(tmp_path / "four.png")
+    assert keeper.confirm()
+    [record] = records(keeper)
+    assert record.source == "picture" and record.label == str(sample.y_test[4]) and record.strokes == ()
+    np.testing.assert_array_equal(np.asarray(Image.open(record.picture)), picture)
+
+
+def test_with_live_off_a_changed_drawing_is_read_before_it_is_corrected(view, published_model, tmp_path, sample):
+    keeper = Controller(view, Classifier(published_model), live=False, userdata_folder=tmp_path / "d")
+    draw(keeper, digit_strokes(sample.x_test[0]))
+    assert not keeper.correct_digit(0, "1") and "press Enter" in view.status  # stale: not what the person saw
+    keeper.run()
+    assert keeper.correct_digit(0, "1") and records(keeper)[0].label == "1"
+    keeper.add_stroke(Stroke(((0.9, 0.9), (0.92, 0.92))))
+    assert view.stale and not keeper.confirm() and "press Enter" in view.status
+    assert len(records(keeper)) == 1
+
+
+def test_the_count_starts_from_the_folder_and_the_folder_opens(view, published_model, tmp_path):
+    from app.userdata import save_record
+
+    folder = tmp_path / "digits"
+    save_record(folder, label="42", inputs=[np.zeros((28, 28))] * 2)
+    keeper = Controller(view, Classifier(published_model), userdata_folder=folder)
+    assert view.userdata == (2, folder)
+    empty = Controller(view, Classifier(published_model), userdata_folder=tmp_path / "new")
+    assert empty.open_userdata() and view.opened == tmp_path / "new" and (tmp_path / "new" / "records").is_dir()
+    assert keeper.saved_digits == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PyQt5.QtCore import QPointF, QRectF, QSize, Qt, pyqtSignal
+from PyQt5.QtCore import QPoint, QPointF, QRectF, QSize, Qt, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
     QCursor,
@@ -24,7 +24,7 @@ from PyQt5.QtWidgets import (
 from app.document import DEFAULT_PEN, Document, Frame, Stroke
 from app.reader import Reading
 from app.ui.convert import numpy_to_qimage, qimage_to_numpy
-from app.ui.style import accent, warning_colour
+from app.ui.style import accent, done_colour, warning_colour
 
 #: Writing guides: the band digits are written in (top, baseline, in canvas units) and its cells.
 #: Digits a cell each (0.2 of the canvas wide, 0.28 tall) leave gaps that the default pen keeps open.
@@ -58,19 +58,25 @@ class Canvas(QWidget):
 
     stroke_moved = pyqtSignal(object)  # Stroke so far (Live)
     stroke_finished = pyqtSignal(object)  # Stroke
+    #: a digit's tag clicked, or its box right-clicked: (piece index, where on the screen) to correct it
+    piece_chosen = pyqtSignal(int, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMinimumSize(160, 160)
         self.setAttribute(Qt.WA_StaticContents)
         self.setFocusPolicy(Qt.StrongFocus)
-        self.setToolTip("Draw a digit or a number. Enter: run, Esc: clear, E: eraser, [ ]: pen width")
+        self.setToolTip(
+            "Draw a digit or a number. Enter: run, Esc: clear, E: eraser, [ ]: pen width.\n"
+            "Wrong answer? Type what you wrote, or click a digit's tag and pick the digit. Ctrl+Enter: it is right"
+        )
         self.document = Document()
         self.pen_width = DEFAULT_PEN
         self.eraser = False
         self.guides = False
         self.drop_hint = False  # a file is being dragged over the window
         self.boxes: list[tuple[QRectF, str, bool]] = []  # (rect in canvas units, label, rejected)
+        self.labels: list[str | None] = []  # the person's digit for each box (None: as read)
         self.removed: tuple[QRectF, QImage] | None = None  # the paper's structure the reader ignored, tinted
         self._points: list[tuple[float, float]] = []
         self._width = DEFAULT_PEN
@@ -95,6 +101,7 @@ class Canvas(QWidget):
         ``frame`` says where the ink map the reading's boxes refer to lies on the canvas.
         """
         self.boxes = []
+        self.labels = []
         self.removed = None
         if reading is not None and reading.removed_mask is not None:
             # the paper's structure the reader took out (ruling, boxes...), tinted faintly over the picture
@@ -112,6 +119,41 @@ class Canvas(QWidget):
                 aside = reading.is_set_aside(piece)
                 self.boxes.append((rect, "?" if aside else piece.label, aside))
         self.update()
+
+    def set_labels(self, labels: list[str | None]) -> None:
+        """The person's digit for each box (None: as read), drawn in its tag instead of the reading's."""
+        self.labels = list(labels)
+        self.update()
+
+    def box_at(self, pos: QPointF, tags_only: bool = False) -> int | None:
+        """The piece whose tag (or, unless ``tags_only``, whose box) is under ``pos`` in widget pixels."""
+        side = float(min(self.width(), self.height()))
+        for i, (rect, label, _) in enumerate(self.boxes):
+            box, tag = self._box_geometry(rect, self._label(i, label), side)
+            if tag.contains(pos) or (not tags_only and box.contains(pos)):
+                return i
+        return None
+
+    def _label(self, i: int, label: str) -> str:
+        mine = self.labels[i] if i < len(self.labels) else None
+        return label if mine is None else mine
+
+    def _box_geometry(self, rect: QRectF, label: str, side: float) -> tuple[QRectF, QRectF]:
+        """A box in widget pixels and its tag's (above it, else below, else inside its top corner)."""
+        fm = QFontMetricsF(self._tag_font())
+        r = QRectF(rect.x() * side, rect.y() * side, rect.width() * side, rect.height() * side).adjusted(-1, -1, 1, 1)
+        tag = QRectF(r.left(), r.top() - fm.height() - 2, fm.horizontalAdvance(label) + 8, fm.height() + 2)
+        if tag.top() < 0:
+            tag.moveTop(r.bottom() + 2)
+        if tag.bottom() > side:  # a box as tall as the canvas: the label goes inside its top corner
+            tag.moveTop(max(0.0, r.top()) + 2)
+            tag.moveLeft(max(0.0, r.left()) + 2)
+        return r, tag
+
+    def _tag_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setBold(True)
+        return font
 
     def set_pen(self, width: float) -> None:
         self.pen_width = float(np.clip(width, 0.01, 0.25))
@@ -177,6 +219,12 @@ class Canvas(QWidget):
             self.stroke_finished.emit(stroke)
 
     def mousePressEvent(self, event) -> None:
+        # a digit's tag (left button) or its box (right button) opens the digit picker instead of drawing
+        if event.button() in (Qt.LeftButton, Qt.RightButton) and not self._points:
+            index = self.box_at(QPointF(event.pos()), tags_only=event.button() == Qt.LeftButton)
+            if index is not None:
+                self.piece_chosen.emit(index, self.mapToGlobal(event.pos()))
+                return
         if event.button() == Qt.LeftButton:
             self._begin(QPointF(event.pos()))
 
@@ -281,28 +329,18 @@ class Canvas(QWidget):
     def _draw_boxes(self, painter: QPainter, side: float) -> None:
         if not self.boxes:
             return
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
-        fm = QFontMetricsF(font)
+        painter.setFont(self._tag_font())
         pal = self.palette()
-        for rect, label, rejected in self.boxes:
-            colour = warning_colour(pal) if rejected else accent(pal)
-            r = QRectF(rect.x() * side, rect.y() * side, rect.width() * side, rect.height() * side).adjusted(
-                -1, -1, 1, 1
-            )
+        for i, (rect, label, rejected) in enumerate(self.boxes):
+            mine = self.labels[i] if i < len(self.labels) else None
+            colour = done_colour(pal) if mine is not None else warning_colour(pal) if rejected else accent(pal)
+            r, tag = self._box_geometry(rect, self._label(i, label), side)
             painter.setPen(QPen(colour, 2))
             painter.setBrush(Qt.NoBrush)
             painter.drawRect(r)
-            tag = QRectF(r.left(), r.top() - fm.height() - 2, fm.horizontalAdvance(label) + 8, fm.height() + 2)
-            if tag.top() < 0:
-                tag.moveTop(r.bottom() + 2)
-            if tag.bottom() > side:  # a box as tall as the canvas: the label goes inside its top corner
-                tag.moveTop(max(0.0, r.top()) + 2)
-                tag.moveLeft(max(0.0, r.left()) + 2)
             painter.fillRect(tag, colour)
             painter.setPen(QColor(pal.color(QPalette.HighlightedText)))
-            painter.drawText(tag, Qt.AlignCenter, label)
+            painter.drawText(tag, Qt.AlignCenter, self._label(i, label))
 
     def grab_array(self) -> np.ndarray:
         """The canvas as shown (RGB uint8), for tests and screenshots."""

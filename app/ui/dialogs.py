@@ -10,13 +10,16 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All
 SHORTCUTS = [
     ("Enter", "Run: read the drawing"),
     ("Esc", "Clear the canvas (undoable)"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / Redo (strokes, Clear, Open)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / Redo (strokes, Clear, Open; right after a save, the save)"),
     ("E", "Eraser on/off"),
     ("[ and ]", "Thinner / thicker pen"),
     ("Ctrl+O", "Open a picture (or drop a file on the window)"),
     ("Ctrl+V", "Paste a picture from the clipboard"),
     ("Ctrl+S", "Save the drawing as PNG"),
     ("Ctrl+C", "Copy the answer"),
+    ("0-9, F2", "Type what you wrote (Enter saves it to your digits)"),
+    ("Ctrl+Enter", "The answer is right: save it to your digits"),
+    ("Click a digit's tag", "Pick the right digit for it (or click its bar on the right)"),
     ("Ctrl+Q", "Quit"),
     ("F1", "This list"),
 ]

@@ -21,6 +21,19 @@ from PyQt5.QtWidgets import (
 
 from app.ui.convert import numpy_to_qimage
 
+#: How a reading saved to the person's digits is marked in the strip.
+MARKS = {"corrected": "✎", "confirmed": "✓"}
+
+
+def tooltip(item) -> str:
+    """A history item's tooltip: its answer, and for a saved one what the model first read."""
+    mark = getattr(item, "mark", "")
+    if mark == "corrected":
+        return f"You wrote {item.text}; the model read {item.read_as}. Saved to your digits: click to bring it back"
+    if mark == "confirmed":
+        return f"{item.text}, read right and saved to your digits: click to bring it back"
+    return f"{item.text}: click to bring this drawing back"
+
 
 class HistoryStrip(QScrollArea):
     """The last readings as thumbnails with their answers; a click brings a drawing back."""
@@ -65,8 +78,10 @@ class HistoryStrip(QScrollArea):
             b = QToolButton()
             b.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
             b.setIconSize(QSize(self.thumb, self.thumb))
-            b.setText(item.text if len(item.text) <= 12 else item.text[:11] + "…")
-            b.setToolTip(f"{item.text}: click to bring this drawing back")
+            mark = MARKS.get(getattr(item, "mark", ""), "")
+            text = item.text if len(item.text) <= 12 else item.text[:11] + "…"
+            b.setText(f"{mark} {text}" if mark else text)
+            b.setToolTip(tooltip(item))
             b.clicked.connect(lambda _=False, i=i: self.recall.emit(i))
             self.row.insertWidget(i, b)
             self.buttons.append(b)

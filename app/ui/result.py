@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from PyQt5.QtCore import QRectF, QSize, Qt
+from PyQt5.QtCore import QEvent, QRectF, QSize, Qt, pyqtSignal
 from PyQt5.QtGui import (
     QColor,
     QFont,
@@ -15,6 +15,7 @@ from PyQt5.QtGui import (
 )
 from PyQt5.QtWidgets import (
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -22,11 +23,13 @@ from PyQt5.QtWidgets import (
 
 from app import wording
 from app.reader import DigitReading, Reading
-from app.ui.style import accent, is_dark
+from app.ui.style import accent, done_colour, is_dark
 
 
 class ProbabilityBars(QWidget):
-    """Ten horizontal bars, the winner highlighted; sized from the font."""
+    """Ten horizontal bars, the winner highlighted; sized from the font. A click on a row says "it is this digit"."""
+
+    digit_clicked = pyqtSignal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +37,23 @@ class ProbabilityBars(QWidget):
         self.labels = [str(d) for d in range(10)]
         self.dimmed = False
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setToolTip("Wrong? Click the digit you wrote: it is saved to your digits (Ctrl+Z takes it back)")
+
+    def row_at(self, y: float) -> int | None:
+        """The digit whose row is at height ``y`` (widget pixels), or None when no bars are shown."""
+        if not self.probs.any() or self.height() <= 0:
+            return None
+        return min(9, max(0, int(y / (self.height() / 10))))
+
+    def mousePressEvent(self, event) -> None:
+        row = self.row_at(event.pos().y()) if event.button() == Qt.LeftButton else None
+        if row is not None:
+            self.digit_clicked.emit(row)
+        else:
+            super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        self.setCursor(Qt.PointingHandCursor if self.probs.any() else Qt.ArrowCursor)
 
     def _metrics(self) -> tuple[float, float, float]:
         fm = QFontMetricsF(self.font())
@@ -90,6 +110,24 @@ class ProbabilityBars(QWidget):
         painter.end()
 
 
+class AnswerEdit(QLineEdit):
+    """Where the person types what they wrote: Enter saves, Esc puts it away (and does not clear the canvas)."""
+
+    cancelled = pyqtSignal()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.ShortcutOverride and event.key() == Qt.Key_Escape:
+            event.accept()  # Esc is the window's Clear shortcut: here it only closes the answer
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Escape:
+            self.cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class ResultPanel(QWidget):
     """The answer in large type, what it rests on in small print, the top three and the ten bars."""
 
@@ -120,13 +158,26 @@ class ResultPanel(QWidget):
         policy.setRetainSizeWhenHidden(True)  # showing it never moves the bars
         self.stale.setSizePolicy(policy)
         self.stale.hide()
+        self.saved = QLabel("")  # what the person said they wrote, once saved
+        self.saved.setAlignment(Qt.AlignCenter)
+        self.saved.setObjectName("saved")
+        self.saved.setTextFormat(Qt.PlainText)
+        self.saved.setWordWrap(True)
+        self.saved.hide()
+        self.answer = AnswerEdit()
+        self.answer.setPlaceholderText("Type what you wrote: Enter saves it, Esc cancels")
+        self.answer.setToolTip("The digits you wrote, left to right: Enter saves them to your digits, Esc cancels")
+        self.answer.hide()
         self.bars = ProbabilityBars()
+        self.bars.setMouseTracking(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.headline)
         layout.addWidget(self.detail)
         layout.addWidget(self.stale)
+        layout.addWidget(self.saved)
+        layout.addWidget(self.answer)
         layout.addWidget(self.top3)
         layout.addWidget(self.bars, 1)
 
@@ -139,6 +190,7 @@ class ResultPanel(QWidget):
     def show_reading(self, reading: Reading, focus: DigitReading | None, stale: bool = False, note: str = "") -> None:
         """The answer in large type, what backs it in small print (and ``note``, a caution, under it)."""
         self._style(stale)
+        self.show_saved("")
         piece = focus or (reading.pieces[0] if reading.pieces else None)
         self.headline.setText(wording.headline(reading))
         self.detail.setText(wording.detail(reading) + (f"\n{note}" if note else ""))
@@ -150,8 +202,16 @@ class ResultPanel(QWidget):
             self.top3.setText("")
             self.bars.set_probs(None)
 
+    def show_saved(self, text: str) -> None:
+        """A line under the answer once the person said what they wrote ("" hides it)."""
+        self.saved.setText(text)
+        colour = done_colour(self.palette())
+        self.saved.setStyleSheet(f"color: {colour.name()}; font-weight: bold")
+        self.saved.setVisible(bool(text))
+
     def show_message(self, text: str) -> None:
         self._style(False)
+        self.show_saved("")
         self.headline.setText("")
         self.detail.setText(text)
         self.top3.setText("")

@@ -29,6 +29,11 @@ def warning_colour(palette: QPalette) -> QColor:
     return QColor(255, 120, 110) if dark else QColor(190, 30, 30)
 
 
+def done_colour(palette: QPalette) -> QColor:
+    """The person's own digit (a correction they saved): green, legible on light and dark paper."""
+    return QColor(90, 200, 110) if is_dark(palette) else QColor(30, 130, 50)
+
+
 def app_icon() -> QIcon:
     """A digit on a rounded square, drawn (no file to ship)."""
     icon = QIcon()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from PyQt5.QtCore import QSettings, QSize, Qt, QTimer, pyqtSignal
+from PyQt5.QtCore import QPoint, QSettings, QSize, Qt, QTimer, QUrl, pyqtSignal
 from PyQt5.QtGui import (
+    QDesktopServices,
     QFontMetricsF,
     QKeySequence,
 )
@@ -21,6 +23,7 @@ from PyQt5.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSlider,
@@ -29,6 +32,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from app import wording
 from app.document import DEFAULT_PEN, Document, Frame
 from app.reader import Reading
 from app.ui.canvas import Canvas, SquareBox
@@ -64,6 +68,10 @@ class MainWindow(Transfers, QMainWindow):
     live_toggled = pyqtSignal(bool)
     recall_requested = pyqtSignal(int)
     copy_requested = pyqtSignal()
+    correct_requested = pyqtSignal(int, str)  # piece index (the answer's, then set aside), the digit written
+    answer_typed = pyqtSignal(str)  # the whole answer, typed
+    confirm_requested = pyqtSignal()  # the answer is right
+    userdata_requested = pyqtSignal()  # show the folder of the person's digits
 
     def __init__(self, live: bool | None = True, settings: QSettings | None = None) -> None:
         """``live``: read while drawing; None takes the last run's choice (on by default)."""
@@ -79,6 +87,8 @@ class MainWindow(Transfers, QMainWindow):
         self.reading_note = ""  # a caution shown under the answer (several lines of writing)
         self.reading_stale = False  # the answer is out of date (the drawing changed, Live is off)
         self.model_info = None
+        self.focus_index = 0  # the piece whose bars the result panel shows
+        self.digit_menu: QMenu | None = None
 
         self.canvas = Canvas()
         self.result = ResultPanel()
@@ -90,12 +100,19 @@ class MainWindow(Transfers, QMainWindow):
         self._build_toolbar()
         self._build_menus()
         self._build_layout()
+        self.userdata_label = QLabel(wording.your_digits(0))
+        self.userdata_label.setTextFormat(Qt.PlainText)
+        self.statusBar().addPermanentWidget(self.userdata_label)
         self.model_label = QLabel()
         self.model_label.setTextFormat(Qt.PlainText)
         self.statusBar().addPermanentWidget(self.model_label)
         self.statusBar().addPermanentWidget(self.model_box)
 
         self.input_view.piece_clicked.connect(self._focus_piece)
+        self.canvas.piece_chosen.connect(self.pick_digit)
+        self.result.bars.digit_clicked.connect(self._bar_clicked)
+        self.result.answer.returnPressed.connect(self._answer_entered)
+        self.result.answer.cancelled.connect(self.end_answer)
         self.history.recall.connect(self.recall_requested)
         self.set_dark(self.settings.value("dark", is_dark(self.system_palette), type=bool), save=False)
         self.pen_slider.setFocusPolicy(Qt.ClickFocus)
@@ -145,6 +162,19 @@ class MainWindow(Transfers, QMainWindow):
         self.act_eraser = self._action("&Eraser", "E", self.canvas.set_eraser, "Erase ink (E)", checkable=True)
         self.act_thinner = self._action("Thinner pen", "[", lambda: self._step_pen(-1))
         self.act_thicker = self._action("Thicker pen", "]", lambda: self._step_pen(1))
+        self.act_right = self._action(
+            "&Right ✓",
+            "Ctrl+Return",
+            lambda: self.confirm_requested.emit(),
+            "The answer is right: save it to your digits (Ctrl+Enter)",
+        )
+        self.act_right.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.act_correct = self._action(
+            "&Correct…", "F2", lambda: self.begin_answer(), "Type what you wrote (F2, or just type the digits)"
+        )
+        self.act_userdata = self._action(
+            "Open my &digits folder", None, lambda: self.userdata_requested.emit(), "Where your saved digits are kept"
+        )
         self.act_keys = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
         self.act_about = self._action("&About", None, self.show_about)
         self.act_undo.setEnabled(False)
@@ -170,6 +200,9 @@ class MainWindow(Transfers, QMainWindow):
         bar.addAction(self.act_eraser)
         bar.addSeparator()
         bar.addAction(self.act_live)
+        bar.addSeparator()
+        bar.addAction(self.act_right)
+        bar.addAction(self.act_correct)
         self.model_box = QComboBox()
         self.model_box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.model_box.setToolTip("The ONNX model that reads the drawing")
@@ -184,6 +217,8 @@ class MainWindow(Transfers, QMainWindow):
             self.act_open,
             self.act_eraser,
             self.act_live,
+            self.act_right,
+            self.act_correct,
         ):
             button = bar.widgetForAction(act)
             if button is not None:
@@ -195,6 +230,8 @@ class MainWindow(Transfers, QMainWindow):
         for act in (self.act_open, self.act_model, self.act_save):
             file.addAction(act)
         file.addSeparator()
+        file.addAction(self.act_userdata)
+        file.addSeparator()
         file.addAction(self.act_quit)
         edit = menus.addMenu("&Edit")
         for act in (self.act_undo, self.act_redo, self.act_clear):
@@ -205,6 +242,9 @@ class MainWindow(Transfers, QMainWindow):
         edit.addSeparator()
         for act in (self.act_eraser, self.act_thinner, self.act_thicker, self.act_live, self.act_run):
             edit.addAction(act)
+        edit.addSeparator()
+        edit.addAction(self.act_right)
+        edit.addAction(self.act_correct)
         view = menus.addMenu("&View")
         view.addAction(self.act_matrix)
         view.addAction(self.act_guides)
@@ -268,6 +308,7 @@ class MainWindow(Transfers, QMainWindow):
         self, reading: Reading, *, stale: bool = False, note: str = "", frame: Frame | None = None
     ) -> None:
         self.reading, self.reading_note, self.reading_stale = reading, note, stale
+        self.focus_index = 0
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
         labels = ["?" if reading.is_set_aside(p) else p.label for p in pieces]
@@ -312,13 +353,78 @@ class MainWindow(Transfers, QMainWindow):
         self.act_undo.setEnabled(can_undo)
         self.act_redo.setEnabled(can_redo)
 
+    def show_labels(self, labels: Sequence[str | None], note: str) -> None:
+        self.canvas.set_labels(list(labels))
+        self.result.show_saved(note)
+
+    def show_userdata(self, count: int, folder: Path) -> None:
+        self.userdata_label.setText(wording.your_digits(count))
+        self.userdata_label.setToolTip(
+            plain_tooltip(f"Digits you corrected or confirmed, saved in {folder}\n(File > Open my digits folder)")
+        )
+
+    def open_folder(self, folder: Path) -> None:
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.show_status(f"Opened {folder}")
+        else:  # no file manager (a bare desktop, a container): say where it is
+            self.show_status(f"Your digits are in {folder}")
+
+    # ------------------------------------------------------------ corrections
+    def pick_digit(self, index: int, pos: QPoint) -> None:
+        """A digit's box was clicked: a menu of 0-9 under the pointer (a key or a click picks one)."""
+        if self.reading is None or self.reading_stale:
+            return
+        self._focus_piece(index)
+        menu = QMenu(self)
+        pieces = [*self.reading.pieces, *self.reading.ignored]
+        title = menu.addAction(f"Digit {index + 1} of {len(pieces)} is:")
+        title.setEnabled(False)
+        for d in range(10):
+            act = menu.addAction(f"&{d}")
+            act.triggered.connect(lambda _=False, d=d: self.correct_requested.emit(index, str(d)))
+        self.digit_menu = menu
+        menu.popup(pos)
+
+    def _bar_clicked(self, digit: int) -> None:
+        """A bar of the result panel: the piece it describes is that digit."""
+        if self.reading is not None and not self.reading_stale:
+            self.correct_requested.emit(self.focus_index, str(digit))
+
+    def begin_answer(self, text: str | None = None) -> None:
+        """Show the answer box, with ``text`` typed (default: the answer as read, selected to type over)."""
+        if self.reading is None:
+            self.show_status(wording.CORRECT_EMPTY)
+            return
+        edit = self.result.answer
+        edit.show()
+        edit.setFocus()
+        if text is None:
+            edit.setText(self.reading.number or "")
+            edit.selectAll()
+        else:
+            edit.setText(text)
+            edit.end(False)
+
+    def end_answer(self) -> None:
+        self.result.answer.hide()
+        self.result.answer.clear()
+        self.canvas.setFocus()
+
+    def _answer_entered(self) -> None:
+        text = self.result.answer.text()
+        self.end_answer()
+        self.answer_typed.emit(text)
+
     # ---------------------------------------------------------------- helpers
     def _focus_piece(self, index: int) -> None:
         if self.reading is None:
             return
         pieces = [*self.reading.pieces, *self.reading.ignored]
         if 0 <= index < len(pieces):
+            self.focus_index = index
+            saved = self.result.saved.text()
             self.result.show_reading(self.reading, pieces[index], self.reading_stale, note=self.reading_note)
+            self.result.show_saved(saved)
 
     def _show_values(self, on: bool) -> None:
         """Pixel values: the inputs get most of the column, and the view scrolls to the ink."""
@@ -387,4 +493,10 @@ class MainWindow(Transfers, QMainWindow):
             elif not isinstance(focus, (QComboBox, QAbstractSpinBox, QLineEdit)):
                 self.run_requested.emit()
             return
+        digit = Qt.Key_0 <= event.key() <= Qt.Key_9 and event.modifiers() in (Qt.NoModifier, Qt.KeypadModifier)
+        if digit and self.reading is not None and not self.reading_stale:
+            focus = QApplication.focusWidget()
+            if not isinstance(focus, (QComboBox, QAbstractSpinBox, QLineEdit)):
+                self.begin_answer(event.text())  # typing digits over a reading starts the answer
+                return
         super().keyPressEvent(event)

@@ -47,6 +47,9 @@ class Meta:
     REJECT_OUTPUT = "reject_output"
     REJECT_THRESHOLD = "reject_threshold"
     REJECT_RULE = "reject_rule"
+    #: written by export when the model was taught a person's own digits (``user.enabled``): how many,
+    #: and their held-out digits before and after (JSON)
+    USER_DATA = "user_data"
 
 
 #: Decimals of the threshold as ``reject_threshold`` writes it: the pipeline chooses a threshold

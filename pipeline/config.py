@@ -238,6 +238,9 @@ class PublishConfig:
     """The gate ``python -m pipeline.publish`` applies before a model replaces the app's."""
 
     min_test_accuracy: float = _spec(ge=0, le=1)
+    #: a model taught a person's digits (``user.enabled``) may be this far below the shipped model
+    #: on MNIST test: it reads its person better, and a few test digits move with any fine-tuning
+    user_data_tolerance: float = _spec(ge=0, le=0.01)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@ gate beside it, as verified ONNX, float and int8."""
 
 from __future__ import annotations
 
+import json
+
+from app.contract import Meta
 from pipeline.artifacts import ensure_trained_with, read_json
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config import load_params
@@ -10,6 +13,7 @@ from pipeline.data import load_mnist
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
 from pipeline.paths import (
+    ADAPT_JSON,
     ADAPTED_KERAS,
     EXPORT_JSON,
     EXPORT_TIMING_JSON,
@@ -32,7 +36,13 @@ def main() -> None:
     gate, threshold = None, None
     if gate_info["enabled"]:
         gate, threshold = load_model(GATE_KERAS), float(read_json(GATE_JSON, "gate", ["threshold"])["threshold"])
-    result = export(load_model(ADAPTED_KERAS), load_mnist(MNIST_NPZ), params, gate, threshold)
+    adapted = read_json(ADAPT_JSON, "adapt", ["enabled"])
+    overrides = {}
+    if adapted["enabled"]:  # the app and `make publish` can tell a model taught a person's digits
+        before, after = adapted["before"], adapted["after"]
+        figures = {"held_out": after.get("held_out"), "before": before.get("accuracy"), "after": after.get("accuracy")}
+        overrides[Meta.USER_DATA] = json.dumps(figures, sort_keys=True)
+    result = export(load_model(ADAPTED_KERAS), load_mnist(MNIST_NPZ), params, gate, threshold, overrides)
     atomic_write_bytes(ONNX_MODEL, result.onnx_bytes)
     # DVC needs every declared output: with export.int8.enabled=false the file is left empty
     atomic_write_bytes(INT8_MODEL, result.int8_bytes)

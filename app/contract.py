@@ -14,6 +14,9 @@ from typing import Any
 INPUT_NAME = "image"
 #: The ONNX output: float32 [N,10], softmax probabilities for the digits 0..9.
 OUTPUT_NAME = "probs"
+#: The not-a-digit gate's output as the pipeline names it. Runtimes read the name from the
+#: metadata (``Meta.REJECT_OUTPUT``), so another producer may name it otherwise.
+REJECT_OUTPUT_NAME = "not_digit"
 LABELS: tuple[str, ...] = tuple(str(d) for d in range(10))
 FIELD = 28
 

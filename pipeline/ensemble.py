@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.contract import INPUT_NAME, OUTPUT_NAME
 from pipeline.artifacts import read_json
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config import load_params
@@ -69,12 +70,12 @@ def average(models: list[Any], name: str) -> Any:
     import_tf()
     import keras
 
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
     outs = []
     for i, m in enumerate(models):
         m.name = f"member{i}"  # unique names inside the new graph (members are often the same architecture)
         outs.append(m(inputs, training=False))
-    probs = keras.layers.Average(name="probs")(outs) if len(outs) > 1 else outs[0]
+    probs = keras.layers.Average(name=OUTPUT_NAME)(outs) if len(outs) > 1 else outs[0]
     return keras.Model(inputs, probs, name=name)
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from app.contract import THRESHOLD_DECIMALS, rejects
+from app.contract import INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
 from pipeline.config import GateConfig
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
 
-OUTPUT = "not_digit"
+OUTPUT = REJECT_OUTPUT_NAME
 
 
 @dataclass
@@ -49,7 +49,7 @@ def build_gate(name: str = "gate") -> Any:
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
     x = layers.Conv2D(48, 3, activation="relu", name="g_conv1")(inputs)
     x = layers.MaxPooling2D(2, name="g_pool1")(x)
     x = layers.Conv2D(96, 3, activation="relu", name="g_conv2")(x)

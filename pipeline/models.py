@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.contract import INPUT_NAME, OUTPUT_NAME
 from pipeline.config import ModelConfig
 from pipeline.tf_setup import import_tf
 
@@ -18,7 +19,7 @@ def build_model(cfg: ModelConfig) -> Any:
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
     x = inputs
     for b, block in enumerate(cfg.conv_blocks, start=1):
         for c in range(1, block.convs + 1):
@@ -40,7 +41,7 @@ def build_model(cfg: ModelConfig) -> Any:
         if cfg.dense_dropout:
             x = layers.Dropout(cfg.dense_dropout, name=f"dense{d}_drop")(x)
     # float32 probabilities even under a mixed_float16 policy (softmax in float16 loses the small ones)
-    outputs = layers.Dense(10, activation="softmax", name="probs", dtype="float32")(x)
+    outputs = layers.Dense(10, activation="softmax", name=OUTPUT_NAME, dtype="float32")(x)
     return keras.Model(inputs, outputs, name=cfg.name)
 
 

@@ -26,6 +26,7 @@ from app.contract import (
     LABELS,
     OUTPUT_CONVENTION,
     OUTPUT_NAME,
+    REJECT_OUTPUT_NAME,
     THRESHOLD_DECIMALS,
     Meta,
     rejects,
@@ -39,7 +40,7 @@ from pipeline.tf_setup import import_tf
 log = logging.getLogger(__name__)
 
 PRODUCER = "digit-classifier"
-REJECT_OUTPUT = "not_digit"
+REJECT_OUTPUT = REJECT_OUTPUT_NAME
 
 
 @dataclass

@@ -140,6 +140,19 @@ def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
     assert "artifacts/model/model.onnx" not in changed and "artifacts/model/model.keras" not in changed
 
 
+def test_a_release_of_the_app_trains_nothing_again(repo):
+    """The version string, the About text and the window are not any stage's deps (version() left app/contract.py)."""
+    edited = ["app/version.py", "app/ui/dialogs.py", "pyproject.toml"]
+    for rel in edited:
+        with open(repo / rel, "a", encoding="utf-8") as fh:
+            fh.write("\n# a release\n")
+    try:
+        status = run_cmd(["dvc", "status", "train", "gate", "render", "openset"], repo).stdout
+        assert "up to date" in status, status
+    finally:
+        run_cmd(["git", "checkout", "--", *edited], repo)
+
+
 def test_publish_is_gated_and_records_provenance(repo):
     from app.inference import Classifier
 

@@ -2,7 +2,7 @@
 
 Off centre, small, large, thick, thin, inverted and colour renderings (pipeline/synth/pen.py)
 go through the app's preprocessing and, for comparison, through a plain resize of the
-whole canvas to 28x28, then through the default model. Target (issue 5): >= 98% overall.
+whole canvas to 28x28, then through the default model. Target: >= 98% overall.
 
     python bench/drawn_accuracy.py [--limit 2000] [--model PATH]
 """

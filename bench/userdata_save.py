@@ -8,7 +8,7 @@ renamed into place), the history strip, the canvas tags, the note and the count 
 (untimed) takes each save back, so every timed run writes a new record. ``save_record`` alone
 and ``count_digits`` over 1,000 records (what the app reads at start) are timed too. The folder
 is a temporary one beside the checkout's ``userdata/`` (the same file system), removed after.
-Target (issue 28): under 50 ms.
+Target: under 50 ms.
 
     python bench/userdata_save.py [--runs 200] [--json]
 """

@@ -26,7 +26,7 @@ from pipeline.metrics import misclassified, summarize
 
 log = logging.getLogger(__name__)
 
-#: Numbers of these lengths make the headline figure (issue 9's target); 6 is reported too.
+#: Numbers of these lengths make the headline figure; 6 is reported too.
 HEADLINE_LENGTHS = (2, 3, 4, 5)
 #: MNIST test images whose labels human reviewers disputed in a published crowd-sourced
 #: relabelling; the accuracy on the other 9,985 is the label ceiling's honest companion.

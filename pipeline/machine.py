@@ -1,5 +1,5 @@
 """What machine a stage ran on, for its timing file: a difference between two runs can then be
-traced to the CPU, its SIMD level, the BLAS kernel or the oneDNN cap (issue 24)."""
+traced to the CPU, its SIMD level, the BLAS kernel or the oneDNN cap."""
 
 from __future__ import annotations
 

@@ -536,7 +536,7 @@ def test_the_live_button_says_whether_it_is_on(app_window):
     assert window.act_live.iconText() == "Live: off" and not controller.live
 
 
-# ------------------------------------------------------------------ your digits (issue 28)
+# ------------------------------------------------------------------ your digits
 @pytest.fixture
 def keeping_window(qapp, published_model, tmp_path, monkeypatch):
     """The window (Live off, the app's model) saving the person's digits under ``tmp_path / "digits"``."""

@@ -314,7 +314,7 @@ def test_the_shell_gets_the_windows_hints(sample, published_model, tmp_path, cap
     assert f"hint: {tmp_path / 'rows.png'}: {SEVERAL_LINES}" in err
 
 
-# ------------------------------------------------------------------ --label (issue 28)
+# ------------------------------------------------------------------ --label
 def test_label_saves_each_file_whose_pieces_fit(number_png, pictures, published_model, tmp_path, capsys):
     from app.images import load_picture
     from app.userdata import load_records

@@ -364,7 +364,7 @@ def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_thetouching_hint()
     assert touching_hint(Reading((seven, one))) == ""
 
 
-# ------------------------------------------------------------------ your digits (issue 28)
+# ------------------------------------------------------------------ your digits
 @pytest.fixture
 def keeper(view, published_model, clock, tmp_path):
     """A controller with the app's own model that saves the person's digits under ``tmp_path / "digits"``."""

@@ -1,4 +1,4 @@
-"""The data stages' pictures are the same bytes on any CPU and any number of cores (issue 24).
+"""The data stages' pictures are the same bytes on any CPU and any number of cores.
 
 Each run is a fresh process, since the BLAS kernel, numpy's SIMD level and the worker count are
 chosen when a process starts. ``OPENBLAS_CORETYPE`` makes OpenBLAS use another CPU's kernels

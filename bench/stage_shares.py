@@ -16,7 +16,8 @@ import json
 import yaml
 from _common import ROOT
 
-FIELDS = ("cpu", "cores", "workers", "onednn_max_cpu_isa")
+#: what makes two stages' machines the same (oneDNN's cap is set by the TensorFlow stages only)
+FIELDS = ("cpu", "cores")
 
 
 def main() -> None:

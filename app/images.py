@@ -21,6 +21,11 @@ MAX_SIDE = 1024
 MAX_PIXELS = 40_000_000
 #: Larger files are refused before reading them (no photo of a digit comes near).
 MAX_FILE_BYTES = 100 << 20
+#: The only formats Pillow may open, whatever a file is named. Pillow recognises formats by content,
+#: and some of its plugins run other programs: EPS and PostScript are handed to Ghostscript (a
+#: `{} loop` in a file named x.png hung digit-predict, and Ghostscript has a long history of
+#: remote-code-execution flaws). A picture must never start a program.
+FORMATS = ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP")
 
 
 class ImageError(ValueError):
@@ -44,18 +49,28 @@ def load_image(path: str | Path) -> np.ndarray:
 
 def load_picture(path: str | Path) -> Picture:
     """Read ``path`` as a picture; raise :class:`ImageError` with the reason when it cannot be used."""
+    import stat
+
     path = Path(path)
-    if not path.exists():
-        raise ImageError(f"{path}: no such file")
-    if path.is_dir():
-        raise ImageError(f"{path}: is a directory, not a picture")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImageError(
-                f"{path}: {size >> 20} MiB is too large for a picture of a digit (limit {MAX_FILE_BYTES >> 20} MiB)"
-            )
-        data = path.read_bytes()
+        info = path.stat()  # follows a symlink: a link to /dev/zero is a device too
+    except FileNotFoundError:
+        raise ImageError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ImageError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise ImageError(f"{path}: is a directory, not a picture")
+    if not stat.S_ISREG(info.st_mode):
+        # a FIFO would block for ever, /dev/zero never ends: only regular files are read
+        raise ImageError(f"{path}: is not a regular file (a device, pipe or socket); save the picture to a file first")
+    too_large = f"too large for a picture of a digit (limit {MAX_FILE_BYTES >> 20} MiB)"
+    if info.st_size > MAX_FILE_BYTES:
+        raise ImageError(f"{path}: {info.st_size >> 20} MiB is {too_large}")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # bounded, should the file grow while it is read
+        if len(data) > MAX_FILE_BYTES:
+            raise ImageError(f"{path}: {too_large}")
     except OSError as exc:
         raise ImageError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     return decode(data, str(path))
@@ -74,7 +89,7 @@ def decode(data: bytes, name: str = "picture") -> Picture:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = None  # opening reads only the header: our own limit comes next, in our words
             try:
-                img_file = Image.open(io.BytesIO(data))
+                img_file = Image.open(io.BytesIO(data), formats=FORMATS)
             finally:
                 Image.MAX_IMAGE_PIXELS = limit
             with img_file as img:
@@ -95,7 +110,8 @@ def decode(data: bytes, name: str = "picture") -> Picture:
         raise
     except UnidentifiedImageError as exc:
         raise ImageError(
-            f"{name}: not a picture this app can open; save it as PNG, JPEG, BMP, GIF, TIFF or WebP and try again"
+            f"{name}: not a picture this app can open (it reads PNG, JPEG, BMP, GIF, TIFF and WebP, by content, "
+            "whatever the file is called); save it in one of those and try again"
         ) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError(f"{name}: too large to decode safely ({exc})") from exc

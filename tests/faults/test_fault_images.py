@@ -6,6 +6,7 @@ import io
 import json
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -89,3 +90,79 @@ def test_a_truncated_jpeg_is_a_clear_error_or_a_picture():
         decode(data, "cut.jpg")
     except ImageError as exc:
         assert "cut.jpg" in str(exc)
+
+
+EPS = (
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 20 20\n%%EndComments\n"
+    b"newpath 2 2 moveto 18 18 lineto stroke\nshowpage\n%%EOF\n"
+)
+PS = b"%!PS-Adobe-3.0\n%%BoundingBox: 0 0 20 20\n{} loop\nshowpage\n"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _ico(sample) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(sample.x_test[0]).resize((32, 32)).save(buf, format="ICO")
+    return buf.getvalue()
+
+
+def _other(fmt: str, sample) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(sample.x_test[0]).convert("RGB").save(buf, format=fmt)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["eps", "ps", "pdf", "ico", "ppm", "tga", "pcx"])
+def test_a_format_outside_the_list_is_refused_by_content_and_ghostscript_never_starts(
+    kind, tmp_path, sample, monkeypatch
+):
+    """An EPS/PostScript file named x.png was handed to Ghostscript (a `{} loop` hung the reader for ever)."""
+    marker = tmp_path / "gs-ran"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("gs", "gsx", "gswin32c", "gswin64c"):
+        fake = bin_dir / name
+        fake.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
+        fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{__import__('os').environ['PATH']}")
+    content = {"eps": EPS, "ps": PS, "pdf": PDF}.get(kind) or (
+        _ico(sample) if kind == "ico" else _other(kind.upper(), sample)
+    )
+    path = tmp_path / "x.png"  # whatever the name says
+    path.write_bytes(content)
+    with pytest.raises(ImageError, match="not a picture this app can open"):
+        load_picture(path)
+    with pytest.raises(ImageError, match="not a picture this app can open"):
+        decode(content, "pasted")
+    assert not marker.exists(), "Ghostscript was started"
+
+
+def test_only_regular_files_are_read(tmp_path):
+    """A FIFO hung the reader for ever; /dev/zero (or a link to it) was read until memory ran out."""
+    import os
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    link = tmp_path / "zero.png"
+    link.symlink_to("/dev/zero")
+    for path in (fifo, link, Path("/dev/zero")):
+        with pytest.raises(ImageError, match="not a regular file"):
+            load_picture(path)
+
+
+def test_the_cli_refuses_a_fifo_without_waiting(tmp_path, published_model):
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", str(fifo), "--json", "--model", str(published_model)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in done.stderr
+    (record,) = [json.loads(line) for line in done.stdout.splitlines()]
+    assert "not a regular file" in record["error"]

@@ -10,6 +10,7 @@ Every output is checked to be probabilities before anyone sees it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from app.reader import DigitReading, Memo, Reading, read_ink
 #: No digit model is anywhere near this; a larger file is refused before it is read.
 MAX_MODEL_BYTES = 256 << 20
 THREADS_ENV = "DIGITS_ORT_THREADS"
+log = logging.getLogger(__name__)
 #: Probabilities sum to 1 within this: an int8 model's are quantized to steps of 1/255 each.
 SUM_TOLERANCE = 0.03
 
@@ -120,8 +122,14 @@ def ort_threads() -> int:
     raw = os.environ.get(THREADS_ENV, "").strip()
     if not raw:
         return 1
-    if not raw.isdigit():
+    # ASCII digits only: str.isdigit() takes "²" (int() then fails), and 99999999999 overflowed onnxruntime
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ModelError(f"{THREADS_ENV}={raw!r} is not a number of threads; use a whole number such as 1, or unset it")
+    cores = os.cpu_count() or 1
+    if int(raw) > cores:
+        # 1000 threads took 35 s a picture and 100000 grew memory without bound: no more threads than cores
+        log.warning("%s=%s is more than this machine's %d cores: using %d", THREADS_ENV, raw, cores, cores)
+        return cores
     return int(raw)
 
 

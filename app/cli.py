@@ -12,6 +12,7 @@ Exit status: 0 every input was read, 1 some could not be, 2 no usable model (or 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -319,18 +320,42 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as exc:
         print(f"digit-predict: {exc}", file=sys.stderr)
         return 2
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        print(
+            "digit-predict: standard output is closed: nothing could be written; give it a file or a pipe",
+            file=sys.stderr,
+        )
+        return 2
+    # a file name that is not UTF-8 is printed as its own bytes, not a UnicodeEncodeError that stops the batch
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
-        return (save_labelled if args.label is not None else run)(args, classifier, sys.stdout, sys.stderr, sys.stdin)
+        code = (save_labelled if args.label is not None else run)(args, classifier, sys.stdout, sys.stderr, sys.stdin)
+        sys.stdout.flush()  # a full disk shows here, not in an unreadable exit-time message
+        return code
     except ModelError as exc:
         print(f"digit-predict: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # the reader stopped early (`| head`): stop quietly, like other Unix tools
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _drop_stdout()
+        return 1
+    except OSError as exc:  # standard output on a full disk (`>/dev/full`), or a device that failed
+        _drop_stdout()
+        print(
+            f"digit-predict: cannot write the results: {exc.strerror or exc}; free some space or write elsewhere",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so Python's own flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -166,3 +166,52 @@ def test_the_cli_refuses_a_fifo_without_waiting(tmp_path, published_model):
     assert "Traceback" not in done.stderr
     (record,) = [json.loads(line) for line in done.stdout.splitlines()]
     assert "not a regular file" in record["error"]
+
+
+def _digit_file(folder: Path, sample, name: str) -> Path:
+    path = folder / name
+    Image.fromarray(255 - np.kron(sample.x_test[0], np.ones((4, 4), np.uint8))).save(path, format="PNG")
+    return path
+
+
+@pytest.mark.parametrize("where", ["closed", "full"])
+def test_the_cli_says_when_it_cannot_write_its_results(where, tmp_path, sample, published_model):
+    """Standard output closed (`>&-`) gave an AttributeError traceback; `>/dev/full` an OSError one."""
+    import subprocess
+    import sys
+
+    picture = _digit_file(tmp_path, sample, "d.png")
+    cmd = [sys.executable, "-m", "app.cli", str(picture), "--model", str(published_model)]
+    if where == "closed":
+        done = subprocess.run(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            preexec_fn=lambda: __import__("os").close(1),
+        )
+        says = "standard output is closed"
+    else:
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+        says = "No space left on device"
+    assert done.returncode != 0 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("mode", [[], ["--csv"], ["--json"]])
+def test_a_file_name_that_is_not_utf8_is_printed_and_the_batch_goes_on(mode, tmp_path, sample, published_model):
+    """Under a strict UTF-8 locale a non-UTF-8 name ended in a UnicodeEncodeError traceback and stopped the batch."""
+    import os
+    import subprocess
+    import sys
+
+    odd = _digit_file(tmp_path, sample, os.fsdecode(b"caf\xe9.png"))
+    plain = _digit_file(tmp_path, sample, "plain.png")
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"}
+    cmd = [sys.executable, "-m", "app.cli", str(odd), str(plain), "--model", str(published_model), *mode]
+    done = subprocess.run(cmd, capture_output=True, timeout=60, env=env)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    # plain and CSV print the name's own bytes; JSON stays ASCII and escapes the undecodable byte
+    name = b"caf\\udce9.png" if mode == ["--json"] else b"caf\xe9.png"
+    assert name in done.stdout and b"plain.png" in done.stdout

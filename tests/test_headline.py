@@ -20,11 +20,6 @@ def _shipped_accuracy() -> float:
     return round(100 * accuracy, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app/models/digits.onnx (99.61%, published from 503e8ac) is older than README's headline (99.68%, "
-    "25fed3f): `make publish` after the next pipeline run, then drop this marker",
-)
 @pytest.mark.parametrize("page", ["README.md", "docs/results.md"])
 def test_the_headline_test_accuracy_is_the_shipped_models(page):
     text = (ROOT / page).read_text()

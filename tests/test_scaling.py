@@ -132,7 +132,7 @@ def _exp_metrics(clone) -> dict[str, float]:
             for rev in exp.get("revs", []):
                 data = rev.get("data", {})
                 name = rev.get("name") or data.get("name") or rev.get("rev")
-                acc = data.get("metrics", {}).get("artifacts/metrics/eval.json", {}).get("data", {}).get("accuracy")
+                acc = data.get("metrics", {}).get("artifacts/metrics/headline.json", {}).get("data", {}).get("test")
                 if acc is not None:
                     found[name] = acc
     return found

@@ -40,7 +40,7 @@ test: setup
 	ruff check .
 	ruff format --check .
 	lint-imports --no-cache
-	pytest
+	pytest --durations=30
 
 # No network, no MNIST download, no training, no Chromium: the repository's own fixtures.
 test-fast: setup

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from app import wording
 from app.document import Document, Picture, read
 from app.images import ImageError, load_picture
-from app.inference import Classifier, ModelError, load_classifier
+from app.inference import Classifier, ModelError, ModelRunError, load_classifier
 from app.preprocess import EmptyImage
 from app.reader import Reading
 
@@ -218,9 +218,9 @@ def run(args: argparse.Namespace, classifier: Classifier, out: TextIO, err: Text
         seen += 1
         try:
             rec = _read_record(classifier, path, args.top_k)
-        except ModelError:
-            raise  # the model itself is broken: not a per-file failure
         except (ImageError, ValueError) as exc:
+            if isinstance(exc, ModelError) and not isinstance(exc, ModelRunError):
+                raise  # the model itself is broken; one that failed on this picture may read the others
             failed += 1
             reason = _reason(path, exc)
             err.write(f"digit-predict: {path}: {reason}\n")
@@ -265,13 +265,13 @@ def save_labelled(args: argparse.Namespace, classifier: Classifier, out: TextIO,
                 raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
             picture = load_picture(path)
             reading, _ = read(classifier, Document(picture=Picture(picture.pixels, Path(path).name)))
-        except ModelError:
-            raise
         except EmptyImage:
             failed += 1
             err.write(f"digit-predict: {path}: not saved: {wording.NOTHING}\n")
             continue
         except (ImageError, ValueError) as exc:
+            if isinstance(exc, ModelError) and not isinstance(exc, ModelRunError):
+                raise
             failed += 1
             err.write(f"digit-predict: {path}: not saved: {_reason(path, exc)}\n")
             continue

@@ -172,6 +172,15 @@ class Controller:
             reading, ink = read(self.classifier, document)
         except EmptyImage:
             return self._nothing(wording.EMPTY if document.picture is None else f"{wording.NOTHING.capitalize()} here")
+        except ModelError as exc:  # no old answer may stay beside a picture the model could not read
+            self._nothing("The model could not read this")
+            if not preview:
+                text = str(exc).replace(fix_hint(), "").rstrip(" ;.")
+                self.view.show_error(
+                    "The model could not read this",
+                    f"{text}.\n\nYour drawing is kept. Choose another model with File > Open model…",
+                )
+            return None
         self.last_ms = (time.perf_counter() - started) * 1e3
         self.last = reading
         self._read_of = document

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,9 @@ THREADS_ENV = "DIGITS_ORT_THREADS"
 log = logging.getLogger(__name__)
 #: Probabilities sum to 1 within this: an int8 model's are quantized to steps of 1/255 each.
 SUM_TOLERANCE = 0.03
+#: The load-time probe (two small pictures) must answer within this. The reference model takes
+#: ~1 ms; a graph that loops for ever (an ONNX Loop of 1e15 turns) is stopped here, not waited on.
+PROBE_SECONDS = 5.0
 
 
 class ModelError(ValueError):
@@ -36,6 +40,10 @@ class ModelError(ValueError):
 
 class ModelNotFound(ModelError):
     """No model file to use."""
+
+
+class ModelRunError(ModelError):
+    """The model loaded and passed its probe but failed on one picture: that picture has no reading."""
 
 
 def in_checkout() -> bool:
@@ -162,7 +170,7 @@ class Classifier:
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
         self._memo = Memo()  # this model's recent pieces: a new stroke re-reads only what it changed
-        self.score(np.zeros((1, 28, 28), np.float32))  # a model whose outputs are not probabilities fails now
+        self._probe()
 
     def _read(self, path: Path) -> bytes:
         if not path.is_file():
@@ -196,6 +204,11 @@ class Classifier:
         names = [o.name for o in outputs]
         if OUTPUT_NAME not in names:
             raise ModelError(f"{self.path} is not a digit model: no output '{OUTPUT_NAME}' (outputs: {names})")
+        if isinstance(inp.shape[0], int):
+            raise ModelError(
+                f"{self.path}: input '{INPUT_NAME}' takes a fixed batch of {inp.shape[0]}, but the reader classifies "
+                "all the digits of a number at once; export the model with a free batch dimension (N)"
+            )
         out = outputs[names.index(OUTPUT_NAME)]
         if len(out.shape) != 2 or out.shape[1] != 10:
             raise ModelError(f"{self.path}: output '{OUTPUT_NAME}' must be [N,10], got {out.shape}")
@@ -226,14 +239,55 @@ class Classifier:
         return name, threshold
 
     # ----------------------------------------------------------------- running
-    def score(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """(probabilities (N,10), not-a-digit scores (N,) or None) for prepared inputs (N,28,28) in [0,1]."""
+    def _probe(self) -> None:
+        """Run a blank picture and a stroke, in a time limit: a model that hangs, fails on ink, or does not
+        give probabilities is refused now, at load, not in the middle of someone's batch."""
+        probe = np.zeros((2, 28, 28), np.float32)
+        probe[1, 6:22, 13:15] = 1.0  # a "1"
+        try:
+            self.score(probe, limit=PROBE_SECONDS)
+        except ModelRunError as exc:
+            raise ModelError(str(exc).replace("failed on this picture", "fails on a test picture", 1)) from exc
+
+    def _run(self, x: np.ndarray, limit: float | None) -> list:
+        import onnxruntime as ort
+
+        options = ort.RunOptions()
+        options.log_severity_level = 4  # the failure is reported once, as a ModelError, not also by onnxruntime
+        timer = None
+        if limit is not None:
+            # onnxruntime checks the flag between kernels (also inside a Loop), so the run stops soon after
+            timer = threading.Timer(limit, setattr, (options, "terminate", True))
+            timer.daemon = True
+            timer.start()
+        try:
+            return self.session.run(self._outputs, {INPUT_NAME: x}, options)
+        except Exception as exc:  # onnxruntime's own exception types, MemoryError
+            if options.terminate:
+                raise ModelError(
+                    f"{self.path} did not answer within {limit:g} s on two small pictures (the reference model takes "
+                    f"about a millisecond); it cannot be used. {fix_hint()}"
+                ) from exc
+            raise ModelRunError(
+                f"{self.path} failed on this picture (onnxruntime: {_first_line(exc)}); the model is broken. "
+                f"{fix_hint()}"
+            ) from exc
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def score(self, images: np.ndarray, limit: float | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """(probabilities (N,10), not-a-digit scores (N,) or None) for prepared inputs (N,28,28) in [0,1].
+
+        Raises :class:`ModelRunError` when onnxruntime fails, :class:`ModelError` when the outputs are not
+        probabilities; ``limit`` (seconds) stops a run that takes longer.
+        """
         x = np.asarray(images, dtype=np.float32)
         if x.ndim == 2:
             x = x[None]
         if x.ndim != 3 or x.shape[1:] != (28, 28):
             raise ValueError(f"expected prepared images of shape (N, 28, 28), got {x.shape}")
-        outs = self.session.run(self._outputs, {INPUT_NAME: x[..., None]})
+        outs = self._run(x[..., None], limit)
         probs = np.asarray(outs[0], np.float32)
         _check_probabilities(probs, len(x), self.path)
         reject = None
@@ -309,6 +363,7 @@ __all__ = [
     "ModelError",
     "ModelInfo",
     "ModelNotFound",
+    "ModelRunError",
     "Prediction",
     "Reading",
     "load_classifier",

@@ -86,6 +86,9 @@ def decode(data: bytes, name: str = "picture") -> Picture:
     limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
+            # Pillow warns about damaged metadata (corrupt EXIF, TIFF tags past the end) and reads on:
+            # nothing a person can act on, so not printed; a decompression bomb is an error
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             Image.MAX_IMAGE_PIXELS = None  # opening reads only the header: our own limit comes next, in our words
             try:

@@ -42,6 +42,7 @@ class HistoryItem:
     mark: str = ""  # "corrected" or "confirmed" once saved to the person's digits
     read_as: str = ""  # what the model read, when marked
     record: Path | None = None  # the saved record's folder, when marked
+    saved: Saved | None = field(default=None, compare=False)  # that save, so a later correction replaces it
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Controller:
         self.writer = userdata.writer_name()
         self._labels: dict[tuple[int, int, int, int], str] = {}  # the person's digit per piece (by box)
         self._saves: list[Saved] = []  # this drawing's saves since its last edit: Ctrl+Z takes back the last
+        self._recalled: Saved | None = None  # the record of a drawing brought back from the strip
         self._model_stamp: tuple[Path, dict[str, str]] | None = None
         self.save_ms = 0.0
         # from record.json alone: 1,000 records counted in 24 ms on this 2-core Xeon (bench/userdata_save.py)
@@ -232,6 +234,7 @@ class Controller:
         # a new drawing (or an edit): the saves stay saved, and Ctrl+Z goes back to undoing strokes
         self._saves.clear()
         self._labels.clear()
+        self._recalled = None
         self.document = document
         self.view.show_document(document)
         self.view.set_edit_state(bool(self._undo), bool(self._redo))
@@ -309,11 +312,17 @@ class Controller:
     def recall(self, index: int) -> None:
         """Bring back a drawing from the history strip (undoable)."""
         if 0 <= index < len(self.history):
-            wanted = self.history[index].document
+            item = self.history[index]
             self._settle()
-            self._edit(wanted)
+            self._edit(item.document)
+            if item.saved is not None and item.saved.path.is_dir() and self.document == item.document:
+                # saved before: correcting it again replaces that record (Ctrl+Z brings it back)
+                self._recalled = item.saved
+                self._labels = dict(item.saved.labels)
             if not self.live:
                 self.run()
+            elif self._recalled is not None and self.last is not None and self._read_of is self.document:
+                self._show_labels(self.last)
 
     # ----------------------------------------------------------- your digits
     @guarded
@@ -410,6 +419,13 @@ class Controller:
             self._show_labels(reading)
             self.view.show_status(wording.not_a_digit_piece(missing, len(pieces)))
             return False
+        recalled = self._recalled if not self._saves and self._recalled and self._recalled.path.is_dir() else None
+        if recalled is not None and recalled.label == label:
+            self.view.show_status(f"{label} is already saved to your digits")
+            return True
+        if recalled is not None:  # saved in an earlier visit: this save replaces that record
+            self._saves.append(recalled)
+            self._recalled = None
         if self._saves and self._saves[-1].label == label:
             self.view.show_status(f"{label} is already saved to your digits")
             return True
@@ -445,7 +461,7 @@ class Controller:
         log.info("saved %s (read as %s) to %s in %.1f ms", label, reading.text, path, self.save_ms)
         self._saves.append(Saved(path, label, reading.text, args, dict(self._labels)))
         self.saved_digits += len(label)
-        self._mark(label, reading.text, path)
+        self._mark(self._saves[-1])
         self._show_labels(reading)
         self.view.show_userdata(self.saved_digits, self.userdata)
         self.view.set_edit_state(True, bool(self._redo))
@@ -471,7 +487,7 @@ class Controller:
                 status = f"Back to {before.label} in your digits"
         self._labels = dict(self._saves[-1].labels) if self._saves else {}
         if self._saves:
-            self._mark(self._saves[-1].label, self._saves[-1].read_as, self._saves[-1].path)
+            self._mark(self._saves[-1])
         else:
             self._unmark(last.read_as)
         if self.last is not None and self._read_of is self.document:
@@ -486,10 +502,10 @@ class Controller:
         note = wording.saved_note(self._saves[-1].label, self._saves[-1].read_as) if self._saves else ""
         self.view.show_labels(labels, note)
 
-    def _mark(self, label: str, read_as: str, path: Path) -> None:
+    def _mark(self, saved: Saved) -> None:
         """The drawing goes to the front of the history strip, marked as corrected or confirmed."""
-        mark = "confirmed" if label == read_as else "corrected"
-        item = HistoryItem(self.document, label, mark, read_as, path)
+        mark = "confirmed" if saved.label == saved.read_as else "corrected"
+        item = HistoryItem(self.document, saved.label, mark, saved.read_as, saved.path, saved)
         self._unsaved = None
         self.history = [item, *(h for h in self.history if h.document != self.document)][:HISTORY]
         self.view.show_history(self.history)

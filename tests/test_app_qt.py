@@ -591,6 +591,8 @@ def test_click_a_digits_tag_then_a_key_corrects_it_in_two_gestures(keeping_windo
     label = truth[0] + str(wrong) + truth[2]
     assert saved_labels(controller) == [(label, truth)]
     assert canvas.labels == [None, str(wrong), None]  # the tag shows the person's digit
+    # and "What the model saw" says what it read and what the person wrote
+    assert window.input_view.labels == [truth[0], f"{truth[1]}→{wrong}", truth[2]]
     assert label in window.result.saved.text() and window.result.headline.text() == truth
     assert window.userdata_label.text() == "Your digits: 3"
     # the history strip marks it, and its tooltip names what the model read

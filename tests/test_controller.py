@@ -440,6 +440,24 @@ def test_a_second_correction_replaces_the_record_and_undo_goes_back_one_step(kee
     assert len(keeper.document.strokes) == strokes - 1
 
 
+def test_correcting_a_drawing_brought_back_from_the_strip_replaces_its_record(keeper, view, sample):
+    """It wrote a second record of the same drawing, so the dataset held it twice under two labels."""
+    truth = write_number(keeper, sample)
+    a = str((int(truth[0]) + 1) % 10)
+    keeper.correct_digit(0, a)
+    keeper.clear()
+    write_number(keeper, sample, (4,))  # another drawing, then back to the first
+    keeper.recall([h.text for h in view.history].index(a + truth[1:]))
+    assert view.labels == [a, None, None]  # the person's digit is shown again
+    assert keeper.confirm()  # the same answer: nothing new
+    assert [r.label for r in records(keeper)] == [a + truth[1:]] and "already saved" in view.status
+    b = str((int(truth[2]) + 1) % 10)
+    keeper.correct_digit(2, b)
+    assert [r.label for r in records(keeper)] == [a + truth[1] + b] and view.userdata[0] == 3
+    keeper.undo()  # back to the record of the first visit
+    assert [r.label for r in records(keeper)] == [a + truth[1:]] and view.userdata[0] == 3
+
+
 def test_the_save_is_undoable_only_until_the_next_edit(keeper, view, sample):
     write_number(keeper, sample, (0,))
     assert keeper.confirm()

@@ -51,6 +51,11 @@ class InputView(QWidget):
         self.selected = 0
         self.update()
 
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """New captions for the same inputs (the person corrected a digit)."""
+        self.labels = list(labels)
+        self.update()
+
     def set_image(self, image: np.ndarray | None) -> None:
         self.set_images([] if image is None else [image])
 

@@ -311,8 +311,7 @@ class MainWindow(Transfers, QMainWindow):
         self.focus_index = 0
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
-        labels = ["?" if reading.is_set_aside(p) else p.label for p in pieces]
-        self.input_view.set_images([p.image for p in pieces], labels)
+        self.input_view.set_images([p.image for p in pieces], self._input_labels())
         if self.input_view.matrix:
             QTimer.singleShot(0, self.centre_values)
         self.canvas.set_reading(None if stale else reading, frame)
@@ -355,7 +354,19 @@ class MainWindow(Transfers, QMainWindow):
 
     def show_labels(self, labels: Sequence[str | None], note: str) -> None:
         self.canvas.set_labels(list(labels))
+        self.input_view.set_labels(self._input_labels(labels))
         self.result.show_saved(note)
+
+    def _input_labels(self, mine: Sequence[str | None] = ()) -> list[str]:
+        """Captions of "What the model saw": what it read, and "7→1" where the person wrote otherwise."""
+        if self.reading is None:
+            return []
+        out = []
+        for i, p in enumerate([*self.reading.pieces, *self.reading.ignored]):
+            read = "?" if self.reading.is_set_aside(p) else p.label
+            label = mine[i] if i < len(mine) else None
+            out.append(read if label is None or label == read else f"{read}→{label}")
+        return out
 
     def show_userdata(self, count: int, folder: Path) -> None:
         self.userdata_label.setText(wording.your_digits(count))

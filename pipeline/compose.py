@@ -63,7 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         log.info("%s matches conf/", args.output)
         return 0
-    atomic_write_text(args.output, text)
+    try:
+        atomic_write_text(args.output, text)
+    except OSError as exc:  # a read-only checkout, a full disk: params.yaml is left as it was
+        from pipeline.stage import os_error_message
+
+        log.error("%s", os_error_message(exc, "`python -m pipeline.compose`"))
+        return 1
     log.info("wrote %s", args.output)
     return 0
 

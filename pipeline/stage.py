@@ -10,6 +10,7 @@ meanwhile rewrites it before DVC's lock refuses that run).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -146,3 +147,24 @@ def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     except KeyboardInterrupt:
         log.error("interrupted; no partial artifact was written")
         sys.exit(130)
+    except OSError as exc:  # a full disk, a read-only checkout: the file and what to do, not a traceback
+        log.debug("stage failed", exc_info=True)
+        log.error("%s", os_error_message(exc))
+        sys.exit(1)
+
+
+def os_error_message(exc: OSError, rerun: str = "`dvc repro`") -> str:
+    """One line for a failed read or write: which file, why, and what to do (the atomic writes left nothing)."""
+    where = f" {exc.filename}" if exc.filename else ""
+    why = exc.strerror or str(exc) or type(exc).__name__
+    advice = {
+        errno.ENOSPC: "free some disk space",
+        errno.EDQUOT: "free some disk space (your quota is full)",
+        errno.EROFS: "the file system is read-only: run the pipeline in a writable checkout",
+        errno.EACCES: "check the folder's permissions",
+        errno.EPERM: "check the folder's permissions",
+    }.get(exc.errno or 0, "check the file and the disk")
+    return (
+        f"cannot read or write{where}: {why}; {advice}, then run {rerun} again "
+        "(no half-written output was left; DIGITS_DEBUG=1 shows the traceback)"
+    )

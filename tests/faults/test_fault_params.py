@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import errno
 import json
 import subprocess
 import sys
@@ -212,3 +213,39 @@ def test_leftovers_of_a_stage_restored_from_the_run_cache_are_removed_by_the_nex
     stage.run(lambda: None, outputs=[art / "metrics" / "eval.json"])
     left = sorted(str(p.relative_to(art)) for p in art.rglob("*"))
     assert left == ["data", "data/mnist.npz", "model", "reports", "reports/index.html"], left
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"),
+    [(errno.ENOSPC, "free some disk space"), (errno.EROFS, "writable checkout"), (errno.EACCES, "permissions")],
+)
+def test_a_stage_that_cannot_write_names_the_file_and_what_to_do(tmp_path, monkeypatch, caplog, capsys, code, advice):
+    """Disk full in export, a read-only checkout in report: OSError tracebacks with no file named."""
+    import os
+
+    from pipeline import stage
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text("a: 1\n")
+
+    def main():
+        raise OSError(code, os.strerror(code), "artifacts/model/model.onnx")
+
+    with caplog.at_level("ERROR"), pytest.raises(SystemExit) as info:
+        stage.run(main)
+    assert info.value.code == 1
+    message = caplog.records[-1].getMessage()
+    assert "artifacts/model/model.onnx" in message and os.strerror(code) in message and advice in message
+    assert "dvc repro" in message and "Traceback" not in capsys.readouterr().err
+
+
+def test_compose_into_a_folder_it_cannot_write_says_so(tmp_path, caplog):
+    """A read-only checkout: compose ended in an OSError traceback."""
+    from pipeline.compose import main
+
+    (tmp_path / "a-file").write_text("")
+    target = tmp_path / "a-file" / "params.yaml"  # the write fails whoever runs it (root ignores modes)
+    with caplog.at_level("ERROR"):
+        assert main(["--output", str(target)]) == 1
+    message = caplog.records[-1].getMessage()
+    assert str(target.parent) in message and "pipeline.compose" in message and not target.exists()

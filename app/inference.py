@@ -173,6 +173,10 @@ class Classifier:
         self._probe()
 
     def _read(self, path: Path) -> bytes:
+        if path.is_dir():
+            raise ModelError(f"{path} is a folder, not a model file: give the .onnx file in it")
+        if path.exists() and not path.is_file():
+            raise ModelError(f"{path} is not a regular file (a device, pipe or socket); give an .onnx model file")
         if not path.is_file():
             raise ModelNotFound(f"The model file {path} does not exist. {fix_hint()}")
         size = path.stat().st_size

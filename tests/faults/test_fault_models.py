@@ -238,3 +238,11 @@ def test_the_window_drops_its_old_answer_when_the_model_fails_on_a_picture(qapp,
     assert [title for title, _ in errors] == ["The model could not read this"]
     assert "failed on this picture" in errors[0][1] and "Your drawing is kept" in errors[0][1]
     window.close()
+
+
+def test_a_folder_or_a_device_given_as_the_model_is_named_for_what_it_is(tmp_path):
+    """Both were reported as "does not exist"."""
+    with pytest.raises(ModelError, match="is a folder, not a model file"):
+        Classifier(tmp_path)
+    with pytest.raises(ModelError, match="not a regular file"):
+        Classifier("/dev/zero")

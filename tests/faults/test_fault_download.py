@@ -107,16 +107,34 @@ def test_an_impossible_cache_dir_says_which_why_and_what_to_do(tmp_path):
     assert str(tmp_path / "file" / "cache") in message and "is a file" in message and "DIGITS_CACHE_DIR" in message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; run as a normal user to check this")
-def test_a_read_only_cache_dir_says_so(tmp_path):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o500)
-    try:
-        with pytest.raises(DownloadError, match=r"cannot use .*ro.* as the MNIST cache: Permission denied"):
-            fetch_raw(_cfg(Source("x", "http", url="http://127.0.0.1:9/")), ro)
-    finally:
-        ro.chmod(0o700)
+def _read_only(monkeypatch):
+    """Every write into the cache fails as on a read-only file system (as root, chmod would not stop one)."""
+    import errno
+
+    import pipeline.fetch
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(pipeline.fetch.tempfile, "NamedTemporaryFile", refuse)
+    monkeypatch.setattr(pipeline.fetch.tempfile, "TemporaryDirectory", refuse)
+    monkeypatch.setattr(pipeline.fetch, "atomic_write_bytes", refuse)
+
+
+def test_a_read_only_cache_is_read_when_it_holds_the_files_and_named_when_it_must_be_written(tmp_path, monkeypatch):
+    """A read-only cache holding the four verified files was refused (it used to be read)."""
+    files = tiny_mnist()
+    full, empty = tmp_path / "full", tmp_path / "empty"
+    full.mkdir()
+    empty.mkdir()
+    for name, data in files.items():
+        (full / name).write_bytes(data)
+    _read_only(monkeypatch)
+    cfg = _cfg(Source("x", "http", url="http://127.0.0.1:9/"))
+    paths, origin = fetch_raw(cfg, full, expected=checksums(files))
+    assert set(origin.values()) == {"cache"} and all(paths[n].read_bytes() == files[n] for n in files)
+    with pytest.raises(DownloadError, match=r"cannot use .*empty.* as the MNIST cache: Read-only file system"):
+        fetch_raw(cfg, empty, expected=checksums(files))
 
 
 def test_gzipped_files_under_the_raw_names_are_accepted_and_others_kept(tmp_path):

@@ -97,7 +97,9 @@ def _model(
             save_as_external_data=True,
             all_tensors_to_one_file=True,
             location="weights.bin",
-            size_threshold=0,
+            # the weights only: with the shapes inline, onnxruntime given the path would load it (the fix is
+            # to load from bytes, so nothing beside the model is read)
+            size_threshold=1024,
         )
     else:
         onnx.save(model, path)
@@ -115,8 +117,11 @@ def test_outputs_that_are_not_probabilities_are_refused(tmp_path):
 
 def test_a_model_with_external_data_is_refused(tmp_path):
     """Case 6: weights "beside" the model could be any file (its bytes were printed as probabilities)."""
+    import onnxruntime as ort
+
     path = _model(tmp_path / "ext.onnx", external=True)
     assert (tmp_path / "weights.bin").is_file()
+    ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])  # what loading by path would accept
     with pytest.raises(ModelError, match="keeps its weights in separate files"):
         Classifier(path)
 
@@ -144,14 +149,22 @@ def test_model_metadata_is_never_rich_text(qapp, template_onnx, tmp_path, sample
     from app.ui.window import MainWindow
     from tests.models import template_model
 
+    from PyQt5.QtWidgets import QLabel
+
+    labels = ",".join(f"<a href='http://evil'>{d}</a>" for d in range(10))
     hostile = template_model(
         tmp_path / "hostile.onnx",
         sample.x_train,
         sample.y_train,
-        meta={"model_name": "<a href='http://evil'>click</a>", "params_hash": "<b>x</b>"},
+        meta={"model_name": "<a href='http://evil'>click</a>", "params_hash": "<b>x</b>", "labels": labels},
     )
     window = MainWindow()
-    Controller(window, Classifier(hostile))
+    controller = Controller(window, Classifier(hostile))
+    # the answer itself is a label of the model's: where the old HTML injection showed
+    controller.open_file(_pictures(tmp_path, sample)[0])
+    assert controller.last is not None and "<a href=" in window.result.headline.text()
+    for label in window.result.findChildren(QLabel):
+        assert label.textFormat() == Qt.PlainText or "<a href" not in label.text(), label.text()
     assert window.model_label.textFormat() == Qt.PlainText and "<a href=" in window.model_label.text()
     assert "<a href" not in window.model_label.toolTip()  # escaped: shown as text, never a link
     window.act_about.trigger()

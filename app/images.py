@@ -33,8 +33,9 @@ class ImageError(ValueError):
 
 
 @dataclass(frozen=True)
-class Picture:
-    """The pixels (grey (H,W) or RGB (H,W,3) uint8; transparency flattened) and anything worth telling the user."""
+class Decoded:
+    """A decoded file: the pixels (grey (H,W) or RGB (H,W,3) uint8; transparency flattened) and anything
+    worth telling the user. (:class:`app.document.Picture` is a picture placed on the canvas.)"""
 
     pixels: np.ndarray
     notes: list[str] = field(default_factory=list)
@@ -42,12 +43,7 @@ class Picture:
     scale: float = 1.0
 
 
-def load_image(path: str | Path) -> np.ndarray:
-    """The pixels of the picture at ``path`` (see :func:`load_picture` for notes too)."""
-    return load_picture(path).pixels
-
-
-def load_picture(path: str | Path) -> Picture:
+def load_picture(path: str | Path) -> Decoded:
     """Read ``path`` as a picture; raise :class:`ImageError` with the reason when it cannot be used."""
     import stat
 
@@ -76,7 +72,7 @@ def load_picture(path: str | Path) -> Picture:
     return decode(data, str(path))
 
 
-def decode(data: bytes, name: str = "picture") -> Picture:
+def decode(data: bytes, name: str = "picture") -> Decoded:
     """Decode image bytes (a file, the clipboard); raise :class:`ImageError` when they cannot be used."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -122,7 +118,7 @@ def decode(data: bytes, name: str = "picture") -> Picture:
         raise ImageError(f"{name}: damaged or unreadable picture ({type(exc).__name__}: {exc})") from exc
     if array.size == 0 or min(array.shape[:2]) == 0:
         raise ImageError(f"{name}: the picture is empty")
-    return Picture(array, notes, scale)
+    return Decoded(array, notes, scale)
 
 
 def _pixels(img) -> np.ndarray:

@@ -144,12 +144,11 @@ def test_a_bad_thread_setting_is_a_clear_error_in_the_app(threads, published_mod
 def test_model_metadata_is_never_rich_text(qapp, template_onnx, tmp_path, sample):
     """Case 17: a label with <a href> became a link."""
     from PyQt5.QtCore import Qt
+    from PyQt5.QtWidgets import QLabel
 
     from app.controller import Controller
     from app.ui.window import MainWindow
     from tests.models import template_model
-
-    from PyQt5.QtWidgets import QLabel
 
     labels = ",".join(f"<a href='http://evil'>{d}</a>" for d in range(10))
     hostile = template_model(

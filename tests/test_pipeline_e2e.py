@@ -125,7 +125,8 @@ def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
             "dvc",
             "repro",
             "-f",
-            *("render", "openset", "userdata", "train", "adapt", "gate", "export", "evaluate", "report"),
+            # the data stages' bytes are checked across CPUs and core counts by tests/test_same_bytes.py
+            *("userdata", "train", "adapt", "gate", "export", "evaluate", "report"),
             "--single-item",
         ],
         repo,

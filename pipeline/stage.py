@@ -138,8 +138,11 @@ def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
         record_timing(main, time.perf_counter() - started)
         if _params_digest() != before:
             raise StageError(
-                f"{PARAMS_FILE} changed while this stage ran (another `dvc exp run` or an edit?), so its "
-                "outputs may not match the params DVC would record; run `dvc repro` again"
+                f"{PARAMS_FILE} changed while this stage ran: another `dvc exp run` rewrote it (DVC writes "
+                "an experiment's params before its lock refuses a second run), or an edit. Nothing was "
+                f"recorded. `git diff {PARAMS_FILE}` shows the change; to run the params you meant, wait "
+                "for the other run to end and start yours again (`dvc exp run -S ...`), not `dvc repro`, "
+                "which would run whatever params.yaml holds now"
             )
     except (StageError, ParamsError) as exc:
         log.error("%s", exc)

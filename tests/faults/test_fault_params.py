@@ -165,8 +165,9 @@ def test_stages_after_train_refuse_params_the_model_was_not_trained_with(tmp_pat
         ensure_trained_with(changed, tmp_path / "train.json")
 
 
-def test_a_stage_fails_when_params_change_while_it_runs(tmp_path, monkeypatch):
-    """Case 2: the running stage itself notices (exit 1, so DVC records nothing)."""
+def test_a_stage_fails_when_params_change_while_it_runs(tmp_path, monkeypatch, caplog):
+    """Case 2: the running stage itself notices (exit 1, so DVC records nothing), and its advice is not
+    `dvc repro`, which would train the params the other run wrote."""
     from pipeline import stage
 
     monkeypatch.chdir(tmp_path)
@@ -175,9 +176,11 @@ def test_a_stage_fails_when_params_change_while_it_runs(tmp_path, monkeypatch):
     def main():
         (tmp_path / "params.yaml").write_text("a: 2\n")  # what a concurrent `dvc exp run` does
 
-    with pytest.raises(SystemExit) as info:
+    with caplog.at_level("ERROR"), pytest.raises(SystemExit) as info:
         stage.run(main)
     assert info.value.code == 1
+    message = caplog.records[-1].getMessage()
+    assert "Nothing was recorded" in message and "dvc exp run -S" in message and "git diff" in message
 
 
 def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path):

@@ -104,7 +104,7 @@ def teach(folder):
     from app.userdata import load_records
     from pipeline.adapt import adapt
     from pipeline.config import load_params
-    from pipeline.data import load_mnist
+    from pipeline.data import load_framed, load_mnist
     from pipeline.keras_model import load_model, predict_probs
     from pipeline.userdata import build
 
@@ -117,7 +117,8 @@ def teach(folder):
     model = load_model(ROOT / "artifacts/model/model.keras")
     test_before = float((predict_probs(model, m.x_test).argmax(1) == m.y_test).mean())
     t = time.time()
-    r = adapt(model, p, m, u)
+    framed = load_framed(ROOT / "artifacts/data/framed.npz") if p.train.app_framed else None
+    r = adapt(model, p, m, u, framed)
     secs = time.time() - t
     test_after = float((predict_probs(r.model, m.x_test).argmax(1) == m.y_test).mean())
     b, a = r.metrics["before"], r.metrics["after"]

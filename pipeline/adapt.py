@@ -2,8 +2,9 @@
 
 Fine-tuning, not training anew: a few epochs from the trained weights at a small constant rate,
 on the person's training digits (each repeated ``user.repeats`` times an epoch) mixed with
-``user.replay`` MNIST training digits, through the very training step and augmentation of
-:mod:`pipeline.training`. Minutes instead of the quarter hour a full training takes, and the
+``user.replay`` digits drawn from what training learned from (MNIST's training digits and, with
+``train.app_framed``, the same digits as the app frames them), through the very training step
+and augmentation of :mod:`pipeline.training`. Minutes instead of the quarter hour a full training takes, and the
 model moves only as far as the person's digits pull it. Before and after are measured on the
 person's held-out sittings and on MNIST validation (the test set is read by ``evaluate`` only).
 """
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.config import Params
-from pipeline.data import Mnist, Split
+from pipeline.data import Framed, Mnist, Split, with_framed
 from pipeline.keras_model import predict_probs
 from pipeline.training import Plan, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.userdata import UserSet
@@ -55,10 +56,20 @@ def measure(model: Any, users: UserSet, x_val: np.ndarray, y_val: np.ndarray) ->
     return out
 
 
-def training_mix(params: Params, mnist: Mnist, users: UserSet) -> tuple[np.ndarray, np.ndarray]:
-    """The person's training digits, repeated, and a seeded draw of MNIST training digits (never validation)."""
+def training_mix(
+    params: Params, mnist: Mnist, users: UserSet, framed: Framed | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The person's training digits, repeated, and a seeded draw of what training learned from: MNIST's
+    training digits and ``framed``'s made from them (never a validation digit in any form).
+
+    For the test writer of docs/userdata.md, replaying MNIST alone cost drawn digits 0.09 point
+    (99.41 -> 99.32%, three standard errors); replaying what training learned from, 0.04 (within
+    the noise), with MNIST test unchanged (99.56%).
+    """
     cfg = params.user
     split = make_split(params.train, mnist.y_train)
+    if framed is not None:
+        mnist, split = with_framed(mnist, split, framed)
     rng = np.random.default_rng([cfg.seed, 1])
     replay = np.sort(rng.choice(split.train, size=min(cfg.replay, len(split.train)), replace=False))
     x = np.concatenate([np.repeat(users.x_train, cfg.repeats, axis=0), mnist.x_train[replay]])
@@ -66,7 +77,14 @@ def training_mix(params: Params, mnist: Mnist, users: UserSet) -> tuple[np.ndarr
     return x, y
 
 
-def adapt(model: Any, params: Params, mnist: Mnist, users: UserSet, progress: bool | None = None) -> AdaptResult:
+def adapt(
+    model: Any,
+    params: Params,
+    mnist: Mnist,
+    users: UserSet,
+    framed: Framed | None = None,
+    progress: bool | None = None,
+) -> AdaptResult:
     """Fine-tune ``model`` (in place) on the person's digits; return it with before and after figures."""
     import keras
 
@@ -78,7 +96,7 @@ def adapt(model: Any, params: Params, mnist: Mnist, users: UserSet, progress: bo
     val = make_split(params.train, mnist.y_train).validation
     x_val, y_val = mnist.x_train[val], mnist.y_train[val]
     before = measure(model, users, x_val, y_val)
-    x, y = training_mix(params, mnist, users)
+    x, y = training_mix(params, mnist, users, framed)
     recipe = dataclasses.replace(
         params.train,
         learning_rate=cfg.learning_rate,
@@ -97,7 +115,7 @@ def adapt(model: Any, params: Params, mnist: Mnist, users: UserSet, progress: bo
     optimizer.build(model.trainable_variables)
     step = make_train_step(model, optimizer, strategy, data, plan, recipe)
     log.info(
-        "adapting: %d of the person's digits x%d and %d MNIST digits, %d epochs of %d steps",
+        "adapting: %d of the person's digits x%d and %d replayed digits, %d epochs of %d steps",
         len(users.y_train),
         cfg.repeats,
         len(y) - len(users.y_train) * cfg.repeats,

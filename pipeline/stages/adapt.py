@@ -15,9 +15,9 @@ import numpy as np
 from pipeline.adapt import adapt, measure
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config import load_params
-from pipeline.data import load_mnist
+from pipeline.data import load_framed, load_mnist
 from pipeline.keras_model import load_model, save_model
-from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, MNIST_NPZ, MODEL_KERAS, USER_NPZ
+from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, FRAMED_NPZ, MNIST_NPZ, MODEL_KERAS, USER_NPZ
 from pipeline.stage import StageError, run
 from pipeline.userdata import UserSet
 
@@ -44,7 +44,8 @@ def main() -> None:
             metrics["before"] = measure(load_model(MODEL_KERAS), users, np.zeros((0, 28, 28), np.uint8), np.zeros(0))
         atomic_write_json(ADAPT_JSON, metrics)
         return
-    result = adapt(load_model(MODEL_KERAS), params, load_mnist(MNIST_NPZ), users)
+    framed = load_framed(FRAMED_NPZ) if params.train.app_framed else None  # replay what training learned from
+    result = adapt(load_model(MODEL_KERAS), params, load_mnist(MNIST_NPZ), users, framed)
     save_model(result.model, ADAPTED_KERAS)
     atomic_write_json(ADAPT_JSON, result.metrics)
     b, a = result.metrics["before"], result.metrics["after"]

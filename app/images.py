@@ -125,6 +125,10 @@ def _pixels(img) -> np.ndarray:
     """uint8 grey, RGB or RGBA pixels, with high-bit-depth and float pictures scaled by their range."""
     if img.mode in ("F", "I", "I;16", "I;16B", "I;16L", "I;16N"):
         # Pillow's convert("L") clips these to 0..255: a float TIFF in [0, 1] would come out black
+        sixteen = img.mode.startswith("I;16")
+        factor = -(-max(img.size) // MAX_SIDE)
+        if factor > 1:  # shrunk first, by block means: a 6300x6300 float TIFF took 1.9 GB as float64
+            img = (img.convert("I") if sixteen else img).reduce(factor)
         values = np.asarray(img, dtype=np.float64)
         finite = values[np.isfinite(values)]
         if finite.size == 0:
@@ -132,7 +136,7 @@ def _pixels(img) -> np.ndarray:
         lo, hi = float(finite.min()), float(finite.max())
         if img.mode == "F" and lo >= 0 and hi <= 1:
             lo, hi = 0.0, 1.0  # a [0, 1] image keeps its own scale
-        elif img.mode.startswith("I;16"):
+        elif sixteen:
             lo, hi = 0.0, 65535.0
         elif lo >= 0 and hi <= 255:
             lo, hi = 0.0, 255.0

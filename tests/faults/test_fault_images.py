@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -215,3 +217,33 @@ def test_a_file_name_that_is_not_utf8_is_printed_and_the_batch_goes_on(mode, tmp
     # plain and CSV print the name's own bytes; JSON stays ASCII and escapes the undecodable byte
     name = b"caf\\udce9.png" if mode == ["--json"] else b"caf\xe9.png"
     assert name in done.stdout and b"plain.png" in done.stdout
+
+
+@pytest.mark.parametrize("mode", ["F", "I;16"])
+def test_a_huge_float_or_16_bit_picture_is_read_in_bounded_memory(mode, tmp_path, published_model):
+    """A 252 KB float TIFF of 6300x6300 pixels took 1.94 GB and a 77 KB 16-bit PNG 1.78 GB."""
+    if mode == "F":
+        pixels = np.zeros((6300, 6300), np.float32)
+        pixels[2000:4000, 3000:3300] = 1.0  # a "1"
+        path = tmp_path / "huge.tif"
+        Image.fromarray(pixels, "F").save(path, compression="tiff_deflate")
+    else:
+        pixels = np.zeros((6300, 6300), np.uint16)
+        pixels[2000:4000, 3000:3300] = 60000
+        path = tmp_path / "huge.png"
+        Image.fromarray(pixels).save(path)
+    del pixels
+    # digit-predict in a process of its own, which reports its own peak memory as it ends
+    child = (
+        "import resource, sys\nfrom app.cli import main\ncode = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", child, "--json", "--model", str(published_model), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0 and json.loads(proc.stdout)["digit"] == 1, proc.stderr
+    peak_mb = int(proc.stderr.split()[-1]) / 1024
+    assert peak_mb < 500, f"{peak_mb:.0f} MB"

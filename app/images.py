@@ -98,8 +98,10 @@ def decode(data: bytes, name: str = "picture") -> Decoded:
                         f"{name}: {w} x {h} pixels is too large (limit {MAX_PIXELS // 1_000_000} megapixels); "
                         "shrink or crop the picture"
                     )
-                frames = getattr(img, "n_frames", 1)
-                if frames > 1:
+                frames = _frames(data)
+                if frames is None:
+                    notes.append(f"{name}: its later pages are damaged; the first one was read")
+                elif frames > 1:
                     notes.append(f"{name} has {frames} frames; the first one was read")
                 img.draft(img.mode, (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale directly
                 img = ImageOps.exif_transpose(img)
@@ -119,6 +121,21 @@ def decode(data: bytes, name: str = "picture") -> Decoded:
     if array.size == 0 or min(array.shape[:2]) == 0:
         raise ImageError(f"{name}: the picture is empty")
     return Decoded(array, notes, scale)
+
+
+def _frames(data: bytes) -> int | None:
+    """How many frames or pages the picture has, or None when a later one is damaged.
+
+    Counted on a picture of its own: counting walks every page, and a damaged one after the first
+    used to refuse the whole file (a TIFF whose second page pointed past the end of the file).
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data), formats=FORMATS) as img:
+            return int(getattr(img, "n_frames", 1))
+    except Exception:  # Pillow raises many types for a damaged page (TypeError, OSError, EOFError...)
+        return None
 
 
 def _pixels(img) -> np.ndarray:

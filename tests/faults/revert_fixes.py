@@ -59,6 +59,13 @@ FIXES = [
         "tests/faults/test_fault_images.py::test_a_huge_float_or_16_bit_picture_is_read_in_bounded_memory",
     ),
     Fix(
+        "a damaged later page leaves the first page readable",
+        "app/images.py",
+        "                frames = _frames(data)\n",
+        '                frames = getattr(img, "n_frames", 1)\n',
+        "tests/faults/test_fault_images.py::test_a_tiff_whose_later_page_is_damaged_is_read_from_its_first_page",
+    ),
+    Fix(
         "models load from bytes: nothing beside the file is read",
         "app/inference.py",
         "ort.InferenceSession(data, opts,",

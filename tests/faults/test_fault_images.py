@@ -247,3 +247,18 @@ def test_a_huge_float_or_16_bit_picture_is_read_in_bounded_memory(mode, tmp_path
     assert proc.returncode == 0 and json.loads(proc.stdout)["digit"] == 1, proc.stderr
     peak_mb = int(proc.stderr.split()[-1]) / 1024
     assert peak_mb < 500, f"{peak_mb:.0f} MB"
+
+
+def test_a_tiff_whose_later_page_is_damaged_is_read_from_its_first_page(tmp_path, sample):
+    """The first page read fine, but counting the pages hit the damaged second one and refused the file."""
+    first = 255 - np.kron(sample.x_test[2], np.ones((3, 3), np.uint8))  # a 1
+    buf = io.BytesIO()
+    Image.fromarray(first).save(buf, format="TIFF", save_all=True, append_images=[Image.fromarray(first)])
+    data = bytearray(buf.getvalue())
+    ifd = struct.unpack("<I", data[4:8])[0]
+    entries = struct.unpack("<H", data[ifd : ifd + 2])[0]
+    at = ifd + 2 + 12 * entries  # where the first page says the second one starts
+    data[at : at + 4] = struct.pack("<I", len(data) + 1000)  # past the end of the file
+    picture = decode(bytes(data), "two-pages.tif")
+    assert picture.pixels.shape[:2] == first.shape
+    assert picture.notes == ["two-pages.tif: its later pages are damaged; the first one was read"]

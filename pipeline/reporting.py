@@ -721,9 +721,47 @@ def write_report(inputs: ReportInputs, cfg: ReportConfig, out_dir: Path = REPORT
 
 # ------------------------------------------------------------------------- inputs
 #: What each input must hold for the figures (a file lacking one names itself and its stage).
-_TRAIN_KEYS = ("accuracy", "loss", "val_accuracy", "val_loss", "model", "parameters", "epochs")
-_EVAL_KEYS = ("accuracy", "loss", "errors", "examples", "per_class", "confusion")
-_EXPORT_KEYS = ("opset", "max_abs_diff", "argmax_agreement", "onnx_accuracy", "size_bytes", "int8")
+_NUMBER = (int, float)
+#: The keys the report reads from each stage's JSON, and the kind of value each must hold.
+_TRAIN_KEYS = {
+    "accuracy": _NUMBER,
+    "loss": _NUMBER,
+    "val_accuracy": _NUMBER,
+    "val_loss": _NUMBER,
+    "model": str,
+    "parameters": int,
+    "epochs": int,
+}
+_EVAL_KEYS = {
+    "accuracy": _NUMBER,
+    "loss": _NUMBER,
+    "errors": int,
+    "examples": int,
+    "per_class": dict,
+    "confusion": list,
+}
+_EXPORT_KEYS = {
+    "opset": int,
+    "max_abs_diff": _NUMBER,
+    "argmax_agreement": _NUMBER,
+    "onnx_accuracy": _NUMBER,
+    "size_bytes": int,
+    "int8": dict,
+}
+
+
+def _typed(path: Path, stage: str, kinds: dict[str, type | tuple[type, ...]]) -> dict[str, Any]:
+    """``read_json`` whose keys must also hold values of the right kind ("confusion": "abc" was a TypeError
+    deep in a figure); every wrong one is named, with the stage that rewrites the file."""
+    data = read_json(path, stage, kinds)
+    wrong = [
+        f"{key} is {type(data[key]).__name__}, not {'a number' if kind is _NUMBER else kind.__name__}"  # type: ignore[union-attr]
+        for key, kind in kinds.items()
+        if not isinstance(data[key], kind) or isinstance(data[key], bool)
+    ]
+    if wrong:
+        raise StageError(f"{path}: {'; '.join(wrong)}; run `dvc repro -f {stage}` to rewrite it")
+    return data
 
 
 def load_inputs() -> ReportInputs:
@@ -731,10 +769,10 @@ def load_inputs() -> ReportInputs:
     data = load_mnist(MNIST_NPZ)
     return ReportInputs(
         history=read_csv(HISTORY_CSV, "train", HISTORY_COLUMNS),
-        train=read_json(TRAIN_JSON, "train", _TRAIN_KEYS),
-        evaluation=read_json(EVAL_JSON, "evaluate", _EVAL_KEYS),
+        train=_typed(TRAIN_JSON, "train", _TRAIN_KEYS),
+        evaluation=_typed(EVAL_JSON, "evaluate", _EVAL_KEYS),
         misclassified=read_csv(MISCLASSIFIED_CSV, "evaluate", MISCLASSIFIED_COLUMNS),
-        export=read_json(EXPORT_JSON, "export", _EXPORT_KEYS),
+        export=_typed(EXPORT_JSON, "export", _EXPORT_KEYS),
         x_test=data.x_test,
         y_test=data.y_test,
         layers=read_csv(LAYERS_CSV, "train", LAYER_COLUMNS),

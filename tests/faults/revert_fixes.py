@@ -172,6 +172,13 @@ FIXES = [
         "tests/faults/test_fault_params.py::test_a_stage_fails_when_params_change_while_it_runs",
     ),
     Fix(
+        "the report's inputs are checked for the kinds of their values",
+        "pipeline/reporting.py",
+        "        if not isinstance(data[key], kind) or isinstance(data[key], bool)\n",
+        "        if False\n",
+        "tests/faults/test_fault_params.py::test_the_reports_inputs_are_checked_for_their_keys_and_the_kinds_of_their_values",
+    ),
+    Fix(
         "make publish never trusts a claim of NaN",
         "pipeline/publish.py",
         "math.isfinite(value) and 0.0 <= value <= 1.0",

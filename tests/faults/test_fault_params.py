@@ -252,3 +252,23 @@ def test_compose_into_a_folder_it_cannot_write_says_so(tmp_path, caplog):
         assert main(["--output", str(target)]) == 1
     message = caplog.records[-1].getMessage()
     assert str(target.parent) in message and "pipeline.compose" in message and not target.exists()
+
+
+def test_the_reports_inputs_are_checked_for_their_keys_and_the_kinds_of_their_values(tmp_path):
+    """eval.json with "confusion": "abc" ended the report in a TypeError traceback; dropping the report's
+    required keys passed every test."""
+    from pipeline.reporting import _EVAL_KEYS, _typed
+
+    path = tmp_path / "eval.json"
+    path.write_text(json.dumps({"accuracy": 0.99}))
+    with pytest.raises(StageError, match=r"lacks loss, errors, examples, per_class, confusion"):
+        _typed(path, "evaluate", _EVAL_KEYS)
+    values = {"accuracy": 0.99, "loss": 0.03, "errors": 1, "examples": 100, "per_class": {}, "confusion": []}
+    path.write_text(json.dumps(values))
+    assert _typed(path, "evaluate", _EVAL_KEYS) == values
+    path.write_text(json.dumps({**values, "confusion": "abc", "errors": True, "accuracy": "high"}))
+    with pytest.raises(StageError) as info:
+        _typed(path, "evaluate", _EVAL_KEYS)
+    message = str(info.value)
+    assert "accuracy is str, not a number" in message and "errors is bool, not int" in message
+    assert "confusion is str, not list" in message and "dvc repro -f evaluate" in message

@@ -22,7 +22,7 @@ import numpy as np
 from pipeline.config import Params
 from pipeline.data import Framed, Mnist, Split, with_framed
 from pipeline.keras_model import predict_probs
-from pipeline.training import Plan, make_optimizer, make_split, make_train_step, run_epoch
+from pipeline.training import Batching, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.userdata import UserSet
 
 log = logging.getLogger(__name__)
@@ -107,25 +107,25 @@ def adapt(
         label_smoothing=0.0,
     )
     steps = max(len(y) // cfg.batch_size, 1)
-    plan = Plan(
+    batching = Batching(
         Split(np.arange(len(y)), np.zeros(0, np.int64)), min(cfg.batch_size, len(y)), steps, cfg.epochs, cfg.seed
     )
     data = Mnist(x, y, mnist.x_test[:0], mnist.y_test[:0])
-    optimizer = make_optimizer(recipe, plan.steps * plan.epochs)
+    optimizer = make_optimizer(recipe, batching.steps * batching.epochs)
     optimizer.build(model.trainable_variables)
-    step = make_train_step(model, optimizer, strategy, data, plan, recipe)
+    step = make_train_step(model, optimizer, strategy, data, batching, recipe)
     log.info(
         "adapting: %d of the person's digits x%d and %d replayed digits, %d epochs of %d steps",
         len(users.y_train),
         cfg.repeats,
         len(y) - len(users.y_train) * cfg.repeats,
-        plan.epochs,
-        plan.steps,
+        batching.epochs,
+        batching.steps,
     )
     started = time.perf_counter()
-    for epoch in range(1, plan.epochs + 1):
-        loss, acc = run_epoch(step, strategy, plan, epoch, progress)
-        log.info("epoch %d/%d: loss %.4f, accuracy %.4f", epoch, plan.epochs, loss, acc)
+    for epoch in range(1, batching.epochs + 1):
+        loss, acc = run_epoch(step, strategy, batching, epoch, progress)
+        log.info("epoch %d/%d: loss %.4f, accuracy %.4f", epoch, batching.epochs, loss, acc)
     seconds = time.perf_counter() - started
     after = measure(model, users, x_val, y_val)
     return AdaptResult(model, {"enabled": True, "before": before, "after": after, **fixed(before, after)}, seconds)

@@ -43,7 +43,7 @@ class TrainResult:
 
 
 @dataclass(frozen=True)
-class Plan:
+class Batching:
     """How the training set is cut: the split, the batch, the steps per epoch."""
 
     split: Split
@@ -64,7 +64,7 @@ def make_split(cfg: TrainConfig, labels: np.ndarray) -> Split:
         raise StageError(str(exc)) from exc
 
 
-def make_plan(cfg: TrainConfig, split: Split, replicas: int = 1) -> Plan:
+def make_batching(cfg: TrainConfig, split: Split, replicas: int = 1) -> Batching:
     n_train = len(split.train)
     if cfg.batch_size > n_train:
         raise StageError(
@@ -74,7 +74,7 @@ def make_plan(cfg: TrainConfig, split: Split, replicas: int = 1) -> Plan:
     if cfg.batch_size % replicas:
         raise StageError(f"train.batch_size = {cfg.batch_size} must be a multiple of the {replicas} replicas")
     # the remainder of each epoch's shuffle is left out (another one next epoch)
-    return Plan(split, cfg.batch_size, n_train // cfg.batch_size, cfg.epochs, cfg.seed)
+    return Batching(split, cfg.batch_size, n_train // cfg.batch_size, cfg.epochs, cfg.seed)
 
 
 def make_optimizer(cfg: TrainConfig, total_steps: int) -> Any:
@@ -113,7 +113,9 @@ def build_in_scope(strategy: Any, model_cfg: ModelConfig, cfg: TrainConfig, tota
     return model, optimizer
 
 
-def make_train_step(model: Any, optimizer: Any, strategy: Any, data: Mnist, plan: Plan, cfg: TrainConfig) -> Any:
+def make_train_step(
+    model: Any, optimizer: Any, strategy: Any, data: Mnist, batching: Batching, cfg: TrainConfig
+) -> Any:
     """A compiled step: gather a batch by index inside the graph, augment, one optimizer update.
 
     Returns ``step(idx, global_step) -> (sum of losses, number right)`` over the global batch.
@@ -121,8 +123,8 @@ def make_train_step(model: Any, optimizer: Any, strategy: Any, data: Mnist, plan
     tf = import_tf()
     import keras
 
-    x_all = tf.constant(data.x_train[plan.split.train][..., None])  # uint8, gathered inside the step
-    y_all = tf.constant(data.y_train[plan.split.train].astype(np.int32))
+    x_all = tf.constant(data.x_train[batching.split.train][..., None])  # uint8, gathered inside the step
+    y_all = tf.constant(data.y_train[batching.split.train].astype(np.int32))
     augment = make_augment(cfg.augment, cfg.seed)
 
     def step_fn(idx: Any, step: Any) -> tuple[Any, Any]:
@@ -135,7 +137,7 @@ def make_train_step(model: Any, optimizer: Any, strategy: Any, data: Mnist, plan
             per_example = keras.losses.categorical_crossentropy(
                 tf.one_hot(y, 10), probs, label_smoothing=cfg.label_smoothing
             )
-            loss = tf.nn.compute_average_loss(per_example, global_batch_size=plan.batch)
+            loss = tf.nn.compute_average_loss(per_example, global_batch_size=batching.batch)
             if hasattr(optimizer, "scale_loss"):  # LossScaleOptimizer (mixed precision); identity otherwise
                 loss = optimizer.scale_loss(loss)
         grads = tape.gradient(loss, model.trainable_variables)
@@ -151,24 +153,26 @@ def make_train_step(model: Any, optimizer: Any, strategy: Any, data: Mnist, plan
     return train_step
 
 
-def run_epoch(train_step: Any, strategy: Any, plan: Plan, epoch: int, progress: bool | None) -> tuple[float, float]:
+def run_epoch(
+    train_step: Any, strategy: Any, batching: Batching, epoch: int, progress: bool | None
+) -> tuple[float, float]:
     """One pass over this epoch's shuffle; returns (mean loss, accuracy) on the batches seen."""
     tf = import_tf()
     from tqdm import tqdm
 
-    order, replicas = plan.order(epoch), strategy.num_replicas_in_sync
-    first = (epoch - 1) * plan.steps
+    order, replicas = batching.order(epoch), strategy.num_replicas_in_sync
+    first = (epoch - 1) * batching.steps
     sums = []
-    bar = tqdm(total=plan.steps, desc=f"epoch {epoch}/{plan.epochs}", unit="step", disable=_no_bar(progress))
+    bar = tqdm(total=batching.steps, desc=f"epoch {epoch}/{batching.epochs}", unit="step", disable=_no_bar(progress))
     with bar:
-        for s in range(plan.steps):
-            parts = np.split(order[s * plan.batch : (s + 1) * plan.batch], replicas)
+        for s in range(batching.steps):
+            parts = np.split(order[s * batching.batch : (s + 1) * batching.batch], replicas)
             idx = strategy.experimental_distribute_values_from_function(
                 lambda ctx, parts=parts: tf.constant(parts[ctx.replica_id_in_sync_group])
             )
             sums.append(train_step(idx, tf.constant(first + s, tf.int64)))
             bar.update()
-    seen = plan.steps * plan.batch
+    seen = batching.steps * batching.batch
     return float(tf.add_n([s[0] for s in sums])) / seen, float(tf.add_n([s[1] for s in sums])) / seen
 
 
@@ -218,26 +222,28 @@ def train(
         if framed is None:
             raise StageError("train.app_framed is true but no framed digits were given (framed.npz)")
         data, split = with_framed(data, split, framed)
-    plan = make_plan(cfg, split, strategy.num_replicas_in_sync)
-    model, optimizer = build_in_scope(strategy, params.model, cfg, plan.steps * plan.epochs)
-    step = make_train_step(model, optimizer, strategy, data, plan, cfg)
-    x_val, y_val = data.x_train[plan.split.validation], data.y_train[plan.split.validation]
-    _log_start(params, model, plan, strategy.num_replicas_in_sync)
+    batching = make_batching(cfg, split, strategy.num_replicas_in_sync)
+    model, optimizer = build_in_scope(strategy, params.model, cfg, batching.steps * batching.epochs)
+    step = make_train_step(model, optimizer, strategy, data, batching, cfg)
+    x_val, y_val = data.x_train[batching.split.validation], data.y_train[batching.split.validation]
+    _log_start(params, model, batching, strategy.num_replicas_in_sync)
     history, seconds = [], []
-    for epoch in range(1, plan.epochs + 1):
+    for epoch in range(1, batching.epochs + 1):
         t0 = time.perf_counter()
-        loss, acc = run_epoch(step, strategy, plan, epoch, progress)
+        loss, acc = run_epoch(step, strategy, batching, epoch, progress)
         seconds.append(time.perf_counter() - t0)
         history.append(history_row(epoch, loss, acc, *score(model, x_val, y_val)))
-        _log_epoch(history[-1], plan, seconds[-1])
+        _log_epoch(history[-1], batching, seconds[-1])
         if on_epoch is not None:
             on_epoch(history[-1])
-    figures = results(params, model, plan, data, history)
-    figures["framed_examples"] = len(plan.split.train) - mnist_train
-    return TrainResult(model, history, figures, timing(plan, seconds))
+    figures = results(params, model, batching, data, history)
+    figures["framed_examples"] = len(batching.split.train) - mnist_train
+    return TrainResult(model, history, figures, timing(batching, seconds))
 
 
-def results(params: Params, model: Any, plan: Plan, data: Mnist, history: list[dict[str, float]]) -> dict[str, Any]:
+def results(
+    params: Params, model: Any, batching: Batching, data: Mnist, history: list[dict[str, float]]
+) -> dict[str, Any]:
     """The reproducible figures of a run (``train.json``)."""
     last = history[-1]
     return {
@@ -247,21 +253,21 @@ def results(params: Params, model: Any, plan: Plan, data: Mnist, history: list[d
         "val_loss": last["val_loss"],
         "model": params.model.name,
         "parameters": int(model.count_params()),
-        "epochs": plan.epochs,
-        "train_examples": len(plan.split.train),
-        "val_examples": len(plan.split.validation),
+        "epochs": batching.epochs,
+        "train_examples": len(batching.split.train),
+        "val_examples": len(batching.split.validation),
         "params_hash": params.section_hash("train", "model"),
         "class_counts": {
-            "train": class_counts(data.y_train[plan.split.train]),
-            "validation": class_counts(data.y_train[plan.split.validation]),
+            "train": class_counts(data.y_train[batching.split.train]),
+            "validation": class_counts(data.y_train[batching.split.validation]),
             "test": class_counts(data.y_test),
         },
     }
 
 
-def timing(plan: Plan, seconds: list[float]) -> dict[str, Any]:
+def timing(batching: Batching, seconds: list[float]) -> dict[str, Any]:
     """Wall-clock figures of a run (``artifacts/timing/train.json``): they differ from run to run."""
-    rates = [plan.steps * plan.batch / s for s in seconds]
+    rates = [batching.steps * batching.batch / s for s in seconds]
     steady = rates[1:] or rates  # the first epoch includes tracing
     return {
         "train_loop_seconds": round(sum(seconds), 1),
@@ -271,29 +277,29 @@ def timing(plan: Plan, seconds: list[float]) -> dict[str, Any]:
     }
 
 
-def _log_start(params: Params, model: Any, plan: Plan, replicas: int) -> None:
+def _log_start(params: Params, model: Any, batching: Batching, replicas: int) -> None:
     log.info(
         "training %s (%d parameters) on %d examples, validating on %d; %d epochs of %d steps of %d, %s",
         params.model.name,
         model.count_params(),
-        len(plan.split.train),
-        len(plan.split.validation),
-        plan.epochs,
-        plan.steps,
-        plan.batch,
+        len(batching.split.train),
+        len(batching.split.validation),
+        batching.epochs,
+        batching.steps,
+        batching.batch,
         f"{replicas} replicas" if replicas > 1 else "one device",
     )
 
 
-def _log_epoch(row: dict[str, float], plan: Plan, seconds: float) -> None:
+def _log_epoch(row: dict[str, float], batching: Batching, seconds: float) -> None:
     log.info(
         "epoch %d/%d: loss %.4f accuracy %.4f | val_loss %.4f val_accuracy %.4f | %.0f s, %.0f samples/s",
         row["epoch"],
-        plan.epochs,
+        batching.epochs,
         row["loss"],
         row["accuracy"],
         row["val_loss"],
         row["val_accuracy"],
         seconds,
-        plan.steps * plan.batch / seconds,
+        batching.steps * batching.batch / seconds,
     )

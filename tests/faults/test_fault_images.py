@@ -219,6 +219,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_and_the_batch_goes_on(mode, tmp
     assert name in done.stdout and b"plain.png" in done.stdout
 
 
+@pytest.mark.slow  # a child process and 160 MB of pixels to write the file
 @pytest.mark.parametrize("mode", ["F", "I;16"])
 def test_a_huge_float_or_16_bit_picture_is_read_in_bounded_memory(mode, tmp_path, published_model):
     """A 252 KB float TIFF of 6300x6300 pixels took 1.94 GB and a 77 KB 16-bit PNG 1.78 GB."""

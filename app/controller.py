@@ -420,15 +420,13 @@ class Controller:
             self.view.show_status(wording.not_a_digit_piece(missing, len(pieces)))
             return False
         recalled = self._recalled if not self._saves and self._recalled and self._recalled.path.is_dir() else None
-        if recalled is not None and recalled.label == label:
+        previous = self._saves[-1] if self._saves else recalled  # this visit's save, or an earlier visit's
+        if previous is not None and previous.label == label:
             self.view.show_status(f"{label} is already saved to your digits")
             return True
         if recalled is not None:  # saved in an earlier visit: this save replaces that record
             self._saves.append(recalled)
             self._recalled = None
-        if self._saves and self._saves[-1].label == label:
-            self.view.show_status(f"{label} is already saved to your digits")
-            return True
         picture = self.document.picture
         args: dict[str, Any] = {
             "label": label,

@@ -173,13 +173,19 @@ class Classifier:
         self._probe()
 
     def _read(self, path: Path) -> bytes:
-        if path.is_dir():
+        import stat
+
+        try:
+            info = path.stat()  # one look, as app.images.load_picture takes: a link to /dev/zero is a device
+        except FileNotFoundError:
+            raise ModelNotFound(f"The model file {path} does not exist. {fix_hint()}") from None
+        except OSError as exc:
+            raise ModelError(f"cannot read {path} ({exc.strerror or exc})") from exc
+        if stat.S_ISDIR(info.st_mode):
             raise ModelError(f"{path} is a folder, not a model file: give the .onnx file in it")
-        if path.exists() and not path.is_file():
+        if not stat.S_ISREG(info.st_mode):
             raise ModelError(f"{path} is not a regular file (a device, pipe or socket); give an .onnx model file")
-        if not path.is_file():
-            raise ModelNotFound(f"The model file {path} does not exist. {fix_hint()}")
-        size = path.stat().st_size
+        size = info.st_size
         if size == 0:
             why = "the file is incomplete or was never written"
             if path.name.endswith(".int8.onnx") and in_checkout():

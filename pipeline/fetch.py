@@ -117,9 +117,10 @@ def prepare_cache(cache_dir: Path) -> Path:
     return cache_dir
 
 
-def _cached(cache_dir: Path, expected: Mapping[str, str]) -> dict[str, Path]:
-    """Files already in the cache whose checksum matches. A gzipped file under the raw name is
-    unpacked and accepted; any other mismatch is moved aside (never silently deleted)."""
+def _cached(cache_dir: Path, expected: Mapping[str, str], repair: bool = True) -> dict[str, Path]:
+    """Files already in the cache whose checksum matches. With ``repair``, a gzipped file under the raw
+    name is unpacked and accepted, and any other mismatch is moved aside (never silently deleted);
+    without it the cache is only read."""
     good = {}
     for name in expected:
         path = cache_dir / name
@@ -128,6 +129,8 @@ def _cached(cache_dir: Path, expected: Mapping[str, str]) -> dict[str, Path]:
         data = path.read_bytes()
         if sha256(data) == expected[name]:
             good[name] = path
+            continue
+        if not repair:
             continue
         if data[:2] == _GZIP_MAGIC:
             try:
@@ -285,12 +288,11 @@ def fetch_raw(
     when it was there already). A failing source is logged and the next one tried; when
     none is left, :class:`DownloadError` lists each source and why it failed.
     """
-    if cache_dir.is_dir():  # a read-only cache that holds every verified file is read, never written
-        paths = _cached(cache_dir, expected)
-        if len(paths) == len(expected):
-            return paths, {name: "cache" for name in paths}
-    prepare_cache(cache_dir)
-    paths = _cached(cache_dir, expected)
+    # a cache that holds every verified file is only read (it may be read-only); each file is hashed once
+    paths = _cached(cache_dir, expected, repair=False) if cache_dir.is_dir() else {}
+    if len(paths) < len(expected):  # something to repair or fetch: the cache must be writable
+        prepare_cache(cache_dir)
+        paths |= _cached(cache_dir, {n: h for n, h in expected.items() if n not in paths})
     origin = {name: "cache" for name in paths}
     failures: list[str] = []
     for source in cfg.sources:

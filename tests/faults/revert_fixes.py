@@ -34,8 +34,8 @@ FIXES = [
     Fix(
         "picture formats: an allow-list, so EPS never reaches Ghostscript",
         "app/images.py",
-        "Image.open(io.BytesIO(data), formats=FORMATS)",
-        "Image.open(io.BytesIO(data))",
+        "img_file = Image.open(io.BytesIO(data), formats=FORMATS)",
+        "img_file = Image.open(io.BytesIO(data))",
         "tests/faults/test_fault_images.py::test_a_format_outside_the_list_is_refused_by_content_and_ghostscript_never_starts",
     ),
     Fix(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -618,4 +617,6 @@ def _pen(document: Document, unit: int) -> float | None:
     widths = [s.width for s in document.strokes if not s.erase]
     if document.picture is not None or not widths:
         return None
+    import statistics  # here: its import (fractions, decimal, random) is 3 ms of the cold start
+
     return statistics.median(widths) * unit  # on a few numbers, 30x cheaper than np.median

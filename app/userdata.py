@@ -28,13 +28,10 @@ a malformed record is reported by its folder's name and skipped, never silently 
 from __future__ import annotations
 
 import getpass
-import hashlib
 import io
 import json
 import os
 import re
-import secrets
-import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -120,7 +117,7 @@ def default_folder() -> Path:
 
 def new_session() -> str:
     """An id for one run of the app (or one `digit-predict --label` call): the held-out split keeps sessions whole."""
-    return f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(3)}"
+    return f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.urandom(3).hex()}"
 
 
 def writer_name() -> str:
@@ -136,6 +133,8 @@ def writer_name() -> str:
 
 def model_stamp(path: str | Path, name: str, params_hash: str = "") -> dict[str, str]:
     """A record's ``model``: the model's name, its file's sha256 ("" when the file is gone) and params hash."""
+    import hashlib  # here, not at the top: the window's cold start does not hash (3 ms)
+
     try:
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:  # the file went away after it was loaded: the name and params hash still say which
@@ -180,6 +179,9 @@ def save_record(
     Raises ValueError for a label that does not fit the inputs, UserDataError when the folder
     cannot be written (the caller keeps the drawing).
     """
+    import hashlib
+    import shutil
+
     if not label or not label.isascii() or not label.isdigit():
         raise ValueError(f"a label is the digits written, 0-9 only; got {label!r}")
     if len(inputs) != len(label):
@@ -191,7 +193,7 @@ def save_record(
         raise ValueError(f"source must be one of {', '.join(SOURCES)}; got {source!r}")
     boxes = list(boxes) or [(0, 0, 0, 0)] * len(inputs)
     stamp = time.gmtime()
-    record_id = f"{time.strftime('%Y%m%dT%H%M%SZ', stamp)}-{secrets.token_hex(4)}"
+    record_id = f"{time.strftime('%Y%m%dT%H%M%SZ', stamp)}-{os.urandom(4).hex()}"
     files: dict[str, bytes] = {}
     entries = []
     for i, (digit, image, box) in enumerate(zip(label, inputs, boxes, strict=True)):
@@ -237,6 +239,8 @@ def save_record(
 
 def delete_record(path: str | Path) -> None:
     """Remove a record (undo of a save)."""
+    import shutil
+
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -280,6 +284,8 @@ def _read_png(path: Path) -> np.ndarray:
 
 def _record(folder: Path) -> Record:
     """One record, validated; ValueError says what is wrong."""
+    import hashlib
+
     try:
         meta = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -15,9 +15,9 @@ from PyQt5.QtGui import (
 
 def plain_tooltip(text: str) -> str:
     """Tooltips read rich text; this shows ``text`` as the text it is (escaped, lines kept)."""
-    import html
-
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+    # by hand: importing html (its entity table) is 1.5 ms of the cold start, for three replacements
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "<qt>" + escaped.replace("\n", "<br>") + "</qt>"
 
 
 def accent(palette: QPalette) -> QColor:

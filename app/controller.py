@@ -85,6 +85,9 @@ class View(Protocol):
     def open_folder(self, folder: Path) -> None:
         """Show the folder in the system's file manager."""
 
+    def show_busy(self, text: str | None, cancel: Callable[[], None] | None = None) -> None:
+        """Work in the background that the person may stop (``cancel``); None: it ended."""
+
 
 class Cancel(Protocol):
     def cancel(self) -> None: ...
@@ -92,6 +95,9 @@ class Cancel(Protocol):
 
 #: ``schedule(delay_ms, callback)``: run ``callback`` once after ``delay_ms`` (Qt: a single-shot timer).
 Schedule = Callable[[int, Callable[[], None]], Cancel]
+#: ``background(work, done)``: run ``work()`` off the window's thread, then ``done(result, error)`` on it;
+#: after ``cancel()`` ``done`` is never called (Qt: :func:`app.ui.worker.in_background`).
+Background = Callable[[Callable[[], Any], Callable[[Any, BaseException | None], None]], Cancel]
 
 
 def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -121,13 +127,17 @@ class Controller:
         *,
         live: bool = True,
         schedule: Schedule | None = None,
+        background: Background | None = None,
         userdata_folder: str | Path | None = None,
     ) -> None:
-        """``userdata_folder``: where corrections are saved (default :func:`app.userdata.default_folder`)."""
+        """``userdata_folder``: where corrections are saved (default :func:`app.userdata.default_folder`);
+        ``background``: where another model is loaded and checked (None: at once, on this thread)."""
         self.view = view
         self.classifier = classifier
         self.live = live
         self.schedule = schedule
+        self.background = background
+        self._loading: tuple[Path, Cancel] | None = None  # the model being loaded in the background
         self.document = Document()
         self.last: Reading | None = None
         self.last_ms = 0.0
@@ -584,22 +594,62 @@ class Controller:
 
     @guarded
     def use_model(self, path: str | Path) -> bool:
-        """Switch to another ONNX model; a model that cannot be used is explained and the old one kept."""
-        try:
-            classifier = Classifier(path)
-        except ModelError as exc:
-            # what is wrong, then the window's own way out (not the shell's --model PATH or `make pipeline`)
-            text = str(exc).replace(fix_hint(), "").rstrip(" ;.")
-            self.view.show_error(
-                "Cannot use this model",
-                f"{text}.\n\nThe app keeps using {self.classifier.path.name}; choose another with File > Open model…",
-            )
-            return False
+        """Switch to another ONNX model; a model that cannot be used is explained and the old one kept.
+
+        With a ``background``, the model is loaded and checked there (its test run may take up to
+        :data:`app.inference.PROBE_SECONDS` before a model that never answers is refused), the window
+        stays responsive, and :meth:`cancel_model` keeps the old one; returns whether loading began."""
+        path = Path(path)
+        self.cancel_model(quiet=True)
+        if self.background is None:
+            try:
+                classifier = Classifier(path)
+            except ModelError as exc:
+                self._refuse_model(exc)
+                return False
+            self._switch_model(classifier)
+            return True
+        self.view.show_busy(f"Checking the model {path.name}…", self.cancel_model)
+        self._loading = (path, self.background(functools.partial(Classifier, path), self._model_loaded))
+        return True
+
+    @guarded
+    def cancel_model(self, quiet: bool = False) -> None:
+        """Stop waiting for a model being loaded; the one in use stays."""
+        if self._loading is None:
+            return
+        path, job = self._loading
+        self._loading = None
+        job.cancel()
+        self.view.show_busy(None)
+        if not quiet:
+            self.view.show_status(f"Kept {self.classifier.path.name}; {path.name} was not loaded")
+
+    @guarded
+    def _model_loaded(self, classifier: Classifier | None, error: BaseException | None) -> None:
+        self._loading = None
+        self.view.show_busy(None)
+        if error is not None and not isinstance(error, ModelError):  # not expected: say it as the model's
+            log.error("loading a model failed", exc_info=error)
+            error = ModelError(f"loading it failed ({type(error).__name__}: {error})")
+        if error is not None:
+            self._refuse_model(error)
+        elif classifier is not None:
+            self._switch_model(classifier)
+
+    def _refuse_model(self, exc: ModelError) -> None:
+        # what is wrong, then the window's own way out (not the shell's --model PATH or `make pipeline`)
+        text = str(exc).replace(fix_hint(), "").rstrip(" ;.")
+        self.view.show_error(
+            "Cannot use this model",
+            f"{text}.\n\nThe app keeps using {self.classifier.path.name}; choose another with File > Open model…",
+        )
+
+    def _switch_model(self, classifier: Classifier) -> None:
         self.classifier = classifier
         self.view.show_model(classifier.info)
         if not self.document.is_empty():
             self.run()
-        return True
 
     def result_text(self) -> str:
         """What Copy puts on the clipboard: the answer (the drawing is read first when it changed since), or ""."""

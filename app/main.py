@@ -114,10 +114,13 @@ def build(args: argparse.Namespace):  # -> tuple[MainWindow, Controller]
     from app.controller import Controller
     from app.inference import load_classifier
     from app.ui.window import MainWindow
+    from app.ui.worker import in_background
 
     classifier = load_classifier(args.model)
     window = MainWindow(live=None if not args.no_live else False)
-    controller = Controller(window, classifier, live=window.act_live.isChecked(), schedule=_Timer)
+    controller = Controller(
+        window, classifier, live=window.act_live.isChecked(), schedule=_Timer, background=in_background
+    )
     connect(window, controller)
     return window, controller
 

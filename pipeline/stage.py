@@ -11,7 +11,6 @@ meanwhile rewrites it before DVC's lock refuses that run).
 from __future__ import annotations
 
 import errno
-import hashlib
 import logging
 import os
 import shutil
@@ -83,11 +82,41 @@ def _temp_targets(folder: Path) -> set[str]:
     return targets
 
 
-def _params_digest(path: Path = PARAMS_FILE) -> str | None:
+def _params_bytes(path: Path = PARAMS_FILE) -> bytes | None:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return Path(path).read_bytes()
     except OSError:
         return None
+
+
+#: Where a params.yaml written under a running stage is kept when the stage puts its own back.
+REPLACED_PARAMS = Path(".dvc") / "tmp" / "params.replaced.yaml"
+
+
+def _keep_params(ran_with: bytes | None) -> None:
+    """params.yaml changed while the stage ran: put back what it ran with, keep the other aside, say so.
+
+    ``dvc exp run`` writes its params into the workspace before DVC's lock refuses it while another
+    run holds the lock, so a second run started beside a first would leave the first recording
+    results under params it never used (measured: the first failed at the end of training and the
+    workspace held the second's params). Putting the params back lets the running pipeline finish
+    and record what it made with the params it used; the refused run is started again later."""
+    from pipeline.atomic import atomic_write_bytes
+
+    now = _params_bytes()
+    if ran_with is None or now == ran_with:
+        return
+    if now is not None:
+        atomic_write_bytes(REPLACED_PARAMS, now)
+    atomic_write_bytes(PARAMS_FILE, ran_with)
+    log.warning(
+        "%s changed while this stage ran: another `dvc exp run` wrote its params (DVC writes them before "
+        "its lock refuses a second run), or an edit. This run's params are put back, so what it made is "
+        "recorded with the params it used; the version found is kept in %s. If a `dvc exp run` was "
+        'refused ("Unable to acquire lock"), start it again when this run ends.',
+        PARAMS_FILE,
+        REPLACED_PARAMS,
+    )
 
 
 def die_with_parent() -> None:
@@ -131,19 +160,14 @@ def run(main: Callable[[], object], outputs: Iterable[Path] = ()) -> None:
     single_threaded_blas()  # numpy's small products on one BLAS thread: faster, steadier, the same bytes
     clean_stale_temps(outputs)
     clean_leftovers()
-    before = _params_digest()
+    ran_with = _params_bytes()
     try:
         started = time.perf_counter()
-        main()
+        try:
+            main()
+        finally:
+            _keep_params(ran_with)
         record_timing(main, time.perf_counter() - started)
-        if _params_digest() != before:
-            raise StageError(
-                f"{PARAMS_FILE} changed while this stage ran: another `dvc exp run` rewrote it (DVC writes "
-                "an experiment's params before its lock refuses a second run), or an edit. Nothing was "
-                f"recorded. `git diff {PARAMS_FILE}` shows the change; to run the params you meant, wait "
-                "for the other run to end and start yours again (`dvc exp run -S ...`), not `dvc repro`, "
-                "which would run whatever params.yaml holds now"
-            )
     except (StageError, ParamsError) as exc:
         log.error("%s", exc)
         sys.exit(1)

@@ -274,24 +274,63 @@ def test_history_strip_brings_a_drawing_back(app_window, sample):
     assert controller.last.number == str(sample.y_test[0])
 
 
-def test_model_picker_switches_models_and_says_which(app_window, template_onnx, monkeypatch, tmp_path):
+def test_model_picker_switches_models_and_says_which(app_window, template_onnx, monkeypatch, tmp_path, qtbot):
     from PyQt5.QtWidgets import QFileDialog
 
     window, controller = app_window
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(template_onnx), ""))
     window.act_model.trigger()
-    assert controller.classifier.path == template_onnx
+    qtbot.waitUntil(lambda: controller.classifier.path == template_onnx, timeout=5000)  # checked in the background
     assert "templates" in window.model_label.text()
     assert window.model_box.currentText() == "templates.onnx"
     published = window.model_box.findText("Published (app)")
     window.model_box.setCurrentIndex(published)
     window.model_box.activated.emit(published)
-    assert controller.classifier.info.name == "seed_cnn"
+    qtbot.waitUntil(lambda: controller.classifier.info.name == "seed_cnn", timeout=5000)
     (tmp_path / "empty.onnx").write_bytes(b"")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(tmp_path / "empty.onnx"), ""))
     window.act_model.trigger()
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
     assert window.last_error[0] == "Cannot use this model" and "is empty" in window.last_error[1]
     assert "int8" not in window.last_error[1]  # worded for what happened, not for a pipeline setting
+    assert window.busy is None and controller.classifier.info.name == "seed_cnn"
+
+
+@pytest.mark.slow
+def test_a_model_that_never_answers_leaves_the_window_working_and_can_be_cancelled(
+    app_window, qtbot, tmp_path, monkeypatch
+):
+    """File > Open model froze the window while a model that loops was tried (up to the 5 s limit)."""
+    import time
+
+    from PyQt5.QtCore import QTimer
+    from PyQt5.QtWidgets import QFileDialog, QPushButton
+
+    import app.inference
+    from tests.faults.test_fault_models import _model
+
+    window, controller = app_window
+    before = controller.classifier
+    monkeypatch.setattr(app.inference, "PROBE_SECONDS", 1.5)
+    loop = _model(tmp_path / "loop.onnx", trap="loop")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(loop), ""))
+    started = time.monotonic()
+    window.act_model.trigger()
+    assert time.monotonic() - started < 0.5  # back at once: the model is checked in the background
+    fired: list[float] = []
+    QTimer.singleShot(100, lambda: fired.append(time.monotonic() - started))
+    qtbot.waitUntil(lambda: window.busy is not None and window.busy.isVisible(), timeout=1400)
+    assert fired and fired[0] < 0.4  # the window's own events ran while the model was being checked
+    window.busy.findChild(QPushButton).click()  # Cancel
+    assert window.busy is None and controller.classifier is before
+    assert "was not loaded" in window.statusBar().currentMessage()
+    qtbot.wait(1800)  # past the limit: the cancelled check ends, and its answer is dropped
+    assert controller.classifier is before and window.last_error is None
+    # not cancelled: refused when the limit passes, the model in use kept
+    window.act_model.trigger()
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=5000)
+    assert "did not answer within 1.5 s" in window.last_error[1] and controller.classifier is before
+    assert window.busy is None
 
 
 def test_pixel_values_fit_the_screen(app_window, qapp):

@@ -288,10 +288,10 @@ def test_the_window_keeps_a_usable_minimum_size(open_window):
     assert window.width() >= 400 and window.height() >= 280
 
 
-def test_open_model_and_save_remember_folders_of_their_own(open_window, monkeypatch, tmp_path, template_onnx):
+def test_open_model_and_save_remember_folders_of_their_own(open_window, monkeypatch, tmp_path, template_onnx, qtbot):
     from PyQt5.QtWidgets import QFileDialog
 
-    window, _ = open_window()
+    window, controller = open_window()
     (tmp_path / "drawings").mkdir()
     saved = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(template_onnx), ""))
@@ -303,20 +303,22 @@ def test_open_model_and_save_remember_folders_of_their_own(open_window, monkeypa
     stroke(window.canvas, [(60, 60), (60, 200)])
     window.act_save.trigger()
     window.act_model.trigger()
+    qtbot.waitUntil(lambda: controller.classifier.path == template_onnx, timeout=5000)  # checked in the background
     window.act_save.trigger()
     assert saved[1].startswith(str(tmp_path / "drawings"))  # not the model's folder
 
 
-def test_a_model_opened_by_hand_stays_in_the_model_list(open_window, monkeypatch, template_onnx):
+def test_a_model_opened_by_hand_stays_in_the_model_list(open_window, monkeypatch, template_onnx, qtbot):
     from PyQt5.QtWidgets import QFileDialog
 
     window, controller = open_window()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a: (str(template_onnx), ""))
     window.act_model.trigger()
+    qtbot.waitUntil(lambda: controller.classifier.path == template_onnx, timeout=5000)  # checked in the background
     published = window.model_box.findText("Published (app)")
     window.model_box.setCurrentIndex(published)
     window.model_box.activated.emit(published)
-    assert controller.classifier.info.name == "seed_cnn"
+    qtbot.waitUntil(lambda: controller.classifier.info.name == "seed_cnn", timeout=5000)
     assert window.model_box.findText(template_onnx.name) >= 0  # still there to switch back to
     window.close()
     again, _ = open_window()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from PyQt5.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QScrollArea,
     QSlider,
     QToolBar,
@@ -44,6 +46,9 @@ from app.ui.style import app_icon, dark_palette, is_dark, plain_tooltip
 from app.ui.transfer import Transfers
 
 #: The pen slider in the palette's own colours, a groove that shows on light and dark alike.
+#: Background work shows its dialog (with Cancel) only after this long: most of it is done before.
+BUSY_AFTER_MS = 400
+
 SLIDER_STYLE = """
 QSlider::groove:horizontal { height: 4px; background: palette(dark); border-radius: 2px; }
 QSlider::sub-page:horizontal { background: palette(highlight); border-radius: 2px; }
@@ -83,6 +88,7 @@ class MainWindow(Transfers, QMainWindow):
         self.system_palette = QApplication.palette()
         self.last_error: tuple[str, str] | None = None
         self.error_box: QMessageBox | None = None
+        self.busy: QProgressDialog | None = None  # work the person may stop (checking a model)
         self.reading: Reading | None = None
         self.reading_note = ""  # a caution shown under the answer (several lines of writing)
         self.reading_stale = False  # the answer is out of date (the drawing changed, Live is off)
@@ -332,6 +338,26 @@ class MainWindow(Transfers, QMainWindow):
         box.setWindowModality(Qt.WindowModal)
         self.error_box = box
         box.open()
+
+    def show_busy(self, text: str | None, cancel=None) -> None:
+        """A dialog with Cancel (and Esc) for work in the background, shown only if it lasts: the
+        reference model is checked in ~20 ms, a model that never answers is given up after 5 s."""
+        if self.busy is not None:
+            old, self.busy = self.busy, None
+            with contextlib.suppress(TypeError):  # nothing connected
+                old.canceled.disconnect()  # closing it emits canceled: not the person's doing
+            old.hide()
+            old.deleteLater()
+        if text is None:
+            return
+        box = QProgressDialog(text, "Cancel", 0, 0, self)  # no range: a busy bar
+        box.setWindowTitle("Digit Classifier")
+        box.setWindowModality(Qt.WindowModal)
+        box.setMinimumDuration(BUSY_AFTER_MS)
+        box.setValue(0)  # starts the clock: without it the dialog never shows itself
+        if cancel is not None:
+            box.canceled.connect(cancel)
+        self.busy = box
 
     def show_model(self, info) -> None:
         self.model_info = info

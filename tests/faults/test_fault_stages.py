@@ -53,16 +53,21 @@ def test_kill_9_of_the_report_stage_leaves_nothing_a_rerun_does_not_clean(built)
     assert "up to date" in run_cmd(["dvc", "status"], built).stdout
 
 
-def test_params_changed_while_training_are_never_recorded_as_the_models(built):
-    """Case 2: `dvc exp run` rewrote params.yaml while `dvc repro` trained; repro recorded params it never used.
+def test_params_changed_while_training_are_put_back_and_the_run_is_kept(built):
+    """Case 2: a second `dvc exp run` rewrote params.yaml while `dvc repro` trained (DVC writes an
+    experiment's params before its lock refuses it). Before, the first run either recorded params it
+    never used or failed at the end; now training puts back the params it ran with, the run finishes
+    and records them, and the other version is kept aside.
 
-    ``dvc exp run`` writes params.yaml before DVC's lock refuses it. The race is made certain, not
-    hoped for: training is paused (SIGSTOP) once its first epoch is logged, so it has read its
-    params; params.yaml is rewritten as the experiment would; then it goes on.
+    The race is made certain, not hoped for: training is paused (SIGSTOP) once its first epoch is
+    logged, so it has read its params; params.yaml is rewritten as the experiment would; then it goes on.
     """
     import shutil
 
+    from pipeline.stage import REPLACED_PARAMS
+
     run_cmd(["python", "-m", "pipeline.compose", *QUICK, "train.epochs=3"], built)  # a change to train
+    ran_with = (built / "params.yaml").read_bytes()
     live = built / "artifacts/train/live"
     shutil.rmtree(live, ignore_errors=True)
     repro = subprocess.Popen(
@@ -73,12 +78,14 @@ def test_params_changed_while_training_are_never_recorded_as_the_models(built):
     os.killpg(repro.pid, signal.SIGSTOP)
     try:
         run_cmd(["python", "-m", "pipeline.compose", *QUICK, "train.epochs=1"], built)
+        other = (built / "params.yaml").read_bytes()
     finally:
         os.killpg(repro.pid, signal.SIGCONT)
     out, _ = repro.communicate(timeout=1200)
-    assert repro.returncode != 0, out  # the running pipeline noticed the params under it changed
-    # said by train itself (params.yaml changed while this stage ran) or by the stages after it
-    assert "params.yaml changed" in out and "Traceback" not in out, out
-    status = run_cmd(["dvc", "status"], built).stdout
-    assert "up to date" not in status  # and DVC does not claim otherwise
+    assert repro.returncode == 0, out  # the running pipeline finished
+    assert "put back" in out and "Traceback" not in out, out
+    assert other != ran_with and (built / "params.yaml").read_bytes() == ran_with
+    assert (built / REPLACED_PARAMS).read_bytes() == other
+    # and what DVC recorded is what was run: the workspace is up to date under the params it trained with
+    assert "up to date" in run_cmd(["dvc", "status"], built).stdout
     run_cmd(["git", "checkout", "params.yaml"], built)

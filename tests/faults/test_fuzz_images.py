@@ -86,3 +86,74 @@ def test_mutated_pictures_end_in_a_result_or_our_own_error(data):
         return
     assert np.isfinite(p.images).all() and p.images.shape[1:] == (28, 28)
     normalise(ink)
+
+
+def _mutate(data: bytearray, rng: np.random.Generator) -> bytes:
+    """The mutations of :func:`mutated`, drawn from a seeded generator (for files written up front)."""
+    for _ in range(int(rng.integers(1, 13))):
+        kind = rng.choice(["flip", "set", "cut", "insert", "repeat"])
+        pos = int(rng.integers(0, max(1, len(data))))
+        if kind == "flip" and data:
+            data[pos] ^= 1 << int(rng.integers(0, 8))
+        elif kind == "set" and data:
+            data[pos] = int(rng.integers(0, 256))
+        elif kind == "cut":
+            data = data[: int(rng.integers(0, len(data) + 1))]
+        elif kind == "insert":
+            data[pos:pos] = rng.bytes(int(rng.integers(1, 17)))
+        elif kind == "repeat" and data:
+            data[pos:pos] = data[pos : pos + int(rng.integers(1, 33))] * int(rng.integers(1, 9))
+    return bytes(data)
+
+
+def test_two_thousand_mutated_files_through_digit_predict_are_each_answered(tmp_path, published_model):
+    """The fuzz through the command people run, in a process of its own: every file is accounted for
+    once in ``--json`` output (a result or an error), no traceback, no file takes 10 s, and the
+    process's peak memory stays under 500 MB."""
+    import json
+    import subprocess
+    import sys
+    import time
+
+    rng = np.random.default_rng(2026)
+    folder = tmp_path / "fuzz"
+    folder.mkdir()
+    suffix = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "TIFF": "tif", "WEBP": "webp"}
+    names = []
+    for i in range(2000):
+        fmt = FORMATS[i % len(FORMATS)]
+        names.append(f"{i:04d}.{suffix[fmt]}")
+        (folder / names[-1]).write_bytes(_mutate(bytearray(SEEDS[fmt]), rng))
+    child = (
+        "import resource, sys\nsys.stdout.reconfigure(line_buffering=True)\nfrom app.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)"
+    )
+    err_file = tmp_path / "stderr.txt"  # a file, not a pipe: 2,000 error lines would fill a pipe no one reads
+    with err_file.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", child, "--json", "--model", str(published_model), str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
+    records, gaps, last = [], [], None
+    assert proc.stdout is not None
+    for line in proc.stdout:  # one line a file, as it is read: the gaps are the time each file took
+        now = time.monotonic()
+        if last is not None:
+            gaps.append(now - last)
+        last = now
+        records.append(json.loads(line))
+    code = proc.wait(timeout=60)
+    stderr = err_file.read_text()
+    assert code in (0, 1), stderr[-2000:]
+    assert "Traceback" not in stderr, stderr[-2000:]
+    assert sorted(r["file"].rsplit("/", 1)[-1] for r in records) == names  # each file once
+    answered = sum(r.get("error") is None for r in records)
+    assert 0 < answered < len(names)  # some mutations still decode, most do not: both paths were taken
+    print(f"{answered} of {len(names)} answered, the slowest file {max(gaps):.3f} s", end=" ")
+    assert max(gaps) < 10, f"a file took {max(gaps):.1f} s"
+    peak_mb = int(stderr.split("peak")[-1].split()[0]) / 1024
+    print(f"peak memory {peak_mb:.0f} MB")
+    assert peak_mb < 500, f"peak memory {peak_mb:.0f} MB"

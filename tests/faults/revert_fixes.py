@@ -193,6 +193,20 @@ FIXES = [
         "(n := weight_count(p.model)) < 0",
         "tests/test_config.py::test_a_model_too_big_to_train_is_refused_before_any_work",
     ),
+    Fix(
+        "File > Open model checks the model in the background",
+        "app/controller.py",
+        "        if self.background is None:\n",
+        "        if True:\n",
+        "tests/test_app_qt.py::test_a_model_that_never_answers_leaves_the_window_working_and_can_be_cancelled",
+    ),
+    Fix(
+        "digit-predict --json writes a record for a file it cannot read",
+        "app/cli.py",
+        "            if not (args.json or writer):\n                continue\n",
+        "            continue\n",
+        "tests/faults/test_fuzz_images.py::test_two_thousand_mutated_files_through_digit_predict_are_each_answered",
+    ),
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -95,9 +96,10 @@ class Cancel(Protocol):
 
 #: ``schedule(delay_ms, callback)``: run ``callback`` once after ``delay_ms`` (Qt: a single-shot timer).
 Schedule = Callable[[int, Callable[[], None]], Cancel]
-#: ``background(work, done)``: run ``work()`` off the window's thread, then ``done(result, error)`` on it;
-#: after ``cancel()`` ``done`` is never called (Qt: :func:`app.ui.worker.in_background`).
-Background = Callable[[Callable[[], Any], Callable[[Any, BaseException | None], None]], Cancel]
+#: ``background(work, done)``: run ``work(stop)`` off the window's thread, then ``done(result, error)`` on it;
+#: ``cancel()`` sets the ``stop`` event (work that checks it ends early) and ``done`` is never called
+#: (Qt: :func:`app.ui.worker.in_background`).
+Background = Callable[[Callable[[threading.Event], Any], Callable[[Any, BaseException | None], None]], Cancel]
 
 
 def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -610,7 +612,7 @@ class Controller:
             self._switch_model(classifier)
             return True
         self.view.show_busy(f"Checking the model {path.name}…", self.cancel_model)
-        self._loading = (path, self.background(functools.partial(Classifier, path), self._model_loaded))
+        self._loading = (path, self.background(lambda stop: Classifier(path, cancel=stop), self._model_loaded))
         return True
 
     @guarded
@@ -623,6 +625,7 @@ class Controller:
         job.cancel()
         self.view.show_busy(None)
         if not quiet:
+            self.view.show_model(self.classifier.info)  # the model list shows the one in use again
             self.view.show_status(f"Kept {self.classifier.path.name}; {path.name} was not loaded")
 
     @guarded
@@ -638,6 +641,7 @@ class Controller:
             self._switch_model(classifier)
 
     def _refuse_model(self, exc: ModelError) -> None:
+        self.view.show_model(self.classifier.info)  # the model list shows the one in use again
         # what is wrong, then the window's own way out (not the shell's --model PATH or `make pipeline`)
         text = str(exc).replace(fix_hint(), "").rstrip(" ;.")
         self.view.show_error(

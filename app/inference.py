@@ -141,10 +141,33 @@ def ort_threads() -> int:
     return int(raw)
 
 
+class _Watch(threading.Thread):
+    """Sets a run's terminate flag when ``limit`` seconds pass or ``stop`` is set, whichever is first."""
+
+    def __init__(self, options, limit: float, stop: threading.Event) -> None:
+        super().__init__(name="model-watch")
+        self.options, self.limit, self.stop = options, limit, stop
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        import time
+
+        deadline = time.monotonic() + self.limit
+        while not self.done.wait(0.02):  # the run ended: nothing to stop
+            if self.stop.is_set() or time.monotonic() >= deadline:
+                self.options.terminate = True
+                return
+
+    def cancel(self) -> None:
+        self.done.set()
+
+
 class Classifier:
     """An onnxruntime session over a checked digit model."""
 
-    def __init__(self, path: str | Path, threads: int | None = None) -> None:
+    def __init__(self, path: str | Path, threads: int | None = None, cancel: threading.Event | None = None) -> None:
+        """``cancel``: set from another thread, it stops the load-time check at once (the window's Cancel,
+        the app quitting: onnxruntime aborts the process if a run is still going when it exits)."""
         import onnxruntime as ort
 
         self.path = Path(path)
@@ -170,7 +193,11 @@ class Classifier:
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
         self._memo = Memo()  # this model's recent pieces: a new stroke re-reads only what it changed
-        self._probe()
+        self._cancel = cancel
+        try:
+            self._probe()
+        finally:
+            self._cancel = None  # only the load-time check is stopped from outside
 
     def _read(self, path: Path) -> bytes:
         import stat
@@ -264,15 +291,21 @@ class Classifier:
 
         options = ort.RunOptions()
         options.log_severity_level = 4  # the failure is reported once, as a ModelError, not also by onnxruntime
-        timer = None
+        timer: threading.Timer | _Watch | None = None
+        stop = getattr(self, "_cancel", None)
         if limit is not None:
             # onnxruntime checks the flag between kernels (also inside a Loop), so the run stops soon after
-            timer = threading.Timer(limit, setattr, (options, "terminate", True))
+            if stop is None:
+                timer = threading.Timer(limit, setattr, (options, "terminate", True))
+            else:
+                timer = _Watch(options, limit, stop)
             timer.daemon = True
             timer.start()
         try:
             return self.session.run(self._outputs, {INPUT_NAME: x}, options)
         except Exception as exc:  # onnxruntime's own exception types, MemoryError
+            if options.terminate and stop is not None and stop.is_set():
+                raise ModelError(f"checking {self.path} was stopped") from exc
             if options.terminate:
                 raise ModelError(
                     f"{self.path} did not answer within {limit:g} s on two small pictures (the reference model takes "

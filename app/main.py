@@ -41,9 +41,10 @@ class _HelpFormatter(argparse.HelpFormatter):
 
     def __init__(self, prog: str, *args, **kwargs) -> None:
         if kwargs.get("width") is None and len(args) < 3:
+            given = os.environ.get("COLUMNS", "")
             try:
-                columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size(sys.stdout.fileno()).columns
-            except (ValueError, OSError, AttributeError):
+                columns = int(given) if given.isascii() and given.isdigit() else os.get_terminal_size(1).columns
+            except (ValueError, OSError):  # not a terminal
                 columns = 80
             kwargs["width"] = max(columns - 2, 20)  # as argparse does
         super().__init__(prog, *args, **kwargs)

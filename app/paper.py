@@ -9,7 +9,10 @@ on the page straightened (it may be tilted by up to :data:`MAX_TILT` degrees):
   writing (an underline, the one ruled line under a number); a straight stroke of the
   writing itself (a 1, a 7's bar, a dash) never does, nor does the picture's own edge;
 - **a comb field**: two lines of one length closed at both ends by sides that run from one
-  to the other, with dividers between (a row of boxes that share their sides);
+  to the other, with dividers between (a row of boxes that share their sides); or one line
+  with short upright teeth at a regular spacing, one place for a digit between two (a form's
+  open comb: the teeth were read as 1s, and the line alone, ending where the writing ends,
+  was not taken for paper);
 - **boxes**: a rectangle's outline around a digit, each side inked along nearly all its
   length, whatever the digit inside does (it may touch or cross the box);
 - **dots**: a grid of many small dots of one size.
@@ -51,6 +54,13 @@ BOX_SIDE = 0.85
 BOX_LINE = 0.08
 #: Dots: at least this many small pieces of about one size (a dot grid).
 MIN_DOTS = 12
+#: An open comb: at least this many teeth on one line, each at most TOOTH_LENGTH writing heights long,
+#: of one length (within TOOTH_SAME) and spaced on one pitch (within TOOTH_PITCH of it, places may be
+#: skipped where a digit hides a tooth). A digit standing on the line is as tall as the writing.
+MIN_TEETH = 3
+TOOTH_LENGTH = 0.8
+TOOTH_SAME = 0.3
+TOOTH_PITCH = 0.2
 #: Writing crossing a line keeps the line's pixels where its ink is this much above the line's own.
 STRONGER = 1.6
 
@@ -245,6 +255,68 @@ def _comb(mask: np.ndarray, horizontals: list[_Line]) -> tuple[list[_Line], list
     return lines, sides
 
 
+def _teeth(mask: np.ndarray, line: _Line, height: float, verticals: list[_Line]) -> list[_Line]:
+    """The teeth of an open comb on a horizontal ``line``: short upright strokes as thin as the line,
+    standing on it (or hanging from it) alone, ending in the air, of one length, at a regular pitch (see
+    :data:`MIN_TEETH`). A box's side ends in its top line, a digit's stroke has the digit beside it, a
+    grid's line runs on: none is a tooth."""
+    s, e = max(0, line.start), min(mask.shape[1], line.stop)
+    if height <= 0 or e - s < 3:
+        return []
+    reach = max(2, int(TOOTH_LENGTH * height * 1.5))
+    thin = line.thickness + 2
+    least = max(3, round(0.15 * height))
+    grid = np.zeros(e - s, bool)
+    for v in verticals:  # a vertical line that crosses this one is a grid's or a margin's
+        if v.start < line.lo - 2 and v.stop > line.hi + 3:
+            grid[max(0, v.lo - 1 - s) : max(0, v.hi + 2 - s)] = True
+    for up in (True, False):
+        if up:  # rows away from the line, the nearest first
+            rows = mask[max(0, line.lo - 1 - reach) : max(0, line.lo - 1), :][::-1]
+        else:
+            rows = mask[line.hi + 2 : line.hi + 2 + reach, :]
+        if rows.shape[0] < least:
+            continue
+        length = np.where(rows[:, s:e].all(axis=0), rows.shape[0], rows[:, s:e].argmin(axis=0))  # ink run
+        groups, upright = [], [(a, b) for a, b in _runs((length >= least) & ~grid, 0) if b - a <= thin]
+        for a, b in upright:
+            size, tip = int(np.median(length[a:b])), int(length[a:b].max())
+            if tip >= rows.shape[0]:
+                continue
+            left, right = max(0, s + a - 2), min(mask.shape[1], s + b + 2)
+            beside = rows[:size, left : s + a - 1].any(axis=1) | rows[:size, s + b + 1 : right].any(axis=1)
+            # a free end: nothing past the run, and no line running off sideways from its last rows (a
+            # box's side meets one there; a digit close beside a tooth is not a line)
+            near, far = slice(max(0, tip - 3), tip), max(4, round(0.7 * height))
+            sideways = (
+                rows[near, max(0, s + a - 1 - far) : s + a - 1].any(axis=0).all()
+                or rows[near, s + b + 1 : s + b + 1 + far].any(axis=0).all()
+            )
+            end = rows[tip, left:right].any() or sideways
+            if beside.mean() <= 0.2 and not end:
+                groups.append((a, b, size))
+        if len(groups) < MIN_TEETH:
+            continue
+        typical = float(np.median([g[2] for g in groups]))
+        if typical > TOOTH_LENGTH * height:
+            continue
+        kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
+        if len(kept) < MIN_TEETH:
+            continue
+        centres = np.array([(a + b - 1) / 2 for a, b in kept])
+        pitch = float(np.median(np.diff(centres)))
+        steps = np.diff(centres) / max(pitch, 1e-9)
+        if pitch < 0.5 * height or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
+            continue
+        # every upright stroke on the pitch is a tooth, also one a digit touches (its stroke stays: _cut)
+        phase = [((a + b - 1) / 2 - centres[0]) / pitch % 1 for a, b in upright]
+        on_pitch = [g for g, f in zip(upright, phase, strict=True) if min(f, 1 - f) <= TOOTH_PITCH]
+        extent = round(typical) + 1
+        lo_row, hi_row = (line.lo - 1 - extent, line.lo) if up else (line.hi + 1, line.hi + 2 + extent)
+        return [_Line(True, s + a, s + b - 1, max(0, lo_row), hi_row) for a, b in on_pitch]
+    return []
+
+
 def _boxes(mask: np.ndarray) -> list[_Line]:
     """The sides of rectangles drawn around digits (each piece's longest straight runs, near its four edges)."""
     from app.preprocess import label
@@ -350,11 +422,18 @@ def _dots(mask: np.ndarray, height: float) -> np.ndarray:
     return np.concatenate([[False], dots])[labels]
 
 
-def _cut(ink: np.ndarray, mask: np.ndarray, lines: list[_Line]) -> np.ndarray:
-    """The pixels of ``lines`` to remove: all but where writing crosses them or is much stronger."""
+def _cut(
+    ink: np.ndarray, mask: np.ndarray, lines: list[_Line], stronger: bool = True, paper: np.ndarray | None = None
+) -> np.ndarray:
+    """The pixels of ``lines`` to remove: all but where writing crosses them or (``stronger``) is much
+    stronger. A comb's tooth is as narrow as its soft edges, whose faint ink would make its own core
+    look stronger than the line: it is cut wherever no writing crosses it."""
     cut = np.zeros(mask.shape, bool)
+    # writing crosses a line; another paper line does not (a margin across the ruling left a column of dots)
+    free = mask if paper is None else mask & ~paper
     for line in lines:
         m, k = (mask.T, ink.T) if line.vertical else (mask, ink)
+        f = free.T if line.vertical else free
         c = cut.T if line.vertical else cut
         lo, hi = max(0, line.lo - 1), min(m.shape[0], line.hi + 2)
         s, e = max(0, line.start), min(m.shape[1], line.stop)
@@ -362,14 +441,14 @@ def _cut(ink: np.ndarray, mask: np.ndarray, lines: list[_Line]) -> np.ndarray:
             continue
         band_ink, band_mask = k[lo:hi, s:e], m[lo:hi, s:e]
         level = float(np.median(band_ink[band_mask])) if band_mask.any() else 0.0
-        above = m[max(0, lo - 4) : max(0, lo - 1), s:e].any(axis=0)
-        below = m[min(m.shape[0], hi + 1) : min(m.shape[0], hi + 4), s:e].any(axis=0)
+        above = f[max(0, lo - 4) : max(0, lo - 1), s:e].any(axis=0)
+        below = f[min(m.shape[0], hi + 1) : min(m.shape[0], hi + 4), s:e].any(axis=0)
         crossing = np.zeros(e - s, bool)
         both = above & below
         crossing |= both
         crossing[1:] |= both[:-1]
         crossing[:-1] |= both[1:]
-        keep = crossing[None, :] | (band_ink > STRONGER * level + 0.05)
+        keep = crossing[None, :] | (band_ink > STRONGER * level + 0.05) if stronger else crossing[None, :]
         c[lo:hi, s:e] |= band_mask & ~keep
     return cut
 
@@ -386,27 +465,38 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
     m, k = shear.forward(mask), shear.forward(ink)
     kinds: list[str] = []
     lines: list[_Line] = []
+    teeth: list[_Line] = []
     horizontals, verticals = _lines(m, False), _lines(m, True)
     if horizontals or verticals:
         without = _without(m, horizontals + verticals)
         comb, sides = _comb(m, horizontals)
         rest = [x for x in horizontals if x not in comb]
         h_ok = comb + _accept(rest, _without(without, comb + sides), m.shape[0])
-        v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides)], without, m.shape[1])
-        if sides:
+        height, _ = _writing(_without(m, horizontals), False)
+        for x in rest:  # an open comb's line is paper even where it ends with the writing
+            found = _teeth(m, x, height, verticals)
+            if found:
+                teeth += found
+                if x not in h_ok:
+                    h_ok.append(x)
+                    comb.append(x)
+        v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], without, m.shape[1])
+        if sides or teeth:
             kinds.append("boxes")
         if [x for x in h_ok if x not in comb]:
             kinds.append("grid" if len(v_ok) >= 2 else "ruling")
         if v_ok and "grid" not in kinds:
             kinds.append("margin")
         lines = h_ok + v_ok + sides
-    rest_mask = m & ~_cut(k, m, lines) if lines else m
+    paper = m & ~_without(m, lines + teeth) if lines else None
+    teeth_cut = _cut(k, m, teeth, stronger=False, paper=paper) if lines and teeth else np.zeros(m.shape, bool)
+    rest_mask = m & ~(_cut(k, m, lines, paper=paper) | teeth_cut) if lines else m
     boxes = _boxes(rest_mask)
     if boxes:
         lines += boxes
         if "boxes" not in kinds:
             kinds.append("boxes")
-    cut = _cut(k, m, lines) if lines else np.zeros(m.shape, bool)
+    cut = (_cut(k, m, lines, paper=paper) | teeth_cut) if lines else np.zeros(m.shape, bool)
     height, _ = _writing(m & ~cut, False)
     dots = _dots(m & ~cut, height)
     if dots.any():

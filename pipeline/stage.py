@@ -89,8 +89,9 @@ def _params_bytes(path: Path = PARAMS_FILE) -> bytes | None:
         return None
 
 
-#: Where a params.yaml written under a running stage is kept when the stage puts its own back.
-REPLACED_PARAMS = Path(".dvc") / "tmp" / "params.replaced.yaml"
+#: Where a params.yaml written under a running stage is kept when the stage puts its own back: one file
+#: each time, named by the time, never overwritten.
+REPLACED_PARAMS = Path(".dvc") / "tmp" / "params-replaced"
 
 
 def _keep_params(ran_with: bytes | None) -> None:
@@ -106,8 +107,11 @@ def _keep_params(ran_with: bytes | None) -> None:
     now = _params_bytes()
     if ran_with is None or now == ran_with:
         return
+    stamp, n = time.strftime("%Y%m%dT%H%M%S", time.gmtime()), 0
+    while (kept := REPLACED_PARAMS / f"params.{stamp}.{os.getpid()}.{n}.yaml").exists():
+        n += 1
     if now is not None:
-        atomic_write_bytes(REPLACED_PARAMS, now)
+        atomic_write_bytes(kept, now)
     atomic_write_bytes(PARAMS_FILE, ran_with)
     log.warning(
         "%s changed while this stage ran: another `dvc exp run` wrote its params (DVC writes them before "
@@ -115,7 +119,7 @@ def _keep_params(ran_with: bytes | None) -> None:
         "recorded with the params it used; the version found is kept in %s. If a `dvc exp run` was "
         'refused ("Unable to acquire lock"), start it again when this run ends.',
         PARAMS_FILE,
-        REPLACED_PARAMS,
+        kept,
     )
 
 

@@ -301,6 +301,7 @@ def test_a_model_that_never_answers_leaves_the_window_working_and_can_be_cancell
     app_window, qtbot, tmp_path, monkeypatch
 ):
     """File > Open model froze the window while a model that loops was tried (up to the 5 s limit)."""
+    import threading
     import time
 
     from PyQt5.QtCore import QTimer
@@ -321,10 +322,14 @@ def test_a_model_that_never_answers_leaves_the_window_working_and_can_be_cancell
     QTimer.singleShot(100, lambda: fired.append(time.monotonic() - started))
     qtbot.waitUntil(lambda: window.busy is not None and window.busy.isVisible(), timeout=1400)
     assert fired and fired[0] < 0.4  # the window's own events ran while the model was being checked
+    shown = window.model_box.currentText()
     window.busy.findChild(QPushButton).click()  # Cancel
     assert window.busy is None and controller.classifier is before
     assert "was not loaded" in window.statusBar().currentMessage()
-    qtbot.wait(1800)  # past the limit: the cancelled check ends, and its answer is dropped
+    assert window.model_box.currentText() == shown  # the list shows the model in use
+    # Cancel stops the check itself: its thread ends at once, not when the limit passes
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name == "app-background"], timeout=500)
+    qtbot.wait(1800)  # past the limit: the cancelled check's answer is dropped
     assert controller.classifier is before and window.last_error is None
     # not cancelled: refused when the limit passes, the model in use kept
     window.act_model.trigger()
@@ -754,3 +759,26 @@ def test_the_count_comes_from_the_folder_and_the_folder_opens(qapp, published_mo
         assert opened == [str(folder)]
     finally:
         window.close()
+
+
+@pytest.mark.slow
+def test_quitting_while_a_model_is_checked_ends_the_app_cleanly(tmp_path, published_model):
+    """onnxruntime aborted the process (SIGABRT) when the app quit while a model's check still ran."""
+    from tests.faults.test_fault_models import _model
+
+    loop = _model(tmp_path / "loop.onnx", trap="loop")
+    script = (
+        "import sys\nfrom PyQt5.QtCore import QTimer\nfrom PyQt5.QtWidgets import QApplication\n"
+        "from app.main import build, parse_args\napp = QApplication([])\n"
+        f"window, controller = build(parse_args(['--model', {str(published_model)!r}]))\n"
+        f"controller.use_model({str(loop)!r})\nQTimer.singleShot(300, app.quit)\napp.exec_()\nprint('quit')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert proc.returncode == 0 and "quit" in proc.stdout, (proc.returncode, proc.stderr[-1000:])

@@ -75,3 +75,46 @@ def test_a_picture_with_structure_is_read_both_ways(sample):
     assert variants[0][1].kinds and not variants[1][1].kinds
     plain, _ = ink_variants(page(sample, [0, 1]))
     assert len(plain) == 1
+
+
+@pytest.mark.parametrize("line_grey", [40, 170])
+def test_an_open_comb_fields_line_and_teeth_are_removed_and_the_number_read(sample, line_grey, published_model):
+    """A form's open comb: one line under the digits, short teeth between the places. Before, the line
+    (ending where the writing ends) was not taken for paper and the teeth were read as 1s."""
+    from PIL import Image, ImageDraw
+
+    from app.inference import Classifier
+    from tests.helpers import _digit_inks
+
+    inks = _digit_inks(sample, [3, 4, 5, 6])
+    pitch = max(ink.shape[1] for ink in inks) + 24
+    left, base, tooth = 40, 170, 30
+    picture = Image.new("L", (2 * left + pitch * len(inks), 220), 250)
+    draw = ImageDraw.Draw(picture)
+    draw.line((left, base, left + pitch * len(inks), base), fill=line_grey, width=2)
+    for k in range(len(inks) + 1):
+        draw.line((left + k * pitch, base - tooth, left + k * pitch, base), fill=line_grey, width=2)
+    grey = np.asarray(picture, np.float32) / 255
+    for k, ink in enumerate(inks):  # each digit in its place, standing on the line
+        x = left + k * pitch + (pitch - ink.shape[1]) // 2
+        region = grey[base - 2 - ink.shape[0] : base - 2, x : x + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+    pixels = np.rint(grey * 255).astype(np.uint8)
+    ink, _ = ink_map(to_grey(pixels))
+    without, structure = remove_structure(ink)
+    assert "boxes" in structure.kinds
+    assert _pieces(without) == len(inks)  # the digits, no tooth left over
+    truth = "".join(str(int(sample.y_test[i])) for i in [3, 4, 5, 6])
+    assert Classifier(published_model).read(pixels).text == truth
+
+
+def test_where_a_margin_crosses_the_ruling_nothing_is_left(sample):
+    """Each line kept its pixels where the other crossed it, as if it were writing: a column of dots
+    stayed along the margin, and was read as a 1 or joined a digit."""
+    picture = page(sample, [0, 1, 2], lines=[*ruling(), (50, 0, 50, 260)], line_grey=120)
+    ink, _ = ink_map(to_grey(picture))
+    without, structure = remove_structure(ink)
+    assert {"ruling", "margin"} <= set(structure.kinds)
+    margin = without[:, 44:57]
+    assert margin.max() < 0.1 * without.max(), "dots were left where the margin crosses the ruling"
+    assert _pieces(without) == 3

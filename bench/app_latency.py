@@ -117,6 +117,10 @@ def main() -> None:
     sample = load_mnist(ROOT / "tests" / "data" / "mnist_sample.npz", counts=None)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window, controller = build(parse_args(["--model", args.model] if args.model else []))
+    # Live as the app starts without a remembered choice: on (this machine's last run may have left it off,
+    # and then a stroke is not read at all)
+    window.act_live.setChecked(True)
+    controller.set_live(True)
     window.show()
     one = digit_strokes(sample.x_test[0], 0.15, 0.15, 0.7)
     several = [s for k in range(4) for s in digit_strokes(sample.x_test[k + 1], 0.04 + k * 0.24, 0.35, 0.22)]

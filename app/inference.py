@@ -291,14 +291,11 @@ class Classifier:
 
         options = ort.RunOptions()
         options.log_severity_level = 4  # the failure is reported once, as a ModelError, not also by onnxruntime
-        timer: threading.Timer | _Watch | None = None
-        stop = getattr(self, "_cancel", None)
+        timer: _Watch | None = None
+        stop = self._cancel
         if limit is not None:
             # onnxruntime checks the flag between kernels (also inside a Loop), so the run stops soon after
-            if stop is None:
-                timer = threading.Timer(limit, setattr, (options, "terminate", True))
-            else:
-                timer = _Watch(options, limit, stop)
+            timer = _Watch(options, limit, stop or threading.Event())
             timer.daemon = True
             timer.start()
         try:

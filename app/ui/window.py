@@ -45,10 +45,10 @@ from app.ui.result import ResultPanel
 from app.ui.style import app_icon, dark_palette, is_dark, plain_tooltip
 from app.ui.transfer import Transfers
 
-#: The pen slider in the palette's own colours, a groove that shows on light and dark alike.
 #: Background work shows its dialog (with Cancel) only after this long: most of it is done before.
 BUSY_AFTER_MS = 400
 
+#: The pen slider in the palette's own colours, a groove that shows on light and dark alike.
 SLIDER_STYLE = """
 QSlider::groove:horizontal { height: 4px; background: palette(dark); border-radius: 2px; }
 QSlider::sub-page:horizontal { background: palette(highlight); border-radius: 2px; }

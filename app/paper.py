@@ -257,64 +257,82 @@ def _comb(mask: np.ndarray, horizontals: list[_Line]) -> tuple[list[_Line], list
 
 def _teeth(mask: np.ndarray, line: _Line, height: float, verticals: list[_Line]) -> list[_Line]:
     """The teeth of an open comb on a horizontal ``line``: short upright strokes as thin as the line,
-    standing on it (or hanging from it) alone, ending in the air, of one length, at a regular pitch (see
-    :data:`MIN_TEETH`). A box's side ends in its top line, a digit's stroke has the digit beside it, a
-    grid's line runs on: none is a tooth."""
+    standing on it alone, ending in the air, of one length, at a regular pitch (see :data:`MIN_TEETH`).
+    A box's side ends in its top line, a digit's stroke has the digit beside it, a grid's line runs
+    on, and the foot of a digit written across a ruled line hangs below it: none is a tooth."""
     s, e = max(0, line.start), min(mask.shape[1], line.stop)
     if height <= 0 or e - s < 3:
         return []
     reach = max(2, int(TOOTH_LENGTH * height * 1.5))
-    thin = line.thickness + 2
     least = max(3, round(0.15 * height))
     grid = np.zeros(e - s, bool)
     for v in verticals:  # a vertical line that crosses this one is a grid's or a margin's
         if v.start < line.lo - 2 and v.stop > line.hi + 3:
             grid[max(0, v.lo - 1 - s) : max(0, v.hi + 2 - s)] = True
-    for up in (True, False):
-        if up:  # rows away from the line, the nearest first
-            rows = mask[max(0, line.lo - 1 - reach) : max(0, line.lo - 1), :][::-1]
-        else:
-            rows = mask[line.hi + 2 : line.hi + 2 + reach, :]
-        if rows.shape[0] < least:
-            continue
-        length = np.where(rows[:, s:e].all(axis=0), rows.shape[0], rows[:, s:e].argmin(axis=0))  # ink run
-        groups, upright = [], [(a, b) for a, b in _runs((length >= least) & ~grid, 0) if b - a <= thin]
-        for a, b in upright:
-            size, tip = int(np.median(length[a:b])), int(length[a:b].max())
-            if tip >= rows.shape[0]:
-                continue
-            left, right = max(0, s + a - 2), min(mask.shape[1], s + b + 2)
-            beside = rows[:size, left : s + a - 1].any(axis=1) | rows[:size, s + b + 1 : right].any(axis=1)
-            # a free end: nothing past the run, and no line running off sideways from its last rows (a
-            # box's side meets one there; a digit close beside a tooth is not a line)
-            near, far = slice(max(0, tip - 3), tip), max(4, round(0.7 * height))
-            sideways = (
-                rows[near, max(0, s + a - 1 - far) : s + a - 1].any(axis=0).all()
-                or rows[near, s + b + 1 : s + b + 1 + far].any(axis=0).all()
-            )
-            end = rows[tip, left:right].any() or sideways
-            if beside.mean() <= 0.2 and not end:
-                groups.append((a, b, size))
-        if len(groups) < MIN_TEETH:
-            continue
-        typical = float(np.median([g[2] for g in groups]))
-        if typical > TOOTH_LENGTH * height:
-            continue
-        kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
-        if len(kept) < MIN_TEETH:
-            continue
-        centres = np.array([(a + b - 1) / 2 for a, b in kept])
-        pitch = float(np.median(np.diff(centres)))
-        steps = np.diff(centres) / max(pitch, 1e-9)
-        if pitch < 0.5 * height or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
-            continue
-        # every upright stroke on the pitch is a tooth, also one a digit touches (its stroke stays: _cut)
-        phase = [((a + b - 1) / 2 - centres[0]) / pitch % 1 for a, b in upright]
-        on_pitch = [g for g, f in zip(upright, phase, strict=True) if min(f, 1 - f) <= TOOTH_PITCH]
-        extent = round(typical) + 1
-        lo_row, hi_row = (line.lo - 1 - extent, line.lo) if up else (line.hi + 1, line.hi + 2 + extent)
-        return [_Line(True, s + a, s + b - 1, max(0, lo_row), hi_row) for a, b in on_pitch]
-    return []
+    rows = mask[max(0, line.lo - 1 - reach) : max(0, line.lo - 1), :][::-1]  # upwards, the nearest row first
+    if rows.shape[0] < least:
+        return []
+    length = np.where(rows[:, s:e].all(axis=0), rows.shape[0], rows[:, s:e].argmin(axis=0))  # ink run
+    upright = [(a, b) for a, b in _runs((length >= least) & ~grid, 0) if b - a <= line.thickness + 2]
+    groups = [(a, b, n) for a, b in upright if (n := _free_standing(rows, length[a:b], s + a, s + b, height))]
+    pitch = _pitch(groups, height)
+    if pitch is None:
+        return []
+    start, stop, typical, step = pitch
+    # every upright stroke on the pitch, within the comb and no longer than a tooth, is one, also one a
+    # digit touches (its stroke stays: _cut)
+    teeth = []
+    for a, b in upright:
+        f = ((a + b - 1) / 2 - start) / step % 1
+        inside = start - step / 2 <= (a + b - 1) / 2 <= stop + step / 2
+        short = float(np.median(length[a:b])) <= (1 + TOOTH_SAME) * typical
+        if min(f, 1 - f) <= TOOTH_PITCH and inside and short:
+            teeth.append((a, b))
+    extent = round(typical) + 1
+    return [_Line(True, s + a, s + b - 1, max(0, line.lo - 1 - extent), line.lo) for a, b in teeth]
+
+
+def _solid(block: np.ndarray) -> bool:
+    """Ink in every column of a non-empty block: a line runs on."""
+    return block.size > 0 and bool(block.any(axis=0).all())
+
+
+def _free_standing(rows: np.ndarray, runs: np.ndarray, x0: int, x1: int, height: float) -> int:
+    """The length of the upright stroke in columns [x0, x1) of ``rows`` (upwards from a line, the nearest
+    row first; ``runs``: those columns' ink runs) if it stands alone and ends in the air, else 0."""
+    size, tip = int(np.median(runs)), int(runs.max())
+    if tip >= rows.shape[0]:
+        return 0
+    width = rows.shape[1]
+    beside = rows[:size, max(0, x0 - 2) : max(0, x0 - 1)].any(axis=1) | rows[:size, x1 + 1 : x1 + 2].any(axis=1)
+    # a free end: nothing past the run, and no line running off sideways from its last rows (a
+    # box's side meets one there; a digit close beside a tooth is not a line)
+    near, far = slice(max(0, tip - 3), tip), max(4, round(0.7 * height))
+    end = (
+        rows[tip, max(0, x0 - 2) : min(width, x1 + 2)].any()
+        or _solid(rows[near, max(0, x0 - 1 - far) : max(0, x0 - 1)])
+        or _solid(rows[near, x1 + 1 : min(width, x1 + 1 + far)])
+    )
+    return size if beside.mean() <= 0.2 and not end else 0
+
+
+def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, float, float, float] | None:
+    """Teeth ``(a, b, length)`` of one length on a regular pitch: (first centre, last centre, typical
+    length, pitch), or None when they are not a comb's."""
+    if len(groups) < MIN_TEETH:
+        return None
+    typical = float(np.median([g[2] for g in groups]))
+    if typical > TOOTH_LENGTH * height:
+        return None
+    kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
+    if len(kept) < MIN_TEETH:
+        return None
+    centres = np.array([(a + b - 1) / 2 for a, b in kept])
+    pitch = float(np.median(np.diff(centres)))
+    steps = np.diff(centres) / max(pitch, 1e-9)
+    if pitch < 0.5 * height or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
+        return None
+    return float(centres[0]), float(centres[-1]), typical, pitch
 
 
 def _boxes(mask: np.ndarray) -> list[_Line]:
@@ -350,19 +368,7 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     if min(fill_cols[:third_w].max(), fill_cols[-third_w:].max()) < 0.6 * BOX_SIDE:
         return None
 
-    def longest(m: np.ndarray) -> np.ndarray:
-        """Per row, the longest run of ink (a one-pixel gap bridged)."""
-        bridged = m.copy()
-        bridged[:, 1:-1] |= m[:, :-2] & m[:, 2:]
-        padded = np.zeros((m.shape[0], m.shape[1] + 2), np.int8)
-        padded[:, 1:-1] = bridged
-        rows, starts = np.nonzero(np.diff(padded, axis=1) == 1)
-        _, stops = np.nonzero(np.diff(padded, axis=1) == -1)
-        best = np.zeros(m.shape[0], np.int64)
-        np.maximum.at(best, rows, stops - starts)
-        return best
-
-    rows, cols = longest(sub), longest(sub.T)
+    rows, cols = _longest(sub), _longest(sub.T)
     top = int(np.argmax(rows[: max(1, h // 3)]))
     bottom = h - max(1, h // 3) + int(np.argmax(rows[h - max(1, h // 3) :]))
     left = int(np.argmax(cols[: max(1, w // 3)]))
@@ -383,18 +389,10 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     if not sides_ok or not corners:
         return None
 
-    def thick(profile: np.ndarray, at: int, need: float) -> tuple[int, int]:
-        lo = hi = at
-        while lo > 0 and profile[lo - 1] >= need:
-            lo -= 1
-        while hi < len(profile) - 1 and profile[hi + 1] >= need:
-            hi += 1
-        return lo, hi
-
-    t0, t1 = thick(rows, top, 0.6 * rows[top])
-    b0, b1 = thick(rows, bottom, 0.6 * rows[bottom])
-    l0, l1 = thick(cols, left, 0.6 * cols[left])
-    r0, r1 = thick(cols, right, 0.6 * cols[right])
+    t0, t1 = _thick(rows, top, 0.6 * rows[top])
+    b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
+    l0, l1 = _thick(cols, left, 0.6 * cols[left])
+    r0, r1 = _thick(cols, right, 0.6 * cols[right])
     if max(t1 - t0, b1 - b0, l1 - l0, r1 - r0) + 1 > max(4.0, BOX_LINE * min(width, height)):
         return None
     return [
@@ -403,6 +401,29 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
         (True, l0, l1, top, bottom + 1),
         (True, r0, r1, top, bottom + 1),
     ]
+
+
+def _longest(m: np.ndarray) -> np.ndarray:
+    """Per row, the longest run of ink (a one-pixel gap bridged)."""
+    bridged = m.copy()
+    bridged[:, 1:-1] |= m[:, :-2] & m[:, 2:]
+    padded = np.zeros((m.shape[0], m.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = bridged
+    rows, starts = np.nonzero(np.diff(padded, axis=1) == 1)
+    _, stops = np.nonzero(np.diff(padded, axis=1) == -1)
+    best = np.zeros(m.shape[0], np.int64)
+    np.maximum.at(best, rows, stops - starts)
+    return best
+
+
+def _thick(profile: np.ndarray, at: int, need: float) -> tuple[int, int]:
+    """The rows (columns) around ``at`` whose ``profile`` reaches ``need``: a printed line's thickness."""
+    lo = hi = at
+    while lo > 0 and profile[lo - 1] >= need:
+        lo -= 1
+    while hi < len(profile) - 1 and profile[hi + 1] >= need:
+        hi += 1
+    return lo, hi
 
 
 def _dots(mask: np.ndarray, height: float) -> np.ndarray:
@@ -448,7 +469,7 @@ def _cut(
         crossing |= both
         crossing[1:] |= both[:-1]
         crossing[:-1] |= both[1:]
-        keep = crossing[None, :] | (band_ink > STRONGER * level + 0.05) if stronger else crossing[None, :]
+        keep = (crossing[None, :] | (band_ink > STRONGER * level + 0.05)) if stronger else crossing[None, :]
         c[lo:hi, s:e] |= band_mask & ~keep
     return cut
 
@@ -463,40 +484,18 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
         return ink, Structure()
     shear = _Shear(ink.shape, _tilt(mask))
     m, k = shear.forward(mask), shear.forward(ink)
-    kinds: list[str] = []
-    lines: list[_Line] = []
-    teeth: list[_Line] = []
-    horizontals, verticals = _lines(m, False), _lines(m, True)
-    if horizontals or verticals:
-        without = _without(m, horizontals + verticals)
-        comb, sides = _comb(m, horizontals)
-        rest = [x for x in horizontals if x not in comb]
-        h_ok = comb + _accept(rest, _without(without, comb + sides), m.shape[0])
-        height, _ = _writing(_without(m, horizontals), False)
-        for x in rest:  # an open comb's line is paper even where it ends with the writing
-            found = _teeth(m, x, height, verticals)
-            if found:
-                teeth += found
-                if x not in h_ok:
-                    h_ok.append(x)
-                    comb.append(x)
-        v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], without, m.shape[1])
-        if sides or teeth:
-            kinds.append("boxes")
-        if [x for x in h_ok if x not in comb]:
-            kinds.append("grid" if len(v_ok) >= 2 else "ruling")
-        if v_ok and "grid" not in kinds:
-            kinds.append("margin")
-        lines = h_ok + v_ok + sides
+    lines, teeth, kinds = _paper_lines(m)
     paper = m & ~_without(m, lines + teeth) if lines else None
-    teeth_cut = _cut(k, m, teeth, stronger=False, paper=paper) if lines and teeth else np.zeros(m.shape, bool)
-    rest_mask = m & ~(_cut(k, m, lines, paper=paper) | teeth_cut) if lines else m
-    boxes = _boxes(rest_mask)
+    cut = np.zeros(m.shape, bool)
+    if lines:  # each line is cut on its own: the boxes found below add their cuts to these
+        cut |= _cut(k, m, lines, paper=paper)
+        if teeth:
+            cut |= _cut(k, m, teeth, stronger=False, paper=paper)
+    boxes = _boxes(m & ~cut)
     if boxes:
-        lines += boxes
+        cut |= _cut(k, m, boxes, paper=paper)
         if "boxes" not in kinds:
             kinds.append("boxes")
-    cut = (_cut(k, m, lines, paper=paper) | teeth_cut) if lines else np.zeros(m.shape, bool)
     height, _ = _writing(m & ~cut, False)
     dots = _dots(m & ~cut, height)
     if dots.any():
@@ -506,6 +505,36 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
         return ink, Structure()
     removed = shear.backward(cut) & mask
     return np.where(removed, 0, ink).astype(np.float32), Structure(tuple(kinds), removed)
+
+
+def _paper_lines(m: np.ndarray) -> tuple[list[_Line], list[_Line], list[str]]:
+    """The straightened mask's paper lines (ruling, grid, margin, a comb's lines and sides), an open comb's
+    teeth, and the kinds of structure they are."""
+    kinds: list[str] = []
+    horizontals, verticals = _lines(m, False), _lines(m, True)
+    if not horizontals and not verticals:
+        return [], [], kinds
+    teeth: list[_Line] = []
+    without = _without(m, horizontals + verticals)
+    comb, sides = _comb(m, horizontals)
+    rest = [x for x in horizontals if x not in comb]
+    h_ok = comb + _accept(rest, _without(without, comb + sides), m.shape[0])
+    height, _ = _writing(_without(m, horizontals), False)
+    for x in rest:  # an open comb's line is paper even where it ends with the writing
+        found = _teeth(m, x, height, verticals)
+        if found:
+            teeth += found
+            if x not in h_ok:
+                h_ok.append(x)
+                comb.append(x)
+    v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], without, m.shape[1])
+    if sides or teeth:
+        kinds.append("boxes")
+    if [x for x in h_ok if x not in comb]:
+        kinds.append("grid" if len(v_ok) >= 2 else "ruling")
+    if v_ok and "grid" not in kinds:
+        kinds.append("margin")
+    return h_ok + v_ok + sides, teeth, kinds
 
 
 def _overlaps(a: _Line, b: _Line) -> bool:

@@ -118,3 +118,22 @@ def test_where_a_margin_crosses_the_ruling_nothing_is_left(sample):
     margin = without[:, 44:57]
     assert margin.max() < 0.1 * without.max(), "dots were left where the margin crosses the ruling"
     assert _pieces(without) == 3
+
+
+@pytest.mark.parametrize("foot", [12, 16, 30])
+def test_ones_written_across_a_ruled_line_at_a_steady_pitch_are_not_a_comb(foot):
+    """Five 1s, 60 px apart, written across a ruled line: upright strokes at a pitch, as a comb's teeth
+    are, but the writing. They keep their pixels where they cross the line and stay one piece each."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (520, 260), 250)
+    draw = ImageDraw.Draw(picture)
+    for line in ruling():
+        draw.line(line, fill=170, width=2)
+    for k in range(5):
+        x = 120 + 60 * k
+        draw.line((x, 110, x, 150 + foot), fill=30, width=3)
+    ink, _ = ink_map(to_grey(np.asarray(picture)))
+    without, structure = remove_structure(ink)
+    assert "ruling" in structure.kinds and "boxes" not in structure.kinds
+    assert _pieces(without) == 5

@@ -255,50 +255,29 @@ def save_labelled(args: argparse.Namespace, classifier: Classifier, out: TextIO,
 
     folder = Path(args.userdata).expanduser() if args.userdata else userdata.default_folder()
     label = args.label
-    session, writer = userdata.new_session(), userdata.writer_name()
     info = classifier.info
-    model = userdata.model_stamp(classifier.path, info.name, info.metadata.get("params_hash", ""))
+    fixed = {
+        "label": label,
+        "source": "file",
+        "model": userdata.model_stamp(classifier.path, info.name, info.metadata.get("params_hash", "")),
+        "session": userdata.new_session(),
+        "writer": userdata.writer_name(),
+    }
     failed = saved = 0
     for path in expand(args.inputs, args.recursive, stdin, err):
-        try:
-            if Path(path).is_dir():
-                raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
-            picture = load_picture(path)
-            reading, _ = read(classifier, Document(picture=Picture(picture.pixels, Path(path).name)))
-        except EmptyImage:
+        found = _labelled_pieces(classifier, path, label, err)
+        if found is None:
             failed += 1
-            err.write(f"digit-predict: {path}: not saved: {wording.NOTHING}\n")
             continue
-        except (ImageError, ValueError) as exc:
-            if isinstance(exc, ModelError) and not isinstance(exc, ModelRunError):
-                raise
-            failed += 1
-            err.write(f"digit-predict: {path}: not saved: {_reason(path, exc)}\n")
-            continue
-        pieces = list(reading.pieces)
-        if len(pieces) != len(label) and len(pieces) + len(reading.ignored) == len(label):
-            pieces = sorted([*reading.pieces, *reading.ignored], key=lambda p: p.box[1])  # the marks were digits
-        if len(pieces) != len(label):
-            failed += 1
-            n = len(reading.pieces)
-            err.write(
-                f"digit-predict: {path}: not saved: read as {reading.text or wording.NOTHING} in {n} piece"
-                f"{'s' if n != 1 else ''}, but the label {label} has {len(label)} digit{'s' if len(label) != 1 else ''}"
-                " (one piece per digit: leave gaps between digits, or label each digit's picture)\n"
-            )
-            continue
+        picture, reading, pieces = found
         try:
             record_path = userdata.save_record(
                 folder,
-                label=label,
                 inputs=[p.image for p in pieces],
                 boxes=[p.box for p in pieces],
                 read_as=reading.text,
-                source="file",
-                picture=picture.pixels,
-                model=model,
-                session=session,
-                writer=writer,
+                picture=picture,
+                **fixed,
             )
         except userdata.UserDataError as exc:
             err.write(f"digit-predict: {exc}\n")  # every later file would fail the same way
@@ -308,6 +287,36 @@ def save_labelled(args: argparse.Namespace, classifier: Classifier, out: TextIO,
         out.flush()
     err.write(f"digit-predict: {saved} saved to {folder}, {failed} not saved\n")
     return 1 if failed or not saved else 0
+
+
+def _labelled_pieces(classifier: Classifier, path: str, label: str, err: TextIO) -> tuple[Any, Reading, list] | None:
+    """(the picture's pixels, its reading, the pieces the label names) for one ``--label`` file, or None with
+    the reason written on ``err``."""
+    from app.teaching import pieces_for
+
+    try:
+        if Path(path).is_dir():
+            raise ImageError(f"{path}: no pictures in this folder (use --recursive for subfolders)")
+        picture = load_picture(path)
+        reading, _ = read(classifier, Document(picture=Picture(picture.pixels, Path(path).name)))
+    except EmptyImage:
+        err.write(f"digit-predict: {path}: not saved: {wording.NOTHING}\n")
+        return None
+    except (ImageError, ValueError) as exc:
+        if isinstance(exc, ModelError) and not isinstance(exc, ModelRunError):
+            raise
+        err.write(f"digit-predict: {path}: not saved: {_reason(path, exc)}\n")
+        return None
+    pieces = pieces_for(reading, len(label))
+    if len(pieces) != len(label):
+        n = len(reading.pieces)
+        err.write(
+            f"digit-predict: {path}: not saved: read as {reading.text or wording.NOTHING} in {n} piece"
+            f"{'s' if n != 1 else ''}, but the label {label} has {len(label)} digit{'s' if len(label) != 1 else ''}"
+            " (one piece per digit: leave gaps between digits, or label each digit's picture)\n"
+        )
+        return None
+    return picture.pixels, reading, pieces
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from _common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from tests.helpers import free_ports
+from pipeline.sandbox import free_ports
 
 RUN = """
 import json, sys, yaml

@@ -24,9 +24,8 @@ from _common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
+from pipeline.sandbox import GIT_ENV, QUICK, make_clone, run_cmd
 from pipeline.seeds import experiments
-from tests.helpers import GIT_ENV, make_clone, run_cmd
-from tests.test_pipeline_e2e import QUICK
 
 #: One epoch on a slice: what counts is whether each experiment lands, so the int8 accuracy gate
 #: (which a 1-epoch model of ~86% can miss by a hair and fail its experiment) is left out.

@@ -1,4 +1,5 @@
-"""Test helpers shared by several test modules (small data, local servers, fresh clones)."""
+"""Test helpers shared by several test modules (small data, local servers); a sandbox clone of the
+repository is :mod:`pipeline.sandbox`'s (the benchmarks use it too)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import gzip
 import http.server
 import os
 import shutil
-import socket
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,75 +89,6 @@ def serve_directory(root: Path) -> Iterator[tuple[str, list[str]]]:
         server.server_close()
 
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-
-
-def make_clone(dest: Path, cache_dir: Path | None = None) -> Path:
-    """A fresh git repository holding the working tree's tracked and unignored files.
-
-    Like a fresh clone of main, but it includes uncommitted work, so the slow tests check
-    what is about to be committed. With ``cache_dir``, clones share one DVC cache, and with
-    it DVC's run cache: a stage one clone ran with the same inputs is restored, not rerun.
-    """
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for rel in filter(None, listed):
-        src = ROOT / rel
-        if not src.is_file():
-            continue
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, target)
-    env = {**os.environ, **GIT_ENV}
-    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "clone"]):
-        subprocess.run(cmd, cwd=dest, check=True, env=env, capture_output=True)
-    # never the user's default remote: each test clone gets its own, beside it
-    subprocess.run(
-        ["dvc", "remote", "modify", "--local", "shared", "url", str(dest.parent / f"{dest.name}-remote")],
-        cwd=dest,
-        check=True,
-        capture_output=True,
-    )
-    if cache_dir is not None:
-        subprocess.run(["dvc", "cache", "dir", "--local", str(cache_dir)], cwd=dest, check=True, capture_output=True)
-    return dest
-
-
-def run_cmd(
-    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 900, check: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """Run a command; on failure show its output in the assertion message."""
-    proc = subprocess.run(
-        cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(cmd)} exited {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}\n"
-            f"--- stderr\n{proc.stderr[-6000:]}"
-        )
-    return proc
-
-
-def free_ports(n: int) -> list[int]:
-    """``n`` TCP ports free on 127.0.0.1 right now (for a local multi-worker cluster)."""
-    socks = [socket.socket() for _ in range(n)]
-    for s in socks:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in socks]
-    for s in socks:
-        s.close()
-    return ports
-
-
-# ----------------------------------------------------------------- pictures of paper
 def _digit_inks(sample, idx: list[int], height: int = 60) -> list[np.ndarray]:
     """MNIST digits as ink (1 on 0), ``height`` pixels tall, cropped to their columns."""
     out = []

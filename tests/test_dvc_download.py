@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import yaml
 
-from tests.helpers import make_clone, run_cmd
+from pipeline.sandbox import make_clone, run_cmd
 
 pytestmark = pytest.mark.slow
 

@@ -5,35 +5,9 @@ import json
 import pytest
 import yaml
 
-from tests.helpers import make_clone, run_cmd
+from pipeline.sandbox import QUICK, make_clone, run_cmd
 
 pytestmark = pytest.mark.slow
-
-QUICK = [
-    "train.limit=6000",
-    "train.epochs=2",
-    "train.lr_schedule=constant",
-    "export.latency_runs=50",
-    # a two-epoch model on a slice (about 92%) is far from what the int8 limit guards; its
-    # quantisation loses a few tenths of a point or none, depending on the framed digits
-    "export.int8.max_accuracy_drop=0.01",
-    "render.drawn_limit=100",
-    "render.photos=100",
-    "render.numbers_per_length=20",
-    # scenes were 60% of a quick run (150 of each of ~16 families, 3,000 for training): a few suffice here
-    "render.scenes_per_family=20",
-    "openset.limit=6000",
-    "openset.negatives.train=2000",
-    "openset.negatives.validation=400",
-    "openset.negatives.eval=400",
-    "openset.positives.drawn_per_rendering=100",
-    "openset.positives.photos=200",
-    "openset.positives.numbers=100",
-    "openset.positives.scenes=300",
-    "gate.epochs=1",
-    "gate.max_false_reject_mnist=0.01",
-    "gate.max_false_reject_drawn=0.02",
-]
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.helpers import GIT_ENV, ROOT, free_ports, make_clone, run_cmd
-from tests.test_pipeline_e2e import QUICK
+from pipeline.sandbox import GIT_ENV, QUICK, ROOT, free_ports, make_clone, run_cmd
 
 pytestmark = pytest.mark.slow
 

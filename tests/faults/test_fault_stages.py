@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from tests.helpers import GIT_ENV, make_clone, run_cmd
-from tests.test_pipeline_e2e import QUICK
+from pipeline.sandbox import GIT_ENV, QUICK, make_clone, run_cmd
 
 pytestmark = pytest.mark.slow
 

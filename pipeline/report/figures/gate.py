@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pipeline.report.common import pct
+from pipeline.report.figures.bars import pct_bars
 from pipeline.report.figures.pictures import gallery
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def fig_reject(reject: dict[str, Any], evaluation: dict[str, Any]) -> Figure:
-    import plotly.graph_objects as go
+    """Unseen non-digits rejected by kind, beside the digits each test set lost to the gate."""
     from plotly.subplots import make_subplots
 
     fams = list(reject["by_family"])
@@ -25,36 +26,12 @@ def fig_reject(reject: dict[str, Any], evaluation: dict[str, Any]) -> Figure:
         subplot_titles=("unseen non-digits rejected, by kind", "digits wrongly rejected"),
     )
     values = [reject["by_family"][f] for f in fams] + [reject["non_digits_rejected"]]
-    fig.add_trace(
-        go.Bar(
-            x=[*fams, "all"],
-            y=values,
-            text=[pct(v) for v in values],
-            textposition="outside",
-            marker_color=["#6b7fd7"] * len(fams) + ["#3451b2"],
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
-    kept = [("MNIST test", reject["mnist_test_rejected"])]
-    for key, name in (("drawn", "drawn"), ("photos", "photos"), ("numbers", "numbers")):
-        if key in evaluation and "rejected" in evaluation[key]:
-            kept.append((name, evaluation[key]["rejected"]))
-    fig.add_trace(
-        go.Bar(
-            x=[k for k, _ in kept],
-            y=[v for _, v in kept],
-            text=[pct(v) for _, v in kept],
-            textposition="outside",
-            marker_color="#e0823d",
-            showlegend=False,
-        ),
-        row=1,
-        col=2,
-    )
+    fig.add_trace(pct_bars([*fams, "all"], values, ["#6b7fd7"] * len(fams) + ["#3451b2"]), row=1, col=1)
+    wrongly_rejected = _wrongly_rejected(reject, evaluation)
+    fig.add_trace(pct_bars(list(wrongly_rejected), list(wrongly_rejected.values()), "#e0823d"), row=1, col=2)
     fig.update_yaxes(range=[0, 1.08], tickformat=".0%", row=1, col=1)
-    fig.update_yaxes(range=[0, max(0.02, 1.6 * max(v for _, v in kept))], tickformat=".1%", row=1, col=2)
+    top = max(0.02, 1.6 * max(wrongly_rejected.values()))  # room for the labels above the bars, even at 0%
+    fig.update_yaxes(range=[0, top], tickformat=".1%", row=1, col=2)
     fig.update_layout(
         height=400,
         margin={"t": 40},
@@ -65,6 +42,15 @@ def fig_reject(reject: dict[str, Any], evaluation: dict[str, Any]) -> Figure:
         },
     )
     return fig
+
+
+def _wrongly_rejected(reject: dict[str, Any], evaluation: dict[str, Any]) -> dict[str, float]:
+    """The share of digits turned away, by test set: MNIST's, then each set evaluate measured it on."""
+    shares = {"MNIST test": reject["mnist_test_rejected"]}
+    for key in ("drawn", "photos", "numbers"):
+        if key in evaluation and "rejected" in evaluation[key]:
+            shares[key] = evaluation[key]["rejected"]
+    return shares
 
 
 def fig_non_digits(examples: dict[str, np.ndarray]) -> Figure:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pipeline.report.common import DRAWN_EXTRA, pct
+from pipeline.report.figures.bars import pct_bars
 from pipeline.report.figures.pictures import picture_with_boxes_at
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ def fig_examples(examples: dict[str, np.ndarray], prefix: str, figures: dict[str
 
 def fig_numbers(numbers: dict[str, Any], examples: dict[str, np.ndarray]) -> Figure:
     """Exact match by number length, above the example numbers with what the app read."""
-    import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     keys = sorted(k for k in examples if k.startswith("example_number_") and k[15:].isdigit())
@@ -70,18 +70,7 @@ def fig_numbers(numbers: dict[str, Any], examples: dict[str, np.ndarray]) -> Fig
     )
     lengths = sorted(numbers["by_length"], key=int)
     values = [numbers["by_length"][n] for n in lengths]
-    fig.add_trace(
-        go.Bar(
-            x=[f"{n} digits" for n in lengths],
-            y=values,
-            text=[pct(v) for v in values],
-            textposition="outside",
-            marker_color="#6b7fd7",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
+    fig.add_trace(pct_bars([f"{n} digits" for n in lengths], values, "#6b7fd7"), row=1, col=1)
     fig.update_yaxes(range=[max(0.0, min(values) - 0.05), 1.02], tickformat=".0%", row=1, col=1)
     for i, key in enumerate(keys):
         r, c = 2 + i // 2, 1 + i % 2

@@ -38,9 +38,19 @@ SECTIONS = {
 
 
 def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Figure]:
-    """Every figure of the report, keyed by section id (``report.digit_index`` is range-checked by the loader)."""
+    """Every figure of the report, keyed by section id, in the page's order."""
+    figures = _required_figures(inputs, cfg)
+    figures.update(_optional_figures(inputs))
+    figures["layers"] = fig_layers(inputs.layers)
+    if "user" in inputs.evaluation:
+        figures["user"] = fig_user(inputs.evaluation["user"], inputs.adapt)
+    return figures
+
+
+def _required_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Figure]:
+    """The figures every report has (``report.digit_index`` is range-checked when params.yaml is loaded)."""
     counts = inputs.train.get("class_counts") or {"test": np.bincount(inputs.y_test, minlength=10).tolist()}
-    figures = {
+    return {
         "curves": fig_curves(inputs.history),
         "confusion": fig_confusion(inputs.evaluation["confusion"]),
         "per_class": fig_per_class(inputs.evaluation["per_class"]),
@@ -49,20 +59,29 @@ def build_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Figure]:
         "data": fig_data(counts),
         "vs_seed": fig_vs_seed(inputs.train, inputs.evaluation),
     }
+
+
+def _optional_figures(inputs: ReportInputs) -> dict[str, Figure]:
+    """The figures of what a stage may leave out with its params: drawn digits, int8, the gate, numbers, photos."""
+    figures = {}
     if inputs.evaluation.get("drawn"):  # evaluate.drawn may be off
         figures["robustness"] = fig_robustness(inputs.evaluation["drawn"])
     if inputs.export.get("int8", {}).get("enabled"):  # export.int8.enabled may be off
         figures["edge"] = fig_edge(inputs.export, inputs.timing.get("export", {}))
-    reject = inputs.evaluation.get("reject", {})
-    if reject.get("enabled"):
-        figures["reject"] = fig_reject(reject, inputs.evaluation)
-        if "non_digits" in inputs.examples:
-            figures["non_digits"] = fig_non_digits(inputs.examples)
+    figures.update(_gate_figures(inputs))
     if "numbers" in inputs.evaluation:
         figures["numbers"] = fig_numbers(inputs.evaluation["numbers"], inputs.examples)
     if any(k.startswith("example_photo_") for k in inputs.examples):
         figures["photos"] = fig_examples(inputs.examples, "example_photo_", inputs.evaluation.get("photos", {}))
-    figures["layers"] = fig_layers(inputs.layers)
-    if "user" in inputs.evaluation:
-        figures["user"] = fig_user(inputs.evaluation["user"], inputs.adapt)
+    return figures
+
+
+def _gate_figures(inputs: ReportInputs) -> dict[str, Figure]:
+    """Not a digit, when evaluate measured the gate: what it turns away, and examples when evaluate kept them."""
+    reject = inputs.evaluation.get("reject", {})
+    if not reject.get("enabled"):
+        return {}
+    figures = {"reject": fig_reject(reject, inputs.evaluation)}
+    if "non_digits" in inputs.examples:
+        figures["non_digits"] = fig_non_digits(inputs.examples)
     return figures

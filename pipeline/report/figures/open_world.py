@@ -41,17 +41,19 @@ def fig_robustness(drawn: dict[str, float]) -> Figure:
     return fig
 
 
-def fig_examples(examples: dict[str, np.ndarray], prefix: str, figures: dict[str, Any]) -> Figure:
-    """The example pictures whose keys start with ``prefix``, two a row, with what the app read."""
+def fig_examples(examples: dict[str, np.ndarray], prefix: str, scores: dict[str, Any]) -> Figure:
+    """The example pictures whose keys start with ``prefix``, two a row, with what the app read, titled with
+    evaluate's ``scores`` for the whole set (none when it left them out)."""
     from plotly.subplots import make_subplots
 
     keys = sorted(k for k in examples if k.startswith(prefix) and k[len(prefix) :].isdigit())
     titles = [f"read: {examples[f'{k}_text']}" for k in keys]
-    fig = make_subplots(rows=-(-len(keys) // 2), cols=2, subplot_titles=titles, vertical_spacing=0.12)
+    rows = -(-len(keys) // 2)  # two a row, rounded up
+    fig = make_subplots(rows=rows, cols=2, subplot_titles=titles, vertical_spacing=0.12)
     for i, key in enumerate(keys):
         picture_with_boxes_at(fig, examples, key, i // 2 + 1, i % 2 + 1)
-    exact = f"{pct(figures.get('exact'))} of {figures.get('examples', '?')} read exactly" if figures else ""
-    fig.update_layout(height=260 * (-(-len(keys) // 2)), margin={"t": 50}, title={"text": exact, "font": {"size": 13}})
+    exact = f"{pct(scores.get('exact'))} of {scores.get('examples', '?')} read exactly" if scores else ""
+    fig.update_layout(height=260 * rows, margin={"t": 50}, title={"text": exact, "font": {"size": 13}})
     return fig
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pipeline.artifacts import ensure_trained_with
 from pipeline.config import load_params
 from pipeline.paths import REPORT_DIR, TRAIN_JSON
-from pipeline.reporting import load_inputs, write_report
+from pipeline.report.inputs import load_inputs
+from pipeline.report.page import write_report
 from pipeline.stage import run
 
 

@@ -174,7 +174,7 @@ FIXES = [
     ),
     Fix(
         "the report's inputs are checked for the kinds of their values",
-        "pipeline/reporting.py",
+        "pipeline/report/inputs.py",
         "        if not isinstance(data[key], kind) or isinstance(data[key], bool)\n",
         "        if False\n",
         "tests/faults/test_fault_params.py::test_the_reports_inputs_are_checked_for_their_keys_and_the_kinds_of_their_values",

@@ -19,7 +19,7 @@ import numpy as np
 
 from pipeline.artifacts import read_csv, read_json
 from pipeline.atomic import atomic_dir
-from pipeline.config import ReportConfig
+from pipeline.config.report import ReportConfig
 from pipeline.data import load_mnist
 from pipeline.paths import (
     ADAPT_JSON,

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from pipeline.config import ReportConfig
+from pipeline.config.params import ReportConfig
 from pipeline.metrics import misclassified, summarize
 from pipeline.reporting import SECTIONS, ReportInputs, _summary_rows, build_figures, render_html, write_report
 from tests.helpers import missing_system_package

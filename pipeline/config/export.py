@@ -1,0 +1,23 @@
+"""``export``: the ONNX export, its checks, and the int8 copy (``export.int8``)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from pipeline.config.core import Group
+
+
+class Int8Config(Group):
+    enabled: bool
+    calibration_size: int = Field(ge=1, le=60000)
+    per_channel: bool
+    reduce_range: bool
+    max_accuracy_drop: float = Field(ge=0, le=1)
+
+
+class ExportConfig(Group):
+    opset: int = Field(ge=13, le=18)
+    max_abs_diff: float = Field(gt=0, le=1)
+    batch_size: int = Field(ge=1, le=10000)
+    latency_runs: int = Field(ge=10, le=100000)
+    int8: Int8Config

@@ -54,6 +54,8 @@ def source_problems(i: int, s: Source) -> list[str]:
 
 
 class DataConfig(Group):
+    """The sources, tried in order until one gives the four files with the right checksums."""
+
     sources: list[Source] = Field(min_length=1)
     timeout_s: float = Field(gt=0, le=600)  # per network read
     deadline_s: float = Field(gt=0, le=86400)  # per file, however the bytes trickle in

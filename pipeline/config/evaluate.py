@@ -8,4 +8,6 @@ from pipeline.config.core import Group
 
 
 class EvaluateConfig(Group):
+    """How many pictures onnxruntime reads at once."""
+
     batch_size: int = Field(ge=1, le=10000)

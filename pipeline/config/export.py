@@ -8,6 +8,8 @@ from pipeline.config.core import Group
 
 
 class Int8Config(Group):
+    """The int8 copy: its calibration, and how much accuracy it may lose."""
+
     enabled: bool
     calibration_size: int = Field(ge=1, le=60000)
     per_channel: bool
@@ -16,6 +18,8 @@ class Int8Config(Group):
 
 
 class ExportConfig(Group):
+    """The ONNX graph's opset, its parity with Keras, and the latency runs."""
+
     opset: int = Field(ge=13, le=18)
     max_abs_diff: float = Field(gt=0, le=1)
     batch_size: int = Field(ge=1, le=10000)

@@ -28,6 +28,8 @@ class ConvBlock(Group):
 
 
 class ModelConfig(Group):
+    """The CNN: its convolution blocks, then pooling to a vector, dense layers and the ten outputs."""
+
     name: str
     conv_blocks: list[ConvBlock] = Field(min_length=1)
     pooling: Literal["flatten", "global_avg"]

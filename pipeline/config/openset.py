@@ -8,12 +8,16 @@ from pipeline.config.core import Group
 
 
 class NegativeCounts(Group):
+    """Generated non-digits for the gate's training, its threshold (validation) and evaluate."""
+
     train: int = Field(ge=100, le=1_000_000)
     validation: int = Field(ge=100, le=100_000)
     eval: int = Field(ge=100, le=100_000)
 
 
 class PositiveCounts(Group):
+    """Training digits as the app frames them, by how they were made."""
+
     drawn_per_rendering: int = Field(ge=0, le=54_000)  # drawn renderings of training digits, per rendering
     photos: int = Field(ge=0, le=54_000)  # photos of training digits
     numbers: int = Field(ge=0, le=100_000)  # whole numbers written with training digits (their digits)

@@ -13,6 +13,8 @@ from pipeline.config.model import ModelConfig
 
 
 class TrainConfig(Group):
+    """The optimiser, its schedule, the split and the batches of the classifier's training."""
+
     optimizer: Literal["adam", "adamw", "sgd", "rmsprop"]
     learning_rate: float = Field(gt=0, le=10)
     lr_schedule: Literal["constant", "cosine"]

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.atomic import atomic_path, atomic_write_bytes
-from pipeline.config import DataConfig, Source
+from pipeline.config.data import DataConfig, Source
 from pipeline.data import MNIST_COUNTS
 from pipeline.idx import IdxError, read_idx
 from pipeline.paths import MNIST_NPZ

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from app.contract import INPUT_NAME
-from pipeline.config import Int8Config
+from pipeline.config.export import Int8Config
 
 
 class _Batches:

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from pipeline.config import ReportConfig
+from pipeline.config.params import ReportConfig
 from pipeline.metrics import misclassified, summarize
 from pipeline.report.inputs import ReportInputs
 from pipeline.report.page import render_html, write_report

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.atomic import atomic_dir
-from pipeline.config import ReportConfig
+from pipeline.config.report import ReportConfig
 from pipeline.paths import REPORT_DIR
 from pipeline.report.inputs import ReportInputs
 from pipeline.report.sections import SECTIONS, build_figures

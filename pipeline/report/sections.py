@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.config import ReportConfig
+from pipeline.config.report import ReportConfig
 from pipeline.report.figures.gate import fig_non_digits, fig_reject
 from pipeline.report.figures.mnist import fig_confusion, fig_data, fig_digit, fig_misclassified, fig_per_class
 from pipeline.report.figures.model import fig_edge, fig_layers

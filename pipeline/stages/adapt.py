@@ -14,7 +14,9 @@ import numpy as np
 
 from pipeline.adapt import adapt, measure
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
-from pipeline.config import load_params
+from pipeline.config.core import Sections, load
+from pipeline.config.train import TrainConfig
+from pipeline.config.user import UserConfig
 from pipeline.data import load_framed, load_mnist
 from pipeline.keras_model import load_model, save_model
 from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, FRAMED_NPZ, MNIST_NPZ, MODEL_KERAS, USER_NPZ
@@ -24,8 +26,15 @@ from pipeline.userdata import UserSet
 log = logging.getLogger(__name__)
 
 
+class AdaptParams(Sections):
+    """The groups of params.yaml this stage reads."""
+
+    user: UserConfig
+    train: TrainConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(AdaptParams)
     if not MODEL_KERAS.is_file():
         raise StageError(f"{MODEL_KERAS} is missing; run `dvc repro train`")
     try:

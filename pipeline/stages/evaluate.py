@@ -13,7 +13,10 @@ import numpy as np
 from app.inference import Classifier, ModelError
 from pipeline.artifacts import ensure_trained_with, read_json
 from pipeline.atomic import atomic_path, atomic_write_csv, atomic_write_json
-from pipeline.config import load_params
+from pipeline.config.core import load
+from pipeline.config.evaluate import EvaluateConfig
+from pipeline.config.families import FamiliesConfig
+from pipeline.config.train import Trained
 from pipeline.data import load_mnist
 from pipeline.evaluation import evaluate, headline, prediction_rows, user_figures
 from pipeline.paths import (
@@ -42,8 +45,15 @@ def _arrays(path, stage: str) -> dict[str, np.ndarray]:
         raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro {stage}`") from exc
 
 
+class EvaluateParams(Trained):
+    """The groups of params.yaml this stage reads: the trained model's, and its own."""
+
+    evaluate: EvaluateConfig
+    families: FamiliesConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(EvaluateParams)
     ensure_trained_with(params, TRAIN_JSON)
     try:
         classifier = Classifier(ONNX_MODEL, threads=0)

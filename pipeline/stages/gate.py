@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
-from pipeline.config import load_params
+from pipeline.config.core import Sections, load
+from pipeline.config.gate import GateConfig
+from pipeline.config.openset import OpensetConfig
 from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist
 from pipeline.gate import GateData, train_gate
 from pipeline.keras_model import save_model
@@ -19,8 +21,15 @@ from pipeline.splits import gate_split
 from pipeline.stage import StageError, run
 
 
+class GateParams(Sections):
+    """The groups of params.yaml this stage reads (of openset: the split the gate learns and is tuned on)."""
+
+    gate: GateConfig
+    openset: OpensetConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(GateParams)
     cfg = params.gate
     if not cfg.enabled:
         atomic_write_bytes(GATE_KERAS, b"")

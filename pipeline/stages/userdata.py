@@ -14,7 +14,8 @@ import numpy as np
 
 from app.userdata import load_records
 from pipeline.atomic import atomic_path, atomic_write_json
-from pipeline.config import load_params
+from pipeline.config.core import Sections, load
+from pipeline.config.user import UserConfig
 from pipeline.paths import USER_NPZ, USERDATA_JSON
 from pipeline.stage import run
 from pipeline.userdata import build, summary
@@ -22,8 +23,14 @@ from pipeline.userdata import build, summary
 log = logging.getLogger(__name__)
 
 
+class UserdataParams(Sections):
+    """The groups of params.yaml this stage reads."""
+
+    user: UserConfig
+
+
 def main() -> None:
-    cfg = load_params().user
+    cfg = load(UserdataParams).user
     loaded = load_records(cfg.folder)
     for problem in loaded.problems:
         log.warning("%s", problem)

@@ -188,9 +188,9 @@ FIXES = [
     ),
     Fix(
         "a model too big to train is refused up front",
-        "pipeline/config.py",
-        "(n := weight_count(p.model)) > MAX_WEIGHTS",
-        "(n := weight_count(p.model)) < 0",
+        "pipeline/config/model.py",
+        "(n := weight_count(self)) > MAX_WEIGHTS",
+        "(n := weight_count(self)) < 0",
         "tests/test_config.py::test_a_model_too_big_to_train_is_refused_before_any_work",
     ),
     Fix(

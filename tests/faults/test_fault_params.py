@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.config import ParamsError, params_from_dict
+from pipeline.config.params import ParamsError, params_from_dict
 from pipeline.stage import StageError
 from tests.helpers import ROOT
 

@@ -22,6 +22,7 @@ from pipeline.config.train import TrainConfig
 from pipeline.config.user import UserConfig
 from pipeline.data import Framed, Mnist, Split, with_framed
 from pipeline.keras_model import predict_probs
+from pipeline.streams import Stream
 from pipeline.training import Batching, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.userdata import UserSet
 
@@ -80,7 +81,7 @@ def training_mix(
     split = make_split(params.train, mnist.y_train)
     if framed is not None:
         mnist, split = with_framed(mnist, split, framed)
-    rng = np.random.default_rng([cfg.seed, 1])
+    rng = np.random.default_rng([cfg.seed, Stream.ADAPT_REPLAY])
     replay = np.sort(rng.choice(split.train, size=min(cfg.replay, len(split.train)), replace=False))
     x = np.concatenate([np.repeat(users.x_train, cfg.repeats, axis=0), mnist.x_train[replay]])
     y = np.concatenate([np.repeat(users.y_train, cfg.repeats), mnist.y_train[replay]])

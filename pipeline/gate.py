@@ -18,6 +18,7 @@ import numpy as np
 
 from app.contract import INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
 from pipeline.config.gate import GateConfig
+from pipeline.streams import Stream
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
 
     history = []
     for epoch in range(1, cfg.epochs + 1):
-        order = np.random.default_rng([seed, 9, epoch]).permutation(n).astype(np.int32)
+        order = np.random.default_rng([seed, Stream.GATE_ORDER, epoch]).permutation(n).astype(np.int32)
         losses = []
         bar = tqdm(
             total=steps,

@@ -37,7 +37,7 @@ from pipeline.config.core import load
 from pipeline.config.evaluate import EvaluateConfig
 from pipeline.config.export import ExportConfig
 from pipeline.config.train import Trained
-from pipeline.data import load_mnist
+from pipeline.data import load_mnist, read_npz
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
 from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS, OPENSET_NPZ, RENDERINGS_NPZ
@@ -128,8 +128,7 @@ def score(path: Path, data: Any, params: EnsembleParams) -> dict[str, Any]:
         if not p.is_file():
             log.warning("%s is missing (run `dvc repro`): scoring on MNIST's test set only", p)
             return {}
-        with np.load(p, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+        return read_npz(p, "render" if p == RENDERINGS_NPZ else "openset")
 
     result = evaluate(Classifier(path, threads=0), data, arrays(RENDERINGS_NPZ), arrays(OPENSET_NPZ), params.evaluate)
     return result.metrics

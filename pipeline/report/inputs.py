@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.artifacts import read_csv, read_json
-from pipeline.data import load_mnist
+from pipeline.data import load_mnist, read_npz
 from pipeline.paths import (
     ADAPT_JSON,
     EVAL_JSON,
@@ -118,8 +118,4 @@ def load_inputs() -> ReportInputs:
 
 def _examples(path: Path) -> dict[str, np.ndarray]:
     """evaluate's example pictures, by name; a missing or broken file says which stage writes it."""
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    except (OSError, ValueError) as exc:
-        raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro evaluate`") from exc
+    return read_npz(path, "evaluate")

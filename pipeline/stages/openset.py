@@ -16,7 +16,7 @@ import logging
 
 import numpy as np
 
-from pipeline.atomic import atomic_path
+from pipeline.atomic import atomic_write_npz
 from pipeline.config.core import Sections, load
 from pipeline.config.families import FamiliesConfig
 from pipeline.config.openset import OpensetConfig
@@ -81,8 +81,7 @@ def main() -> None:
     except FontError as exc:
         raise StageError(str(exc)) from exc
     for path, content in ((OPENSET_NPZ, arrays), (FRAMED_NPZ, framed_arrays)):
-        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, **content)
+        atomic_write_npz(path, content)
         log.info("wrote %s: %s", path, ", ".join(f"{k} {v.shape[0]}" for k, v in content.items()))
 
 

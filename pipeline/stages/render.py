@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
-
-from pipeline.atomic import atomic_path
+from pipeline.atomic import atomic_write_npz
 from pipeline.config.core import Sections, load
 from pipeline.config.families import FamiliesConfig
 from pipeline.config.render import RenderConfig
@@ -37,8 +35,7 @@ def main() -> None:
     if problems := unknown(params.families.all):
         raise StageError("; ".join(problems))
     arrays = render_sets(load_mnist(MNIST_NPZ), params.render, params.families)
-    with atomic_path(RENDERINGS_NPZ) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
+    atomic_write_npz(RENDERINGS_NPZ, arrays)
     log.info("wrote %s (%d arrays)", RENDERINGS_NPZ, len(arrays))
 
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
-
 from app.userdata import load_records
-from pipeline.atomic import atomic_path, atomic_write_json
+from pipeline.atomic import atomic_write_json, atomic_write_npz
 from pipeline.config.core import Sections, load
 from pipeline.config.user import UserConfig
 from pipeline.paths import USER_NPZ, USERDATA_JSON
@@ -35,8 +33,7 @@ def main() -> None:
     for problem in loaded.problems:
         log.warning("%s", problem)
     users = build(loaded, cfg.held_out_fraction, cfg.seed)
-    with atomic_path(USER_NPZ) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **users.arrays())
+    atomic_write_npz(USER_NPZ, users.arrays())
     info = summary(loaded, users)
     atomic_write_json(USERDATA_JSON, info)
     log.info(

@@ -26,7 +26,7 @@ DRAWN_PER_RENDERING, PHOTOS, NUMBERS = 1000, 4000, 2000
 
 def framed_validation() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """(framed uint8 inputs, labels) per family, from the classifier's validation split."""
-    from pipeline.config import load_params
+    from pipeline.config.params import load_params
     from pipeline.data import load_mnist, split_indices
     from pipeline.paths import MNIST_NPZ
     from pipeline.trainsets import digits_as_drawn

@@ -11,7 +11,6 @@ reached, so "faster at the same accuracy" can be read off one run.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import statistics
 import sys
@@ -23,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 
-from pipeline.config import load_params
+from pipeline.config.params import load_params
 from pipeline.data import load_mnist, split_indices
 from pipeline.paths import MNIST_NPZ
 
@@ -72,9 +71,8 @@ def main() -> None:
     args = parser.parse_args()
 
     base = load_params()
-    params = dataclasses.replace(
-        base, train=dataclasses.replace(base.train, limit=args.examples, epochs=args.epochs, app_framed=False)
-    )
+    quick = {"limit": args.examples, "epochs": args.epochs, "app_framed": False}
+    params = base.model_copy(update={"train": base.train.model_copy(update=quick)})
     data = load_mnist(MNIST_NPZ)
     ours, theirs, acc_ours, acc_theirs = [], [], [], []
     for r in range(args.rounds):

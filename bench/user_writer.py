@@ -8,7 +8,6 @@ sittings that are not held out, and the held-out ones and MNIST are read before 
     python bench/user_writer.py [OUT_FOLDER [MODEL.onnx]]     # after `make pipeline`
 """
 
-import dataclasses
 import sys
 import tempfile
 import time
@@ -103,13 +102,13 @@ def teach(folder):
     """Before and after `adapt` with params.yaml's user recipe (MNIST test read afterwards, chosen on nothing)."""
     from app.userdata import load_records
     from pipeline.adapt import adapt
-    from pipeline.config import load_params
+    from pipeline.config.params import load_params
     from pipeline.data import load_framed, load_mnist
     from pipeline.keras_model import load_model, predict_probs
     from pipeline.userdata import build
 
     p = load_params(ROOT / "params.yaml")
-    p = dataclasses.replace(p, user=dataclasses.replace(p.user, enabled=True))
+    p = p.model_copy(update={"user": p.user.model_copy(update={"enabled": True})})
     loaded = load_records(folder)
     u = build(loaded, p.user.held_out_fraction, p.user.seed)
     print("train", len(u.y_train), "held", len(u.y_held), "problems", len(loaded.problems))

@@ -11,21 +11,32 @@ person's held-out sittings and on MNIST validation (the test set is read by ``ev
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from pipeline.config import Params
+from pipeline.config.train import TrainConfig
+from pipeline.config.user import UserConfig
 from pipeline.data import Framed, Mnist, Split, with_framed
 from pipeline.keras_model import predict_probs
+from pipeline.streams import Stream
 from pipeline.training import Batching, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.userdata import UserSet
 
 log = logging.getLogger(__name__)
+
+
+class AdaptSections(Protocol):
+    """The groups adapting reads (the adapt stage's, or ``Params``): the person's, and training's split and recipe."""
+
+    @property
+    def user(self) -> UserConfig: ...
+
+    @property
+    def train(self) -> TrainConfig: ...
 
 
 @dataclass
@@ -57,7 +68,7 @@ def measure(model: Any, users: UserSet, x_val: np.ndarray, y_val: np.ndarray) ->
 
 
 def training_mix(
-    params: Params, mnist: Mnist, users: UserSet, framed: Framed | None = None
+    params: AdaptSections, mnist: Mnist, users: UserSet, framed: Framed | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The person's training digits, repeated, and a seeded draw of what training learned from: MNIST's
     training digits and ``framed``'s made from them (never a validation digit in any form).
@@ -70,7 +81,7 @@ def training_mix(
     split = make_split(params.train, mnist.y_train)
     if framed is not None:
         mnist, split = with_framed(mnist, split, framed)
-    rng = np.random.default_rng([cfg.seed, 1])
+    rng = np.random.default_rng([cfg.seed, Stream.ADAPT_REPLAY])
     replay = np.sort(rng.choice(split.train, size=min(cfg.replay, len(split.train)), replace=False))
     x = np.concatenate([np.repeat(users.x_train, cfg.repeats, axis=0), mnist.x_train[replay]])
     y = np.concatenate([np.repeat(users.y_train, cfg.repeats), mnist.y_train[replay]])
@@ -79,7 +90,7 @@ def training_mix(
 
 def adapt(
     model: Any,
-    params: Params,
+    params: AdaptSections,
     mnist: Mnist,
     users: UserSet,
     framed: Framed | None = None,
@@ -97,14 +108,15 @@ def adapt(
     x_val, y_val = mnist.x_train[val], mnist.y_train[val]
     before = measure(model, users, x_val, y_val)
     x, y = training_mix(params, mnist, users, framed)
-    recipe = dataclasses.replace(
-        params.train,
-        learning_rate=cfg.learning_rate,
-        lr_schedule="constant",
-        batch_size=cfg.batch_size,
-        epochs=cfg.epochs,
-        seed=cfg.seed,
-        label_smoothing=0.0,
+    recipe = params.train.model_copy(
+        update={
+            "learning_rate": cfg.learning_rate,
+            "lr_schedule": "constant",
+            "batch_size": cfg.batch_size,
+            "epochs": cfg.epochs,
+            "seed": cfg.seed,
+            "label_smoothing": 0.0,
+        }
     )
     steps = max(len(y) // cfg.batch_size, 1)
     batching = Batching(

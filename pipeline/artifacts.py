@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Params
+from pipeline.config.train import TrainSections
 from pipeline.stage import StageError
 
 
@@ -77,7 +77,7 @@ def _number(text: str) -> Any:
         return text
 
 
-def ensure_trained_with(params: Params, train_json: Path) -> None:
+def ensure_trained_with(params: TrainSections, train_json: Path) -> None:
     """Fail when ``params.yaml``'s train/model sections are not the ones the model was trained with.
 
     A ``dvc exp run`` started while ``dvc repro`` trains rewrites ``params.yaml`` before DVC's

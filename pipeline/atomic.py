@@ -50,6 +50,14 @@ def atomic_write_bytes(dest: str | Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def atomic_write_npz(dest: str | Path, arrays: Mapping[str, Any]) -> None:
+    """``arrays`` as an uncompressed ``.npz`` (numpy's zip has fixed dates: same arrays, same bytes)."""
+    import numpy as np  # here: most stages that write only JSON never load numpy for it
+
+    with atomic_path(dest) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
 def atomic_write_text(dest: str | Path, text: str) -> None:
     atomic_write_bytes(dest, text.encode("utf-8"))
 

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from pipeline.config import AugmentConfig
+from pipeline.config.augment import AugmentConfig
 from pipeline.tf_setup import import_tf
 
 CENTRE = 13.5  # pixel centre of a 28x28 image

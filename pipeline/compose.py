@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline.atomic import atomic_write_text
-from pipeline.config import PARAMS_FILE, ParamsError, params_from_dict
+from pipeline.config.params import PARAMS_FILE, ParamsError, params_from_dict
 
 log = logging.getLogger(__name__)
 

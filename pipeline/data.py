@@ -27,6 +27,24 @@ class Mnist:
     y_test: np.ndarray
 
 
+def read_npz(path: str | Path, stage: str, required: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Every array of an ``.npz`` that ``stage`` wrote; missing, damaged or lacking ``required`` says to rerun it."""
+    rerun = f"run `dvc repro {stage}` to (re)create it"
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError as exc:
+        raise StageError(f"{path} is missing; {rerun}") from exc
+    except OSError as exc:
+        raise StageError(f"cannot read {path} ({exc.strerror or exc}); {rerun}") from exc
+    except (ValueError, zipfile.BadZipFile, EOFError) as exc:
+        # numpy's own wording ("allow_pickle") would suggest loading the file unsafely: never say that
+        raise StageError(f"{path} is damaged (not a complete .npz archive); {rerun}") from exc
+    if missing := [k for k in required if k not in arrays]:
+        raise StageError(f"{path} lacks {', '.join(missing)}; {rerun}")
+    return arrays
+
+
 def load_mnist(path: str | Path = MNIST_NPZ, counts: dict[str, int] | None = MNIST_COUNTS) -> Mnist:
     """Read and check ``mnist.npz``; say which stage to rerun when it is missing or broken.
 
@@ -122,16 +140,10 @@ class Framed:
 def load_framed(path: str | Path, splits: tuple[str, ...] = ("train", "validation")) -> Framed:
     """Every framed digit of ``framed.npz`` with its source digit; say which stage to rerun when it is missing."""
     rerun = "run `dvc repro openset` to (re)create it"
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            keys = [(framed_key(s, f), source_key(s, f)) for s in splits for f in DIGIT_FAMILIES]
-            missing = [k for pair in keys for k in pair if k not in npz.files]
-            if missing:
-                raise StageError(f"{path} lacks {', '.join(missing)}; {rerun}")
-            images = np.concatenate([npz[k] for k, _ in keys])
-            source = np.concatenate([npz[k] for _, k in keys]).astype(np.int64)
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise StageError(f"{path} is missing or unreadable ({exc}); {rerun}") from exc
+    keys = [(framed_key(s, f), source_key(s, f)) for s in splits for f in DIGIT_FAMILIES]
+    arrays = read_npz(path, "openset", tuple(k for pair in keys for k in pair))
+    images = np.concatenate([arrays[k] for k, _ in keys])
+    source = np.concatenate([arrays[k] for _, k in keys]).astype(np.int64)
     if images.shape[1:] != (28, 28) or len(source) != len(images):
         raise StageError(f"{path}: framed digits and their sources do not match; {rerun}")
     return Framed(images, source)

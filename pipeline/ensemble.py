@@ -33,8 +33,11 @@ from typing import Any
 from app.contract import INPUT_NAME, OUTPUT_NAME
 from pipeline.artifacts import read_json
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
-from pipeline.config import load_params
-from pipeline.data import load_mnist
+from pipeline.config.core import load
+from pipeline.config.evaluate import EvaluateConfig
+from pipeline.config.export import ExportConfig
+from pipeline.config.train import Trained
+from pipeline.data import load_mnist, read_npz
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
 from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS, OPENSET_NPZ, RENDERINGS_NPZ
@@ -44,6 +47,13 @@ from pipeline.tf_setup import import_tf
 log = logging.getLogger(__name__)
 
 OUT_DIR = ARTIFACTS / "ensemble"
+
+
+class EnsembleParams(Trained):
+    """The groups of params.yaml an ensemble reads: the export's, and evaluate's to score it."""
+
+    export: ExportConfig
+    evaluate: EvaluateConfig
 
 
 def fetch_member(ref: str, scratch: Path) -> Path:
@@ -82,7 +92,7 @@ def average(models: list[Any], name: str) -> Any:
 def build(refs: list[str], name: str) -> dict[str, Any]:
     if not refs:
         raise StageError("give at least one experiment or .keras file")
-    params = load_params()
+    params = load(EnsembleParams)
     data = load_mnist(MNIST_NPZ)
     with tempfile.TemporaryDirectory(prefix="ensemble-") as tmp:
         members = [load_model(fetch_member(r, Path(tmp))) for r in refs]
@@ -107,7 +117,7 @@ def build(refs: list[str], name: str) -> dict[str, Any]:
     return figures
 
 
-def score(path: Path, data: Any, params: Any) -> dict[str, Any]:
+def score(path: Path, data: Any, params: EnsembleParams) -> dict[str, Any]:
     """The evaluate stage's figures for the written model (the open-world sets when they exist)."""
     import numpy as np
 
@@ -118,8 +128,7 @@ def score(path: Path, data: Any, params: Any) -> dict[str, Any]:
         if not p.is_file():
             log.warning("%s is missing (run `dvc repro`): scoring on MNIST's test set only", p)
             return {}
-        with np.load(p, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
+        return read_npz(p, "render" if p == RENDERINGS_NPZ else "openset")
 
     result = evaluate(Classifier(path, threads=0), data, arrays(RENDERINGS_NPZ), arrays(OPENSET_NPZ), params.evaluate)
     return result.metrics

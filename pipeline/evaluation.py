@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from app.contract import THRESHOLD_DECIMALS, rejects
-from pipeline.config import EvaluateConfig
+from pipeline.config.evaluate import EvaluateConfig
 from pipeline.data import Mnist
 from pipeline.metrics import misclassified, summarize
 
@@ -233,7 +233,7 @@ def evaluate(
 ) -> EvalResult:
     """Score the exported model on MNIST's test set and the open-world sets; return figures and examples.
 
-    ``families`` (:class:`pipeline.config.FamiliesConfig`) says which families training held out:
+    ``families`` (:class:`pipeline.config.families.FamiliesConfig`) says which families training held out:
     every open-world figure is reported on the seen and on the held-out ones."""
     from pipeline.plans import PlanSet
 

@@ -1,7 +1,7 @@
 """The names of the generated pictures' families: one home for the generators, the sets and evaluate.
 
 A family is one way a generator varies what it makes. ``conf/families/`` lists them by kind and
-says which are held out of training (:class:`pipeline.config.FamiliesConfig`); evaluate reports
+says which are held out of training (:class:`pipeline.config.families.FamiliesConfig`); evaluate reports
 figures by these names without importing the generators that make them.
 """
 

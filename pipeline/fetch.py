@@ -28,8 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.atomic import atomic_path, atomic_write_bytes
-from pipeline.config import DataConfig, Source
+from pipeline.atomic import atomic_write_bytes, atomic_write_npz
+from pipeline.config.data import DataConfig, Source
 from pipeline.data import MNIST_COUNTS
 from pipeline.idx import IdxError, read_idx
 from pipeline.paths import MNIST_NPZ
@@ -351,8 +351,7 @@ def download(
             arrays[f"x_{split}"], arrays[f"y_{split}"] = x, y
     except IdxError as exc:
         raise DownloadError(f"a verified file does not parse as MNIST: {exc}") from exc
-    with atomic_path(output) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
+    atomic_write_npz(output, arrays)
     result = DownloadResult(
         output=output,
         origin=origin,

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from app.contract import INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
-from pipeline.config import GateConfig
+from pipeline.config.gate import GateConfig
+from pipeline.streams import Stream
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
     from tqdm import tqdm
 
     from pipeline.augment import make_augment
-    from pipeline.config import AugmentConfig
+    from pipeline.config.augment import AugmentConfig
 
     keras.utils.set_random_seed(seed)
     model = build_gate()
@@ -77,7 +78,9 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
     schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, max(1, steps * cfg.epochs), alpha=0.02)
     optimizer = keras.optimizers.Adam(schedule)
     optimizer.build(model.trainable_variables)
-    augment = make_augment(AugmentConfig(True, 12.0, 2.0, 0.12, 0.3), seed)
+    augment = make_augment(
+        AugmentConfig(enabled=True, rotation_deg=12.0, shift_px=2.0, scale=0.12, thickness=0.3), seed
+    )
     x_all = tf.constant(data.x_train[..., None])
     y_all = tf.constant(data.y_train.astype(np.float32))
     positive_share = float(data.y_train.mean())
@@ -97,7 +100,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
 
     history = []
     for epoch in range(1, cfg.epochs + 1):
-        order = np.random.default_rng([seed, 9, epoch]).permutation(n).astype(np.int32)
+        order = np.random.default_rng([seed, Stream.GATE_ORDER, epoch]).permutation(n).astype(np.int32)
         losses = []
         bar = tqdm(
             total=steps,

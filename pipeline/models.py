@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.contract import INPUT_NAME, OUTPUT_NAME
-from pipeline.config import ModelConfig
+from pipeline.config.model import ModelConfig
 from pipeline.tf_setup import import_tf
 
 

@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,7 +31,8 @@ from app.contract import (
     Meta,
     rejects,
 )
-from pipeline.config import ExportConfig, Int8Config, Params
+from pipeline.config.export import ExportConfig, Int8Config
+from pipeline.config.train import TrainSections
 from pipeline.data import Mnist
 from pipeline.keras_model import predict_probs
 from pipeline.stage import StageError
@@ -41,6 +42,13 @@ log = logging.getLogger(__name__)
 
 PRODUCER = "digit-classifier"
 REJECT_OUTPUT = REJECT_OUTPUT_NAME
+
+
+class ExportSections(TrainSections, Protocol):
+    """The groups an export reads (the export stage's, or ``Params``): the trained model's, and its own."""
+
+    @property
+    def export(self) -> ExportConfig: ...
 
 
 @dataclass
@@ -169,7 +177,7 @@ def reject_metadata(threshold: float) -> dict[str, str]:
     }
 
 
-def model_metadata(params: Params, parameters: int, test_accuracy: float) -> dict[str, str]:
+def model_metadata(params: TrainSections, parameters: int, test_accuracy: float) -> dict[str, str]:
     """The ``metadata_props`` every runtime reads (keys from :class:`app.contract.Meta`)."""
     return {
         Meta.LABELS: ",".join(LABELS),
@@ -267,7 +275,7 @@ def check_parity(check: dict[str, Any], keras_accuracy: float, max_abs_diff: flo
 def export_float(
     model: Any,
     data: Mnist,
-    params: Params,
+    params: ExportSections,
     gate: Any = None,
     threshold: float | None = None,
     overrides: dict[str, str] | None = None,
@@ -384,7 +392,7 @@ def measure_latency(float_bytes: bytes, int8_bytes: bytes, image: np.ndarray, ru
 def export(
     model: Any,
     data: Mnist,
-    params: Params,
+    params: ExportSections,
     gate: Any = None,
     threshold: float | None = None,
     overrides: dict[str, str] | None = None,

@@ -30,11 +30,18 @@ import numpy as np
 
 from app.contract import Meta
 from pipeline.atomic import atomic_write_bytes
-from pipeline.config import PublishConfig, load_params
+from pipeline.config.core import Sections, load
+from pipeline.config.publish import PublishConfig
 from pipeline.paths import MNIST_NPZ, ONNX_MODEL, PUBLISHED
 from pipeline.stage import StageError, run
 
 log = logging.getLogger(__name__)
+
+
+class PublishParams(Sections):
+    """The group of params.yaml publishing reads."""
+
+    publish: PublishConfig
 
 
 def _git_commit(cwd: Path) -> str:
@@ -177,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--force", action="store_true", help="publish even below the accuracy gate")
     parser.add_argument("--source", type=Path, default=ONNX_MODEL, help=f"model to publish (default {ONNX_MODEL})")
     args = parser.parse_args(argv)
-    publish(load_params().publish, args.source, PUBLISHED, force=args.force)
+    publish(load(PublishParams).publish, args.source, PUBLISHED, force=args.force)
 
 
 if __name__ == "__main__":

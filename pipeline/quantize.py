@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from app.contract import INPUT_NAME
-from pipeline.config import Int8Config
+from pipeline.config.export import Int8Config
+from pipeline.streams import Stream
 
 
 class _Batches:
@@ -36,7 +37,7 @@ class _Batches:
 def calibration_images(x_train: np.ndarray, size: int, seed: int) -> np.ndarray:
     """A seeded random sample of training images (never test images) for calibration."""
     size = min(size, len(x_train))
-    return x_train[np.sort(np.random.default_rng([seed, 8]).choice(len(x_train), size, replace=False))]
+    return x_train[np.sort(np.random.default_rng([seed, Stream.CALIBRATION]).choice(len(x_train), size, replace=False))]
 
 
 def describe(cfg: Int8Config, calibrated_on: int) -> str:

@@ -1,7 +1,7 @@
 """What every stage entry point shares: one readable message instead of a traceback.
 
 Expected failures (a missing input, a bad parameter, no reachable data source) are raised
-as :class:`StageError` or :class:`~pipeline.config.ParamsError` and end the process with
+as :class:`StageError` or :class:`~pipeline.config.errors.ParamsError` and end the process with
 one message and exit status 1. :func:`run` also removes temporary files a killed earlier
 run left beside the stage's outputs, makes the stage's child processes die with it, and
 fails the stage when ``params.yaml`` changes while it runs (a ``dvc exp run`` started
@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pipeline.config import PARAMS_FILE, ParamsError
+from pipeline.config.core import PARAMS_FILE
+from pipeline.config.errors import ParamsError
 
 log = logging.getLogger(__name__)
 

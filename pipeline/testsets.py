@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.plans import PlanSet, concat, plan_pictures
+from pipeline.streams import Stream
 from pipeline.synth.number import number
 from pipeline.synth.photo import photo
 
@@ -17,7 +18,7 @@ from pipeline.synth.photo import photo
 def _numbers_job(x: np.ndarray, y: np.ndarray, length: int, first: int, count: int, seed: int) -> PlanSet:
     pictures, truths = [], []
     for k in range(first, first + count):
-        rng = np.random.default_rng([seed, 1, length, k])
+        rng = np.random.default_rng([seed, Stream.TEST_NUMBERS, length, k])
         idx = rng.integers(0, len(x), length)
         pictures.append(number(x[idx], rng))
         truths.append("".join(str(int(v)) for v in y[idx]))
@@ -25,7 +26,7 @@ def _numbers_job(x: np.ndarray, y: np.ndarray, length: int, first: int, count: i
 
 
 def _photos_job(x: np.ndarray, y: np.ndarray, first: int, seed: int) -> PlanSet:
-    pictures = [photo(x[i], np.random.default_rng([seed, 2, first + i])) for i in range(len(x))]
+    pictures = [photo(x[i], np.random.default_rng([seed, Stream.TEST_PHOTOS, first + i])) for i in range(len(x))]
     return plan_pictures(pictures, [str(int(v)) for v in y])
 
 
@@ -45,7 +46,7 @@ def _scenes_job(
 
     pictures, truths = [], []
     for k in range(first, first + count):
-        rng = np.random.default_rng([seed, 7, list(KINDS).index(kind), KINDS[kind].index(family), k])
+        rng = np.random.default_rng([seed, Stream.TEST_SCENES, list(KINDS).index(kind), KINDS[kind].index(family), k])
         chosen = pick_families(seen, rng, **{kind: family})
         idx = rng.integers(0, len(x), digit_count(chosen, rng))
         written = scene(x[idx], y[idx], chosen, rng)
@@ -103,8 +104,8 @@ def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
         )
     for k in range(min(4, cfg.numbers_per_length)):  # a few pictures as people would see them, for the report
         length = list(cfg.number_lengths)[k % len(cfg.number_lengths)]
-        rng = np.random.default_rng([cfg.seed, 1, length, 0])
+        rng = np.random.default_rng([cfg.seed, Stream.TEST_NUMBERS, length, 0])
         out[f"example_number_{k}"] = number(data.x_test[rng.integers(0, len(data.x_test), length)], rng)
     for k in range(min(4, n)):
-        out[f"example_photo_{k}"] = photo(data.x_test[k], np.random.default_rng([cfg.seed, 2, k]))
+        out[f"example_photo_{k}"] = photo(data.x_test[k], np.random.default_rng([cfg.seed, Stream.TEST_PHOTOS, k]))
     return out

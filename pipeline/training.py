@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from pipeline.augment import make_augment
-from pipeline.config import ModelConfig, Params, TrainConfig
+from pipeline.config.model import ModelConfig
+from pipeline.config.train import TrainConfig, TrainSections
 from pipeline.data import Framed, Mnist, Split, class_counts, split_indices, with_framed
 from pipeline.keras_model import predict_probs
 from pipeline.metrics import cross_entropy
@@ -198,7 +199,7 @@ def history_row(epoch: int, loss: float, acc: float, val_acc: float, val_loss: f
 
 
 def train(
-    params: Params,
+    params: TrainSections,
     data: Mnist,
     *,
     framed: Framed | None = None,
@@ -242,7 +243,7 @@ def train(
 
 
 def results(
-    params: Params, model: Any, batching: Batching, data: Mnist, history: list[dict[str, float]]
+    params: TrainSections, model: Any, batching: Batching, data: Mnist, history: list[dict[str, float]]
 ) -> dict[str, Any]:
     """The reproducible figures of a run (``train.json``)."""
     last = history[-1]
@@ -277,7 +278,7 @@ def timing(batching: Batching, seconds: list[float]) -> dict[str, Any]:
     }
 
 
-def _log_start(params: Params, model: Any, batching: Batching, replicas: int) -> None:
+def _log_start(params: TrainSections, model: Any, batching: Batching, replicas: int) -> None:
     log.info(
         "training %s (%d parameters) on %d examples, validating on %d; %d epochs of %d steps of %d, %s",
         params.model.name,

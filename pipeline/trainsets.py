@@ -20,6 +20,7 @@ import numpy as np
 from app.preprocess import INK_THRESHOLD, EmptyImage, frame, normalise, segment
 from pipeline.data import DIGIT_FAMILIES, Framed
 from pipeline.families import DRAWN, NON_DIGITS
+from pipeline.streams import Stream
 from pipeline.synth.nondigit import (
     FONT_SPLITS,
     fragment,
@@ -124,7 +125,7 @@ def _photo_job(digits: np.ndarray, pick: np.ndarray, seed: int, first: int) -> t
 
     out, source = [], []
     for i, (digit, k) in enumerate(zip(digits, pick, strict=True)):
-        picture = photo(digit, np.random.default_rng([seed, 3, first + i]))
+        picture = photo(digit, np.random.default_rng([seed, Stream.FRAMED_PHOTOS, first + i]))
         try:
             pieces = segment(normalise(ink_from_image(picture)[0]))
         except EmptyImage:
@@ -142,7 +143,7 @@ def _number_job(images: np.ndarray, seed: int, first: int, count: int) -> tuple[
 
     out, source = [], []
     for k in range(first, first + count):
-        rng = np.random.default_rng([seed, 5, k])
+        rng = np.random.default_rng([seed, Stream.FRAMED_NUMBERS, k])
         picked = rng.integers(0, len(images), int(rng.integers(2, 6)))
         try:
             pieces = segment(normalise(ink_from_image(number(images[picked], rng))[0]))
@@ -175,7 +176,7 @@ def digits_as_drawn(
     """
     from pipeline.parallel import run_jobs
 
-    rng = np.random.default_rng([seed, 4])
+    rng = np.random.default_rng([seed, Stream.FRAMED_DRAWN])
     jobs: list[tuple] = []
     if per_rendering:
         for name in drawn:
@@ -256,7 +257,7 @@ def _scene_job(images: np.ndarray, families: object, seed: int, first: int, coun
 
     digits, source, miscuts = [], [], []
     for k in range(first, first + count):
-        rng = np.random.default_rng([seed, 6, k])
+        rng = np.random.default_rng([seed, Stream.FRAMED_SCENES, k])
         chosen = pick_families({k: families.seen(k) for k in SCENE_KINDS}, rng)  # type: ignore[attr-defined]
         picked = rng.integers(0, len(images), digit_count(chosen, rng))
         written = scene(images[picked], np.zeros(len(picked), np.uint8), chosen, rng)

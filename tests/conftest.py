@@ -8,13 +8,12 @@ MNIST, train or export a model, run DVC or open Chromium are marked ``slow``.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 
-from pipeline.config import Params, load_params
+from pipeline.config.params import Params, load_params
 from pipeline.data import Mnist
 from tests.helpers import ROOT, missing_system_package
 
@@ -77,9 +76,9 @@ def params() -> Params:
 def quick_params(params: Params, **train_overrides) -> Params:
     """The committed params with a short training run (two epochs on a slice of MNIST, no framed digits)."""
     quick = {"epochs": 2, "limit": 12000, "lr_schedule": "constant", "app_framed": False}
-    train = dataclasses.replace(params.train, **{**quick, **train_overrides})
-    export = dataclasses.replace(params.export, latency_runs=50)
-    return dataclasses.replace(params, train=train, export=export)
+    train = params.train.model_copy(update={**quick, **train_overrides})
+    export = params.export.model_copy(update={"latency_runs": 50})
+    return params.model_copy(update={"train": train, "export": export})
 
 
 @pytest.fixture(scope="session")

@@ -104,3 +104,34 @@ def test_the_gate_does_not_depend_on_the_apps_reader(dvc_stages):
     assert "artifacts/data/framed.npz" in deps
     assert not deps & {"app/reader.py", "app/preprocess.py", "pipeline/trainsets.py", "pipeline/testsets.py"}
     assert not [d for d in deps if d.startswith("pipeline/synth/")]
+
+
+@pytest.mark.parametrize("edited", ["pipeline/config/report.py", "app/version.py"])
+def test_a_report_option_or_a_release_cannot_change_what_trains(dvc_stages, edited):
+    """Each stage imports only the config groups it reads: a new report option (or the app's version)
+    changes no dep of train or gate, so DVC neither trains the classifier nor the gate again."""
+    assert (ROOT / edited).is_file()
+    for stage in ("train", "gate"):
+        assert edited not in dvc_stages[stage]["deps"], stage
+    assert "pipeline/config/report.py" in dvc_stages["report"]["deps"]  # the report does read it
+
+
+def _loaded_view(stage: str) -> type:
+    """The Sections model a stage passes to ``load(...)``: the groups of params.yaml it reads."""
+    import importlib
+
+    module = importlib.import_module(f"pipeline.stages.{stage}")
+    tree = ast.parse(Path(module.__file__).read_text())
+    (name,) = {
+        n.args[0].id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "load" and isinstance(n.args[0], ast.Name)
+    }
+    return getattr(module, name)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_loads_the_groups_its_dvc_params_name(dvc_stages, stage):
+    """What a stage validates and reads is what dvc.yaml says it depends on (``params:``)."""
+    named = {p.split(".")[0] for p in dvc_stages[stage]["params"]}
+    assert set(_loaded_view(stage).model_fields) == named

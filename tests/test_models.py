@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pipeline.compose import compose_yaml
-from pipeline.config import params_from_dict
+from pipeline.config.params import params_from_dict
 from pipeline.evaluation import DISPUTED, undisputed
 
 
@@ -137,7 +137,7 @@ def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
 @pytest.mark.parametrize("name", ["seed_cnn", "improved_cnn", "tiny_cnn"])
 def test_the_loaders_weight_estimate_is_the_built_models(name):
     """The loader refuses oversized models by this estimate before TensorFlow is loaded: it must be right."""
-    from pipeline.config import weight_count
+    from pipeline.config.params import weight_count
     from pipeline.models import build_model
 
     p = params_from_dict(yaml.safe_load(compose_yaml([f"model={name}"])))

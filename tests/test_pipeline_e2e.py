@@ -69,7 +69,7 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     # each framed digit names its source in x_train, inside the gate's split it was made from
     import numpy as np
 
-    from pipeline.config import load_params
+    from pipeline.config.params import load_params
     from pipeline.data import DIGIT_FAMILIES, load_mnist, source_key
     from pipeline.splits import gate_split
 
@@ -129,6 +129,20 @@ def test_a_release_of_the_app_trains_nothing_again(repo):
         assert "up to date" in status, status
     finally:
         run_cmd(["git", "checkout", "--", *edited], repo)
+
+
+def test_a_new_report_option_trains_nothing_again(repo):
+    """A stage imports the config groups it reads: editing the report's schema (as a new option does)
+    changes the report's deps alone, not train's, gate's or any other stage's."""
+    edited = "pipeline/config/report.py"
+    with open(repo / edited, "a", encoding="utf-8") as fh:
+        fh.write("\n# a new report option\n")
+    try:
+        status = run_cmd(["dvc", "status", "train", "gate", "render", "openset", "export", "evaluate"], repo).stdout
+        assert "up to date" in status, status
+        assert edited in run_cmd(["dvc", "status", "report"], repo).stdout
+    finally:
+        run_cmd(["git", "checkout", "--", edited], repo)
 
 
 def test_publish_is_gated_and_records_provenance(repo):

@@ -5,9 +5,12 @@ import re
 import numpy as np
 import pytest
 
-from pipeline.config import ReportConfig
+from pipeline.config.params import ReportConfig
 from pipeline.metrics import misclassified, summarize
-from pipeline.reporting import SECTIONS, ReportInputs, _summary_rows, build_figures, render_html, write_report
+from pipeline.report.inputs import ReportInputs
+from pipeline.report.page import render_html, write_report
+from pipeline.report.sections import SECTIONS, build_figures
+from pipeline.report.summary import summary_rows
 from tests.helpers import missing_system_package
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -163,7 +166,7 @@ def test_every_expected_figure_is_built_with_its_data(inputs):
     before_after, confusion = figures["user"].data
     assert list(before_after.x) == ["trained model", "shipped model"] and list(before_after.y) == [80, 100 * 30 / 31]
     np.testing.assert_array_equal(np.asarray(confusion.z), inputs.evaluation["user"]["confusion"])
-    rows = dict(_summary_rows(inputs))
+    rows = dict(summary_rows(inputs))
     assert (
         rows["Your handwriting"]
         == "96.77% of your 31 held-out digits; the trained model: 80.00%; 5 of its 6 errors gone"

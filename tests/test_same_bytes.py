@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 JOB = """
 import hashlib, sys
 import numpy as np
-from pipeline.config import RenderConfig, load_params
+from pipeline.config.params import RenderConfig, load_params
 from pipeline.data import load_mnist
 from pipeline.testsets import render_sets
 from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
@@ -98,14 +98,14 @@ def test_same_bytes_with_numpys_simd_capped_and_on_two_cores(default):
 
 
 TRAIN = """
-import dataclasses, hashlib, sys
-from pipeline.config import load_params
+import hashlib, sys
+from pipeline.config.params import load_params
 from pipeline.data import load_mnist
 from pipeline.training import train
 
 p = load_params(sys.argv[2])
-p = dataclasses.replace(p, train=dataclasses.replace(p.train, epochs=1, limit=600, lr_schedule="constant",
-                                                     app_framed=False))
+p = p.model_copy(update={"train": p.train.model_copy(update=dict(epochs=1, limit=600, lr_schedule="constant",
+                                                                  app_framed=False))})
 model = train(p, load_mnist(sys.argv[1], counts=None), progress=False).model
 print(hashlib.md5(b"".join(w.tobytes() for w in model.get_weights())).hexdigest())
 """

@@ -19,7 +19,7 @@ import json, logging, os, sys
 logging.basicConfig(level=logging.INFO)
 import numpy as np
 from pipeline.compose import compose_yaml
-from pipeline.config import params_from_dict
+from pipeline.config.params import params_from_dict
 from pipeline.data import load_mnist
 from pipeline.training import train
 import yaml
@@ -177,14 +177,11 @@ def test_a_sweep_split_across_two_machines_is_seen_whole(shared, dvc_cache):
 @pytest.mark.gpu
 def test_mixed_precision_trains_on_a_gpu(mnist):
     """Runs only where TensorFlow sees a GPU (see conftest: skipped with the reason elsewhere)."""
-    import dataclasses
-
-    from pipeline.config import load_params
+    from pipeline.config.params import load_params
     from pipeline.training import train
 
     p = load_params(ROOT / "params.yaml")
-    p = dataclasses.replace(
-        p, train=dataclasses.replace(p.train, epochs=1, limit=6000, precision="mixed_float16", app_framed=False)
-    )
+    quick = {"epochs": 1, "limit": 6000, "precision": "mixed_float16", "app_framed": False}
+    p = p.model_copy(update={"train": p.train.model_copy(update=quick)})
     result = train(p, mnist, progress=False)
     assert result.metrics["val_accuracy"] > 0.9 and result.model.get_layer("probs").dtype == "float32"

@@ -105,13 +105,11 @@ def test_batch_larger_than_the_slice_is_rejected(params, mnist):
 
 @pytest.mark.slow
 def test_augmentation_is_deterministic_and_keeps_range(params):
-    import dataclasses
-
     from pipeline.augment import make_augment
     from pipeline.tf_setup import import_tf
 
     tf = import_tf()
-    cfg = dataclasses.replace(params.train.augment, enabled=True, thickness=0.5)
+    cfg = params.train.augment.model_copy(update={"enabled": True, "thickness": 0.5})
     augment = make_augment(cfg, seed=3)
     x = np.zeros((8, 28, 28, 1), np.float32)
     x[:, 8:20, 12:16] = 1.0
@@ -122,7 +120,7 @@ def test_augmentation_is_deterministic_and_keeps_range(params):
     assert not np.array_equal(a, c)
     assert a.shape == x.shape and a.min() >= 0 and a.max() <= 1
     assert not np.array_equal(a, x)
-    assert make_augment(dataclasses.replace(cfg, enabled=False), seed=3) is None
+    assert make_augment(cfg.model_copy(update={"enabled": False}), seed=3) is None
 
 
 def test_save_is_atomic_when_writing_fails(tmp_path):
@@ -175,14 +173,14 @@ def test_missing_or_corrupt_inputs_name_the_stage_to_rerun(tmp_path):
 
 
 MIRRORED = """
-import dataclasses, logging, sys
+import logging, sys
 logging.basicConfig(level=logging.INFO)
-from pipeline.config import load_params
+from pipeline.config.params import load_params
 from pipeline.data import load_mnist
 from pipeline.training import train
 p = load_params("params.yaml")
-p = dataclasses.replace(p, train=dataclasses.replace(
-    p.train, strategy="mirrored", epochs=2, limit=12000, lr_schedule="constant", app_framed=False))
+p = p.model_copy(update={"train": p.train.model_copy(update=dict(
+    strategy="mirrored", epochs=2, limit=12000, lr_schedule="constant", app_framed=False))})
 r = train(p, load_mnist(sys.argv[1]), progress=False)
 print("VAL", r.metrics["val_accuracy"])
 """
@@ -205,12 +203,10 @@ def test_mirrored_strategy_trains_on_two_logical_cpus(mnist_npz):
 
 
 def test_improved_model_is_a_config_choice_within_the_parameter_budget_and_exports(mnist):
-    import dataclasses
-
     import yaml
 
     from pipeline.compose import compose_yaml
-    from pipeline.config import params_from_dict
+    from pipeline.config.params import params_from_dict
     from pipeline.models import build_model
     from pipeline.onnx_export import export
     from pipeline.training import train
@@ -219,8 +215,8 @@ def test_improved_model_is_a_config_choice_within_the_parameter_budget_and_expor
     assert improved.model.name == "improved_cnn" and improved.train.augment.enabled
     assert build_model(improved.model).count_params() <= 1.5 * 281_770
     # batch norm and augmentation train, and the exported graph matches Keras (no augmentation in it)
-    quick = dataclasses.replace(improved, train=dataclasses.replace(improved.train, epochs=1, limit=3000))
-    quick = dataclasses.replace(quick, export=dataclasses.replace(quick.export, latency_runs=20))
+    quick = improved.model_copy(update={"train": improved.train.model_copy(update={"epochs": 1, "limit": 3000})})
+    quick = quick.model_copy(update={"export": quick.export.model_copy(update={"latency_runs": 20})})
     result = train(quick, mnist, progress=False)
     exported = export(result.model, mnist, quick)
     assert exported.metrics["disagreements"] == 0 and exported.metrics["max_abs_diff"] <= 1e-5

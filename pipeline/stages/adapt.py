@@ -14,8 +14,10 @@ import numpy as np
 
 from pipeline.adapt import adapt, measure
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
-from pipeline.config import load_params
-from pipeline.data import load_framed, load_mnist
+from pipeline.config.core import Sections, load
+from pipeline.config.train import TrainConfig
+from pipeline.config.user import UserConfig
+from pipeline.data import load_framed, load_mnist, read_npz
 from pipeline.keras_model import load_model, save_model
 from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, FRAMED_NPZ, MNIST_NPZ, MODEL_KERAS, USER_NPZ
 from pipeline.stage import StageError, run
@@ -24,15 +26,22 @@ from pipeline.userdata import UserSet
 log = logging.getLogger(__name__)
 
 
+class AdaptParams(Sections):
+    """The groups of params.yaml this stage reads."""
+
+    user: UserConfig
+    train: TrainConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(AdaptParams)
     if not MODEL_KERAS.is_file():
         raise StageError(f"{MODEL_KERAS} is missing; run `dvc repro train`")
+    arrays = read_npz(USER_NPZ, "userdata")
     try:
-        with np.load(USER_NPZ) as arrays:
-            users = UserSet.from_arrays(arrays)
-    except (OSError, KeyError, ValueError) as exc:
-        raise StageError(f"{USER_NPZ} cannot be read ({exc}); run `dvc repro userdata`") from exc
+        users = UserSet.from_arrays(arrays)
+    except (KeyError, ValueError) as exc:
+        raise StageError(f"{USER_NPZ} is not the userdata stage's ({exc}); run `dvc repro userdata`") from exc
     if not params.user.enabled or len(users.y_train) == 0:
         if params.user.enabled:
             log.warning(

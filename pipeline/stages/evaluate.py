@@ -8,13 +8,14 @@ digit"; the person's own held-out digits when there are any), ``predictions.csv`
 
 from __future__ import annotations
 
-import numpy as np
-
 from app.inference import Classifier, ModelError
 from pipeline.artifacts import ensure_trained_with, read_json
-from pipeline.atomic import atomic_path, atomic_write_csv, atomic_write_json
-from pipeline.config import load_params
-from pipeline.data import load_mnist
+from pipeline.atomic import atomic_write_csv, atomic_write_json, atomic_write_npz
+from pipeline.config.core import load
+from pipeline.config.evaluate import EvaluateConfig
+from pipeline.config.families import FamiliesConfig
+from pipeline.config.train import Trained
+from pipeline.data import load_mnist, read_npz
 from pipeline.evaluation import evaluate, headline, prediction_rows, user_figures
 from pipeline.paths import (
     EVAL_JSON,
@@ -34,25 +35,24 @@ from pipeline.paths import (
 from pipeline.stage import StageError, run
 
 
-def _arrays(path, stage: str) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    except (OSError, ValueError) as exc:
-        raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro {stage}`") from exc
+class EvaluateParams(Trained):
+    """The groups of params.yaml this stage reads: the trained model's, and its own."""
+
+    evaluate: EvaluateConfig
+    families: FamiliesConfig
 
 
 def main() -> None:
-    params = load_params()
+    params = load(EvaluateParams)
     ensure_trained_with(params, TRAIN_JSON)
     try:
         classifier = Classifier(ONNX_MODEL, threads=0)
     except ModelError as exc:
         raise StageError(f"{exc}; run `dvc repro export`") from exc
     data = load_mnist(MNIST_NPZ)
-    openset = _arrays(OPENSET_NPZ, "openset")
-    result = evaluate(classifier, data, _arrays(RENDERINGS_NPZ, "render"), openset, params.evaluate, params.families)
-    user = _arrays(USER_NPZ, "userdata")
+    openset = read_npz(OPENSET_NPZ, "openset")
+    result = evaluate(classifier, data, read_npz(RENDERINGS_NPZ, "render"), openset, params.evaluate, params.families)
+    user = read_npz(USER_NPZ, "userdata")
     if len(user["y_held"]):  # the person's own held-out digits, when they saved some
         threshold = classifier.info.reject[1] if classifier.info.reject else None
         result.metrics["user"] = user_figures(
@@ -60,8 +60,7 @@ def main() -> None:
         )
     atomic_write_csv(PREDICTIONS_CSV, prediction_rows(data.y_test, result.probs), ("actual", "predicted"))
     atomic_write_csv(MISCLASSIFIED_CSV, result.misclassified, MISCLASSIFIED_COLUMNS)
-    with atomic_path(EXAMPLES_NPZ) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **result.examples)
+    atomic_write_npz(EXAMPLES_NPZ, result.examples)
     atomic_write_json(EVAL_JSON, result.metrics)
     atomic_write_json(
         HEADLINE_JSON, headline(result.metrics, read_json(TRAIN_JSON, "train"), read_json(EXPORT_JSON, "export"))

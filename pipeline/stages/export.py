@@ -8,7 +8,9 @@ import json
 from app.contract import Meta
 from pipeline.artifacts import ensure_trained_with, read_json
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
-from pipeline.config import load_params
+from pipeline.config.core import load
+from pipeline.config.export import ExportConfig
+from pipeline.config.train import Trained
 from pipeline.data import load_mnist
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
@@ -29,8 +31,14 @@ from pipeline.stage import run
 OUTPUTS = [ONNX_MODEL, INT8_MODEL, EXPORT_JSON, EXPORT_TIMING_JSON]
 
 
+class ExportParams(Trained):
+    """The groups of params.yaml this stage reads: the trained model's, and its own."""
+
+    export: ExportConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(ExportParams)
     ensure_trained_with(params, TRAIN_JSON)
     gate_info = read_json(GATE_JSON, "gate", ["enabled"])
     gate, threshold = None, None

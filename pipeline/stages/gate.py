@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
-from pipeline.config import load_params
-from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist
+from pipeline.config.core import Sections, load
+from pipeline.config.gate import GateConfig
+from pipeline.config.openset import OpensetConfig
+from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist, read_npz
 from pipeline.gate import GateData, train_gate
 from pipeline.keras_model import save_model
 from pipeline.paths import FRAMED_NPZ, GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
@@ -19,8 +21,15 @@ from pipeline.splits import gate_split
 from pipeline.stage import StageError, run
 
 
+class GateParams(Sections):
+    """The groups of params.yaml this stage reads (of openset: the split the gate learns and is tuned on)."""
+
+    gate: GateConfig
+    openset: OpensetConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(GateParams)
     cfg = params.gate
     if not cfg.enabled:
         atomic_write_bytes(GATE_KERAS, b"")
@@ -28,13 +37,8 @@ def main() -> None:
         return
     data = load_mnist(MNIST_NPZ)
     split = gate_split(data.y_train, params.openset)
-    openset: dict[str, np.ndarray] = {}
-    for path in (OPENSET_NPZ, FRAMED_NPZ):  # the non-digits, and the digits as the app frames them
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                openset |= {k: z[k] for k in z.files}
-        except (OSError, ValueError) as exc:
-            raise StageError(f"{path} is missing or unreadable ({exc}); run `dvc repro openset`") from exc
+    # the non-digits, and the digits as the app frames them
+    openset = read_npz(OPENSET_NPZ, "openset") | read_npz(FRAMED_NPZ, "openset")
     wanted = [framed_key(s, f) for s in ("train", "validation") for f in DIGIT_FAMILIES]
     missing = [k for k in [*wanted, "negatives_train", "negatives_validation"] if k not in openset]
     if missing:

@@ -16,8 +16,10 @@ import logging
 
 import numpy as np
 
-from pipeline.atomic import atomic_path
-from pipeline.config import load_params
+from pipeline.atomic import atomic_write_npz
+from pipeline.config.core import Sections, load
+from pipeline.config.families import FamiliesConfig
+from pipeline.config.openset import OpensetConfig
 from pipeline.data import framed_key, load_mnist, source_key
 from pipeline.families import NON_DIGITS, unknown
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
@@ -28,10 +30,17 @@ from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
 log = logging.getLogger(__name__)
 
 
+class OpensetParams(Sections):
+    """The groups of params.yaml this stage reads."""
+
+    openset: OpensetConfig
+    families: FamiliesConfig
+
+
 def main() -> None:
     from pipeline.synth.nondigit import FontError
 
-    params = load_params()
+    params = load(OpensetParams)
     cfg, fam = params.openset, params.families
     if problems := unknown(fam.all):
         raise StageError("; ".join(problems))
@@ -72,8 +81,7 @@ def main() -> None:
     except FontError as exc:
         raise StageError(str(exc)) from exc
     for path, content in ((OPENSET_NPZ, arrays), (FRAMED_NPZ, framed_arrays)):
-        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, **content)
+        atomic_write_npz(path, content)
         log.info("wrote %s: %s", path, ", ".join(f"{k} {v.shape[0]}" for k, v in content.items()))
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
-
-from pipeline.atomic import atomic_path
-from pipeline.config import load_params
+from pipeline.atomic import atomic_write_npz
+from pipeline.config.core import Sections, load
+from pipeline.config.families import FamiliesConfig
+from pipeline.config.render import RenderConfig
 from pipeline.data import load_mnist
 from pipeline.families import unknown
 from pipeline.paths import MNIST_NPZ, RENDERINGS_NPZ
@@ -23,13 +23,19 @@ from pipeline.testsets import render_sets
 log = logging.getLogger(__name__)
 
 
+class RenderParams(Sections):
+    """The groups of params.yaml this stage reads."""
+
+    render: RenderConfig
+    families: FamiliesConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(RenderParams)
     if problems := unknown(params.families.all):
         raise StageError("; ".join(problems))
     arrays = render_sets(load_mnist(MNIST_NPZ), params.render, params.families)
-    with atomic_path(RENDERINGS_NPZ) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)
+    atomic_write_npz(RENDERINGS_NPZ, arrays)
     log.info("wrote %s (%d arrays)", RENDERINGS_NPZ, len(arrays))
 
 

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from pipeline.artifacts import ensure_trained_with
-from pipeline.config import load_params
+from pipeline.config.core import load
+from pipeline.config.report import ReportConfig
+from pipeline.config.train import Trained
 from pipeline.paths import REPORT_DIR, TRAIN_JSON
-from pipeline.reporting import load_inputs, write_report
+from pipeline.report.inputs import load_inputs
+from pipeline.report.page import write_report
 from pipeline.stage import run
 
 
+class ReportParams(Trained):
+    """The groups of params.yaml this stage reads: the trained model's, and its own."""
+
+    report: ReportConfig
+
+
 def main() -> None:
-    params = load_params()
+    params = load(ReportParams)
     ensure_trained_with(params, TRAIN_JSON)
     write_report(load_inputs(), params.report, REPORT_DIR)
 

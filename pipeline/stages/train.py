@@ -11,7 +11,8 @@ Per-epoch metrics are logged with dvclive as they come (``artifacts/train/live/`
 from __future__ import annotations
 
 from pipeline.atomic import atomic_write_csv, atomic_write_json
-from pipeline.config import load_params
+from pipeline.config.core import load
+from pipeline.config.train import Trained
 from pipeline.data import load_framed, load_mnist
 from pipeline.keras_model import save_model
 from pipeline.live import live_epochs
@@ -36,7 +37,7 @@ OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIM
 
 
 def main() -> None:
-    params = load_params()
+    params = load(Trained)
     data = load_mnist(MNIST_NPZ)
     framed = load_framed(FRAMED_NPZ) if params.train.app_framed else None
     if not is_chief(params.train.strategy):  # a worker of a multi-worker run trains, the chief writes

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
-
 from app.userdata import load_records
-from pipeline.atomic import atomic_path, atomic_write_json
-from pipeline.config import load_params
+from pipeline.atomic import atomic_write_json, atomic_write_npz
+from pipeline.config.core import Sections, load
+from pipeline.config.user import UserConfig
 from pipeline.paths import USER_NPZ, USERDATA_JSON
 from pipeline.stage import run
 from pipeline.userdata import build, summary
@@ -22,14 +21,19 @@ from pipeline.userdata import build, summary
 log = logging.getLogger(__name__)
 
 
+class UserdataParams(Sections):
+    """The groups of params.yaml this stage reads."""
+
+    user: UserConfig
+
+
 def main() -> None:
-    cfg = load_params().user
+    cfg = load(UserdataParams).user
     loaded = load_records(cfg.folder)
     for problem in loaded.problems:
         log.warning("%s", problem)
     users = build(loaded, cfg.held_out_fraction, cfg.seed)
-    with atomic_path(USER_NPZ) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **users.arrays())
+    atomic_write_npz(USER_NPZ, users.arrays())
     info = summary(loaded, users)
     atomic_write_json(USERDATA_JSON, info)
     log.info(

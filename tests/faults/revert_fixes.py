@@ -174,7 +174,7 @@ FIXES = [
     ),
     Fix(
         "the report's inputs are checked for the kinds of their values",
-        "pipeline/reporting.py",
+        "pipeline/report/inputs.py",
         "        if not isinstance(data[key], kind) or isinstance(data[key], bool)\n",
         "        if False\n",
         "tests/faults/test_fault_params.py::test_the_reports_inputs_are_checked_for_their_keys_and_the_kinds_of_their_values",
@@ -188,9 +188,9 @@ FIXES = [
     ),
     Fix(
         "a model too big to train is refused up front",
-        "pipeline/config.py",
-        "(n := weight_count(p.model)) > MAX_WEIGHTS",
-        "(n := weight_count(p.model)) < 0",
+        "pipeline/config/model.py",
+        "(n := weight_count(self)) > MAX_WEIGHTS",
+        "(n := weight_count(self)) < 0",
         "tests/test_config.py::test_a_model_too_big_to_train_is_refused_before_any_work",
     ),
     Fix(

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.config import ParamsError, params_from_dict
+from pipeline.config.params import ParamsError, params_from_dict
 from pipeline.stage import StageError
 from tests.helpers import ROOT
 
@@ -269,7 +269,7 @@ def test_compose_into_a_folder_it_cannot_write_says_so(tmp_path, caplog):
 def test_the_reports_inputs_are_checked_for_their_keys_and_the_kinds_of_their_values(tmp_path):
     """eval.json with "confusion": "abc" ended the report in a TypeError traceback; dropping the report's
     required keys passed every test."""
-    from pipeline.reporting import _EVAL_KEYS, _typed
+    from pipeline.report.inputs import _EVAL_KEYS, _typed
 
     path = tmp_path / "eval.json"
     path.write_text(json.dumps({"accuracy": 0.99}))

@@ -1,0 +1,19 @@
+"""``gate``: the "not a digit" gate beside the classifier."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from pipeline.config.core import Group
+
+
+class GateConfig(Group):
+    """The "not a digit" gate beside the classifier (pipeline/gate.py)."""
+
+    enabled: bool
+    epochs: int = Field(ge=1, le=200)
+    batch_size: int = Field(ge=8, le=8192)
+    learning_rate: float = Field(gt=0, le=1)
+    max_false_reject_mnist: float = Field(gt=0, le=0.5)  # on the validation split
+    max_false_reject_drawn: float = Field(gt=0, le=0.5)
+    min_non_digits_rejected: float = Field(gt=0, le=1)  # within the limits above, spend the rest on digits

@@ -595,19 +595,7 @@ def _label_runs(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     count = np.maximum(hi - lo, 0)
     b = np.repeat(np.arange(n), count)
     a = np.repeat(lo, count) + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-    lab = np.arange(n)
-    while a.size:
-        low = np.minimum(lab[a], lab[b])
-        new = lab.copy()
-        np.minimum.at(new, a, low)
-        np.minimum.at(new, b, low)
-        new = new[new]
-        if (new == lab).all():
-            break
-        lab = new
-    root = np.zeros(n, bool)
-    root[lab] = True
-    comp = (np.cumsum(root) - 1)[lab].astype(np.int32) + 1  # 1.. in order of first run
+    comp = _components(n, a, b)
     total = int(comp.max())
     ids = comp - 1
     box = np.zeros((total, 4), np.int64)
@@ -623,6 +611,24 @@ def _label_runs(mask: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     flat = np.zeros(h * w, np.int32)
     flat[pixels] = np.repeat(comp, length)
     return flat.reshape(h, w), total, box
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each of ``n`` runs' component, 1.. in order of its first run, where run ``a[k]`` touches run ``b[k]``:
+    labels propagate along the links with pointer jumping (a few passes)."""
+    lab = np.arange(n)
+    while a.size:
+        low = np.minimum(lab[a], lab[b])
+        new = lab.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if (new == lab).all():
+            break
+        lab = new
+    root = np.zeros(n, bool)
+    root[lab] = True
+    return (np.cumsum(root) - 1)[lab].astype(np.int32) + 1
 
 
 def _strokes(ink: np.ndarray) -> tuple[np.ndarray, int, int, np.ndarray]:

@@ -179,30 +179,11 @@ def save_record(
     Raises ValueError for a label that does not fit the inputs, UserDataError when the folder
     cannot be written (the caller keeps the drawing).
     """
-    import hashlib
-    import shutil
-
-    if not label or not label.isascii() or not label.isdigit():
-        raise ValueError(f"a label is the digits written, 0-9 only; got {label!r}")
-    if len(inputs) != len(label):
-        raise ValueError(
-            f"the label {label!r} has {len(label)} digit(s) but the reading has {len(inputs)} piece(s): "
-            "correct each digit's box, or draw the digits apart so each is its own piece"
-        )
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {', '.join(SOURCES)}; got {source!r}")
+    _check_label(label, len(inputs), source)
     boxes = list(boxes) or [(0, 0, 0, 0)] * len(inputs)
     stamp = time.gmtime()
     record_id = f"{time.strftime('%Y%m%dT%H%M%SZ', stamp)}-{os.urandom(4).hex()}"
-    files: dict[str, bytes] = {}
-    entries = []
-    for i, (digit, image, box) in enumerate(zip(label, inputs, boxes, strict=True)):
-        data = _png(as_input(image))
-        name = f"digit-{i}.png"
-        files[name] = data
-        entries.append(
-            {"file": name, "label": digit, "box": [int(v) for v in box], "sha256": hashlib.sha256(data).hexdigest()}
-        )
+    files, entries = _input_files(label, inputs, boxes)
     if picture is not None:
         files[PICTURE_FILE] = _png(picture)
     record = {
@@ -219,7 +200,45 @@ def save_record(
         "picture": PICTURE_FILE if picture is not None else None,
         "inputs": entries,
     }
-    root = Path(folder) / RECORDS
+    return _write(Path(folder), record_id, files, record)
+
+
+def _check_label(label: str, pieces: int, source: str) -> None:
+    """ValueError unless ``label`` is digits, one per piece, from a known source."""
+    if not label or not label.isascii() or not label.isdigit():
+        raise ValueError(f"a label is the digits written, 0-9 only; got {label!r}")
+    if pieces != len(label):
+        raise ValueError(
+            f"the label {label!r} has {len(label)} digit(s) but the reading has {pieces} piece(s): "
+            "correct each digit's box, or draw the digits apart so each is its own piece"
+        )
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {', '.join(SOURCES)}; got {source!r}")
+
+
+def _input_files(
+    label: str, inputs: Sequence[np.ndarray], boxes: Sequence[tuple[int, int, int, int]]
+) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """Each digit's input as a PNG by file name, and its entry in ``record.json`` (label, box, sha256)."""
+    import hashlib
+
+    files: dict[str, bytes] = {}
+    entries = []
+    for i, (digit, image, box) in enumerate(zip(label, inputs, boxes, strict=True)):
+        data = _png(as_input(image))
+        name = f"digit-{i}.png"
+        files[name] = data
+        entries.append(
+            {"file": name, "label": digit, "box": [int(v) for v in box], "sha256": hashlib.sha256(data).hexdigest()}
+        )
+    return files, entries
+
+
+def _write(folder: Path, record_id: str, files: dict[str, bytes], record: dict[str, Any]) -> Path:
+    """The record's files in a hidden folder, renamed into place at once; UserDataError when it cannot be."""
+    import shutil
+
+    root = folder / RECORDS
     tmp = root / f".tmp-{record_id}"
     final = root / record_id
     try:
@@ -284,18 +303,7 @@ def _read_png(path: Path) -> np.ndarray:
 
 def _record(folder: Path) -> Record:
     """One record, validated; ValueError says what is wrong."""
-    import hashlib
-
-    try:
-        meta = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"no {RECORD_FILE}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{RECORD_FILE} cannot be read: {exc}") from None
-    if not isinstance(meta, dict):
-        raise ValueError(f"{RECORD_FILE} is not an object")
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"format {meta.get('format')!r}, this version reads format {FORMAT}")
+    meta = _meta(folder)
     label = meta.get("label")
     if not isinstance(label, str) or not label or not label.isascii() or not label.isdigit():
         raise ValueError(f"label {label!r} is not a string of digits")
@@ -303,32 +311,7 @@ def _record(folder: Path) -> Record:
     if not isinstance(entries, list) or len(entries) != len(label):
         got = len(entries) if isinstance(entries, list) else "no"
         raise ValueError(f"label {label!r} has {len(label)} digit(s) but the record holds {got} input(s)")
-    pieces = []
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-            raise ValueError(f"input {i} is not an object with a file")
-        name = entry["file"]
-        if "/" in name or "\\" in name or name.startswith("."):
-            raise ValueError(f"input {i} names {name!r}, not a file of the record")
-        if entry.get("label") != label[i]:
-            raise ValueError(f"input {i} is labelled {entry.get('label')!r} but the label's digit {i} is {label[i]!r}")
-        path = folder / name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ValueError(f"{name} cannot be read: {exc.strerror or exc}") from None
-        if entry.get("sha256") != hashlib.sha256(data).hexdigest():
-            raise ValueError(f"{name} does not match its sha256 in {RECORD_FILE} (changed or damaged)")
-        try:
-            image = _read_png(path)
-        except Exception as exc:  # Pillow's many errors: the record is skipped and named
-            raise ValueError(f"{name} is not a usable PNG: {exc}") from None
-        if image.shape != (FIELD, FIELD):
-            raise ValueError(f"{name} is {image.shape[1]}x{image.shape[0]}, not {FIELD}x{FIELD}")
-        box = entry.get("box", [0, 0, 0, 0])
-        if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, int) for v in box)):
-            raise ValueError(f"input {i}'s box {box!r} is not four whole numbers")
-        pieces.append(Piece(label[i], image, tuple(box)))  # type: ignore[arg-type]
+    pieces = [_piece(folder, i, entry, label[i]) for i, entry in enumerate(entries)]
     strokes = meta.get("strokes", [])
     if not isinstance(strokes, list) or not all(isinstance(s, dict) and "points" in s for s in strokes):
         raise ValueError("strokes is not a list of strokes with points")
@@ -354,6 +337,51 @@ def _record(folder: Path) -> Record:
         picture=picture,
         folder=folder,
     )
+
+
+def _meta(folder: Path) -> dict[str, Any]:
+    """A record's ``record.json``, of this format; ValueError says what is wrong."""
+    try:
+        meta = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"no {RECORD_FILE}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{RECORD_FILE} cannot be read: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ValueError(f"{RECORD_FILE} is not an object")
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"format {meta.get('format')!r}, this version reads format {FORMAT}")
+    return meta
+
+
+def _piece(folder: Path, i: int, entry: Any, digit: str) -> Piece:
+    """The record's input ``i`` (the label's digit ``digit``): its file checked against its sha256 and read."""
+    import hashlib
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        raise ValueError(f"input {i} is not an object with a file")
+    name = entry["file"]
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(f"input {i} names {name!r}, not a file of the record")
+    if entry.get("label") != digit:
+        raise ValueError(f"input {i} is labelled {entry.get('label')!r} but the label's digit {i} is {digit!r}")
+    path = folder / name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{name} cannot be read: {exc.strerror or exc}") from None
+    if entry.get("sha256") != hashlib.sha256(data).hexdigest():
+        raise ValueError(f"{name} does not match its sha256 in {RECORD_FILE} (changed or damaged)")
+    try:
+        image = _read_png(path)
+    except Exception as exc:  # Pillow's many errors: the record is skipped and named
+        raise ValueError(f"{name} is not a usable PNG: {exc}") from None
+    if image.shape != (FIELD, FIELD):
+        raise ValueError(f"{name} is {image.shape[1]}x{image.shape[0]}, not {FIELD}x{FIELD}")
+    box = entry.get("box", [0, 0, 0, 0])
+    if not (isinstance(box, list) and len(box) == 4 and all(isinstance(v, int) for v in box)):
+        raise ValueError(f"input {i}'s box {box!r} is not four whole numbers")
+    return Piece(digit, image, tuple(box))  # type: ignore[arg-type]
 
 
 def load_records(folder: str | Path) -> Loaded:

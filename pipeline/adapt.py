@@ -108,19 +108,13 @@ def adapt(
     x_val, y_val = mnist.x_train[val], mnist.y_train[val]
     before = measure(model, users, x_val, y_val)
     x, y = training_mix(params, mnist, users, framed)
-    recipe = params.train.model_copy(
-        update={
-            "learning_rate": cfg.learning_rate,
-            "lr_schedule": "constant",
-            "batch_size": cfg.batch_size,
-            "epochs": cfg.epochs,
-            "seed": cfg.seed,
-            "label_smoothing": 0.0,
-        }
-    )
-    steps = max(len(y) // cfg.batch_size, 1)
+    recipe = _recipe(params)
     batching = Batching(
-        Split(np.arange(len(y)), np.zeros(0, np.int64)), min(cfg.batch_size, len(y)), steps, cfg.epochs, cfg.seed
+        Split(np.arange(len(y)), np.zeros(0, np.int64)),
+        min(cfg.batch_size, len(y)),
+        max(len(y) // cfg.batch_size, 1),
+        cfg.epochs,
+        cfg.seed,
     )
     data = Mnist(x, y, mnist.x_test[:0], mnist.y_test[:0])
     optimizer = make_optimizer(recipe, batching.steps * batching.epochs)
@@ -141,6 +135,21 @@ def adapt(
     seconds = time.perf_counter() - started
     after = measure(model, users, x_val, y_val)
     return AdaptResult(model, {"enabled": True, "before": before, "after": after, **fixed(before, after)}, seconds)
+
+
+def _recipe(params: AdaptSections) -> Any:
+    """Training's settings with the person's: their rate, batch, epochs and seed, a constant rate, no smoothing."""
+    cfg = params.user
+    return params.train.model_copy(
+        update={
+            "learning_rate": cfg.learning_rate,
+            "lr_schedule": "constant",
+            "batch_size": cfg.batch_size,
+            "epochs": cfg.epochs,
+            "seed": cfg.seed,
+            "label_smoothing": 0.0,
+        }
+    )
 
 
 def fixed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from the model's metadata), so the figures describe what users get:
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,43 +250,54 @@ def evaluate(
         metrics["reject"] = reject_figures(
             classifier, data, probs, reject, openset["negatives_eval"], openset["family_eval"], cfg.batch_size, held
         )
-        shown = openset["negatives_eval"][:48]
-        examples["non_digits"] = shown
-        p, r = classifier.score(shown.astype(np.float32) / 255.0)
-        examples["non_digits_rejected"] = (
-            rejects(r, threshold) if r is not None and threshold is not None else np.zeros(len(shown), bool)
-        )
-        examples["non_digits_closest"] = p.argmax(1).astype(np.uint8)
+        examples |= _non_digit_examples(classifier, openset["negatives_eval"][:48], threshold)
     if "drawn_x" in renderings:
         metrics["drawn"] = drawn_figures(classifier, renderings, cfg.batch_size, threshold)
         if families is not None:
-            from pipeline.families import DRAWN
-
-            unseen = [d for d in DRAWN if d in families.held_out.drawn]
-            metrics["drawn"]["seen"] = round(float(np.mean([metrics["drawn"][d] for d in DRAWN if d not in unseen])), 6)
-            metrics["drawn"]["held_out"] = (
-                round(float(np.mean([metrics["drawn"][d] for d in unseen])), 6) if unseen else None
-            )
+            metrics["drawn"] |= _seen_and_held_out(metrics["drawn"], families.held_out.drawn)
     if "scenes_images" in renderings:
         metrics["scenes"] = scene_figures(classifier, renderings, cfg.batch_size, threshold)
     if "numbers_images" in renderings:
-        ps = PlanSet.load(renderings, "numbers")
-        figures, readings = reading_figures(classifier, ps, cfg.batch_size, threshold)
-        lengths = renderings["numbers_length"]
-        got = np.array([(r.number or "") if r is not None else "" for r in readings])
-        by_length = {str(n): _rate(got[lengths == n] == ps.truth[lengths == n]) for n in np.unique(lengths)}
-        headline = np.isin(lengths, HEADLINE_LENGTHS)
-        metrics["numbers"] = {
-            **figures,
-            "exact_2_to_5": _rate(got[headline] == ps.truth[headline]),
-            "by_length": by_length,
-        }
+        metrics["numbers"] = _number_figures(classifier, renderings, cfg.batch_size, threshold)
     if "photos_images" in renderings:
         figures, _ = reading_figures(classifier, PlanSet.load(renderings, "photos"), cfg.batch_size, threshold)
         metrics["photos"] = figures
     examples |= read_examples(classifier, renderings)
     _log(metrics)
     return EvalResult(metrics=metrics, probs=probs, misclassified=wrong, examples=examples)
+
+
+def _non_digit_examples(classifier: Any, shown: np.ndarray, threshold: float | None) -> dict[str, np.ndarray]:
+    """A few non-digits for the report: the pictures, whether each is turned away, the closest digit."""
+    p, r = classifier.score(shown.astype(np.float32) / 255.0)
+    rejected = rejects(r, threshold) if r is not None and threshold is not None else np.zeros(len(shown), bool)
+    return {"non_digits": shown, "non_digits_rejected": rejected, "non_digits_closest": p.argmax(1).astype(np.uint8)}
+
+
+def _seen_and_held_out(drawn: dict[str, Any], held_out: Sequence[str]) -> dict[str, float | None]:
+    """The drawn renderings' mean accuracy on the families training used and on those it held out."""
+    from pipeline.families import DRAWN
+
+    unseen = [d for d in DRAWN if d in held_out]
+    return {
+        "seen": round(float(np.mean([drawn[d] for d in DRAWN if d not in unseen])), 6),
+        "held_out": round(float(np.mean([drawn[d] for d in unseen])), 6) if unseen else None,
+    }
+
+
+def _number_figures(
+    classifier: Any, renderings: dict[str, np.ndarray], batch: int, threshold: float | None
+) -> dict[str, Any]:
+    """Numbers read through the reader: its figures, exact over 2-5 digits (the headline) and by length."""
+    from pipeline.plans import PlanSet
+
+    ps = PlanSet.load(renderings, "numbers")
+    figures, readings = reading_figures(classifier, ps, batch, threshold)
+    lengths = renderings["numbers_length"]
+    got = np.array([(r.number or "") if r is not None else "" for r in readings])
+    by_length = {str(n): _rate(got[lengths == n] == ps.truth[lengths == n]) for n in np.unique(lengths)}
+    headline = np.isin(lengths, HEADLINE_LENGTHS)
+    return {**figures, "exact_2_to_5": _rate(got[headline] == ps.truth[headline]), "by_length": by_length}
 
 
 def headline(

@@ -66,7 +66,6 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
     """Fit the gate (binary cross-entropy, balanced classes, augmentation) and choose its threshold."""
     tf = import_tf()
     import keras
-    from tqdm import tqdm
 
     from pipeline.augment import make_augment
     from pipeline.config.augment import AugmentConfig
@@ -98,6 +97,16 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
         optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         return loss
 
+    history = _epochs(step, n, steps, cfg, seed, progress)
+    threshold, metrics = choose_threshold(model, data, cfg)
+    return GateResult(model, threshold, metrics, history)
+
+
+def _epochs(step: Any, n: int, steps: int, cfg: GateConfig, seed: int, progress: bool | None) -> list[dict[str, Any]]:
+    """Run ``cfg.epochs`` epochs of ``step`` over ``n`` examples, each in its own seeded order; the loss per epoch."""
+    tf = import_tf()
+    from tqdm import tqdm
+
     history = []
     for epoch in range(1, cfg.epochs + 1):
         order = np.random.default_rng([seed, Stream.GATE_ORDER, epoch]).permutation(n).astype(np.int32)
@@ -120,8 +129,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
         row = {"epoch": epoch, "loss": round(float(tf.add_n(losses)) / steps, 6)}
         history.append(row)
         log.info("gate epoch %d/%d: loss %.4f", epoch, cfg.epochs, row["loss"])
-    threshold, metrics = choose_threshold(model, data, cfg)
-    return GateResult(model, threshold, metrics, history)
+    return history
 
 
 def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:

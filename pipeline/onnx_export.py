@@ -272,6 +272,19 @@ def check_parity(check: dict[str, Any], keras_accuracy: float, max_abs_diff: flo
 
 
 # ----------------------------------------------------------------------- steps
+def check_gate(gate: Any, reject: np.ndarray, data: Mnist, threshold: float, cfg: ExportConfig) -> dict[str, Any]:
+    """The ONNX gate's scores ``reject`` against the Keras gate's on the test set: its figures, or StageError
+    when they differ by more than ``cfg.max_abs_diff`` or turn one decision."""
+    keras_reject = predict_probs(gate, data.x_test, cfg.batch_size)[:, 0]
+    diff = float(np.abs(keras_reject - reject).max())
+    flips = int((rejects(keras_reject, threshold) != rejects(reject, threshold)).sum())
+    if diff > cfg.max_abs_diff or flips:
+        raise StageError(
+            f"the ONNX gate does not match the Keras gate: max |diff| {diff:.3g}, {flips} decisions differ"
+        )
+    return {"enabled": True, "threshold": threshold, "max_abs_diff": diff, "parameters": int(gate.count_params())}
+
+
 def export_float(
     model: Any,
     data: Mnist,
@@ -292,21 +305,9 @@ def export_float(
     meta = model_metadata(params, int(model.count_params()), check["accuracy"])
     gate_figures: dict[str, Any] = {"enabled": False}
     if gate is not None and threshold is not None:
-        keras_reject = predict_probs(gate, data.x_test, cfg.batch_size)[:, 0]
-        diff = float(np.abs(keras_reject - reject).max())
-        flips = int((rejects(keras_reject, threshold) != rejects(reject, threshold)).sum())
-        if diff > cfg.max_abs_diff or flips:
-            raise StageError(
-                f"the ONNX gate does not match the Keras gate: max |diff| {diff:.3g}, {flips} decisions differ"
-            )
+        gate_figures = check_gate(gate, reject, data, threshold, cfg)
         meta |= reject_metadata(threshold)
         meta[Meta.PARAMETERS] = str(int(model.count_params()) + int(gate.count_params()))
-        gate_figures = {
-            "enabled": True,
-            "threshold": threshold,
-            "max_abs_diff": diff,
-            "parameters": int(gate.count_params()),
-        }
     meta |= overrides or {}
     model_bytes = annotate(proto, meta, "ONNX model")
     figures = {

@@ -57,7 +57,7 @@ def _scenes_job(
 
 def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
     """Every open-world test set (``render`` params; scenes of every family in ``families``), for ``renderings.npz``."""
-    from pipeline.families import DRAWN, SCENE_KINDS
+    from pipeline.families import DRAWN
     from pipeline.parallel import run_jobs
 
     chunk = 250
@@ -84,7 +84,17 @@ def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
     ]
     if jobs:
         out |= concat(run_jobs(_photos_job, jobs, "photos")).save("photos")
-    # scenes: each family of each kind in turn, the other kinds drawn from the families training uses
+    out |= _scene_sets(data, cfg, families, chunk)
+    out |= _examples(data, cfg, n)
+    return out
+
+
+def _scene_sets(data, cfg, families, chunk: int) -> dict[str, np.ndarray]:
+    """Scenes: each family of each kind in turn, the other kinds drawn from the families training uses;
+    with the kind and family each picture was made to test, and whether training held that family out."""
+    from pipeline.families import SCENE_KINDS
+    from pipeline.parallel import run_jobs
+
     seen = {k: families.seen(k) for k in SCENE_KINDS}
     wanted = [(kind, f) for kind in SCENE_KINDS for f in getattr(families.all, kind)]
     jobs = [
@@ -92,20 +102,24 @@ def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
         for kind, f in wanted
         for first in range(0, cfg.scenes_per_family, chunk)
     ]
-    if jobs:
-        sets = run_jobs(_scenes_job, jobs, "scenes")
-        out |= concat(sets).save("scenes")
-        # which kind and family each picture was made to test, and whether training held that family out
-        made = [(job[2], job[3], len(ps.truth)) for job, ps in zip(jobs, sets, strict=True)]
-        out["scenes_kind"] = np.concatenate([np.full(n, kind, "U12") for kind, _, n in made])
-        out["scenes_family"] = np.concatenate([np.full(n, f, "U16") for _, f, n in made])
-        out["scenes_held_out"] = np.concatenate(
-            [np.full(n, f in getattr(families.held_out, kind)) for kind, f, n in made]
-        )
-    for k in range(min(4, cfg.numbers_per_length)):  # a few pictures as people would see them, for the report
+    if not jobs:
+        return {}
+    sets = run_jobs(_scenes_job, jobs, "scenes")
+    out = concat(sets).save("scenes")
+    made = [(job[2], job[3], len(ps.truth)) for job, ps in zip(jobs, sets, strict=True)]
+    out["scenes_kind"] = np.concatenate([np.full(n, kind, "U12") for kind, _, n in made])
+    out["scenes_family"] = np.concatenate([np.full(n, f, "U16") for _, f, n in made])
+    out["scenes_held_out"] = np.concatenate([np.full(n, f in getattr(families.held_out, kind)) for kind, f, n in made])
+    return out
+
+
+def _examples(data, cfg, photos: int) -> dict[str, np.ndarray]:
+    """A few pictures as people would see them, for the report: numbers and photos."""
+    out = {}
+    for k in range(min(4, cfg.numbers_per_length)):
         length = list(cfg.number_lengths)[k % len(cfg.number_lengths)]
         rng = np.random.default_rng([cfg.seed, Stream.TEST_NUMBERS, length, 0])
         out[f"example_number_{k}"] = number(data.x_test[rng.integers(0, len(data.x_test), length)], rng)
-    for k in range(min(4, n)):
+    for k in range(min(4, photos)):
         out[f"example_photo_{k}"] = photo(data.x_test[k], np.random.default_rng([cfg.seed, Stream.TEST_PHOTOS, k]))
     return out

@@ -291,36 +291,49 @@ def scene(digits: np.ndarray, labels: np.ndarray, families: dict[str, str], rng:
         rgb = rgb * (1 - a[..., None]) + c * a[..., None]
     degradation = families["degradation"]
     if families["layout"] == "tight_crop":
-        ink = alpha > 0.3
-        rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
-        m = rng.integers(0, 3, 4)
-        t, b = max(0, rows[0] - m[0]), min(h, rows[-1] + 1 + m[1])
-        left, right = max(0, cols[0] - m[2]), min(w, cols[-1] + 1 + m[3])
-        rgb, owner = rgb[t:b, left:right], owner[t:b, left:right]
-        boxes = boxes - np.array([t, left, t, left])
+        rgb, owner, boxes = _tight_crop(rgb, owner, boxes, alpha, rng)
     if degradation == "photo":
         pixels, owner = _photo(rgb, owner, rng)
     elif degradation in ("lowres_blocky", "lowres_blurry"):
-        grey = luma(rgb)
-        # a digit cut out of a scan: the ink reaches the picture's edges, or nearly
-        t, left = (
-            max(0, int(boxes[:, 0].min()) - int(rng.integers(0, height // 3))),
-            max(0, int(boxes[:, 1].min()) - int(rng.integers(0, height // 3))),
-        )
-        b, r = (
-            int(boxes[:, 2].max()) + int(rng.integers(0, height // 3)),
-            int(boxes[:, 3].max()) + int(rng.integers(0, height // 3)),
-        )
-        grey, owner = grey[t:b, left:r], owner[t:b, left:r]
-        pixels, f = _lowres(grey, height, degradation == "lowres_blocky", rng)
-        boxes = np.rint((boxes - np.array([t, left, t, left])) * f).astype(np.int64)
-        owner = resize_labels(owner, pixels.shape[:2])
+        pixels, owner, boxes = _scan(rgb, owner, boxes, height, degradation == "lowres_blocky", rng)
     else:
         pixels = np.rint(np.clip(rgb, 0, 1) * 255).astype(np.uint8)
         if paper == "plain" and rng.random() < 0.25:
             pixels = 255 - pixels  # light ink on a dark board
     truth = "".join(str(int(v)) for v in labels)
     return Scene(pixels, truth, boxes, owner)
+
+
+def _tight_crop(
+    rgb: np.ndarray, owner: np.ndarray, boxes: np.ndarray, alpha: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The picture cropped to its ink with a margin of 0-2 px a side (a tight crop), and its owners and boxes."""
+    h, w = alpha.shape
+    ink = alpha > 0.3
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    m = rng.integers(0, 3, 4)
+    t, b = max(0, rows[0] - m[0]), min(h, rows[-1] + 1 + m[1])
+    left, right = max(0, cols[0] - m[2]), min(w, cols[-1] + 1 + m[3])
+    return rgb[t:b, left:right], owner[t:b, left:right], boxes - np.array([t, left, t, left])
+
+
+def _scan(
+    rgb: np.ndarray, owner: np.ndarray, boxes: np.ndarray, height: int, blocky: bool, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A digit cut out of a low-resolution scan: the ink reaches the picture's edges, or nearly."""
+    grey = luma(rgb)
+    t, left = (
+        max(0, int(boxes[:, 0].min()) - int(rng.integers(0, height // 3))),
+        max(0, int(boxes[:, 1].min()) - int(rng.integers(0, height // 3))),
+    )
+    b, r = (
+        int(boxes[:, 2].max()) + int(rng.integers(0, height // 3)),
+        int(boxes[:, 3].max()) + int(rng.integers(0, height // 3)),
+    )
+    grey, owner = grey[t:b, left:r], owner[t:b, left:r]
+    pixels, f = _lowres(grey, height, blocky, rng)
+    boxes = np.rint((boxes - np.array([t, left, t, left])) * f).astype(np.int64)
+    return pixels, resize_labels(owner, pixels.shape[:2]), boxes
 
 
 def pick_families(choices: dict[str, list[str]], rng: np.random.Generator, **fixed: str) -> dict[str, str]:

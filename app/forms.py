@@ -1,0 +1,234 @@
+"""Printed forms on a straightened page: comb fields (rows of boxes sharing their sides, or one line with
+short upright teeth), a box around each digit, and dot grids (numpy only; :mod:`app.paper` uses them)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from app.straight import Line, runs
+
+#: A box's outline: its sides inked along at least this share of their length.
+BOX_SIDE = 0.85
+#: A box's lines are at most this thick for its size (a written 0's strokes are thicker).
+BOX_LINE = 0.08
+#: Dots: at least this many small pieces of about one size (a dot grid).
+MIN_DOTS = 12
+#: An open comb: at least this many teeth on one line, each at most TOOTH_LENGTH writing heights long,
+#: of one length (within TOOTH_SAME) and spaced on one pitch (within TOOTH_PITCH of it, places may be
+#: skipped where a digit hides a tooth). A digit standing on the line is as tall as the writing.
+MIN_TEETH = 3
+TOOTH_LENGTH = 0.8
+TOOTH_SAME = 0.3
+TOOTH_PITCH = 0.2
+
+
+def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Rows of boxes sharing their sides: two lines of one extent, closed at both ends by sides from one to
+    the other, with dividers between. Returns (their lines, their sides). Ruling, whose lines run on past
+    any stroke that joins two of them, never closes at both ends."""
+    lines, sides = [], []
+    for top, bottom in itertools.pairwise(sorted(horizontals, key=lambda x: x.lo)):
+        reach = 4 + max(top.thickness, bottom.thickness)
+        if abs(top.start - bottom.start) > reach or abs(top.stop - bottom.stop) > reach:
+            continue
+        y0, y1 = top.hi + 1, bottom.lo  # the space between the two lines
+        if y1 - y0 < 6:
+            continue
+        lo, hi = max(0, min(top.start, bottom.start) - reach), min(mask.shape[1], max(top.stop, bottom.stop) + reach)
+        full = mask[y0:y1, lo:hi].mean(axis=0) >= 0.95
+        thin = 2 * max(top.thickness, bottom.thickness) + 2
+        found = [Line(True, lo + a, lo + b - 1, top.lo, bottom.hi + 1) for a, b in runs(full, 0) if b - a <= thin]
+        if len(found) >= 2 and found[0].lo - lo <= 2 * reach and hi - 1 - found[-1].hi <= 2 * reach:
+            lines += [top, bottom]
+            sides += found
+    return lines, sides
+
+
+def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line]) -> list[Line]:
+    """The teeth of an open comb on a horizontal ``line``: short upright strokes as thin as the line,
+    standing on it alone, ending in the air, of one length, at a regular pitch (see :data:`MIN_TEETH`).
+    A box's side ends in its top line, a digit's stroke has the digit beside it, a grid's line runs
+    on, and the foot of a digit written across a ruled line hangs below it: none is a tooth."""
+    s, e = max(0, line.start), min(mask.shape[1], line.stop)
+    if height <= 0 or e - s < 3:
+        return []
+    reach = max(2, int(TOOTH_LENGTH * height * 1.5))
+    least = max(3, round(0.15 * height))
+    grid = np.zeros(e - s, bool)
+    for v in verticals:  # a vertical line that crosses this one is a grid's or a margin's
+        if v.start < line.lo - 2 and v.stop > line.hi + 3:
+            grid[max(0, v.lo - 1 - s) : max(0, v.hi + 2 - s)] = True
+    rows = mask[max(0, line.lo - 1 - reach) : max(0, line.lo - 1), :][::-1]  # upwards, the nearest row first
+    if rows.shape[0] < least:
+        return []
+    length = np.where(rows[:, s:e].all(axis=0), rows.shape[0], rows[:, s:e].argmin(axis=0))  # ink run
+    upright = [(a, b) for a, b in runs((length >= least) & ~grid, 0) if b - a <= line.thickness + 2]
+    groups = [(a, b, n) for a, b in upright if (n := _free_standing(rows, length[a:b], s + a, s + b, height))]
+    pitch = _pitch(groups, height)
+    if pitch is None:
+        return []
+    start, stop, typical, step = pitch
+    # every upright stroke on the pitch, within the comb and no longer than a tooth, is one, also one a
+    # digit touches (its stroke stays: _cut)
+    teeth = []
+    for a, b in upright:
+        f = ((a + b - 1) / 2 - start) / step % 1
+        inside = start - step / 2 <= (a + b - 1) / 2 <= stop + step / 2
+        short = float(np.median(length[a:b])) <= (1 + TOOTH_SAME) * typical
+        if min(f, 1 - f) <= TOOTH_PITCH and inside and short:
+            teeth.append((a, b))
+    extent = round(typical) + 1
+    return [Line(True, s + a, s + b - 1, max(0, line.lo - 1 - extent), line.lo) for a, b in teeth]
+
+
+def _solid(block: np.ndarray) -> bool:
+    """Ink in every column of a non-empty block: a line runs on."""
+    return block.size > 0 and bool(block.any(axis=0).all())
+
+
+def _free_standing(rows: np.ndarray, runs: np.ndarray, x0: int, x1: int, height: float) -> int:
+    """The length of the upright stroke in columns [x0, x1) of ``rows`` (upwards from a line, the nearest
+    row first; ``runs``: those columns' ink runs) if it stands alone and ends in the air, else 0."""
+    size, tip = int(np.median(runs)), int(runs.max())
+    if tip >= rows.shape[0]:
+        return 0
+    width = rows.shape[1]
+    beside = rows[:size, max(0, x0 - 2) : max(0, x0 - 1)].any(axis=1) | rows[:size, x1 + 1 : x1 + 2].any(axis=1)
+    # a free end: nothing past the run, and no line running off sideways from its last rows (a
+    # box's side meets one there; a digit close beside a tooth is not a line)
+    near, far = slice(max(0, tip - 3), tip), max(4, round(0.7 * height))
+    end = (
+        rows[tip, max(0, x0 - 2) : min(width, x1 + 2)].any()
+        or _solid(rows[near, max(0, x0 - 1 - far) : max(0, x0 - 1)])
+        or _solid(rows[near, x1 + 1 : min(width, x1 + 1 + far)])
+    )
+    return size if beside.mean() <= 0.2 and not end else 0
+
+
+def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, float, float, float] | None:
+    """Teeth ``(a, b, length)`` of one length on a regular pitch: (first centre, last centre, typical
+    length, pitch), or None when they are not a comb's."""
+    if len(groups) < MIN_TEETH:
+        return None
+    typical = float(np.median([g[2] for g in groups]))
+    if typical > TOOTH_LENGTH * height:
+        return None
+    kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
+    if len(kept) < MIN_TEETH:
+        return None
+    centres = np.array([(a + b - 1) / 2 for a, b in kept])
+    pitch = float(np.median(np.diff(centres)))
+    steps = np.diff(centres) / max(pitch, 1e-9)
+    if pitch < 0.5 * height or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
+        return None
+    return float(centres[0]), float(centres[-1]), typical, pitch
+
+
+def boxes(mask: np.ndarray) -> list[Line]:
+    """The sides of rectangles drawn around digits (each piece's longest straight runs, near its four edges)."""
+    from app.preprocess import label
+
+    labels, n, boxes = label(mask)
+    out: list[Line] = []
+    for i in range(n):
+        t, left, b, r = (int(v) for v in boxes[i])
+        if b - t < 10 or r - left < 10:
+            continue
+        sub = labels[t:b, left:r] == i + 1
+        rect = _rectangle(sub)
+        if rect is not None:
+            out += [
+                Line(
+                    v, lo + (left if v else t), hi + (left if v else t), s + (t if v else left), e + (t if v else left)
+                )
+                for v, lo, hi, s, e in rect
+            ]
+    return out
+
+
+def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
+    """A rectangle's four sides in one piece's mask, as (vertical, lo, hi, start, stop), or None."""
+    h, w = sub.shape
+    # a rectangle's sides fill rows near its top and bottom and columns near its sides: cheap to rule out
+    fill_rows, fill_cols = sub.mean(axis=1), sub.mean(axis=0)
+    third_h, third_w = max(1, h // 3), max(1, w // 3)
+    if min(fill_rows[:third_h].max(), fill_rows[-third_h:].max()) < 0.6 * BOX_SIDE:
+        return None
+    if min(fill_cols[:third_w].max(), fill_cols[-third_w:].max()) < 0.6 * BOX_SIDE:
+        return None
+
+    rows, cols = _longest(sub), _longest(sub.T)
+    top = int(np.argmax(rows[: max(1, h // 3)]))
+    bottom = h - max(1, h // 3) + int(np.argmax(rows[h - max(1, h // 3) :]))
+    left = int(np.argmax(cols[: max(1, w // 3)]))
+    right = w - max(1, w // 3) + int(np.argmax(cols[w - max(1, w // 3) :]))
+    width, height = right - left + 1, bottom - top + 1
+    if width < 10 or height < 10:
+        return None
+    sides_ok = (
+        sub[top, left : right + 1].mean() >= BOX_SIDE
+        and sub[bottom, left : right + 1].mean() >= BOX_SIDE
+        and sub[top : bottom + 1, left].mean() >= BOX_SIDE
+        and sub[top : bottom + 1, right].mean() >= BOX_SIDE
+    )
+    # printed corners are square (a written 0 is round there), and printed lines thin for the box
+    corners = all(
+        sub[max(0, y - 2) : y + 3, max(0, x - 2) : x + 3].sum() >= 3 for y in (top, bottom) for x in (left, right)
+    )
+    if not sides_ok or not corners:
+        return None
+
+    t0, t1 = _thick(rows, top, 0.6 * rows[top])
+    b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
+    l0, l1 = _thick(cols, left, 0.6 * cols[left])
+    r0, r1 = _thick(cols, right, 0.6 * cols[right])
+    if max(t1 - t0, b1 - b0, l1 - l0, r1 - r0) + 1 > max(4.0, BOX_LINE * min(width, height)):
+        return None
+    return [
+        (False, t0, t1, left, right + 1),
+        (False, b0, b1, left, right + 1),
+        (True, l0, l1, top, bottom + 1),
+        (True, r0, r1, top, bottom + 1),
+    ]
+
+
+def _longest(m: np.ndarray) -> np.ndarray:
+    """Per row, the longest run of ink (a one-pixel gap bridged)."""
+    bridged = m.copy()
+    bridged[:, 1:-1] |= m[:, :-2] & m[:, 2:]
+    padded = np.zeros((m.shape[0], m.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = bridged
+    rows, starts = np.nonzero(np.diff(padded, axis=1) == 1)
+    _, stops = np.nonzero(np.diff(padded, axis=1) == -1)
+    best = np.zeros(m.shape[0], np.int64)
+    np.maximum.at(best, rows, stops - starts)
+    return best
+
+
+def _thick(profile: np.ndarray, at: int, need: float) -> tuple[int, int]:
+    """The rows (columns) around ``at`` whose ``profile`` reaches ``need``: a printed line's thickness."""
+    lo = hi = at
+    while lo > 0 and profile[lo - 1] >= need:
+        lo -= 1
+    while hi < len(profile) - 1 and profile[hi + 1] >= need:
+        hi += 1
+    return lo, hi
+
+
+def dots(mask: np.ndarray, height: float) -> np.ndarray:
+    """Pixels of a dot grid: many small pieces of about one size, each far smaller than the writing."""
+    from app.preprocess import label
+
+    labels, n, boxes = label(mask)
+    if n < MIN_DOTS:
+        return np.zeros(mask.shape, bool)
+    size = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])
+    small = size <= (max(3.0, 0.25 * height) if height > 0 else 6.0)
+    if small.sum() < MIN_DOTS:
+        return np.zeros(mask.shape, bool)
+    dots = small & (size <= 2 * float(np.median(size[small])) + 1)
+    if dots.sum() < MIN_DOTS:
+        return np.zeros(mask.shape, bool)
+    return np.concatenate([[False], dots])[labels]

@@ -1,0 +1,140 @@
+"""Straight lines in an ink mask: a page's tilt, straightened by exact integer shears, and the long
+straight runs along its rows and columns (numpy only). :mod:`app.paper` decides which are paper."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Pages are searched for lines tilted by up to this many degrees, in steps of TILT_STEP.
+MAX_TILT = 6.0
+TILT_STEP = 0.5
+#: A line candidate is at least this share of the picture's width (height, for verticals) long...
+LINE_SPAN = 0.3
+#: ...with gaps (faint or JPEG-broken stretches) of at most this share of it.
+LINE_GAP = 0.02
+
+
+@dataclass(frozen=True)
+class Line:
+    """An axis-aligned line of the straightened page: rows (columns, for a vertical) lo..hi, along start..stop."""
+
+    vertical: bool
+    lo: int
+    hi: int  # inclusive
+    start: int
+    stop: int  # exclusive
+
+    @property
+    def length(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def thickness(self) -> int:
+        return self.hi - self.lo + 1
+
+
+class Shear:
+    """Integer shears that straighten a page tilted by ``angle``: exact, and exactly undone."""
+
+    def __init__(self, shape: tuple[int, int], angle: float) -> None:
+        h, w = shape
+        t = math.tan(angle)
+        self.col_shift = np.rint(np.arange(w) * t).astype(np.int64)  # a horizontal line y = c + x t -> row c
+        self.dy = int(max(0, -self.col_shift.min())), int(max(0, self.col_shift.max()))
+        h1 = h + self.dy[0] + self.dy[1]
+        self.row_shift = np.rint(np.arange(h1) * t).astype(np.int64)  # a vertical line x = c - y t -> column c
+        self.dx = int(max(0, -self.row_shift.min())), int(max(0, self.row_shift.max()))
+        self.shape = shape
+        self.out_shape = (h1, w + self.dx[0] + self.dx[1])
+
+    def forward(self, a: np.ndarray) -> np.ndarray:
+        ys, xs = np.nonzero(a) if a.dtype == bool else np.nonzero(a > 0)
+        y1 = ys - self.col_shift[xs] + self.dy[1]
+        x1 = xs + self.row_shift[y1] + self.dx[0]
+        out = np.zeros(self.out_shape, a.dtype)
+        out[y1, x1] = a[ys, xs]
+        return out
+
+    def backward(self, b: np.ndarray) -> np.ndarray:
+        """Pixels of the straightened page back on the picture (those that came from it)."""
+        h, w = self.shape
+        ys, xs = np.mgrid[0:h, 0:w]
+        y1 = ys - self.col_shift[xs] + self.dy[1]
+        x1 = xs + self.row_shift[y1] + self.dx[0]
+        return b[y1, x1]
+
+
+def _block_max(mask: np.ndarray, step: int) -> np.ndarray:
+    h, w = mask.shape
+    gh, gw = -(-h // step), -(-w // step)
+    padded = np.zeros((gh * step, gw * step), bool)
+    padded[:h, :w] = mask
+    return padded.reshape(gh, step, gw, step).any(axis=(1, 3))
+
+
+def tilt(mask: np.ndarray) -> float:
+    """The page's tilt in radians: the angle at which the ink's row projection is sharpest."""
+    small = _block_max(mask, 4) if min(mask.shape) >= 160 else mask
+    ys, xs = np.nonzero(small)
+    best, best_score = 0.0, -1.0
+    for deg in np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP):
+        rows = np.rint(ys - xs * math.tan(math.radians(float(deg)))).astype(np.int64)
+        counts = np.bincount(rows - rows.min())
+        score = float(np.dot(counts, counts))
+        if score > best_score * (1 + 1e-9):  # ties keep the smaller tilt (scanned in order from -MAX)
+            best, best_score = math.radians(float(deg)), score
+    return best
+
+
+def runs(flags: np.ndarray, gap: int) -> list[tuple[int, int]]:
+    """Runs [start, stop) of True in ``flags``, bridging gaps of at most ``gap``."""
+    idx = np.flatnonzero(flags)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > gap + 1)
+    starts = np.concatenate([[0], breaks + 1])
+    stops = np.concatenate([breaks, [idx.size - 1]])
+    return [(int(idx[a]), int(idx[b]) + 1) for a, b in zip(starts, stops, strict=True)]
+
+
+def find_lines(mask: np.ndarray, vertical: bool) -> list[Line]:
+    """Straight runs at least LINE_SPAN of the picture long, along the rows (columns) of a straightened page."""
+    m = mask.T if vertical else mask
+    length = m.shape[1]
+    need = LINE_SPAN * length
+    gap = max(2, round(LINE_GAP * length))
+    counts = m.sum(axis=1)
+    found: list[tuple[int, int, int]] = []
+    for r in np.flatnonzero(counts >= 0.6 * need):
+        for start, stop in runs(m[r], gap):
+            if stop - start >= need:
+                found.append((int(r), start, stop))
+    # neighbouring rows of one line (and its soft edges) make one line of that thickness
+    lines: list[Line] = []
+    for r, start, stop in found:
+        last = lines[-1] if lines else None
+        if (
+            last is not None
+            and r - last.hi <= 1
+            and min(last.stop, stop) - max(last.start, start) > 0.5 * (stop - start)
+        ):
+            lines[-1] = Line(vertical, last.lo, r, min(last.start, start), max(last.stop, stop))
+        else:
+            lines.append(Line(vertical, r, r, start, stop))
+    return lines
+
+
+def band(line: Line, shape: tuple[int, int], margin: int = 1) -> tuple[slice, slice]:
+    rows = slice(max(0, line.lo - margin), min(shape[1] if line.vertical else shape[0], line.hi + margin + 1))
+    along = slice(max(0, line.start), line.stop)
+    return (along, rows) if line.vertical else (rows, along)
+
+
+def without(mask: np.ndarray, lines: list[Line]) -> np.ndarray:
+    out = mask.copy()
+    for line in lines:
+        out[band(line, mask.shape, 2)] = False
+    return out

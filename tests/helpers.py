@@ -131,3 +131,19 @@ def page(sample, idx, lines=(), boxes=(), dots=0, size=(260, 520), tilt=0.0, lin
 
 def ruling(h=260, w=520, step=40, first=30):
     return [(0, y, w, y) for y in range(first, h, step)]
+
+
+def onnx_against_keras(
+    onnx_bytes: bytes, model, images: np.ndarray, output: str
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """(max |difference|, ONNX outputs, Keras outputs) on ``images``, with a session of its own: a check
+    that does not go through export's (which refuses a model beyond its limit before it returns)."""
+    import onnxruntime as ort
+
+    from app.contract import INPUT_NAME
+    from pipeline.keras_model import predict_probs
+
+    session = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"])
+    got = session.run([output], {INPUT_NAME: images[..., None].astype(np.float32) / 255.0})[0]
+    want = predict_probs(model, images)
+    return float(np.abs(got - want).max()), got, want

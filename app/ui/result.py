@@ -22,6 +22,7 @@ from PyQt5.QtWidgets import (
 )
 
 from app import wording
+from app.contract import LABELS
 from app.reader import DigitReading, Reading
 from app.ui.style import accent, done_colour, is_dark
 
@@ -34,7 +35,7 @@ class ProbabilityBars(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.probs = np.zeros(10, np.float32)
-        self.labels = [str(d) for d in range(10)]
+        self.labels = list(LABELS)
         self.dimmed = False
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setToolTip("Wrong? Click the digit you wrote: it is saved to your digits (Ctrl+Z takes it back)")

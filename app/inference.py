@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.contract import INPUT_NAME, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
+from app.contract import INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
 from app.preprocess import EmptyImage, Prepared, prepare
 from app.reader import DigitReading, Memo, Reading, read_ink
 
@@ -252,7 +252,7 @@ class Classifier:
 
     def _read_info(self) -> ModelInfo:
         meta = dict(self.session.get_modelmeta().custom_metadata_map)
-        labels = meta.get(Meta.LABELS, "").split(",") if meta.get(Meta.LABELS) else [str(d) for d in range(10)]
+        labels = meta.get(Meta.LABELS, "").split(",") if meta.get(Meta.LABELS) else list(LABELS)
         if len(labels) != 10:
             raise ModelError(f"{self.path}: metadata lists {len(labels)} labels, expected 10")
         try:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.contract import LABELS
 from pipeline.report.figures.pictures import digit_axes, gallery
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ def fig_data(counts: dict[str, list[int]]) -> Figure:
     """Examples of each digit, one group of bars a split."""
     import plotly.graph_objects as go
 
-    digits = [str(d) for d in range(10)]
+    digits = list(LABELS)
     fig = go.Figure(
         [
             go.Bar(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from app.contract import INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
-from pipeline.config.gate import GateConfig
+from pipeline.config.gate import GateConfig, GateNetwork
 from pipeline.streams import Stream
 from pipeline.tf_setup import import_tf
 
@@ -45,19 +45,19 @@ class GateResult:
     history: list[dict[str, float]]
 
 
-def build_gate(name: str = "gate") -> Any:
+def build_gate(network: GateNetwork, name: str = "gate") -> Any:
     import_tf()
     import keras
     from keras import layers
 
     inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
-    x = layers.Conv2D(48, 3, activation="relu", name="g_conv1")(inputs)
-    x = layers.MaxPooling2D(2, name="g_pool1")(x)
-    x = layers.Conv2D(96, 3, activation="relu", name="g_conv2")(x)
-    x = layers.MaxPooling2D(2, name="g_pool2")(x)
+    x = inputs
+    for k, filters in enumerate(network.conv_filters, 1):
+        x = layers.Conv2D(filters, 3, activation="relu", name=f"g_conv{k}")(x)
+        x = layers.MaxPooling2D(2, name=f"g_pool{k}")(x)
     x = layers.Flatten(name="g_flatten")(x)
-    x = layers.Dense(96, activation="relu", name="g_dense")(x)
-    x = layers.Dropout(0.3, name="g_drop")(x)
+    x = layers.Dense(network.dense_units, activation="relu", name="g_dense")(x)
+    x = layers.Dropout(network.dropout, name="g_drop")(x)
     outputs = layers.Dense(1, activation="sigmoid", name=OUTPUT)(x)
     return keras.Model(inputs, outputs, name=name)
 
@@ -68,18 +68,17 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
     import keras
 
     from pipeline.augment import make_augment
-    from pipeline.config.augment import AugmentConfig
 
     keras.utils.set_random_seed(seed)
-    model = build_gate()
+    model = build_gate(cfg.network)
     n = len(data.x_train)
     steps = n // cfg.batch_size
-    schedule = keras.optimizers.schedules.CosineDecay(cfg.learning_rate, max(1, steps * cfg.epochs), alpha=0.02)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        cfg.learning_rate, max(1, steps * cfg.epochs), alpha=cfg.min_lr_fraction
+    )
     optimizer = keras.optimizers.Adam(schedule)
     optimizer.build(model.trainable_variables)
-    augment = make_augment(
-        AugmentConfig(enabled=True, rotation_deg=12.0, shift_px=2.0, scale=0.12, thickness=0.3), seed
-    )
+    augment = make_augment(cfg.augment, seed)
     x_all = tf.constant(data.x_train[..., None])
     y_all = tf.constant(data.y_train.astype(np.float32))
     positive_share = float(data.y_train.mean())

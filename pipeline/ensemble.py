@@ -124,13 +124,14 @@ def score(path: Path, data: Any, params: EnsembleParams) -> dict[str, Any]:
     from app.inference import Classifier
     from pipeline.evaluation import evaluate
 
-    def arrays(p: Path) -> dict[str, np.ndarray]:
+    def arrays(p: Path, stage: str) -> dict[str, np.ndarray]:
         if not p.is_file():
             log.warning("%s is missing (run `dvc repro`): scoring on MNIST's test set only", p)
             return {}
-        return read_npz(p, "render" if p == RENDERINGS_NPZ else "openset")
+        return read_npz(p, stage)
 
-    result = evaluate(Classifier(path, threads=0), data, arrays(RENDERINGS_NPZ), arrays(OPENSET_NPZ), params.evaluate)
+    renderings, openset = arrays(RENDERINGS_NPZ, "render"), arrays(OPENSET_NPZ, "openset")
+    result = evaluate(Classifier(path, threads=0), data, renderings, openset, params.evaluate)
     return result.metrics
 
 

@@ -110,12 +110,7 @@ def load_inputs() -> ReportInputs:
         layers=read_csv(LAYERS_CSV, "train", LAYER_COLUMNS),
         timing={"train": read_json(TRAIN_TIMING_JSON, "train"), "export": read_json(EXPORT_TIMING_JSON, "export")},
         gate=read_json(GATE_JSON, "gate", ["enabled"]),
-        examples=_examples(EXAMPLES_NPZ),
+        examples=read_npz(EXAMPLES_NPZ, "evaluate"),
         userdata=read_json(USERDATA_JSON, "userdata"),
         adapt=read_json(ADAPT_JSON, "adapt", ["enabled"]),
     )
-
-
-def _examples(path: Path) -> dict[str, np.ndarray]:
-    """evaluate's example pictures, by name; a missing or broken file says which stage writes it."""
-    return read_npz(path, "evaluate")

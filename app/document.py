@@ -24,12 +24,10 @@ import numpy as np
 #: Working resolution of a drawing for the model: the canvas is rendered at this many pixels
 #: a side, whatever the window's size (a digit ends up 20 px tall anyway).
 DRAWING_SIDE = 256
-#: With a picture underneath, more pixels: a small digit in a large photo keeps its detail.
-PICTURE_SIDE = 640
 #: The eraser reaches this many pixels (at DRAWING_SIDE) wider than the pen of the same width.
 ERASER_GROW = 2.0
 #: The default pen, in canvas widths: thin enough that a number written with ordinary gaps keeps
-#: them. Numbers of 4-6 digits written in a 480-pixel canvas (tests/handwriting.py; digits 60-90 px
+#: them. Numbers of 4-6 digits written in a 480-pixel canvas (pipeline/synth/strokes.py; digits 60-90 px
 #: tall, 0.2-0.3 of a digit's height apart): 79 of 90 read right with this pen (12.8 px), 9 of 90
 #: with the former 1/15 (32 px), where neighbours touch; single digits 150-380 px tall, 60 of 60
 #: with either (framing brings any stroke width back to MNIST's).
@@ -96,12 +94,12 @@ class Picture:
 
     @cached_property
     def variants(self) -> tuple[list, bool]:
-        """The picture's ink maps (at most PICTURE_SIDE a side: without the paper's structure, and as it is,
-        when it has any; :func:`app.preprocess.ink_variants`) and whether it is dark ink on light."""
+        """The picture's ink maps (at most ``app.preprocess.WORKING_SIDE`` a side: without the paper's structure,
+        and as it is, when it has any; :func:`app.preprocess.ink_variants`) and whether it is dark ink on light."""
         from app.preprocess import ink_variants
 
         # the same ink as `digit-predict` reads: dark regions hugging the edge (a table beyond the paper) dropped
-        return ink_variants(self.pixels, PICTURE_SIDE)
+        return ink_variants(self.pixels)
 
     @property
     def ink(self) -> tuple[np.ndarray, bool]:
@@ -166,7 +164,9 @@ class Document:
             h, w = self.picture.ink[0].shape
             left, top, _, _ = self.picture.rect
             return Frame(left, top, max(h, w), (h, w))
-        unit = side or (DRAWING_SIDE if self.picture is None else PICTURE_SIDE)
+        from app.preprocess import WORKING_SIDE  # with a picture underneath, the side pictures are read at
+
+        unit = side or (DRAWING_SIDE if self.picture is None else WORKING_SIDE)
         margin = 2 / unit  # antialiased edge pixels
         x0, y0, x1, y1 = (v + d for v, d in zip(self.ink_bounds, (-margin, -margin, margin, margin), strict=True))
         left, top = math.floor(min(0.0, x0) * unit), math.floor(min(0.0, y0) * unit)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.contract import INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
+from app.contract import FIELD, INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
 from app.preprocess import EmptyImage, Prepared, prepare
 from app.reader import DigitReading, Memo, Reading, read_ink
 
@@ -165,13 +165,22 @@ class _Watch(threading.Thread):
 class Classifier:
     """An onnxruntime session over a checked digit model."""
 
-    def __init__(self, path: str | Path, threads: int | None = None, cancel: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        threads: int | None = None,
+        cancel: threading.Event | None = None,
+        data: bytes | None = None,
+    ) -> None:
         """``cancel``: set from another thread, it stops the load-time check at once (the window's Cancel,
-        the app quitting: onnxruntime aborts the process if a run is still going when it exits)."""
+        the app quitting: onnxruntime aborts the process if a run is still going when it exits).
+        ``data``: the model's bytes when they are not a file yet (export checks a model before it writes
+        it); ``path`` then only names it in messages."""
         import onnxruntime as ort
 
         self.path = Path(path)
-        data = self._read(self.path)
+        if data is None:
+            data = self._read(self.path)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads if threads is not None else ort_threads()
         opts.inter_op_num_threads = 1
@@ -234,7 +243,7 @@ class Classifier:
             got = ", ".join(f"{i.name}{i.shape}" for i in inputs)
             raise ModelError(f"{self.path} is not a digit model: expected one input '{INPUT_NAME}', got {got}")
         inp = inputs[0]
-        if inp.type != "tensor(float)" or len(inp.shape) != 4 or list(inp.shape[1:]) != [28, 28, 1]:
+        if inp.type != "tensor(float)" or len(inp.shape) != 4 or list(inp.shape[1:]) != [FIELD, FIELD, 1]:
             raise ModelError(
                 f"{self.path}: input '{INPUT_NAME}' must be float32 [N,28,28,1], got {inp.type} {inp.shape}"
             )
@@ -279,7 +288,7 @@ class Classifier:
     def _probe(self) -> None:
         """Run a blank picture and a stroke, in a time limit: a model that hangs, fails on ink, or does not
         give probabilities is refused now, at load, not in the middle of someone's batch."""
-        probe = np.zeros((2, 28, 28), np.float32)
+        probe = np.zeros((2, FIELD, FIELD), np.float32)
         probe[1, 6:22, 13:15] = 1.0  # a "1"
         try:
             self.score(probe, limit=PROBE_SECONDS)
@@ -325,7 +334,7 @@ class Classifier:
         x = np.asarray(images, dtype=np.float32)
         if x.ndim == 2:
             x = x[None]
-        if x.ndim != 3 or x.shape[1:] != (28, 28):
+        if x.ndim != 3 or x.shape[1:] != (FIELD, FIELD):
             raise ValueError(f"expected prepared images of shape (N, 28, 28), got {x.shape}")
         outs = self._run(x[..., None], limit)
         probs = np.asarray(outs[0], np.float32)
@@ -336,6 +345,20 @@ class Classifier:
             if not (np.isfinite(reject).all() and (reject >= 0).all() and (reject <= 1).all()):
                 raise ModelError(f"{self.path}: its not-a-digit score is not in [0, 1]; the model is broken")
         return probs, reject
+
+    def score_all(self, images: np.ndarray, batch: int = 1000) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`score` over any number of inputs (N,28,28), ``batch`` at a time (the pipeline's test sets):
+        uint8 pixels, scaled to [0, 1] here, or floats already in [0, 1]."""
+        probs, reject = [], []
+        for i in range(0, len(images), batch):
+            x = images[i : i + batch]
+            p, r = self.score(x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x)
+            probs.append(p)
+            if r is not None:
+                reject.append(r)
+        if not probs:
+            return np.zeros((0, 10), np.float32), None
+        return np.concatenate(probs), (np.concatenate(reject) if reject else None)
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """Probabilities (N,10) for prepared inputs (N,28,28) or (28,28), float in [0, 1]."""

@@ -20,7 +20,7 @@ from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
 #: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
 UNSURE = 0.8
 #: Writing less than this many pen widths tall becomes a blob: the hint asks for bigger writing
-#: or a thinner pen. (Digits written with tests/handwriting.py at 12.8 and 32 px pens: under 3
+#: or a thinner pen. (Digits written with pipeline/synth/strokes.py at 12.8 and 32 px pens: under 3
 #: pen widths tall 3-23 of 30 read right, from 3 up all 30 at either width.)
 SMALL_FOR_PEN = 3.0
 SMALL = "The writing is small for the pen: write bigger or use a thinner pen ([ key)."

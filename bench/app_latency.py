@@ -44,19 +44,9 @@ def digit_strokes(digit: np.ndarray, left: float, top: float, size: float):
     """Pen strokes tracing an MNIST digit, one per run of ink in every other row, in canvas units,
     each with as many points as a mouse would send along it (rasterizing them is part of the cost)."""
     from app.document import Stroke
+    from pipeline.synth.strokes import digit_strokes as traced
 
-    strokes = []
-    ink = digit > 100
-    for y in range(0, 28, 2):
-        xs = np.flatnonzero(ink[y])
-        if xs.size == 0:
-            continue
-        for run in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
-            cy = top + (y + 0.5) / 28 * size
-            x0, x1 = left + run[0] / 28 * size, left + (run[-1] + 1) / 28 * size
-            along = np.append(np.arange(x0, x1, POINT_SPACING), x1)
-            strokes.append(Stroke(tuple((float(x), cy) for x in along), size / 14))
-    return strokes
+    return [Stroke(tuple(p), size / 14) for p in traced(digit, left, top, size, every=2, spacing=POINT_SPACING)]
 
 
 def shifted(stroke, i: int):

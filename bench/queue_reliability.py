@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.sandbox import GIT_ENV, QUICK, make_clone, run_cmd
 from pipeline.seeds import experiments
 
-#: One epoch on a slice: what counts is whether each experiment lands, so the int8 accuracy gate
+#: One epoch on a slice: what counts is whether each experiment lands, so the int8 accuracy check
 #: (which a 1-epoch model of ~86% can miss by a hair and fail its experiment) is left out.
 ONE_EPOCH = ["train.epochs=1", "export.int8.enabled=false"]
 #: Tasks queued and none running for this long: the workers are gone.

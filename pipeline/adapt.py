@@ -22,6 +22,7 @@ from pipeline.config.train import TrainConfig
 from pipeline.config.user import UserConfig
 from pipeline.data import Framed, Mnist, Split, with_framed
 from pipeline.keras_model import predict_probs
+from pipeline.metrics import accuracy
 from pipeline.streams import Stream
 from pipeline.training import Batching, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.userdata import UserSet
@@ -63,7 +64,7 @@ def measure(model: Any, users: UserSet, x_val: np.ndarray, y_val: np.ndarray) ->
             for i in wrong
         ]
     if len(y_val):
-        out["mnist_val_accuracy"] = round(float((predict_probs(model, x_val).argmax(1) == y_val).mean()), 6)
+        out["mnist_val_accuracy"] = round(accuracy(predict_probs(model, x_val), y_val), 6)
     return out
 
 

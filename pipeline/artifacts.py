@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config.train import TrainSections
-from pipeline.stage import StageError
+from pipeline.errors import StageError
 
 
 def read_json(path: Path, stage: str, required: Iterable[str] = ()) -> dict[str, Any]:

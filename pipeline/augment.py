@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from app.contract import FIELD
 from pipeline.config.augment import AugmentConfig
 from pipeline.tf_setup import import_tf
 
@@ -48,7 +49,7 @@ def make_augment(cfg: AugmentConfig, seed: int) -> Callable[[Any, Any], Any] | N
         out = tf.raw_ops.ImageProjectiveTransformV3(
             images=images,
             transforms=transforms,
-            output_shape=tf.constant([28, 28]),
+            output_shape=tf.constant([FIELD, FIELD]),
             fill_value=0.0,
             interpolation="BILINEAR",
             fill_mode="CONSTANT",

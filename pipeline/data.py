@@ -11,8 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
+from app.contract import FIELD
+from pipeline.errors import StageError
 from pipeline.paths import MNIST_NPZ
-from pipeline.stage import StageError
 
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
 #: How many images each split of the real MNIST holds (checked where the data is loaded).
@@ -68,7 +69,7 @@ def load_mnist(path: str | Path = MNIST_NPZ, counts: dict[str, int] | None = MNI
         raise StageError(f"{path} is corrupt (a damaged .npz archive); delete it and {rerun}") from exc
     for split in ("train", "test"):
         x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8:
+        if x.ndim != 3 or x.shape[1:] != (FIELD, FIELD) or x.dtype != np.uint8:
             raise StageError(f"{path}: x_{split} is {x.dtype}{x.shape}, expected uint8 (N, 28, 28); {rerun}")
         if y.shape != (len(x),) or y.dtype != np.uint8 or (y.size and y.max() > 9):
             raise StageError(f"{path}: y_{split} does not hold one digit label per image; {rerun}")
@@ -144,7 +145,7 @@ def load_framed(path: str | Path, splits: tuple[str, ...] = ("train", "validatio
     arrays = read_npz(path, "openset", tuple(k for pair in keys for k in pair))
     images = np.concatenate([arrays[k] for k, _ in keys])
     source = np.concatenate([arrays[k] for _, k in keys]).astype(np.int64)
-    if images.shape[1:] != (28, 28) or len(source) != len(images):
+    if images.shape[1:] != (FIELD, FIELD) or len(source) != len(images):
         raise StageError(f"{path}: framed digits and their sources do not match; {rerun}")
     return Framed(images, source)
 

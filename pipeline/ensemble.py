@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from app.contract import INPUT_NAME, OUTPUT_NAME
+from app.contract import FIELD, INPUT_NAME, OUTPUT_NAME
 from pipeline.artifacts import read_json
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config.core import load
@@ -38,10 +38,11 @@ from pipeline.config.evaluate import EvaluateConfig
 from pipeline.config.export import ExportConfig
 from pipeline.config.train import Trained
 from pipeline.data import load_mnist, read_npz
+from pipeline.errors import StageError
 from pipeline.keras_model import load_model
 from pipeline.onnx_export import export
 from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS, OPENSET_NPZ, RENDERINGS_NPZ
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def average(models: list[Any], name: str) -> Any:
     import_tf()
     import keras
 
-    inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
+    inputs = keras.Input(shape=(FIELD, FIELD, 1), name=INPUT_NAME)
     outs = []
     for i, m in enumerate(models):
         m.name = f"member{i}"  # unique names inside the new graph (members are often the same architecture)

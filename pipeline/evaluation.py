@@ -42,20 +42,6 @@ class EvalResult:
     examples: dict[str, np.ndarray] = field(default_factory=dict)  # for the report
 
 
-def scores(classifier: Any, images: np.ndarray, batch: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(probabilities, not-a-digit scores or None) for uint8 or [0, 1] inputs (N, 28, 28), in chunks."""
-    probs, reject = [], []
-    for i in range(0, len(images), batch):
-        x = images[i : i + batch]
-        p, r = classifier.score(x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x)
-        probs.append(p)
-        if r is not None:
-            reject.append(r)
-    if not probs:
-        return np.zeros((0, 10), np.float32), None
-    return np.concatenate(probs), (np.concatenate(reject) if reject else None)
-
-
 def _rate(flags: np.ndarray) -> float:
     return round(float(np.mean(flags)), 6) if len(flags) else 0.0
 
@@ -84,7 +70,7 @@ def undisputed(probs: np.ndarray, labels: np.ndarray, disputed: tuple[int, ...] 
 def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, threshold: float | None) -> dict[str, Any]:
     from pipeline.families import DRAWN
 
-    probs, reject = scores(classifier, r["drawn_x"], batch)
+    probs, reject = classifier.score_all(r["drawn_x"], batch)
     right = probs.argmax(1) == r["drawn_y"]
     out: dict[str, Any] = {name: _rate(right[r["drawn_kind"] == i]) for i, name in enumerate(DRAWN)}
     out["overall"] = round(float(np.mean([out[name] for name in DRAWN])), 6)
@@ -96,7 +82,7 @@ def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, thresho
 
 def user_figures(classifier: Any, x: np.ndarray, y: np.ndarray, batch: int, threshold: float | None) -> dict[str, Any]:
     """The person's held-out digits (``user.npz``), read as the app reads them: accuracy, confusion, turned away."""
-    probs, reject = scores(classifier, x, batch)
+    probs, reject = classifier.score_all(x, batch)
     predicted = probs.argmax(1)
     confusion = np.zeros((10, 10), np.int64)
     np.add.at(confusion, (y.astype(np.int64), predicted), 1)
@@ -117,7 +103,7 @@ def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | Non
     """Exact-match figures for a planned set of pictures (numbers or photos), and every reading."""
     from pipeline.plans import resolve_all
 
-    probs, reject = scores(classifier, ps.images, batch)
+    probs, reject = classifier.score_all(ps.images, batch)
     readings = resolve_all(ps, probs, reject, threshold)
     got = np.array([(r.number or "") if r is not None else "" for r in readings])
     right = got == ps.truth
@@ -170,7 +156,7 @@ def reject_figures(
     if rule is None or test_reject is None:
         return {"enabled": False}
     threshold = rule[1]
-    neg_probs, neg_scores = scores(classifier, negatives, batch)
+    neg_probs, neg_scores = classifier.score_all(negatives, batch)
     rejected = rejects(neg_scores, threshold)
     accepted = ~rejects(test_reject, threshold)
     right = test_probs.argmax(1) == data.y_test
@@ -238,7 +224,7 @@ def evaluate(
     every open-world figure is reported on the seen and on the held-out ones."""
     from pipeline.plans import PlanSet
 
-    probs, reject = scores(classifier, data.x_test, cfg.batch_size)
+    probs, reject = classifier.score_all(data.x_test, cfg.batch_size)
     metrics = summarize(probs, data.y_test)
     wrong = misclassified(probs, data.y_test)
     metrics["misclassified"] = len(wrong)

@@ -28,12 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
+from app.contract import FIELD
 from pipeline.atomic import atomic_write_bytes, atomic_write_npz
 from pipeline.config.data import DataConfig, Source
 from pipeline.data import MNIST_COUNTS
+from pipeline.errors import StageError
 from pipeline.idx import IdxError, read_idx
 from pipeline.paths import MNIST_NPZ
-from pipeline.stage import StageError, die_with_parent
+from pipeline.stage import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -324,7 +326,7 @@ def fetch_raw(
 def load_split(paths: Mapping[str, Path], split: str, count: int | None) -> tuple[np.ndarray, np.ndarray]:
     """Images (N,28,28) uint8 and labels (N,) uint8 of one split, strictly checked."""
     img_name, lbl_name = _SPLIT_FILES[split]
-    images = read_idx(paths[img_name].read_bytes(), name=img_name, ndim=3, shape_tail=(28, 28), count=count)
+    images = read_idx(paths[img_name].read_bytes(), name=img_name, ndim=3, shape_tail=(FIELD, FIELD), count=count)
     labels = read_idx(paths[lbl_name].read_bytes(), name=lbl_name, ndim=1, count=len(images))
     if images.dtype != np.uint8 or labels.dtype != np.uint8:
         raise IdxError(f"{split}: expected unsigned bytes, got {images.dtype} and {labels.dtype}")

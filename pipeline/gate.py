@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from app.contract import INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
+from app.contract import FIELD, INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
 from pipeline.config.gate import GateConfig, GateNetwork
+from pipeline.loop import Epochs, cosine_decay, one_epoch
 from pipeline.streams import Stream
 from pipeline.tf_setup import import_tf
 
@@ -50,7 +51,7 @@ def build_gate(network: GateNetwork, name: str = "gate") -> Any:
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
+    inputs = keras.Input(shape=(FIELD, FIELD, 1), name=INPUT_NAME)
     x = inputs
     for k, filters in enumerate(network.conv_filters, 1):
         x = layers.Conv2D(filters, 3, activation="relu", name=f"g_conv{k}")(x)
@@ -73,10 +74,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
     model = build_gate(cfg.network)
     n = len(data.x_train)
     steps = n // cfg.batch_size
-    schedule = keras.optimizers.schedules.CosineDecay(
-        cfg.learning_rate, max(1, steps * cfg.epochs), alpha=cfg.min_lr_fraction
-    )
-    optimizer = keras.optimizers.Adam(schedule)
+    optimizer = keras.optimizers.Adam(cosine_decay(cfg.learning_rate, steps * cfg.epochs, cfg.min_lr_fraction))
     optimizer.build(model.trainable_variables)
     augment = make_augment(cfg.augment, seed)
     x_all = tf.constant(data.x_train[..., None])
@@ -96,39 +94,16 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
         optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         return loss
 
-    history = _epochs(step, n, steps, cfg, seed, progress)
-    threshold, metrics = choose_threshold(model, data, cfg)
-    return GateResult(model, threshold, metrics, history)
-
-
-def _epochs(step: Any, n: int, steps: int, cfg: GateConfig, seed: int, progress: bool | None) -> list[dict[str, Any]]:
-    """Run ``cfg.epochs`` epochs of ``step`` over ``n`` examples, each in its own seeded order; the loss per epoch."""
-    tf = import_tf()
-    from tqdm import tqdm
-
+    walk = Epochs(n, cfg.batch_size, steps, cfg.epochs, seed, stream=(Stream.GATE_ORDER,))
     history = []
     for epoch in range(1, cfg.epochs + 1):
-        order = np.random.default_rng([seed, Stream.GATE_ORDER, epoch]).permutation(n).astype(np.int32)
-        losses = []
-        bar = tqdm(
-            total=steps,
-            desc=f"gate epoch {epoch}/{cfg.epochs}",
-            unit="step",
-            disable=None if progress is None else not progress,
+        losses = one_epoch(
+            lambda idx, at: step(tf.constant(idx), at), walk, epoch, f"gate epoch {epoch}/{cfg.epochs}", progress
         )
-        with bar:
-            for s in range(steps):
-                losses.append(
-                    step(
-                        tf.constant(order[s * cfg.batch_size : (s + 1) * cfg.batch_size]),
-                        tf.constant((epoch - 1) * steps + s, tf.int64),
-                    )
-                )
-                bar.update()
-        row = {"epoch": epoch, "loss": round(float(tf.add_n(losses)) / steps, 6)}
-        history.append(row)
-        log.info("gate epoch %d/%d: loss %.4f", epoch, cfg.epochs, row["loss"])
-    return history
+        history.append({"epoch": epoch, "loss": round(float(tf.add_n(losses)) / steps, 6)})
+        log.info("gate epoch %d/%d: loss %.4f", epoch, cfg.epochs, history[-1]["loss"])
+    threshold, metrics = choose_threshold(model, data, cfg)
+    return GateResult(model, threshold, metrics, history)
 
 
 def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:

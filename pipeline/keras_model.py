@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from app.contract import FIELD
 from pipeline.atomic import atomic_path
-from pipeline.stage import StageError
+from pipeline.errors import StageError
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def _forward(model: Any) -> Any:
     if model not in _FORWARD:
         tf = import_tf()
 
-        @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
+        @tf.function(input_signature=[tf.TensorSpec([None, FIELD, FIELD, 1], tf.float32)])
         def forward(x: Any) -> Any:
             return model(x, training=False)
 

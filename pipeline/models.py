@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.contract import INPUT_NAME, OUTPUT_NAME
+from app.contract import FIELD, INPUT_NAME, OUTPUT_NAME
 from pipeline.config.model import ModelConfig
 from pipeline.tf_setup import import_tf
 
@@ -19,7 +19,7 @@ def build_model(cfg: ModelConfig) -> Any:
     import keras
     from keras import layers
 
-    inputs = keras.Input(shape=(28, 28, 1), name=INPUT_NAME)
+    inputs = keras.Input(shape=(FIELD, FIELD, 1), name=INPUT_NAME)
     x = inputs
     for b, block in enumerate(cfg.conv_blocks, start=1):
         for c in range(1, block.convs + 1):

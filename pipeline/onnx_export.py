@@ -16,11 +16,13 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from app.contract import (
+    FIELD,
     INPUT_CONVENTION,
     INPUT_NAME,
     LABELS,
@@ -34,8 +36,10 @@ from app.contract import (
 from pipeline.config.export import ExportConfig, Int8Config
 from pipeline.config.train import TrainSections
 from pipeline.data import Mnist
+from pipeline.errors import StageError
 from pipeline.keras_model import predict_probs
-from pipeline.stage import StageError
+from pipeline.metrics import accuracy
+from pipeline.paths import INT8_MODEL, ONNX_MODEL
 from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
@@ -70,7 +74,7 @@ def to_onnx(model: Any, opset: int, gate: Any = None) -> Any:
     tf = import_tf()
     import tf2onnx
 
-    spec = (tf.TensorSpec([None, 28, 28, 1], tf.float32, name=INPUT_NAME),)
+    spec = (tf.TensorSpec([None, FIELD, FIELD, 1], tf.float32, name=INPUT_NAME),)
 
     @tf.function(input_signature=spec)
     def serve(image: Any) -> dict[str, Any]:
@@ -195,8 +199,7 @@ def annotate(proto: Any, meta: dict[str, str], what: str) -> bytes:
     """Set metadata and producer, run ``onnx.checker``'s full check, return the bytes."""
     import onnx
 
-    del proto.metadata_props[:]
-    onnx.helper.set_model_props(proto, meta)
+    set_metadata(proto, meta)
     proto.producer_name = PRODUCER
     proto.doc_string = "Handwritten digit classifier trained on MNIST. " + meta[Meta.INPUT]
     try:
@@ -206,42 +209,52 @@ def annotate(proto: Any, meta: dict[str, str], what: str) -> bytes:
     return proto.SerializeToString(deterministic=True)
 
 
-# ----------------------------------------------------------------- onnxruntime
-def ort_session(model_bytes: bytes, threads: int = 0) -> Any:
-    """An onnxruntime session: ``threads=0`` (one per core) for batches, 1 as the app runs one digit."""
-    import onnxruntime as ort
+# ------------------------------------------------- onnxruntime, as the app runs it
+def set_metadata(proto: Any, meta: dict[str, str]) -> None:
+    """Make ``meta`` exactly ``proto``'s metadata (the app reads the not-a-digit rule there)."""
+    import onnx
 
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.log_severity_level = 3
-    return ort.InferenceSession(model_bytes, opts, providers=["CPUExecutionProvider"])
+    del proto.metadata_props[:]
+    onnx.helper.set_model_props(proto, meta)
 
 
-def ort_outputs(session: Any, images: np.ndarray, batch_size: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(probabilities, not-a-digit scores or None) for uint8 images (N,28,28), in chunks."""
-    names = [o.name for o in session.get_outputs()]
-    wanted = [OUTPUT_NAME] + ([REJECT_OUTPUT] if REJECT_OUTPUT in names else [])
-    probs, reject = [], []
-    for i in range(0, len(images), batch_size):
-        x = images[i : i + batch_size, ..., None].astype(np.float32) / 255.0
-        out = session.run(wanted, {INPUT_NAME: x})
-        probs.append(out[0])
-        if len(out) > 1:
-            reject.append(out[1][:, 0])
-    empty = np.zeros((0, 10), np.float32)
-    return (np.concatenate(probs) if probs else empty), (np.concatenate(reject) if reject else None)
+def with_metadata(proto: Any, meta: dict[str, str]) -> bytes:
+    """``proto``'s bytes with exactly ``meta`` as its metadata."""
+    set_metadata(proto, meta)
+    return proto.SerializeToString(deterministic=True)
+
+
+def app_classifier(model_bytes: bytes, threads: int, name: Path = ONNX_MODEL) -> Any:
+    """The app's own :class:`~app.inference.Classifier` over a model not yet written to ``name``:
+    export checks what the app will run, the way the app runs it."""
+    from app.inference import Classifier, ModelError
+
+    try:
+        return Classifier(name, threads=threads, data=model_bytes)
+    except ModelError as exc:
+        raise StageError(f"the app cannot run the exported model: {exc}") from exc
+
+
+def app_scores(model_bytes: bytes, images: np.ndarray, batch_size: int, name: Path = ONNX_MODEL) -> tuple[Any, Any]:
+    """(probabilities, not-a-digit scores or None) of uint8 ``images`` by :func:`app_classifier` on every core."""
+    from app.inference import ModelError
+
+    try:
+        return app_classifier(model_bytes, 0, name).score_all(images, batch_size)
+    except ModelError as exc:
+        raise StageError(f"the app cannot run the exported model: {exc}") from exc
 
 
 def latency_ms(model_bytes: bytes, image: np.ndarray, runs: int) -> dict[str, float]:
-    """Single-image onnxruntime latency percentiles on one thread, after a warm-up (the app's case)."""
-    session = ort_session(model_bytes, threads=1)
-    x = image[None, ..., None].astype(np.float32) / 255.0
+    """Single-image latency percentiles of the app's classifier on one thread (the app's case), after a warm-up."""
+    classifier = app_classifier(model_bytes, threads=1)
+    x = image[None].astype(np.float32) / 255.0
     for _ in range(20):
-        session.run([OUTPUT_NAME], {INPUT_NAME: x})
+        classifier.score(x)
     times = np.empty(runs)
     for i in range(runs):
         t0 = time.perf_counter()
-        session.run([OUTPUT_NAME], {INPUT_NAME: x})
+        classifier.score(x)
         times[i] = time.perf_counter() - t0
     p50, p99 = np.percentile(times, [50, 99]) * 1e3
     return {"p50": round(float(p50), 4), "p99": round(float(p99), 4)}
@@ -254,7 +267,7 @@ def parity(reference: np.ndarray, probs: np.ndarray, labels: np.ndarray) -> dict
         "max_abs_diff": float(np.abs(reference - probs).max()),
         "argmax_agreement": round(float(same.mean()), 6),
         "disagreements": int((~same).sum()),
-        "accuracy": round(float((probs.argmax(1) == labels).mean()), 6),
+        "accuracy": round(accuracy(probs, labels), 6),
     }
 
 
@@ -296,17 +309,18 @@ def export_float(
     """Convert, check against Keras on the whole test set, annotate with the accuracy just measured."""
     cfg: ExportConfig = params.export
     proto = to_onnx(model, cfg.opset, gate)
-    unannotated = proto.SerializeToString(deterministic=True)
     keras_probs = predict_probs(model, data.x_test, cfg.batch_size)
-    keras_accuracy = round(float((keras_probs.argmax(1) == data.y_test).mean()), 6)
-    probs, reject = ort_outputs(ort_session(unannotated), data.x_test, cfg.batch_size)
+    keras_accuracy = round(accuracy(keras_probs, data.y_test), 6)
+    gated = gate is not None and threshold is not None
+    rule = reject_metadata(threshold) if gated else {}
+    probs, reject = app_scores(with_metadata(proto, rule), data.x_test, cfg.batch_size)
     check = parity(keras_probs, probs, data.y_test)
     check_parity(check, keras_accuracy, cfg.max_abs_diff)
     meta = model_metadata(params, int(model.count_params()), check["accuracy"])
     gate_figures: dict[str, Any] = {"enabled": False}
-    if gate is not None and threshold is not None:
+    if gated:
         gate_figures = check_gate(gate, reject, data, threshold, cfg)
-        meta |= reject_metadata(threshold)
+        meta |= rule
         meta[Meta.PARAMETERS] = str(int(model.count_params()) + int(gate.count_params()))
     meta |= overrides or {}
     model_bytes = annotate(proto, meta, "ONNX model")
@@ -342,20 +356,22 @@ def export_int8(
     proto = prune(canonical_names(onnx.load_from_string(quantize_int8(float_bytes, calibration, cfg))))
     meta = {p.key: p.value for p in onnx.load_from_string(float_bytes).metadata_props}
     how = describe(cfg, len(calibration))
-    probs, reject = ort_outputs(ort_session(proto.SerializeToString(deterministic=True)), data.x_test, batch_size)
-    accuracy = round(float((probs.argmax(1) == data.y_test).mean()), 6)
+    probs, reject = app_scores(with_metadata(proto, meta), data.x_test, batch_size, INT8_MODEL)
+    int8_accuracy = round(accuracy(probs, data.y_test), 6)
     # the int8 file states its own accuracy, not the float model's
-    int8_bytes = annotate(proto, {**meta, Meta.QUANTIZATION: how, Meta.TEST_ACCURACY: f"{accuracy:.6f}"}, "int8 model")
-    drop = round(float_accuracy - accuracy, 6)
+    int8_bytes = annotate(
+        proto, {**meta, Meta.QUANTIZATION: how, Meta.TEST_ACCURACY: f"{int8_accuracy:.6f}"}, "int8 model"
+    )
+    drop = round(float_accuracy - int8_accuracy, 6)
     if drop > cfg.max_accuracy_drop:
         raise StageError(
-            f"the int8 model's test accuracy {accuracy:.4%} is {drop:.2%} below the float model's "
+            f"the int8 model's test accuracy {int8_accuracy:.4%} is {drop:.2%} below the float model's "
             f"(allowed: export.int8.max_accuracy_drop = {cfg.max_accuracy_drop}); raise "
             "export.int8.calibration_size, try export.int8.per_channel=true, or set export.int8.enabled=false"
         )
     log.info(
         "int8: accuracy %.4f (float %.4f), %d bytes (%.0f%% of float)",
-        accuracy,
+        int8_accuracy,
         float_accuracy,
         len(int8_bytes),
         100 * len(int8_bytes) / len(float_bytes),
@@ -363,7 +379,7 @@ def export_int8(
     return int8_bytes, {
         "enabled": True,
         "quantization": how,
-        "accuracy": accuracy,
+        "accuracy": int8_accuracy,
         "accuracy_drop": drop,
         "size_bytes": len(int8_bytes),
         "size_ratio": round(len(int8_bytes) / len(float_bytes), 4),

@@ -22,7 +22,7 @@ def workers() -> int:
     raw = os.environ.get("DIGITS_WORKERS", "").strip()
     if raw:
         if not raw.isdigit() or int(raw) < 1:
-            from pipeline.stage import StageError
+            from pipeline.errors import StageError
 
             raise StageError(f"DIGITS_WORKERS={raw!r}: expected a whole number of processes, at least 1")
         return int(raw)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.contract import FIELD
+
 
 @dataclass
 class PlanSet:
@@ -76,7 +78,7 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
         truth.append(text)
         empty.append(planned == 0)
     return PlanSet(
-        images=np.concatenate(images) if images else np.zeros((0, 28, 28), np.uint8),
+        images=np.concatenate(images) if images else np.zeros((0, FIELD, FIELD), np.uint8),
         spans=np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
         boxes=np.concatenate(boxes) if boxes else np.zeros((0, 4), np.int32),
         prior=np.concatenate(prior) if prior else np.zeros(0, np.float32),

@@ -2,7 +2,7 @@
 
 Not a DVC stage on purpose: ``dvc repro`` and every ``dvc exp run`` leave the git-tracked
 ``app/models/digits.onnx`` alone, and replacing the model people get when they install
-the app is one explicit, gated step. The model must
+the app is one explicit, checked step. The model must
 
 - load with the app's own checks (interface, labels, outputs that are probabilities),
 - reach ``publish.min_test_accuracy`` on the MNIST test set, measured here with onnxruntime on
@@ -26,14 +26,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from app.contract import Meta
 from pipeline.atomic import atomic_write_bytes
 from pipeline.config.core import Sections, load
 from pipeline.config.publish import PublishConfig
+from pipeline.errors import StageError
+from pipeline.metrics import accuracy
 from pipeline.paths import MNIST_NPZ, ONNX_MODEL, PUBLISHED
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +79,13 @@ def measured(path: Path, mnist: Path = MNIST_NPZ) -> float | None:
     data = load_mnist(mnist, counts=None)
     try:
         classifier = Classifier(path)
-        probs = np.concatenate(
-            [classifier.probabilities(data.x_test[i : i + 1000] / 255.0) for i in range(0, len(data.y_test), 1000)]
-        )
+        probs = classifier.score_all(data.x_test)[0]
     except (ModelError, ValueError) as exc:
         raise StageError(f"refusing to publish {path}: it cannot read the test set ({exc})") from exc
-    return float((probs.argmax(1) == data.y_test).mean())
+    return accuracy(probs, data.y_test)
 
 
-def gate(source: Path, target: Path, cfg: PublishConfig, force: bool, mnist: Path | None = None) -> float:
+def check_release(source: Path, target: Path, cfg: PublishConfig, force: bool, mnist: Path | None = None) -> float:
     """The source model's test accuracy, after refusing a model the app would reject or that is worse.
 
     The figure is measured on the test set when the data is there, not taken from the metadata: a
@@ -103,39 +101,39 @@ def gate(source: Path, target: Path, cfg: PublishConfig, force: bool, mnist: Pat
     except ModelError as exc:
         raise StageError(f"refusing to publish {source}: {exc}") from exc
     claimed = _claimed(source)
-    accuracy = measured(source, mnist)
-    was_measured = accuracy is not None
-    if accuracy is None:
+    test_accuracy = measured(source, mnist)
+    was_measured = test_accuracy is not None
+    if test_accuracy is None:
         if claimed is None:
             raise StageError(
                 f"refusing to publish {source}: its metadata holds no usable test_accuracy "
                 f"({info.test_accuracy!r}) and {mnist} is not there to measure it; run `dvc repro download`"
             )
-        accuracy = claimed
+        test_accuracy = claimed
     current = None
     if target.is_file():  # measured too: a shipped model with a corrupt claim must not block genuine ones
         current = measured(target, mnist) if mnist.is_file() else _claimed(target)
     tolerance = cfg.user_data_tolerance if Meta.USER_DATA in info.metadata else 0.0
     problems = []
-    if was_measured and (claimed is None or abs(claimed - accuracy) > 5e-4):
+    if was_measured and (claimed is None or abs(claimed - test_accuracy) > 5e-4):
         problems.append(
-            f"its metadata claims test accuracy {info.test_accuracy!r} but it reads {accuracy:.2%} of the test set "
-            "(export it again with `dvc repro export`)"
+            f"its metadata claims test accuracy {info.test_accuracy!r} but it reads {test_accuracy:.2%} of the "
+            "test set (export it again with `dvc repro export`)"
         )
-    if accuracy < cfg.min_test_accuracy:
+    if test_accuracy < cfg.min_test_accuracy:
         problems.append(
-            f"its test accuracy {accuracy:.2%} is below publish.min_test_accuracy = {cfg.min_test_accuracy:.2%}"
+            f"its test accuracy {test_accuracy:.2%} is below publish.min_test_accuracy = {cfg.min_test_accuracy:.2%}"
         )
-    if current is not None and accuracy < current - tolerance - 1e-12:
+    if current is not None and test_accuracy < current - tolerance - 1e-12:
         allowed = f" (a model taught your digits may be {100 * tolerance:.2f} point below)" if tolerance else ""
-        problems.append(f"its test accuracy {accuracy:.2%} is below the published model's {current:.2%}{allowed}")
+        problems.append(f"its test accuracy {test_accuracy:.2%} is below the published model's {current:.2%}{allowed}")
     if problems and not force:
         raise StageError(
             f"refusing to publish {source}: " + "; ".join(problems) + ". Train a better model, or pass --force."
         )
     for p in problems:
         log.warning("publishing anyway (--force): %s", p)
-    return accuracy
+    return test_accuracy
 
 
 def with_provenance(model_bytes: bytes, source: Path, root: Path) -> bytes:
@@ -168,7 +166,7 @@ def publish(
     from app.inference import Classifier, ModelError
 
     source, target = Path(source), Path(target)
-    accuracy = gate(source, target, cfg, force, mnist)
+    accuracy = check_release(source, target, cfg, force, mnist)
     data = with_provenance(source.read_bytes(), source, Path.cwd())
     atomic_write_bytes(target, data)
     try:
@@ -181,7 +179,7 @@ def publish(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pipeline.publish", description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true", help="publish even below the accuracy gate")
+    parser.add_argument("--force", action="store_true", help="publish even below the accuracy bar")
     parser.add_argument("--source", type=Path, default=ONNX_MODEL, help=f"model to publish (default {ONNX_MODEL})")
     args = parser.parse_args(argv)
     publish(load(PublishParams).publish, args.source, PUBLISHED, force=args.force)

@@ -21,7 +21,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline.stage import StageError, run
+from pipeline.errors import StageError
+from pipeline.stage import run
 
 #: The metrics file of dvc.yaml that holds the figures (pipeline.paths.HEADLINE_JSON; a string here, since
 #: this tool reads ``dvc exp show``'s output, not the file).

@@ -21,12 +21,9 @@ from pathlib import Path
 
 from pipeline.config.core import PARAMS_FILE
 from pipeline.config.errors import ParamsError
+from pipeline.errors import StageError
 
 log = logging.getLogger(__name__)
-
-
-class StageError(RuntimeError):
-    """A failure the user can act on; the message says what is wrong and what to do."""
 
 
 def setup_logging(level: int = logging.INFO) -> None:

@@ -96,7 +96,7 @@ def _env_count(name: str) -> int:
     if not raw:
         return 0
     if not raw.isdigit():
-        from pipeline.stage import StageError
+        from pipeline.errors import StageError
 
         raise StageError(f"{name}={raw!r}: expected a whole number of devices (e.g. {name}=2), or leave it unset")
     return int(raw)
@@ -133,7 +133,7 @@ def cluster_spec() -> dict[str, Any]:
     """This worker's place in ``$TF_CONFIG``; say what is wrong with it in words."""
     import json
 
-    from pipeline.stage import StageError
+    from pipeline.errors import StageError
 
     raw = os.environ.get("TF_CONFIG", "")
     example = (

@@ -22,10 +22,11 @@ from pipeline.augment import make_augment
 from pipeline.config.model import ModelConfig
 from pipeline.config.train import TrainConfig, TrainSections
 from pipeline.data import Framed, Mnist, Split, class_counts, split_indices, with_framed
+from pipeline.errors import StageError
 from pipeline.keras_model import predict_probs
-from pipeline.metrics import cross_entropy
+from pipeline.loop import Epochs, cosine_decay, one_epoch
+from pipeline.metrics import accuracy, cross_entropy
 from pipeline.models import build_model
-from pipeline.stage import StageError
 from pipeline.tf_setup import import_tf, make_strategy
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,10 @@ class Batching:
     epochs: int
     seed: int
 
-    def order(self, epoch: int) -> np.ndarray:
-        """This epoch's shuffle of the training indices (seeded by seed and epoch)."""
-        return np.random.default_rng([self.seed, epoch]).permutation(len(self.split.train)).astype(np.int32)
+    @property
+    def walk(self) -> Epochs:
+        """How :mod:`pipeline.loop` walks the training split (each epoch's shuffle seeded by seed and epoch)."""
+        return Epochs(len(self.split.train), self.batch, self.steps, self.epochs, self.seed)
 
 
 def make_split(cfg: TrainConfig, labels: np.ndarray) -> Split:
@@ -83,9 +85,7 @@ def make_optimizer(cfg: TrainConfig, total_steps: int) -> Any:
 
     lr: Any = cfg.learning_rate
     if cfg.lr_schedule == "cosine":
-        lr = keras.optimizers.schedules.CosineDecay(
-            initial_learning_rate=cfg.learning_rate, decay_steps=max(total_steps, 1), alpha=cfg.min_lr_fraction
-        )
+        lr = cosine_decay(cfg.learning_rate, total_steps, cfg.min_lr_fraction)
     if cfg.optimizer == "adam":
         return keras.optimizers.Adam(lr)
     if cfg.optimizer == "adamw":
@@ -159,32 +159,24 @@ def run_epoch(
 ) -> tuple[float, float]:
     """One pass over this epoch's shuffle; returns (mean loss, accuracy) on the batches seen."""
     tf = import_tf()
-    from tqdm import tqdm
+    replicas = strategy.num_replicas_in_sync
 
-    order, replicas = batching.order(epoch), strategy.num_replicas_in_sync
-    first = (epoch - 1) * batching.steps
-    sums = []
-    bar = tqdm(total=batching.steps, desc=f"epoch {epoch}/{batching.epochs}", unit="step", disable=_no_bar(progress))
-    with bar:
-        for s in range(batching.steps):
-            parts = np.split(order[s * batching.batch : (s + 1) * batching.batch], replicas)
-            idx = strategy.experimental_distribute_values_from_function(
-                lambda ctx, parts=parts: tf.constant(parts[ctx.replica_id_in_sync_group])
-            )
-            sums.append(train_step(idx, tf.constant(first + s, tf.int64)))
-            bar.update()
+    def step(batch: np.ndarray, global_step: Any) -> Any:
+        parts = np.split(batch, replicas)
+        idx = strategy.experimental_distribute_values_from_function(
+            lambda ctx: tf.constant(parts[ctx.replica_id_in_sync_group])
+        )
+        return train_step(idx, global_step)
+
+    sums = one_epoch(step, batching.walk, epoch, f"epoch {epoch}/{batching.epochs}", progress)
     seen = batching.steps * batching.batch
     return float(tf.add_n([s[0] for s in sums])) / seen, float(tf.add_n([s[1] for s in sums])) / seen
-
-
-def _no_bar(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress
 
 
 def score(model: Any, images: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """(accuracy, loss) of ``model`` on ``images`` in inference mode."""
     probs = predict_probs(model, images)
-    return float((probs.argmax(1) == labels).mean()), cross_entropy(probs, labels)
+    return accuracy(probs, labels), cross_entropy(probs, labels)
 
 
 def history_row(epoch: int, loss: float, acc: float, val_acc: float, val_loss: float) -> dict[str, float]:

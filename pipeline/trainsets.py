@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.contract import FIELD
 from app.preprocess import INK_THRESHOLD, EmptyImage, frame, normalise, segment
 from pipeline.data import DIGIT_FAMILIES, Framed
 from pipeline.families import DRAWN, NON_DIGITS
@@ -157,7 +158,7 @@ def _number_job(images: np.ndarray, seed: int, first: int, count: int) -> tuple[
 
 def _stacked(images: list[np.ndarray], source: list[int]) -> tuple[np.ndarray, np.ndarray]:
     if not images:
-        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64)
+        return np.zeros((0, FIELD, FIELD), np.uint8), np.zeros(0, np.int64)
     return np.stack(images), np.asarray(source, np.int64)
 
 
@@ -283,7 +284,7 @@ def _scene_job(images: np.ndarray, families: object, seed: int, first: int, coun
         for j in rng.permutation(len(wrong))[:MISCUTS_PER_SCENE]:
             miscuts.append(wrong[j])
     images_out, source_out = _stacked(digits, source)
-    return images_out, source_out, np.stack(miscuts) if miscuts else np.zeros((0, 28, 28), np.uint8)
+    return images_out, source_out, np.stack(miscuts) if miscuts else np.zeros((0, FIELD, FIELD), np.uint8)
 
 
 def scene_sets(images: np.ndarray, count: int, families: object, seed: int) -> SceneSets:
@@ -295,7 +296,7 @@ def scene_sets(images: np.ndarray, count: int, families: object, seed: int) -> S
     jobs = [(images, families, seed, start, min(step, count - start)) for start in range(0, count, step)]
     parts = run_jobs(_scene_job, jobs, "written scenes") if jobs else []
     if not parts:
-        return SceneSets(Framed(*_stacked([], [])), np.zeros((0, 28, 28), np.uint8))
+        return SceneSets(Framed(*_stacked([], [])), np.zeros((0, FIELD, FIELD), np.uint8))
     return SceneSets(
         Framed(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])),
         np.concatenate([p[2] for p in parts]),

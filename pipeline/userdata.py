@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from app.contract import FIELD
 from app.userdata import Loaded, Record
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def build(loaded: Loaded, fraction: float, seed: int) -> UserSet:
 
     def stack(held: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xs, ys, rs = parts[held]
-        x = np.stack(xs).astype(np.uint8) if xs else np.zeros((0, 28, 28), np.uint8)
+        x = np.stack(xs).astype(np.uint8) if xs else np.zeros((0, FIELD, FIELD), np.uint8)
         return x, np.array(ys, np.uint8), np.array(rs, np.int32)
 
     x_train, y_train, r_train = stack(False)

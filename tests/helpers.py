@@ -147,3 +147,26 @@ def onnx_against_keras(
     got = session.run([output], {INPUT_NAME: images[..., None].astype(np.float32) / 255.0})[0]
     want = predict_probs(model, images)
     return float(np.abs(got - want).max()), got, want
+
+
+# ------------------------------------------------------------------ the mouse, for the Qt tests
+def mouse(widget, kind: str, pos: tuple[float, float], held: bool) -> None:
+    """One mouse event (``kind``: press, move or release) at ``pos``; ``held``: the left button is down after it."""
+    from PyQt5.QtCore import QEvent, QPointF, Qt
+    from PyQt5.QtGui import QMouseEvent
+    from PyQt5.QtWidgets import QApplication
+
+    types = {"press": QEvent.MouseButtonPress, "move": QEvent.MouseMove, "release": QEvent.MouseButtonRelease}
+    button = Qt.NoButton if kind == "move" else Qt.LeftButton
+    QApplication.sendEvent(
+        widget, QMouseEvent(types[kind], QPointF(*pos), button, Qt.LeftButton if held else Qt.NoButton, Qt.NoModifier)
+    )
+
+
+def mouse_stroke(widget, points, release: bool = True) -> None:
+    """Press, move through every point with the button held, release: what a mouse sends for one stroke."""
+    mouse(widget, "press", points[0], True)
+    for p in points[1:]:
+        mouse(widget, "move", p, True)
+    if release:
+        mouse(widget, "release", points[-1], False)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, mouse_stroke
 
 pytestmark = pytest.mark.qt
 
@@ -29,42 +29,13 @@ def app_window(qapp, published_model):
     window.close()
 
 
-def _send(widget, kind, pos, button, buttons):
-    from PyQt5.QtCore import QEvent, QPointF, Qt
-    from PyQt5.QtGui import QMouseEvent
-    from PyQt5.QtWidgets import QApplication
-
-    event = QMouseEvent(
-        {"press": QEvent.MouseButtonPress, "move": QEvent.MouseMove, "release": QEvent.MouseButtonRelease}[kind],
-        QPointF(*pos),
-        button,
-        buttons,
-        Qt.NoModifier,
-    )
-    QApplication.sendEvent(widget, event)
-
-
-def drag(canvas, points):
-    """One stroke through ``points`` (x, y) with the left button held, as a person draws."""
-    from PyQt5.QtCore import Qt
-
-    _send(canvas, "press", points[0], Qt.LeftButton, Qt.LeftButton)
-    for p in points[1:]:
-        _send(canvas, "move", p, Qt.NoButton, Qt.LeftButton)
-    _send(canvas, "release", points[-1], Qt.LeftButton, Qt.NoButton)
-
-
 def paint_digit(canvas, digit, scale, top, left):
     """Draw an MNIST digit as strokes: one horizontal stroke per run of ink in each pixel row."""
-    ink = digit > 100
+    from pipeline.synth.strokes import digit_strokes
+
     canvas.set_pen(scale * 1.2 / canvas.width())
-    for y in range(28):
-        xs = np.flatnonzero(ink[y])
-        if xs.size == 0:
-            continue
-        for run in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
-            cy = top + (y + 0.5) * scale
-            drag(canvas, [(left + (run[0] + 0.5) * scale, cy), (left + (run[-1] + 0.5) * scale, cy)])
+    for points in digit_strokes(digit, left, top, 28 * scale):
+        mouse_stroke(canvas, points)
 
 
 def press(window, key, modifier=None):
@@ -136,8 +107,8 @@ def test_undo_redo_across_clear_with_the_menu_shortcuts(app_window):
     from PyQt5.QtCore import Qt
 
     window, controller = app_window
-    drag(window.canvas, [(50, 50), (150, 60)])
-    drag(window.canvas, [(100, 100), (100, 200)])
+    mouse_stroke(window.canvas, [(50, 50), (150, 60)])
+    mouse_stroke(window.canvas, [(100, 100), (100, 200)])
     assert len(controller.document.strokes) == 2
     press(window, Qt.Key_Z, Qt.ControlModifier)
     assert len(controller.document.strokes) == 1
@@ -231,7 +202,7 @@ def test_save_remembers_the_folder_and_writes_a_png(app_window, monkeypatch, tmp
     from PyQt5.QtWidgets import QFileDialog
 
     window, _controller = app_window
-    drag(window.canvas, [(80, 40), (90, 200)])
+    mouse_stroke(window.canvas, [(80, 40), (90, 200)])
     seen = []
 
     def fake_save(parent, title, start, filters):
@@ -248,7 +219,7 @@ def test_save_remembers_the_folder_and_writes_a_png(app_window, monkeypatch, tmp
 
 def test_unreadable_file_shows_a_dialog_and_leaves_the_drawing(app_window, tmp_path):
     window, controller = app_window
-    drag(window.canvas, [(80, 40), (90, 200)])
+    mouse_stroke(window.canvas, [(80, 40), (90, 200)])
     controller.run()
     shown, inputs = window.result.headline.text(), len(window.input_view.images)
     (tmp_path / "notes.txt").write_text("hello")
@@ -494,8 +465,8 @@ def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample,
     strict = template_model(tmp_path / "strict.onnx", sample.x_train, sample.y_train, threshold=0.0)
     window, controller = build(parse_args(["--model", str(strict), "--no-live"]))
     window.show()
-    drag(window.canvas, [(60, 60), (200, 200)])
-    drag(window.canvas, [(200, 60), (60, 200)])  # an X
+    mouse_stroke(window.canvas, [(60, 60), (200, 200)])
+    mouse_stroke(window.canvas, [(200, 60), (60, 200)])  # an X
     press(window, Qt.Key_Return)
     assert controller.last.rejected == "not a digit"
     assert window.result.headline.text() == "Not a digit"
@@ -523,8 +494,8 @@ def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
     from app.wording import SEVERAL_LINES
 
     window, controller = app_window
-    drag(window.canvas, [(60, 60), (60, 200)])
-    drag(window.canvas, [(200, 60), (200, 200)])
+    mouse_stroke(window.canvas, [(60, 60), (60, 200)])
+    mouse_stroke(window.canvas, [(200, 60), (200, 200)])
     controller.run()
     reading = controller.last
     assert reading is not None and len(reading.pieces) + len(reading.ignored) == 2

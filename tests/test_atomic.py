@@ -66,7 +66,7 @@ def test_an_npz_a_stage_cannot_use_names_the_file_and_the_stage_to_rerun(tmp_pat
     import numpy as np
 
     from pipeline.data import read_npz
-    from pipeline.stage import StageError
+    from pipeline.errors import StageError
 
     with pytest.raises(StageError, match=r"gone\.npz is missing; run `dvc repro render`"):
         read_npz(tmp_path / "gone.npz", "render")

@@ -10,6 +10,7 @@ from app.controller import HISTORY, Controller
 from app.document import Document, Stroke
 from app.inference import Classifier
 from app.wording import EMPTY, SEVERAL_LINES
+from pipeline.synth.strokes import digit_strokes as traced
 
 
 class FakeView:
@@ -92,19 +93,8 @@ class ManualClock:
 
 
 def digit_strokes(digit: np.ndarray, left: float = 0.2, top: float = 0.2, size: float = 0.6) -> list[Stroke]:
-    """Pen strokes that trace an MNIST digit: one per run of ink in every row (as the Qt tests draw)."""
-    strokes = []
-    ink = digit > 100
-    for y in range(28):
-        xs = np.flatnonzero(ink[y])
-        if xs.size == 0:
-            continue
-        for run in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1):
-            cy = top + (y + 0.5) / 28 * size
-            strokes.append(
-                Stroke(((left + run[0] / 28 * size, cy), (left + (run[-1] + 0.5) / 28 * size, cy)), size / 28)
-            )
-    return strokes
+    """Pen strokes that trace an MNIST digit: one per run of ink in every row, a pixel wide."""
+    return [Stroke(tuple(points), size / 28) for points in traced(digit, left, top, size)]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.stage import StageError
+from pipeline.errors import StageError
 from tests.conftest import quick_params
 from tests.helpers import onnx_against_keras
 
@@ -152,13 +152,13 @@ def test_onnx_model_interface_and_metadata(exported, evaluated, params, gate):
 def test_parity_failure_refuses_to_write_the_model(trained, mnist, params, monkeypatch, tmp_path):
     import pipeline.onnx_export as ex
 
-    real = ex.ort_outputs
+    real = ex.app_scores
 
-    def shifted(session, x, batch):
-        probs, reject = real(session, x, batch)
+    def shifted(model_bytes, x, batch, name=ex.ONNX_MODEL):
+        probs, reject = real(model_bytes, x, batch, name)
         return np.roll(probs, 1, axis=1), reject
 
-    monkeypatch.setattr(ex, "ort_outputs", shifted)
+    monkeypatch.setattr(ex, "app_scores", shifted)
     with pytest.raises(StageError, match="does not match the Keras model: max"):
         ex.export(trained.model, mnist, quick_params(params))
 

@@ -109,8 +109,8 @@ def _exp_show(runs, running=()):
 
 
 def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
+    from pipeline.errors import StageError
     from pipeline.seeds import select, summarize
-    from pipeline.stage import StageError
 
     def p(seed, model="improved_cnn", lr=0.002):
         return {"model": {"name": model}, "train": {"seed": seed, "learning_rate": lr}}

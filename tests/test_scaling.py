@@ -78,7 +78,7 @@ def test_two_workers_train_in_lockstep_and_match_one_worker(mnist_npz, tmp_path)
 
 
 def test_a_broken_tf_config_says_what_it_should_look_like(tmp_path):
-    from pipeline.stage import StageError
+    from pipeline.errors import StageError
     from pipeline.tf_setup import cluster_spec
 
     for raw in ("", "{not json", json.dumps({"cluster": {"worker": ["a:1"]}, "task": {"index": 3}})):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from pipeline.data import class_counts, load_mnist, split_indices
-from pipeline.stage import StageError
+from pipeline.errors import StageError
 from tests.conftest import quick_params
 from tests.helpers import ROOT
 
-SEED_LAYERS = [
+SEED_APP_LAYERS = [
     ("InputLayer", None),
     ("Conv2D", (64, (3, 3), "relu")),
     ("MaxPooling2D", (2, 2)),
@@ -49,7 +49,7 @@ def test_default_model_is_the_seed_cnn_layer_for_layer(params):
     layers = [_describe(layer) for layer in model.layers]
     if layers[0][0] != "InputLayer":  # Keras 3 functional models may not list the input layer
         layers.insert(0, ("InputLayer", None))
-    assert layers == SEED_LAYERS
+    assert layers == SEED_APP_LAYERS
     assert model.count_params() == 281_770
     assert model.input_shape == (None, 28, 28, 1)
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.handwriting import number_strokes, number_width
+from pipeline.synth.strokes import number_strokes, number_width
+from tests.helpers import mouse, mouse_stroke
 
 pytestmark = pytest.mark.qt
 
@@ -34,33 +35,12 @@ def open_window(qtbot, qapp, published_model):
         window.close()
 
 
-def _mouse(canvas, kind: str, pos, held: bool) -> None:
-    from PyQt5.QtCore import QEvent, QPointF, Qt
-    from PyQt5.QtGui import QMouseEvent
-    from PyQt5.QtWidgets import QApplication
-
-    types = {"press": QEvent.MouseButtonPress, "move": QEvent.MouseMove, "release": QEvent.MouseButtonRelease}
-    button = Qt.NoButton if kind == "move" else Qt.LeftButton
-    QApplication.sendEvent(
-        canvas, QMouseEvent(types[kind], QPointF(*pos), button, Qt.LeftButton if held else Qt.NoButton, Qt.NoModifier)
-    )
-
-
-def stroke(canvas, points, release: bool = True) -> None:
-    """Press, move through every point with the button held, release: what a mouse sends."""
-    _mouse(canvas, "press", points[0], True)
-    for p in points[1:]:
-        _mouse(canvas, "move", p, True)
-    if release:
-        _mouse(canvas, "release", points[-1], False)
-
-
 def write(canvas, text: str, height: float, gap: float = 0.3, top: float | None = None, seed: int = 0) -> None:
     """``text`` written across the canvas's middle, digits ``height`` px tall and ``gap`` x height apart."""
     side = canvas.width()
     left = (side - number_width(text, height, gap)) / 2
     for points in number_strokes(text, left, (side - height) / 2 if top is None else top, height, gap=gap, seed=seed):
-        stroke(canvas, points)
+        mouse_stroke(canvas, points)
 
 
 # ------------------------------------------------------------------ the pen and numbers
@@ -133,13 +113,13 @@ def test_live_reads_on_pen_up_or_a_pause_never_on_every_move(open_window, qtbot)
     window, controller = open_window()
     side = window.canvas.width()
     two = number_strokes("2", side * 0.35, side * 0.2, side * 0.5)[0]
-    stroke(window.canvas, two[: len(two) // 2], release=False)  # half a "2", the button still down
+    mouse_stroke(window.canvas, two[: len(two) // 2], release=False)  # half a "2", the button still down
     qtbot.wait(PAUSE_MS // 3)
     assert controller.last is None and window.result.headline.text() == ""  # nothing flashed mid-stroke
     qtbot.waitUntil(lambda: controller.last is not None, timeout=PAUSE_MS * 4)  # the pen rested: read
     for p in two[len(two) // 2 :]:
-        _mouse(window.canvas, "move", p, True)
-    _mouse(window.canvas, "release", two[-1], False)
+        mouse(window.canvas, "move", p, True)
+    mouse(window.canvas, "release", two[-1], False)
     assert controller.last.text == "2"  # read at once on pen-up
 
 
@@ -201,7 +181,7 @@ def test_ink_past_the_canvas_edge_is_kept_and_said(open_window):
     h = side * 0.5
     left = side - 0.45 * h  # the bar of the 4 reaches 0.6 h from its left: past the edge
     for points in number_strokes("4", left, side * 0.25, h):
-        stroke(window.canvas, points)
+        mouse_stroke(window.canvas, points)
     xs = [x for s in controller.document.strokes for x, _ in s.points]
     assert max(xs) > 1.0  # kept where the pen was, not clamped to the edge
     assert controller.document.frame().past_edge
@@ -300,7 +280,7 @@ def test_open_model_and_save_remember_folders_of_their_own(open_window, monkeypa
         "getSaveFileName",
         lambda p, t, start, f: saved.append(start) or (str(tmp_path / "drawings" / "d.png"), f),
     )
-    stroke(window.canvas, [(60, 60), (60, 200)])
+    mouse_stroke(window.canvas, [(60, 60), (60, 200)])
     window.act_save.trigger()
     window.act_model.trigger()
     qtbot.waitUntil(lambda: controller.classifier.path == template_onnx, timeout=5000)  # checked in the background
@@ -334,9 +314,9 @@ def test_copy_puts_only_an_answer_on_the_clipboard_and_reads_a_changed_drawing_f
     window.act_copy.trigger()
     assert qapp.clipboard().text() == "7"
     controller.clear()
-    stroke(window.canvas, [(40, 40), (side - 40, side - 40)])
-    stroke(window.canvas, [(side - 40, 40), (40, side - 40)])
-    stroke(window.canvas, [(side / 2, 20), (side / 2, side - 20)])  # a star: not a digit
+    mouse_stroke(window.canvas, [(40, 40), (side - 40, side - 40)])
+    mouse_stroke(window.canvas, [(side - 40, 40), (40, side - 40)])
+    mouse_stroke(window.canvas, [(side / 2, 20), (side / 2, side - 20)])  # a star: not a digit
     controller.run()
     qapp.clipboard().setText("before")
     window.act_copy.trigger()
@@ -381,7 +361,7 @@ def test_the_empty_canvas_has_one_prompt_and_no_bold_dash(open_window):
 
     window, controller = open_window()
     assert window.result.headline.text() == "" and window.result.detail.text() == EMPTY
-    stroke(window.canvas, [(60, 60), (60, 200)])
+    mouse_stroke(window.canvas, [(60, 60), (60, 200)])
     controller.clear()
     assert window.result.headline.text() == "" and window.result.detail.text() == EMPTY
 
@@ -408,7 +388,7 @@ def test_history_thumbnails_show_small_writing_in_the_palettes_colours(open_wind
     from app.ui.style import dark_palette
 
     window, controller = open_window()
-    stroke(window.canvas, [(20, 20), (20, 45)])  # a small "1" in a corner
+    mouse_stroke(window.canvas, [(20, 20), (20, 45)])  # a small "1" in a corner
     controller.run()
     icon = window.history.buttons[0].icon().pixmap(window.history.thumb).toImage()
     from app.ui.convert import qimage_to_numpy

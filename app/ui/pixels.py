@@ -20,6 +20,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from app.contract import FIELD
 from app.ui.style import accent
 
 #: The pixel size of the values' digits at the smallest legible cell.
@@ -56,9 +57,6 @@ class InputView(QWidget):
         self.labels = list(labels)
         self.update()
 
-    def set_image(self, image: np.ndarray | None) -> None:
-        self.set_images([] if image is None else [image])
-
     def legible_side(self) -> int:
         """The side at which every pixel value fits its cell (the matrix needs it).
 
@@ -68,7 +66,7 @@ class InputView(QWidget):
         """
         font = QFont(self.font())
         font.setPixelSize(VALUE_PX)
-        return int(28 * max(2 * VALUE_PX, QFontMetricsF(font).horizontalAdvance("255") + 1))
+        return int(FIELD * max(2 * VALUE_PX, QFontMetricsF(font).horizontalAdvance("255") + 1))
 
     def ink_rect(self) -> QRectF | None:
         """Where the selected input's ink lies in this widget (for scrolling the values to it)."""
@@ -78,7 +76,7 @@ class InputView(QWidget):
             return None
         rows, cols = np.flatnonzero(values.any(1)), np.flatnonzero(values.any(0))
         field = rects[0] if self.matrix else rects[min(self.selected, len(rects) - 1)]
-        cell = field.width() / 28
+        cell = field.width() / FIELD
         return QRectF(
             field.x() + cols[0] * cell,
             field.y() + rows[0] * cell,
@@ -145,11 +143,11 @@ class InputView(QWidget):
         painter.end()
 
     def _paint_field(self, painter: QPainter, rect: QRectF, values: np.ndarray, fm: QFontMetricsF) -> None:
-        image = QImage(values.data, 28, 28, 28, QImage.Format_Grayscale8).copy()
+        image = QImage(values.data, FIELD, FIELD, FIELD, QImage.Format_Grayscale8).copy()
         painter.drawImage(rect, image)
         if not self.matrix:
             return
-        cell = rect.width() / 28
+        cell = rect.width() / FIELD
         font = QFont(self.font())
         font.setPixelSize(max(1, int(cell * 0.5)))
         small = QFontMetricsF(font)
@@ -163,8 +161,8 @@ class InputView(QWidget):
             painter.drawText(box, Qt.AlignHCenter | Qt.TextWordWrap, hint)
             return
         painter.setFont(font)
-        for y in range(28):
-            for x in range(28):
+        for y in range(FIELD):
+            for x in range(FIELD):
                 v = int(values[y, x])
                 if v:
                     painter.setPen(Qt.black if v > 128 else Qt.white)

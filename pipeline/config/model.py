@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from app.contract import FIELD
 from pipeline.config.core import Group
 from pipeline.config.errors import rule_problems
 
@@ -57,7 +58,7 @@ class ModelConfig(Group):
 
 def spatial_problems(model: ModelConfig) -> list[str]:
     """Shapes Keras could not build: a 28x28 input that shrinks to nothing before the last block ends."""
-    size = 28
+    size = FIELD
     for b, block in enumerate(model.conv_blocks):
         for c in range(block.convs):
             if block.padding == "valid":
@@ -81,7 +82,7 @@ def spatial_problems(model: ModelConfig) -> list[str]:
 
 def weight_count(model: ModelConfig) -> int:
     """The model's weights as ``pipeline.models`` builds it (Keras' count_params), from its config alone."""
-    size, channels, weights = 28, 1, 0
+    size, channels, weights = FIELD, 1, 0
     for block in model.conv_blocks:
         for _ in range(block.convs):
             k, f = block.kernel_size, block.filters

@@ -10,6 +10,7 @@ import numpy as np
 
 from pipeline.artifacts import read_csv, read_json
 from pipeline.data import load_mnist, read_npz
+from pipeline.errors import StageError
 from pipeline.paths import (
     ADAPT_JSON,
     EVAL_JSON,
@@ -28,7 +29,6 @@ from pipeline.paths import (
     TRAIN_TIMING_JSON,
     USERDATA_JSON,
 )
-from pipeline.stage import StageError
 
 
 @dataclass

@@ -11,7 +11,7 @@ from pipeline.report.figures.gate import fig_non_digits, fig_reject
 from pipeline.report.figures.mnist import fig_confusion, fig_data, fig_digit, fig_misclassified, fig_per_class
 from pipeline.report.figures.model import fig_edge, fig_layers
 from pipeline.report.figures.open_world import fig_examples, fig_numbers, fig_robustness
-from pipeline.report.figures.training import fig_curves, fig_vs_seed
+from pipeline.report.figures.training import fig_curves, fig_vs_seed_app
 from pipeline.report.figures.user import fig_user
 from pipeline.report.inputs import ReportInputs
 
@@ -57,7 +57,7 @@ def _required_figures(inputs: ReportInputs, cfg: ReportConfig) -> dict[str, Figu
         "misclassified": fig_misclassified(inputs.misclassified, inputs.x_test, cfg.misclassified),
         "digit": fig_digit(inputs.x_test[cfg.digit_index], int(inputs.y_test[cfg.digit_index]), cfg.digit_index),
         "data": fig_data(counts),
-        "vs_seed": fig_vs_seed(inputs.train, inputs.evaluation),
+        "vs_seed": fig_vs_seed_app(inputs.train, inputs.evaluation),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.report.common import DRAWN_EXTRA, SEED, pct
+from pipeline.report.common import DRAWN_EXTRA, SEED_APP_FIGURES, pct
 from pipeline.report.inputs import ReportInputs
 
 #: A row of the table: what the figure is, and the figure in words.
@@ -32,7 +32,7 @@ def _training_rows(train: dict[str, Any], evaluation: dict[str, Any], timing: di
         ),
         (
             "Test accuracy",
-            f"{pct(evaluation.get('accuracy'))} (seed: {pct(SEED['test_accuracy'])}); "
+            f"{pct(evaluation.get('accuracy'))} (seed: {pct(SEED_APP_FIGURES['test_accuracy'])}); "
             f"{evaluation.get('errors', '?')} of {evaluation.get('examples', '?')} wrong",
         ),
         ("Test loss", f"{evaluation.get('loss', float('nan')):.4f}"),
@@ -40,10 +40,10 @@ def _training_rows(train: dict[str, Any], evaluation: dict[str, Any], timing: di
     if "undisputed" in evaluation:
         rows.append(_undisputed_row(evaluation["undisputed"]))
     rows += [
-        ("Validation accuracy", f"{pct(train.get('val_accuracy'))} (seed: {pct(SEED['val_accuracy'])})"),
+        ("Validation accuracy", f"{pct(train.get('val_accuracy'))} (seed: {pct(SEED_APP_FIGURES['val_accuracy'])})"),
         (
             "Training accuracy (augmented batches, with framed digits when train.app_framed)",
-            f"{pct(train.get('accuracy'))} (seed, MNIST alone: {pct(SEED['train_accuracy'])})",
+            f"{pct(train.get('accuracy'))} (seed, MNIST alone: {pct(SEED_APP_FIGURES['train_accuracy'])})",
         ),
         ("Training time", f"{timing.get('train_loop_seconds', '?')} s, {timing.get('samples_per_s', '?')} samples/s"),
     ]

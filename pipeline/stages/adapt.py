@@ -12,15 +12,17 @@ import logging
 
 import numpy as np
 
+from app.contract import FIELD
 from pipeline.adapt import adapt, measure
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config.core import Sections, load
 from pipeline.config.train import TrainConfig
 from pipeline.config.user import UserConfig
 from pipeline.data import load_framed, load_mnist, read_npz
+from pipeline.errors import StageError
 from pipeline.keras_model import load_model, save_model
 from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, FRAMED_NPZ, MNIST_NPZ, MODEL_KERAS, USER_NPZ
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 from pipeline.userdata import UserSet
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,9 @@ def main() -> None:
         atomic_write_bytes(ADAPTED_KERAS, MODEL_KERAS.read_bytes())
         metrics: dict = {"enabled": False}
         if len(users.y_held):  # how the trained model reads the person's digits, for the report
-            metrics["before"] = measure(load_model(MODEL_KERAS), users, np.zeros((0, 28, 28), np.uint8), np.zeros(0))
+            metrics["before"] = measure(
+                load_model(MODEL_KERAS), users, np.zeros((0, FIELD, FIELD), np.uint8), np.zeros(0)
+            )
         atomic_write_json(ADAPT_JSON, metrics)
         return
     framed = load_framed(FRAMED_NPZ) if params.train.app_framed else None  # replay what training learned from

@@ -16,6 +16,7 @@ from pipeline.config.evaluate import EvaluateConfig
 from pipeline.config.families import FamiliesConfig
 from pipeline.config.train import Trained
 from pipeline.data import load_mnist, read_npz
+from pipeline.errors import StageError
 from pipeline.evaluation import evaluate, headline, prediction_rows, user_figures
 from pipeline.paths import (
     EVAL_JSON,
@@ -32,7 +33,7 @@ from pipeline.paths import (
     TRAIN_JSON,
     USER_NPZ,
 )
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 
 
 class EvaluateParams(Trained):

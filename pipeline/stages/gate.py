@@ -14,11 +14,12 @@ from pipeline.config.core import Sections, load
 from pipeline.config.gate import GateConfig
 from pipeline.config.openset import OpensetConfig
 from pipeline.data import DIGIT_FAMILIES, framed_key, load_mnist, read_npz
+from pipeline.errors import StageError
 from pipeline.gate import GateData, train_gate
 from pipeline.keras_model import save_model
 from pipeline.paths import FRAMED_NPZ, GATE_JSON, GATE_KERAS, MNIST_NPZ, OPENSET_NPZ
 from pipeline.splits import gate_split
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 
 
 class GateParams(Sections):

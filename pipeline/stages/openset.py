@@ -16,15 +16,17 @@ import logging
 
 import numpy as np
 
+from app.contract import FIELD
 from pipeline.atomic import atomic_write_npz
 from pipeline.config.core import Sections, load
 from pipeline.config.families import FamiliesConfig
 from pipeline.config.openset import OpensetConfig
 from pipeline.data import framed_key, load_mnist, source_key
+from pipeline.errors import StageError
 from pipeline.families import NON_DIGITS, unknown
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
 from pipeline.splits import gate_split
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,7 @@ def main() -> None:
             # training and the threshold see only the families not held out; evaluation sees every one
             kinds = tuple(fam.all.non_digit if name == "eval" else fam.seen("non_digit"))
             neg = negatives(name, count, cfg.seed, digits, kinds)
-            miscuts = arrays.pop(f"miscuts_{name}", np.zeros((0, 28, 28), np.uint8))
+            miscuts = arrays.pop(f"miscuts_{name}", np.zeros((0, FIELD, FIELD), np.uint8))
             if "miscut" not in kinds:
                 miscuts = miscuts[:0]
             arrays[f"negatives_{name}"] = np.concatenate([neg.images, miscuts])

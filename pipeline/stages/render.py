@@ -15,9 +15,10 @@ from pipeline.config.core import Sections, load
 from pipeline.config.families import FamiliesConfig
 from pipeline.config.render import RenderConfig
 from pipeline.data import load_mnist
+from pipeline.errors import StageError
 from pipeline.families import unknown
 from pipeline.paths import MNIST_NPZ, RENDERINGS_NPZ
-from pipeline.stage import StageError, run
+from pipeline.stage import run
 from pipeline.testsets import render_sets
 
 log = logging.getLogger(__name__)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from app.contract import FIELD
+
 CANVAS = 112  # ink maps are drawn at this size before framing
 
 #: Glyphs that are not digits and do not look like one (O/0, l/1, S/5, Z/2, B/8, g/9... are out).
@@ -246,14 +248,14 @@ def pair(rng: np.random.Generator, digits: np.ndarray) -> np.ndarray:
     """Two MNIST digits drawn touching or overlapping: one piece that is not one digit."""
     a, b = digits[rng.integers(len(digits), size=2)]
     overlap = int(rng.integers(2, 8))
-    width = 56 - overlap
-    img = np.zeros((28, width), np.float32)
-    img[:, :28] = a / 255.0
-    img[:, 28 - overlap :] = np.maximum(img[:, 28 - overlap :], b / 255.0)
+    width = 2 * FIELD - overlap
+    img = np.zeros((FIELD, width), np.float32)
+    img[:, :FIELD] = a / 255.0
+    img[:, FIELD - overlap :] = np.maximum(img[:, FIELD - overlap :], b / 255.0)
     out = np.zeros((CANVAS, CANVAS), np.float32)
     from app.preprocess import resize
 
     h = CANVAS // 2
-    w = min(CANVAS - 4, round(h * width / 28))
+    w = min(CANVAS - 4, round(h * width / FIELD))
     out[CANVAS // 4 : CANVAS // 4 + h, (CANVAS - w) // 2 : (CANVAS - w) // 2 + w] = np.clip(resize(img, h, w), 0, 1)
     return out

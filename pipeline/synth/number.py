@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.contract import FIELD
 from app.preprocess import resize
 
 
@@ -22,7 +23,7 @@ def number(digits: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     parts, height = [], 0
     for d, s in zip(digits, scales, strict=True):
         crop = _crop_columns(d).astype(np.float32) / 255.0
-        h, w = max(1, round(28 * s)), max(1, round(crop.shape[1] * s))
+        h, w = max(1, round(FIELD * s)), max(1, round(crop.shape[1] * s))
         parts.append(np.clip(resize(crop, h, w), 0, 1))
         height = max(height, h)
     gaps = rng.integers(2, 31, len(digits) - 1)

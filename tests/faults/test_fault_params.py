@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from pipeline.config.params import ParamsError, params_from_dict
-from pipeline.stage import StageError
+from pipeline.errors import StageError
 from tests.helpers import ROOT
 
 
@@ -187,7 +187,7 @@ def test_params_changed_under_a_stage_are_put_back_and_kept_aside(tmp_path, monk
 
     def failing():
         (tmp_path / "params.yaml").write_text("a: 3\n")
-        raise stage.StageError("the data is bad")
+        raise StageError("the data is bad")
 
     with pytest.raises(SystemExit):
         stage.run(failing)

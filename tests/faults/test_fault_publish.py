@@ -1,4 +1,4 @@
-"""The publish gate: a worse model never silently replaces the app's (case 3)."""
+"""Publish's accuracy check: a worse model never silently replaces the app's (case 3)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from app.inference import Classifier
 from pipeline.config.params import PublishConfig
+from pipeline.errors import StageError
 from pipeline.publish import publish
-from pipeline.stage import StageError
 from tests.models import template_model
 
 

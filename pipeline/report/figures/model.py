@@ -27,7 +27,8 @@ def fig_layers(layers: list[dict[str, Any]]) -> Figure:
             cells={"values": cells, "align": "left"},
         )
     )
-    fig.update_layout(height=60 + 28 * (len(layers) + 2), margin={"t": 10, "b": 10})
+    row_px = 28  # a table row's height in Plotly's default font
+    fig.update_layout(height=60 + row_px * (len(layers) + 2), margin={"t": 10, "b": 10})
     return fig
 
 

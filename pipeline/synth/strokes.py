@@ -1,8 +1,9 @@
-"""Digits written as a person writes them with a mouse: a few strokes each, with a little tremor.
+"""Pen strokes as a person draws them with a mouse, for the tests, the benchmarks and the screenshots.
 
-Each digit is a list of strokes in a box 0.6 wide and 1 tall (y down); :func:`number_strokes`
-places a number's digits side by side with ordinary spacing, and the Qt tests and the
-screenshots drive them through real mouse events. Pure numpy: the points are canvas pixels.
+Two kinds: :func:`number_strokes` writes a number from glyphs (a few strokes a digit, a box 0.6
+wide and 1 tall, y down, ordinary spacing and a little tremor); :func:`digit_strokes` traces an
+MNIST digit, one stroke per run of ink in a pixel row. Pure numpy: points are (x, y) in whatever
+units the caller places them in (canvas pixels, or the drawing's 0..1).
 """
 
 from __future__ import annotations
@@ -66,6 +67,33 @@ def number_strokes(
             dense = _densify(pts, 2.0)
             strokes.append([(px + rng.normal(0, tremor), py + rng.normal(0, tremor)) for px, py in dense])
         x += (0.6 + gap) * height
+    return strokes
+
+
+def ink_runs(digit: np.ndarray, every: int = 1) -> list[tuple[float, float, float]]:
+    """(row centre, first column, past the last column) of each run of ink (> 100) in every ``every``-th row of
+    an MNIST digit (28x28 uint8), in its pixels."""
+    runs = []
+    for y in range(0, digit.shape[0], every):
+        xs = np.flatnonzero(digit[y] > 100)
+        if xs.size:
+            runs += [
+                (y + 0.5, float(r[0]), float(r[-1] + 1)) for r in np.split(xs, np.flatnonzero(np.diff(xs) > 1) + 1)
+            ]
+    return runs
+
+
+def digit_strokes(
+    digit: np.ndarray, left: float, top: float, size: float, *, every: int = 1, spacing: float | None = None
+) -> list[list[tuple[float, float]]]:
+    """Strokes tracing an MNIST digit placed at (``left``, ``top``), ``size`` a side: one per run of ink
+    (:func:`ink_runs`), its two ends, or a point every ``spacing`` along it as a mouse reports a moving pen."""
+    unit = size / digit.shape[0]
+    strokes = []
+    for y, x0, x1 in ink_runs(digit, every):
+        a, b, cy = left + x0 * unit, left + x1 * unit, top + y * unit
+        xs = [a, b] if spacing is None else [*np.arange(a, b, spacing), b]
+        strokes.append([(float(x), cy) for x in xs])
     return strokes
 
 

@@ -33,7 +33,7 @@ pipeline: setup
 
 # Replace the app's shipped model (app/models/digits.onnx) with the pipeline's, if it passes the gate.
 publish: setup
-	python -m pipeline.publish
+	python -m pipeline.tools.publish
 
 test: setup
 	@$(MAKE) --no-print-directory sysdeps || echo "make test: continuing without them; the tests that need them are skipped (see the summary)"

@@ -28,7 +28,7 @@ OUTPUT_CONVENTION = "float32 [N,10], softmax probabilities for digits 0..9"
 
 #: Where the pipeline's export stage writes the float model (relative to the project root).
 PIPELINE_MODEL = Path("artifacts") / "model" / "model.onnx"
-#: The model shipped inside the app package (updated only by ``python -m pipeline.publish``).
+#: The model shipped inside the app package (updated only by ``python -m pipeline.tools.publish``).
 PUBLISHED_MODEL = Path(__file__).resolve().parent / "models" / "digits.onnx"
 
 
@@ -44,7 +44,7 @@ class Meta:
     PARAMETERS = "parameters"
     VERSIONS = "versions"
     QUANTIZATION = "quantization"
-    #: written by ``pipeline.publish`` into the published copy: where and when it came from
+    #: written by ``pipeline.tools.publish`` into the published copy: where and when it came from
     PUBLISHED = "published"
     #: the "not a digit" decision: reject a piece when output REJECT_OUTPUT >= REJECT_THRESHOLD
     REJECT_OUTPUT = "reject_output"

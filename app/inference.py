@@ -89,7 +89,7 @@ class ModelInfo:
 
     @property
     def published(self) -> dict[str, str]:
-        """Provenance written by ``pipeline.publish`` (empty for a model straight from the pipeline)."""
+        """Provenance written by ``pipeline.tools.publish`` (empty for a model straight from the pipeline)."""
         try:
             value = json.loads(self.metadata.get(Meta.PUBLISHED, "{}"))
         except ValueError:

@@ -25,7 +25,7 @@ from pipeline.sandbox import free_ports
 
 RUN = """
 import json, sys, yaml
-from pipeline.compose import compose_yaml
+from pipeline.tools.compose import compose_yaml
 from pipeline.config.params import params_from_dict
 from pipeline.data import load_mnist
 from pipeline.training import train

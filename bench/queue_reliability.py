@@ -25,7 +25,7 @@ from _common import ROOT
 sys.path.insert(0, str(ROOT))
 
 from pipeline.sandbox import GIT_ENV, QUICK, make_clone, run_cmd
-from pipeline.seeds import experiments
+from pipeline.tools.seeds import experiments
 
 #: One epoch on a slice: what counts is whether each experiment lands, so the int8 accuracy check
 #: (which a 1-epoch model of ~86% can miss by a hair and fail its experiment) is left out.
@@ -62,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="queue-") as tmp:
         clone = make_clone(Path(tmp) / "repo", Path(tmp) / "cache")
-        run_cmd(["python", "-m", "pipeline.compose", *QUICK, *ONE_EPOCH], clone)
+        run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK, *ONE_EPOCH], clone)
         run_cmd(["git", "commit", "-qam", "quick params"], clone, env=GIT_ENV)
         run_cmd(["dvc", "repro"], clone, timeout=3600)
         results, stalls = [], []

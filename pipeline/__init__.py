@@ -1,3 +1,3 @@
-"""The DVC pipeline: the stages in ``pipeline/stages/`` (download, render, openset, train, gate,
-export, evaluate, report; see ``dvc.yaml``), the library they share, and the ``python -m``
-tools ``compose``, ``publish``, ``ensemble`` and ``seeds``."""
+"""The DVC pipeline: the stages in ``pipeline/stages/`` (download, render, openset, userdata, train,
+adapt, gate, export, evaluate, report; see ``dvc.yaml``), the library they share, and in
+``pipeline/tools/`` the ``python -m`` tools ``compose``, ``publish``, ``ensemble`` and ``seeds``."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: ``python -m pipeline.compose`` overrides for a quick pipeline: MNIST slices, two epochs, a few
+#: ``python -m pipeline.tools.compose`` overrides for a quick pipeline: MNIST slices, two epochs, a few
 #: pictures of each kind (the e2e, fault, scaling tests and bench/queue_reliability.py run it).
 QUICK = [
     "train.limit=6000",

@@ -7,10 +7,10 @@ import sys
 import pytest
 import yaml
 
-from pipeline.compose import compose_yaml
 from pipeline.config.core import GROUPS, from_dict, load
 from pipeline.config.params import Params, ParamsError, load_params, params_from_dict
 from pipeline.config.train import Trained
+from pipeline.tools.compose import compose_yaml
 from tests.helpers import ROOT
 
 
@@ -22,7 +22,7 @@ def raw():
 def test_committed_params_match_what_conf_composes():
     committed = (ROOT / "params.yaml").read_text()
     assert committed == compose_yaml(), (
-        "params.yaml drifted from conf/: run `python -m pipeline.compose` and commit the result"
+        "params.yaml drifted from conf/: run `python -m pipeline.tools.compose` and commit the result"
     )
 
 
@@ -83,7 +83,7 @@ def test_bad_values_are_rejected_with_key_value_and_what_is_allowed(raw, key, va
     with pytest.raises(ParamsError) as info:
         params_from_dict(_with(raw, key, value))
     assert expected in str(info.value)
-    assert "python -m pipeline.compose" in str(info.value)
+    assert "python -m pipeline.tools.compose" in str(info.value)
 
 
 def test_every_problem_is_listed_at_once(raw):

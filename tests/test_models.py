@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline.compose import compose_yaml
 from pipeline.config.params import params_from_dict
 from pipeline.evaluation import DISPUTED, undisputed
+from pipeline.tools.compose import compose_yaml
 
 
 def test_the_undisputed_figure_leaves_out_exactly_the_disputed_images():
@@ -52,9 +52,9 @@ def test_an_ensemble_averages_its_members_and_exports_with_parity(trained, mnist
     """Two members (one the other's clone with other weights): the ONNX graph averages them, checked like one model."""
     import keras
 
-    from pipeline.ensemble import average
     from pipeline.keras_model import predict_probs
     from pipeline.onnx_export import export
+    from pipeline.tools.ensemble import average
     from tests.conftest import quick_params
 
     first = keras.models.clone_model(trained.model)  # copies: the ensemble renames its members
@@ -110,7 +110,7 @@ def _exp_show(runs, running=()):
 
 def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
     from pipeline.errors import StageError
-    from pipeline.seeds import select, summarize
+    from pipeline.tools.seeds import select, summarize
 
     def p(seed, model="improved_cnn", lr=0.002):
         return {"model": {"name": model}, "train": {"seed": seed, "learning_rate": lr}}

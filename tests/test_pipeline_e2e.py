@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory, dvc_cache):
     clone = make_clone(tmp_path_factory.mktemp("e2e") / "repo", dvc_cache)
-    run_cmd(["python", "-m", "pipeline.compose", *QUICK], clone)
+    run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], clone)
     run_cmd(["dvc", "repro"], clone, timeout=1200)
     return clone
 
@@ -88,7 +88,7 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
     from app.inference import Classifier
 
     assert Classifier(repo / "artifacts/model/model.onnx").info.reject[0] == "not_digit"
-    # dvc repro never touches the app's published model: that is `python -m pipeline.publish`
+    # dvc repro never touches the app's published model: that is `python -m pipeline.tools.publish`
     assert run_cmd(["git", "status", "--porcelain", "--", "app"], repo).stdout == ""
 
 
@@ -150,11 +150,11 @@ def test_publish_is_gated_and_records_provenance(repo):
 
     published = repo / "app" / "models" / "digits.onnx"
     shipped = published.read_bytes()
-    refused = run_cmd(["python", "-m", "pipeline.publish"], repo, check=False)
+    refused = run_cmd(["python", "-m", "pipeline.tools.publish"], repo, check=False)
     assert refused.returncode == 1 and "refusing to publish" in refused.stderr, refused.stderr
     assert "below publish.min_test_accuracy" in refused.stderr and "Traceback" not in refused.stderr
     assert published.read_bytes() == shipped
-    run_cmd(["python", "-m", "pipeline.publish", "--force"], repo)
+    run_cmd(["python", "-m", "pipeline.tools.publish", "--force"], repo)
     meta = Classifier(published).info.metadata
     provenance = json.loads(meta["published"])
     assert provenance["source"] == "artifacts/model/model.onnx" and len(provenance["source_sha256"]) == 64
@@ -226,7 +226,7 @@ def test_the_persons_digits_teach_the_model_and_leaving_them_restores_the_defaul
     from pipeline.data import load_mnist
 
     # back to the QUICK params (an earlier test ran an experiment in the workspace): restored from the run-cache
-    run_cmd(["python", "-m", "pipeline.compose", *QUICK], repo)
+    run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], repo)
     run_cmd(["dvc", "repro"], repo, timeout=1200)
     default = (repo / "artifacts/model/model.onnx").read_bytes()
     trained = yaml.safe_load((repo / "dvc.lock").read_text())["stages"]["train"]
@@ -261,6 +261,6 @@ def test_the_persons_digits_teach_the_model_and_leaving_them_restores_the_defaul
     import shutil
 
     shutil.rmtree(repo / "userdata" / "records")
-    run_cmd(["python", "-m", "pipeline.compose", *QUICK], repo)
+    run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], repo)
     run_cmd(["dvc", "repro"], repo, timeout=1200)
     assert (repo / "artifacts/model/model.onnx").read_bytes() == default

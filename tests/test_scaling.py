@@ -18,7 +18,7 @@ WORKER = """
 import json, logging, os, sys
 logging.basicConfig(level=logging.INFO)
 import numpy as np
-from pipeline.compose import compose_yaml
+from pipeline.tools.compose import compose_yaml
 from pipeline.config.params import params_from_dict
 from pipeline.data import load_mnist
 from pipeline.training import train
@@ -97,7 +97,7 @@ def shared(tmp_path_factory, dvc_cache):
     origin = root / "origin.git"
     remote = root / "dvc-remote"
     a = make_clone(root / "a", dvc_cache)
-    run_cmd(["python", "-m", "pipeline.compose", *QUICK], a)
+    run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], a)
     run_cmd(["git", "commit", "-qam", "quick params"], a, env=GIT_ENV)
     run_cmd(["git", "init", "-q", "--bare", "-b", "main", str(origin)], root)
     run_cmd(["git", "remote", "add", "origin", str(origin)], a)

@@ -205,10 +205,10 @@ def test_mirrored_strategy_trains_on_two_logical_cpus(mnist_npz):
 def test_improved_model_is_a_config_choice_within_the_parameter_budget_and_exports(mnist):
     import yaml
 
-    from pipeline.compose import compose_yaml
     from pipeline.config.params import params_from_dict
     from pipeline.models import build_model
     from pipeline.onnx_export import export
+    from pipeline.tools.compose import compose_yaml
     from pipeline.training import train
 
     improved = params_from_dict(yaml.safe_load(compose_yaml(["model=improved_cnn"])))

@@ -1,6 +1,6 @@
 """The one typed, validated view of ``params.yaml`` that every stage reads.
 
-``params.yaml`` is what Hydra composes from ``conf/`` (see :mod:`pipeline.compose`).
+``params.yaml`` is what Hydra composes from ``conf/`` (see :mod:`pipeline.tools.compose`).
 Stages never read it as a raw dict: the loader (:func:`pipeline.config.core.load`) turns the
 groups a stage reads into frozen pydantic models and rejects unknown keys, missing keys, wrong
 types, out-of-range numbers and unknown choices *before* any work starts, listing every

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 HOW_TO_FIX = (
-    "Edit conf/ and recompose params.yaml with `python -m pipeline.compose`, "
+    "Edit conf/ and recompose params.yaml with `python -m pipeline.tools.compose`, "
     "or override one value with `dvc exp run -S key=value`."
 )
 

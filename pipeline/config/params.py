@@ -1,6 +1,6 @@
 """The whole of ``params.yaml`` (:class:`Params`), and every public name of :mod:`pipeline.config` in one place.
 
-For ``python -m pipeline.compose`` (which checks a composed file before writing it), the tools
+For ``python -m pipeline.tools.compose`` (which checks a composed file before writing it), the tools
 and the tests. No stage imports this module (an import-linter contract checks it): a stage
 imports the groups it reads, so that a change to another group's schema is not its dep.
 """

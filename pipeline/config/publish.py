@@ -1,4 +1,4 @@
-"""``publish``: the gate ``python -m pipeline.publish`` applies (no DVC stage reads it)."""
+"""``publish``: the gate ``python -m pipeline.tools.publish`` applies (no DVC stage reads it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pipeline.config.core import Group
 
 
 class PublishConfig(Group):
-    """The gate ``python -m pipeline.publish`` applies before a model replaces the app's."""
+    """The gate ``python -m pipeline.tools.publish`` applies before a model replaces the app's."""
 
     min_test_accuracy: float = Field(ge=0, le=1)
     #: a model taught a person's digits (``user.enabled``) may be this far below the shipped model

@@ -153,7 +153,7 @@ FIXES = [
     ),
     Fix(
         "compose into an unwritable place says so",
-        "pipeline/compose.py",
+        "pipeline/tools/compose.py",
         "    except OSError as exc:  # a read-only checkout",
         "    except ZeroDivisionError as exc:  # a read-only checkout",
         "tests/faults/test_fault_params.py::test_compose_into_a_folder_it_cannot_write_says_so",
@@ -181,7 +181,7 @@ FIXES = [
     ),
     Fix(
         "make publish never trusts a claim of NaN",
-        "pipeline/publish.py",
+        "pipeline/tools/publish.py",
         "math.isfinite(value) and 0.0 <= value <= 1.0",
         "True",
         "tests/faults/test_fault_publish.py::test_a_nonsense_claim_is_never_published",

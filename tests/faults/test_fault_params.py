@@ -87,9 +87,9 @@ def test_option_like_npm_specs_are_refused(raw):
     ],
 )
 def test_compose_prints_the_message_alone(args, says, tmp_path):
-    """Case 15: `python -m pipeline.compose model=nope` printed a full traceback."""
+    """Case 15: `python -m pipeline.tools.compose model=nope` printed a full traceback."""
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.compose", *args, "--output", str(tmp_path / "params.yaml")],
+        [sys.executable, "-m", "pipeline.tools.compose", *args, "--output", str(tmp_path / "params.yaml")],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -256,14 +256,14 @@ def test_a_stage_that_cannot_write_names_the_file_and_what_to_do(tmp_path, monke
 
 def test_compose_into_a_folder_it_cannot_write_says_so(tmp_path, caplog):
     """A read-only checkout: compose ended in an OSError traceback."""
-    from pipeline.compose import main
+    from pipeline.tools.compose import main
 
     (tmp_path / "a-file").write_text("")
     target = tmp_path / "a-file" / "params.yaml"  # the write fails whoever runs it (root ignores modes)
     with caplog.at_level("ERROR"):
         assert main(["--output", str(target)]) == 1
     message = caplog.records[-1].getMessage()
-    assert str(target.parent) in message and "pipeline.compose" in message and not target.exists()
+    assert str(target.parent) in message and "pipeline.tools.compose" in message and not target.exists()
 
 
 def test_the_reports_inputs_are_checked_for_their_keys_and_the_kinds_of_their_values(tmp_path):

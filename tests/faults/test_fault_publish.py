@@ -9,14 +9,14 @@ import pytest
 from app.inference import Classifier
 from pipeline.config.params import PublishConfig
 from pipeline.errors import StageError
-from pipeline.publish import publish
+from pipeline.tools.publish import publish
 from tests.models import template_model
 
 
 @pytest.fixture(autouse=True)
 def no_test_set(monkeypatch, tmp_path):
     """These cases are about the claimed figures: no MNIST to measure with (the measuring cases give theirs)."""
-    monkeypatch.setattr("pipeline.publish.MNIST_NPZ", tmp_path / "no-mnist.npz")
+    monkeypatch.setattr("pipeline.tools.publish.MNIST_NPZ", tmp_path / "no-mnist.npz")
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def _mnist_file(tmp_path, sample):
 
 def test_the_figure_is_measured_not_taken_from_the_metadata(tmp_path, models, sample):
     """With the test set there, a false claim is caught, and a shipped model with a corrupt claim blocks nothing."""
-    from pipeline.publish import measured
+    from pipeline.tools.publish import measured
 
     mnist = _mnist_file(tmp_path, sample)
     honest = models("honest.onnx", 0.0)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 def built(tmp_path_factory, dvc_cache):
     """A clone with every stage run once on quick params (restored from the shared run cache when it can)."""
     clone = make_clone(tmp_path_factory.mktemp("faults") / "repo", dvc_cache)
-    run_cmd(["python", "-m", "pipeline.compose", *QUICK], clone)
+    run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], clone)
     run_cmd(["git", "commit", "-qam", "quick params"], clone, env=GIT_ENV)
     run_cmd(["dvc", "repro"], clone, timeout=1800)
     return clone
@@ -65,7 +65,7 @@ def test_params_changed_while_training_are_put_back_and_the_run_is_kept(built):
 
     from pipeline.stage import REPLACED_PARAMS
 
-    run_cmd(["python", "-m", "pipeline.compose", *QUICK, "train.epochs=3"], built)  # a change to train
+    run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK, "train.epochs=3"], built)  # a change to train
     ran_with = (built / "params.yaml").read_bytes()
     live = built / "artifacts/train/live"
     shutil.rmtree(live, ignore_errors=True)
@@ -76,7 +76,7 @@ def test_params_changed_while_training_are_put_back_and_the_run_is_kept(built):
     assert repro.poll() is None, repro.communicate()[0]  # still training: the check below is a real race
     os.killpg(repro.pid, signal.SIGSTOP)
     try:
-        run_cmd(["python", "-m", "pipeline.compose", *QUICK, "train.epochs=1"], built)
+        run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK, "train.epochs=1"], built)
         other = (built / "params.yaml").read_bytes()
     finally:
         os.killpg(repro.pid, signal.SIGCONT)

@@ -1,4 +1,4 @@
-"""``python -m pipeline.ensemble EXP|PATH ... [--name NAME]``: several trained models as one ONNX file.
+"""``python -m pipeline.tools.ensemble EXP|PATH ... [--name NAME]``: several trained models as one ONNX file.
 
 Each argument is an experiment (a name or revision from ``dvc exp show``, whose
 ``model.keras`` is fetched from the DVC cache with ``dvc get``) or a ``.keras`` file. The
@@ -16,7 +16,7 @@ or the reader changed, without training it again.
 
     dvc exp run --queue -S model=improved_cnn -S 'train.seed=1,2,3,4,5' && dvc queue start
     dvc exp show -A                                   # the experiments' names
-    python -m pipeline.ensemble gawsy-fees irony-love worse-luke aided-judo blank-lier --name improved_x5
+    python -m pipeline.tools.ensemble gawsy-fees irony-love worse-luke aided-judo blank-lier --name improved_x5
     digit-app --model artifacts/ensemble/improved_x5.onnx
 """
 
@@ -137,7 +137,7 @@ def score(path: Path, data: Any, params: EnsembleParams) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.ensemble", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.tools.ensemble", description=__doc__.splitlines()[0])
     parser.add_argument("members", nargs="+", help="experiment names/revisions or .keras files")
     parser.add_argument("--name", default="ensemble", help="file name under artifacts/ensemble/")
     args = parser.parse_args(argv)

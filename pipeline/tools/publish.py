@@ -1,4 +1,4 @@
-"""``python -m pipeline.publish [--force]``: ship the exported model inside the app package.
+"""``python -m pipeline.tools.publish [--force]``: ship the exported model inside the app package.
 
 Not a DVC stage on purpose: ``dvc repro`` and every ``dvc exp run`` leave the git-tracked
 ``app/models/digits.onnx`` alone, and replacing the model people get when they install
@@ -178,7 +178,7 @@ def publish(
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.publish", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.tools.publish", description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="publish even below the accuracy bar")
     parser.add_argument("--source", type=Path, default=ONNX_MODEL, help=f"model to publish (default {ONNX_MODEL})")
     args = parser.parse_args(argv)

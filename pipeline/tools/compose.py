@@ -1,7 +1,7 @@
 """Compose ``conf/`` into ``params.yaml`` exactly as ``dvc exp run`` does with Hydra enabled.
 
 ``params.yaml`` is committed and is what ``dvc repro`` runs from; it must never drift from
-``conf/``. ``python -m pipeline.compose`` rewrites it, ``--check`` fails when it differs,
+``conf/``. ``python -m pipeline.tools.compose`` rewrites it, ``--check`` fails when it differs,
 and extra arguments are Hydra overrides (``train.epochs=3``, ``model=improved_cnn``).
 """
 
@@ -17,7 +17,7 @@ from pipeline.config.params import PARAMS_FILE, ParamsError, params_from_dict
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONF_DIR = ROOT / "conf"
 
 
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
-            log.error("%s differs from what conf/ composes; run `python -m pipeline.compose`", args.output)
+            log.error("%s differs from what conf/ composes; run `python -m pipeline.tools.compose`", args.output)
             return 1
         log.info("%s matches conf/", args.output)
         return 0
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a read-only checkout, a full disk: params.yaml is left as it was
         from pipeline.stage import os_error_message
 
-        log.error("%s", os_error_message(exc, "`python -m pipeline.compose`"))
+        log.error("%s", os_error_message(exc, "`python -m pipeline.tools.compose`"))
         return 1
     log.info("wrote %s", args.output)
     return 0

@@ -1,11 +1,11 @@
-"""``python -m pipeline.seeds [--model NAME] [--json]``: a seed sweep's figures as mean +- sd, from ``dvc exp show``.
+"""``python -m pipeline.tools.seeds [--model NAME] [--json]``: a seed sweep's figures as mean +- sd (dvc exp show).
 
 One run's accuracy is partly luck (initialisation, batch order, dropout). The honest figure
 for a recipe is its mean and sample standard deviation over seeds, every run chosen the same
 way (the last epoch; thresholds on the validation split), none picked by its test score:
 
     dvc exp run --queue -S model=improved_cnn -S 'train.seed=1,2,3,4,5' && dvc queue start
-    python -m pipeline.seeds --model improved_cnn
+    python -m pipeline.tools.seeds --model improved_cnn
 
 Only successful experiments count; runs that differ in anything but ``train.seed`` are
 refused rather than averaged together.
@@ -122,7 +122,7 @@ def select(show: list[dict[str, Any]], model: str | None, names: list[str]) -> l
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.seeds", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pipeline.tools.seeds", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="experiment names (default: every finished one)")
     parser.add_argument("--model", help="only experiments of this model (model.name)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -15,7 +15,7 @@ DEB_PACKAGES ?= nodejs npm chromium
 SCREENSHOT_PACKAGES ?= xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-xinerama0 libxcb-image0 \
 	libxcb-render-util0 libxcb-xkb1 libxkbcommon-x11-0
 
-.PHONY: setup pipeline publish test test-fast lint sysdeps constraints app bench screenshot clean
+.PHONY: setup pipeline publish compare test test-fast lint sysdeps constraints app bench screenshot clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ test: setup
 	ruff format --check .
 	lint-imports --no-cache
 	pytest --durations=30
+
+# The experiments' headline figures side by side, one column each (fits 120 columns; `dvc exp show`
+# alone lists every one of params.yaml's ~95 values as well)
+HEADLINE_COLUMNS ?= Experiment|^test$$|drawn|numbers|photos|scenes_held_out|non_digits_rejected|your_digits|train_loop_seconds
+compare: setup
+	dvc exp show --no-pager --drop '.*' --keep '$(HEADLINE_COLUMNS)'
 
 # No network, no MNIST download, no training, no Chromium: the repository's own fixtures.
 test-fast: setup

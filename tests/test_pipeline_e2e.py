@@ -268,28 +268,35 @@ def test_the_persons_digits_teach_the_model_and_leaving_them_restores_the_defaul
 
 def test_a_teammate_pulls_the_outputs_and_run_cache_and_runs_nothing_again(repo, tmp_path):
     """A second clone with an empty cache, as a teammate or a CI runner has it: after `dvc pull --run-cache`,
-    `dvc repro` runs no stage, and `dvc exp run --pull` of an experiment run in the first clone restores
-    every stage instead of training again."""
+    `dvc repro` runs no stage, and `dvc exp run --pull` of an experiment a teammate ran and pushed
+    (`dvc exp push --run-cache`) restores every stage of it instead of training again."""
     from pipeline.sandbox import GIT_ENV
 
-    remote = tmp_path / "team-remote"
+    origin, remote = tmp_path / "origin.git", tmp_path / "team-remote"
+    run_cmd(["git", "init", "-q", "--bare", "-b", "main", str(origin)], tmp_path)
+    run_cmd(["git", "remote", "add", "origin", str(origin)], repo)
+    run_cmd(["dvc", "remote", "add", "--local", "-f", "team", str(remote)], repo)
+    # the first clone: the quick pipeline committed and pushed, and one experiment on top of it
     run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], repo)
     run_cmd(["dvc", "repro"], repo, timeout=1200)
     run_cmd(["git", "add", "params.yaml", "dvc.lock"], repo)
     run_cmd(["git", "commit", "-q", "--allow-empty", "-m", "the quick pipeline"], repo, env=GIT_ENV)
-    run_cmd(["dvc", "remote", "add", "--local", "-f", "team", str(remote)], repo)
+    run_cmd(["git", "push", "-q", "origin", "HEAD:main"], repo)
     run_cmd(["dvc", "push", "-r", "team", "--run-cache"], repo, timeout=900)
+    teammate = [arg for o in [*QUICK, "train.epochs=1", "train.seed=1234"] for arg in ("-S", o)]
+    run_cmd(["dvc", "exp", "run", "-n", "seed-1234", *teammate], repo, timeout=1200)
+    run_cmd(["dvc", "exp", "push", "-r", "team", "--run-cache", "origin", "seed-1234"], repo, timeout=900)
 
     mate = tmp_path / "mate"
-    run_cmd(["git", "clone", "-q", str(repo), str(mate)], tmp_path)
+    run_cmd(["git", "clone", "-q", str(origin), str(mate)], tmp_path)
     run_cmd(["dvc", "remote", "add", "--local", "-d", "-f", "team", str(remote)], mate)
     run_cmd(["dvc", "pull", "--run-cache"], mate, timeout=900)
     repro = run_cmd(["dvc", "repro"], mate, timeout=900).stdout
     assert "Running stage" not in repro, repro
     assert "up to date" in run_cmd(["dvc", "status"], mate).stdout
 
-    # the experiment test_dvc_exp_run_with_an_override ran in the first clone (its run-cache was pushed)
-    overrides = [arg for o in [*QUICK, "train.epochs=1"] for arg in ("-S", o)]
-    exp = run_cmd(["dvc", "exp", "run", "--pull", *overrides], mate, timeout=900).stdout
+    # the same experiment run here: every stage restored from the pushed run-cache, none run
+    exp = run_cmd(["dvc", "exp", "run", "--pull", *teammate], mate, timeout=900).stdout
     assert "Running stage" not in exp, exp
+    assert "Stage 'train' is cached" in exp, exp
     assert len((mate / "artifacts/train/history.csv").read_text().splitlines()) == 2  # its one epoch

@@ -219,7 +219,8 @@ def set_metadata(proto: Any, meta: dict[str, str]) -> None:
 
 
 def with_metadata(proto: Any, meta: dict[str, str]) -> bytes:
-    """``proto``'s bytes with exactly ``meta`` as its metadata."""
+    """``proto``'s bytes with exactly ``meta`` as its metadata (set on ``proto`` itself: :func:`annotate`
+    replaces it later)."""
     set_metadata(proto, meta)
     return proto.SerializeToString(deterministic=True)
 
@@ -239,8 +240,9 @@ def app_scores(model_bytes: bytes, images: np.ndarray, batch_size: int, name: Pa
     """(probabilities, not-a-digit scores or None) of uint8 ``images`` by :func:`app_classifier` on every core."""
     from app.inference import ModelError
 
+    classifier = app_classifier(model_bytes, 0, name)
     try:
-        return app_classifier(model_bytes, 0, name).score_all(images, batch_size)
+        return classifier.score_all(images, batch_size)
     except ModelError as exc:
         raise StageError(f"the app cannot run the exported model: {exc}") from exc
 

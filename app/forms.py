@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 
-from app.straight import Line, runs
+from app.straight import Line, runs, thickness
 
 #: A box's outline: its sides inked along at least this share of their length.
 BOX_SIDE = 0.85
@@ -25,8 +25,8 @@ TOOTH_PITCH = 0.2
 
 
 def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Line]]:
-    """Rows of boxes sharing their sides: two lines of one extent, closed at both ends by sides from one to
-    the other, with dividers between. Returns (their lines, their sides). Ruling, whose lines run on past
+    """Rows of boxes sharing their sides: two thin lines of one extent, closed at both ends by sides from one
+    to the other, with dividers between. Returns (their lines, their sides). Ruling, whose lines run on past
     any stroke that joins two of them, never closes at both ends."""
     lines, sides = [], []
     for top, bottom in itertools.pairwise(sorted(horizontals, key=lambda x: x.lo)):
@@ -35,6 +35,9 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
             continue
         y0, y1 = top.hi + 1, bottom.lo  # the space between the two lines
         if y1 - y0 < 6:
+            continue
+        printed = max(4.0, BOX_LINE * (bottom.hi - top.lo))  # a blown-up scan's thick bars are no form's
+        if max(thickness(mask, x, int(printed) + 1) for x in (top, bottom)) > printed:
             continue
         lo, hi = max(0, min(top.start, bottom.start) - reach), min(mask.shape[1], max(top.stop, bottom.stop) + reach)
         full = mask[y0:y1, lo:hi].mean(axis=0) >= 0.95
@@ -127,11 +130,16 @@ def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, fl
 
 
 def boxes(mask: np.ndarray) -> list[Line]:
-    """The sides of rectangles drawn around digits (each piece's longest straight runs, near its four edges)."""
+    """The sides of rectangles drawn around digits (each piece's longest straight runs, near its four edges).
+
+    A box frames writing: an empty rectangle is a box only beside one that holds writing and is of
+    about its size (a form's unused place). Alone, it is writing: a 0 scanned at 8x8 and blown up
+    is a rectangle's outline too, and was cut away as a box (13 of 1,797 such scans)."""
     from app.preprocess import label
 
     labels, n, boxes = label(mask)
-    out: list[Line] = []
+    framed: list[list[Line]] = []
+    empty: list[list[Line]] = []
     for i in range(n):
         t, left, b, r = (int(v) for v in boxes[i])
         if b - t < 10 or r - left < 10:
@@ -139,13 +147,27 @@ def boxes(mask: np.ndarray) -> list[Line]:
         sub = labels[t:b, left:r] == i + 1
         rect = _rectangle(sub)
         if rect is not None:
-            out += [
+            sides = [
                 Line(
                     v, lo + (left if v else t), hi + (left if v else t), s + (t if v else left), e + (t if v else left)
                 )
                 for v, lo, hi, s, e in rect
             ]
-    return out
+            (framed if _holds_writing(mask, sides) else empty).append(sides)
+    framed += [x for x in empty if any(_alike(x, f) for f in framed)]
+    return [side for sides in framed for side in sides]
+
+
+def _holds_writing(mask: np.ndarray, sides: list[Line]) -> bool:
+    """Is there ink inside a box (``sides``: top, bottom, left, right), clear of its outline?"""
+    top, bottom, left, right = sides
+    inside = mask[top.hi + 2 : bottom.lo - 1, left.hi + 2 : right.lo - 1]
+    return inside.size > 0 and float(inside.mean()) >= 0.01
+
+
+def _alike(a: list[Line], b: list[Line]) -> bool:
+    """Two boxes of about one size (within a quarter)."""
+    return all(abs(x.length - y.length) <= 0.25 * max(x.length, y.length) for x, y in zip(a[::2], b[::2], strict=True))
 
 
 def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:

@@ -98,10 +98,15 @@ def _paper_lines(m: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
     if not horizontals and not verticals:
         return [], [], kinds
     teeth: list[Line] = []
-    without = straight.without(m, horizontals + verticals)
     comb, sides = forms.comb(m, horizontals)
+    # then boxes that stand alone: a row of boxes apart has tall sides, which were taken for margins
+    # one by one, leaving the boxes' tops and bottoms to be read as strokes (9 of 48 such forms)
+    boxed = _lone_boxes(straight.without(m, comb + sides), horizontals + verticals)
+    horizontals = [x for x in horizontals if not any(_along(x, b) for b in boxed)]
+    verticals = [x for x in verticals if not any(_along(x, b) for b in boxed)]
+    without = straight.without(m, horizontals + verticals + boxed)
     rest = [x for x in horizontals if x not in comb]
-    h_ok = comb + _accept(rest, straight.without(without, comb + sides), m.shape[0])
+    h_ok = comb + _accept(rest, m, straight.without(without, comb + sides))
     height, _ = _writing(straight.without(m, horizontals), False)
     for x in rest:  # an open comb's line is paper even where it ends with the writing
         found = forms.teeth(m, x, height, verticals)
@@ -110,14 +115,39 @@ def _paper_lines(m: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
             if x not in h_ok:
                 h_ok.append(x)
                 comb.append(x)
-    v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], without, m.shape[1])
-    if sides or teeth:
+    v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], m, without)
+    if sides or teeth or boxed:
         kinds.append("boxes")
     if [x for x in h_ok if x not in comb]:
         kinds.append("grid" if len(v_ok) >= 2 else "ruling")
     if v_ok and "grid" not in kinds:
         kinds.append("margin")
-    return h_ok + v_ok + sides, teeth, kinds
+    return h_ok + v_ok + sides + boxed, teeth, kinds
+
+
+def _lone_boxes(mask: np.ndarray, lines: list[Line]) -> list[Line]:
+    """The sides of :func:`app.forms.boxes` that stand alone: no other line crosses inside (a grid's
+    frame, a table) and none runs on past a corner (ruling)."""
+    found = forms.boxes(mask)
+    out: list[Line] = []
+    for i in range(0, len(found), 4):
+        top, bottom, left, right = found[i : i + 4]
+        inside = [
+            x
+            for x in lines
+            if (not x.vertical and top.hi < x.lo and x.hi < bottom.lo and x.length >= 0.8 * top.length)
+            or (x.vertical and left.hi < x.lo and x.hi < right.lo and x.length >= 0.8 * left.length)
+        ]
+        # a box's sides end at its corners; ruling runs on (1s written across it close "boxes" with it)
+        runs_on = [
+            x
+            for x in lines
+            for side in found[i : i + 4]
+            if _overlaps(x, side) and x.vertical == side.vertical and x.length > 1.5 * side.length
+        ]
+        if not inside and not runs_on:
+            out += found[i : i + 4]
+    return out
 
 
 def _writing(mask: np.ndarray, vertical: bool) -> tuple[float, tuple[int, int] | None]:
@@ -134,14 +164,19 @@ def _writing(mask: np.ndarray, vertical: bool) -> tuple[float, tuple[int, int] |
     return float(np.percentile(heights[real], 75)), (int(boxes[real, lo].min()), int(boxes[real, hi].max()))
 
 
-def _accept(lines: list[Line], without: np.ndarray, across: int) -> list[Line]:
-    """The lines that are the paper's (see the module's docstring); ``across``: the picture's size across them."""
+def _accept(lines: list[Line], mask: np.ndarray, without: np.ndarray) -> list[Line]:
+    """The lines of ``mask`` that are the paper's (see the module's docstring); ``without``: the mask
+    without the line candidates, which is the writing."""
     if not lines:
         return []
+    across = mask.shape[1] if lines[0].vertical else mask.shape[0]
     height, extent = _writing(without, lines[0].vertical)
     if height <= 0:
         return []
-    candidates = [x for x in lines if x.length >= LONE_LINE * height and x.thickness <= max(5.0, THIN * height)]
+    thin = max(5.0, THIN * height)
+    candidates = [
+        x for x in lines if x.length >= LONE_LINE * height and straight.thickness(mask, x, int(thin) + 1) <= thin
+    ]
     at_edge = [x for x in candidates if x.lo < EDGE or x.hi > across - 1 - EDGE]
     long = [x for x in candidates if x not in at_edge]
     if len(long) == 1 and extent is not None:
@@ -183,6 +218,12 @@ def _cut(
         keep = (crossing[None, :] | (band_ink > STRONGER * level + 0.05)) if stronger else crossing[None, :]
         c[lo:hi, s:e] |= band_mask & ~keep
     return cut
+
+
+def _along(a: Line, b: Line) -> bool:
+    """Is line ``a`` (mostly) a stretch of ``b``: the same direction, place and extent?"""
+    shared = min(a.stop, b.stop) - max(a.start, b.start)
+    return a.vertical == b.vertical and _overlaps(a, b) and shared > 0.5 * a.length
 
 
 def _overlaps(a: Line, b: Line) -> bool:

@@ -68,6 +68,13 @@ NOISE_FLOOR = 3.0
 #: A frame this even (5th to 95th percentile of the outer pixels) is plain paper or a canvas:
 #: its median is the background everywhere, exactly as the app always read drawings.
 EVEN_FRAME = 0.04
+#: A picture at most this many pixels a side is a scan cell or a crop of one digit or number, not
+#: a photographed page: light cannot vary across it, and a closing a sixth of its side is no
+#: wider than its strokes. (A digit scanned at 8x8 and blown up to 64 px has 8-16 px strokes:
+#: the local background followed them and tore the ink to pieces, and with ink over half the
+#: picture its median was ink, which flipped the polarity of 6 in 100 such scans.) Its paper is
+#: its frame's median: ink may touch the frame, yet paper lines most of it.
+SMALL_PICTURE = 128
 #: Pieces are found by hysteresis: connected pixels above PIECE_LOW of the strongest ink make a
 #: piece when one of them is above PIECE_HIGH. A number may hold a digit written much fainter
 #: than its neighbours; noise reaches the low level but rarely the high one.
@@ -143,6 +150,11 @@ def _sample(image: np.ndarray) -> np.ndarray:
     return image[:: max(1, image.shape[0] // 128), :: max(1, image.shape[1] // 128)]
 
 
+def _frame(image: np.ndarray) -> np.ndarray:
+    """The picture's outer pixels, side by side."""
+    return np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
+
+
 def dark_ink(grey: np.ndarray) -> bool:
     """Is the ink darker than the background? Ink is the minority: the far tail from the median."""
     sample = _sample(grey)
@@ -154,9 +166,17 @@ def dark_ink(grey: np.ndarray) -> bool:
 
 def even_frame(grey: np.ndarray) -> float | None:
     """The frame's level when the picture's outer pixels are all one shade (a drawing, a scan), else None."""
-    frame = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    low, median, high = np.percentile(frame, [5, 50, 95])
+    low, median, high = np.percentile(_frame(grey), [5, 50, 95])
     return float(median) if high - low < EVEN_FRAME else None
+
+
+def frame_level(grey: np.ndarray) -> float | None:
+    """The paper's level read from the picture's frame: when the frame is all one shade, or when the
+    picture is small (:data:`SMALL_PICTURE`) and the frame mostly paper; else None."""
+    level = even_frame(grey)
+    if level is None and max(grey.shape) <= SMALL_PICTURE:
+        level = float(np.median(_frame(grey)))
+    return level
 
 
 def even_paper(grey: np.ndarray, dark_on_light: bool) -> float | None:
@@ -173,11 +193,11 @@ def even_paper(grey: np.ndarray, dark_on_light: bool) -> float | None:
 def background(grey: np.ndarray, dark_on_light: bool) -> np.ndarray:
     """The picture without its ink: a closing (opening for light ink) at a large scale, smoothed.
 
-    An evenly lit picture keeps one background level: its frame's median when the frame is all
-    one shade (a drawing, a scan), else its paper's when that is all one shade (a tight crop).
+    An evenly lit picture keeps one background level: its frame's (:func:`frame_level`: a drawing,
+    a scan, a small picture), else its paper's when that is all one shade (a tight crop).
     """
     h, w = grey.shape
-    level = even_frame(grey)
+    level = frame_level(grey)
     if level is None:
         level = even_paper(grey, dark_on_light)
     if level is not None:
@@ -217,7 +237,7 @@ def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.nda
     contrast, not yet to its strongest pixel.
     """
     if dark_on_light is None:
-        level = even_frame(grey)
+        level = frame_level(grey)
         if level is None:
             dark_on_light = dark_ink(grey)
         else:  # the ink is whatever differs most from the frame, up or down
@@ -231,7 +251,8 @@ def ink_map(grey: np.ndarray, dark_on_light: bool | None = None) -> tuple[np.nda
         bg = np.minimum(bg, grey)
         ink = (grey - bg) / np.maximum(1.0 - bg, 1e-3)
     ink = np.clip(ink, 0, 1).astype(np.float32)
-    floor = noise_floor(ink)
+    # a small picture's ink may be most of it: its noise is measured on its frame, which paper lines
+    floor = noise_floor(_frame(ink)[None, :] if max(ink.shape) <= SMALL_PICTURE else ink)
     if floor > 0:  # grain and sensor noise, left over where the paper is dim
         ink = np.clip((ink - floor) / (1.0 - floor), 0, 1).astype(np.float32)
     return ink, dark_on_light

@@ -137,3 +137,64 @@ def test_ones_written_across_a_ruled_line_at_a_steady_pitch_are_not_a_comb(foot)
     without, structure = remove_structure(ink)
     assert "ruling" in structure.kinds and "boxes" not in structure.kinds
     assert _pieces(without) == 5
+
+
+def _blocky_scan(digit: np.ndarray, cells: int = 8, side: int = 64, paper: int = 225, pen: int = 40) -> np.ndarray:
+    """A digit scanned at ``cells`` x ``cells`` (area averages; it fills the grid's height, so its ink
+    touches the top and bottom, as in UCI's scans of 43 writers) and blown up blocky to ``side`` px,
+    on grey paper."""
+    from PIL import Image
+
+    rows, cols = np.flatnonzero(digit.max(1)), np.flatnonzero(digit.max(0))
+    crop = digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255
+    h, w = crop.shape
+    side_in = 4 * cells
+    fit = min(side_in / h, (side_in - 8) / w)  # its height fills the grid, one cell left at each side
+    height, width = max(1, round(h * fit)), max(1, round(w * fit))
+    stretched = np.zeros((side_in, side_in), np.float32)
+    top, left = (side_in - height) // 2, (side_in - width) // 2
+    stretched[top : top + height, left : left + width] = np.asarray(
+        Image.fromarray(crop).resize((width, height), Image.Resampling.BILINEAR)
+    )
+    pooled = stretched.reshape(cells, 4, cells, 4).mean(axis=(1, 3))
+    grey = np.rint(paper - (paper - pen) * np.clip(pooled * 1.3, 0, 1)).astype(np.uint8)
+    return np.asarray(Image.fromarray(grey).resize((side, side), Image.Resampling.NEAREST))
+
+
+def test_a_blocky_low_resolution_scan_keeps_its_ink_whole_and_has_no_paper_lines(sample):
+    """Real handwriting scanned at 8x8 and blown up: strokes 8-16 px wide, a large share of the picture,
+    touching its edges. The ink is read against the paper, not against a local background that
+    follows the strokes (which tore them to pieces, and with ink over half the picture flipped the
+    polarity), and its straight blocky bars are neither ruling nor a box."""
+    torn, lines = [], []
+    for i in range(40):
+        picture = _blocky_scan(sample.x_test[i])
+        ink, dark = ink_map(to_grey(picture))
+        strong, paper = picture < 225 - 0.25 * (225 - 40), picture >= 225  # blocks clearly inked; paper
+        got = ink > 0.1 * max(float(ink.max()), 1e-6)
+        if not dark or (strong & ~got).any() or (got & paper).any():
+            torn.append(i)
+        if remove_structure(ink)[1]:
+            lines.append(i)
+    assert not torn, f"ink torn or inverted in scans of test digits {torn}"
+    assert not lines, f"paper structure found in scans of test digits {lines}"
+
+
+def test_boxes_standing_apart_are_boxes_not_margins(sample):
+    """A form's boxes a few pixels apart: their tall sides are one box's, not margin lines each, so the
+    tops and bottoms go with them (left behind, they were read as strokes: 986 read 936)."""
+    from tests.helpers import _digit_inks
+
+    grey = np.full((130, 330), 0.98, np.float32)
+    x = 20
+    for ink in _digit_inks(sample, [0, 1, 2, 3], height=44):
+        grey[20:22, x : x + 62] = grey[100:102, x : x + 62] = 0.4
+        grey[20:102, x : x + 2] = grey[20:102, x + 60 : x + 62] = 0.4
+        top, left = 40, x + 31 - ink.shape[1] // 2
+        region = grey[top : top + ink.shape[0], left : left + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+        x += 62 + 12
+    ink, _ = ink_map(to_grey(np.rint(grey * 255).astype(np.uint8)))
+    without, structure = remove_structure(ink)
+    assert structure.kinds == ("boxes",)
+    assert _pieces(without) == 4

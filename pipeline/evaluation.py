@@ -80,6 +80,29 @@ def drawn_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, thresho
     return out
 
 
+def style_figures(
+    classifier: Any, r: dict[str, np.ndarray], batch: int, threshold: float | None, held_out: Sequence[str]
+) -> dict[str, Any]:
+    """Test 1s and 7s written in each style (``pipeline.synth.styles``; "plain": MNIST's own), drawn in the
+    window: the share read right (and not turned away) and turned away, per style."""
+    from pipeline.families import STYLES
+
+    probs, reject = classifier.score_all(r["styles_x"], batch)
+    away = rejects(reject, threshold) if reject is not None and threshold is not None else np.zeros(len(probs), bool)
+    right = (probs.argmax(1) == r["styles_y"]) & ~away
+    out: dict[str, Any] = {}
+    for i, name in enumerate(STYLES):
+        mine = r["styles_kind"] == i
+        if mine.any():
+            out[name] = {
+                "read": _rate(right[mine]),
+                "rejected": _rate(away[mine]),
+                "examples": int(mine.sum()),
+                "held_out": name in held_out,
+            }
+    return out
+
+
 def user_figures(classifier: Any, x: np.ndarray, y: np.ndarray, batch: int, threshold: float | None) -> dict[str, Any]:
     """The person's held-out digits (``user.npz``), read as the app reads them: accuracy, confusion, turned away."""
     probs, reject = classifier.score_all(x, batch)
@@ -241,6 +264,9 @@ def evaluate(
         metrics["drawn"] = drawn_figures(classifier, renderings, cfg.batch_size, threshold)
         if families is not None:
             metrics["drawn"] |= _seen_and_held_out(metrics["drawn"], families.held_out.drawn)
+    if "styles_x" in renderings:
+        held = tuple(families.held_out.style) if families is not None else ()
+        metrics["styles"] = style_figures(classifier, renderings, cfg.batch_size, threshold, held)
     if "scenes_images" in renderings:
         metrics["scenes"] = scene_figures(classifier, renderings, cfg.batch_size, threshold)
     if "numbers_images" in renderings:

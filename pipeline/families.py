@@ -17,6 +17,9 @@ PEN = ("fine", "ballpoint", "felt", "marker")
 LAYOUT = ("single", "spaced", "tight", "touching", "overlapping", "mixed_size", "tight_crop")
 PAPER = ("plain", "ruled", "margin", "squared", "dotted", "boxes", "comb")
 DEGRADATION = ("clean", "photo", "lowres_blocky", "lowres_blurry")
+#: Ways of writing a digit beyond MNIST's (``pipeline.synth.styles``): a 1 with a flag, with a flag and a
+#: foot, a crossed 7; "plain" is MNIST's own.
+STYLES = ("plain", "flagged_one", "footed_one", "crossed_seven")
 
 #: Every kind, as ``conf/families/`` names it.
 KINDS: dict[str, tuple[str, ...]] = {
@@ -26,6 +29,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "degradation": DEGRADATION,
     "drawn": DRAWN,
     "non_digit": NON_DIGITS,
+    "style": STYLES,
 }
 #: The scene kinds, in the order a scene's families are stored.
 SCENE_KINDS = ("pen", "layout", "paper", "degradation")

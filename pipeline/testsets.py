@@ -85,8 +85,31 @@ def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
     if jobs:
         out |= concat(run_jobs(_photos_job, jobs, "photos")).save("photos")
     out |= _scene_sets(data, cfg, families, chunk)
+    if cfg.drawn:
+        out |= _style_set(data, families, cfg.seed)
     out |= _examples(data, cfg, n)
     return out
+
+
+def _style_set(data, families, seed: int) -> dict[str, np.ndarray]:
+    """MNIST's test 1s and 7s as they are ("plain") and written in every style of ``families`` (held out or
+    not), drawn in the app's window: ``styles_x`` framed inputs, ``styles_y`` labels, ``styles_kind``
+    (index in :data:`pipeline.families.STYLES`)."""
+    from pipeline.families import STYLES
+    from pipeline.synth.styles import DIGIT, written_in_styles
+
+    xs, ys, kinds = [], [], []
+    for style in families.all.style:
+        idx = np.flatnonzero(np.isin(data.y_test, [DIGIT[style]] if style in DIGIT else sorted(set(DIGIT.values()))))
+        x = (
+            data.x_test[idx]
+            if style not in DIGIT
+            else written_in_styles(data.x_test[idx], data.y_test[idx], (style,), 1.0, seed)
+        )
+        xs.append(_drawn_job(x, "centred", seed))
+        ys.append(data.y_test[idx])
+        kinds.append(np.full(len(idx), STYLES.index(style), np.uint8))
+    return {"styles_x": np.concatenate(xs), "styles_y": np.concatenate(ys), "styles_kind": np.concatenate(kinds)}
 
 
 def _scene_sets(data, cfg, families, chunk: int) -> dict[str, np.ndarray]:

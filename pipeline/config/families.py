@@ -17,6 +17,7 @@ class FamilyKinds(Group):
     degradation: list[str]
     drawn: list[str]
     non_digit: list[str]
+    style: list[str]
 
 
 class FamiliesConfig(Group):

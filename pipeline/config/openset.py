@@ -32,3 +32,4 @@ class OpensetConfig(Group):
     limit: int | None = Field(ge=100, le=60000)  # use only N training digits (quick runs); null = all
     negatives: NegativeCounts
     positives: PositiveCounts
+    styled: float = Field(ge=0, le=1)  # share of the 1s and 7s written in a style of conf/families' (not plain)

@@ -27,6 +27,7 @@ from pipeline.families import NON_DIGITS, unknown
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
 from pipeline.splits import gate_split
 from pipeline.stage import run
+from pipeline.synth.styles import written_in_styles
 from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,10 @@ def main() -> None:
         raise StageError("; ".join(problems))
     data = load_mnist(MNIST_NPZ)
     split = gate_split(data.y_train, cfg)
-    train_x, val_x = data.x_train[split.train], data.x_train[split.validation]
+    # some 1s and 7s written as much of the world writes them, before the app frames them in every way
+    styles = tuple(fam.seen("style"))
+    styled = written_in_styles(data.x_train, data.y_train, styles, cfg.styled, cfg.seed)
+    train_x, val_x = styled[split.train], styled[split.validation]
     p = cfg.positives
     arrays, framed_arrays = {}, {}
     for name, part, x, share, seed in (

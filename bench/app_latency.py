@@ -146,7 +146,7 @@ def main() -> None:
         "real_path": rows,
     }
     if args.keras:
-        from pipeline.keras_model import load_model
+        from pipeline.learn.keras_model import load_model
 
         model = load_model(args.keras)
         x = controller.last.pieces[0].image[None, ..., None]

@@ -29,7 +29,7 @@ def framed_validation() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     from pipeline.config.params import load_params
     from pipeline.data import load_mnist, split_indices
     from pipeline.paths import MNIST_NPZ
-    from pipeline.trainsets import digits_as_drawn
+    from pipeline.sets.trainsets import digits_as_drawn
 
     cfg = load_params().train
     data = load_mnist(MNIST_NPZ)

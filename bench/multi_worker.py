@@ -28,7 +28,7 @@ import json, sys, yaml
 from pipeline.tools.compose import compose_yaml
 from pipeline.config.params import params_from_dict
 from pipeline.data import load_mnist
-from pipeline.training import train
+from pipeline.learn.training import train
 p = params_from_dict(yaml.safe_load(compose_yaml(sys.argv[2:])))
 r = train(p, load_mnist(sys.argv[1]), progress=False)
 print("RESULT", json.dumps({**r.metrics, **r.timing}))

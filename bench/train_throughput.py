@@ -28,7 +28,7 @@ from pipeline.paths import MNIST_NPZ
 
 
 def stage_loop(params, data) -> tuple[list[float], float]:
-    from pipeline.training import train
+    from pipeline.learn.training import train
 
     result = train(params, data, progress=False)
     return result.metrics["epoch_samples_per_s"], result.metrics["val_accuracy"]
@@ -37,9 +37,9 @@ def stage_loop(params, data) -> tuple[list[float], float]:
 def plain_fit(params, data) -> tuple[list[float], float]:
     import keras
 
-    from pipeline.keras_model import predict_probs
-    from pipeline.models import build_model
-    from pipeline.training import make_optimizer
+    from pipeline.learn.keras_model import predict_probs
+    from pipeline.learn.models import build_model
+    from pipeline.learn.training import make_optimizer
 
     cfg = params.train
     keras.utils.set_random_seed(cfg.seed)

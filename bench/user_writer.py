@@ -101,10 +101,10 @@ def main(out, model, per_digit=40, sessions=16, seed=5):
 def teach(folder):
     """Before and after `adapt` with params.yaml's user recipe (MNIST test read afterwards, chosen on nothing)."""
     from app.userdata import load_records
-    from pipeline.adapt import adapt
     from pipeline.config.params import load_params
     from pipeline.data import load_framed, load_mnist
-    from pipeline.keras_model import load_model, predict_probs
+    from pipeline.learn.adapt import adapt
+    from pipeline.learn.keras_model import load_model, predict_probs
     from pipeline.userdata import build
 
     p = load_params(ROOT / "params.yaml")

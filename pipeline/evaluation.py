@@ -124,7 +124,7 @@ def user_figures(classifier: Any, x: np.ndarray, y: np.ndarray, batch: int, thre
 
 def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | None) -> tuple[dict[str, Any], list]:
     """Exact-match figures for a planned set of pictures (numbers or photos), and every reading."""
-    from pipeline.plans import resolve_all
+    from pipeline.sets.plans import resolve_all
 
     probs, reject = classifier.score_all(ps.images, batch)
     readings = resolve_all(ps, probs, reject, threshold)
@@ -212,7 +212,7 @@ def reject_figures(
 
 def scene_figures(classifier: Any, r: dict[str, np.ndarray], batch: int, threshold: float | None) -> dict[str, Any]:
     """Written scenes, exact match: every family of every kind, and over the seen and held-out families."""
-    from pipeline.plans import PlanSet
+    from pipeline.sets.plans import PlanSet
 
     ps = PlanSet.load(r, "scenes")
     figures, readings = reading_figures(classifier, ps, batch, threshold)
@@ -245,7 +245,7 @@ def evaluate(
 
     ``families`` (:class:`pipeline.config.families.FamiliesConfig`) says which families training held out:
     every open-world figure is reported on the seen and on the held-out ones."""
-    from pipeline.plans import PlanSet
+    from pipeline.sets.plans import PlanSet
 
     probs, reject = classifier.score_all(data.x_test, cfg.batch_size)
     metrics = summarize(probs, data.y_test)
@@ -301,7 +301,7 @@ def _number_figures(
     classifier: Any, renderings: dict[str, np.ndarray], batch: int, threshold: float | None
 ) -> dict[str, Any]:
     """Numbers read through the reader: its figures, exact over 2-5 digits (the headline) and by length."""
-    from pipeline.plans import PlanSet
+    from pipeline.sets.plans import PlanSet
 
     ps = PlanSet.load(renderings, "numbers")
     figures, readings = reading_figures(classifier, ps, batch, threshold)

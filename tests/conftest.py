@@ -120,7 +120,7 @@ def mnist(mnist_npz) -> Mnist:
 @pytest.fixture(scope="session")
 def trained(params, mnist):
     """The reference CNN after two epochs on 10,800 MNIST images."""
-    from pipeline.training import train
+    from pipeline.learn.training import train
 
     return train(quick_params(params), mnist, progress=False)
 
@@ -128,7 +128,7 @@ def trained(params, mnist):
 @pytest.fixture(scope="session")
 def onnx_model(tmp_path_factory, trained, mnist, params) -> Path:
     """The briefly trained reference CNN, exported by the export stage's own code."""
-    from pipeline.onnx_export import export
+    from pipeline.learn.onnx_export import export
 
     result = export(trained.model, mnist, quick_params(params))
     path = tmp_path_factory.mktemp("onnx") / "model.onnx"

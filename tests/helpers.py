@@ -141,7 +141,7 @@ def onnx_against_keras(
     import onnxruntime as ort
 
     from app.contract import INPUT_NAME
-    from pipeline.keras_model import predict_probs
+    from pipeline.learn.keras_model import predict_probs
 
     session = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"])
     got = session.run([output], {INPUT_NAME: images[..., None].astype(np.float32) / 255.0})[0]

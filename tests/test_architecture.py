@@ -81,6 +81,32 @@ def test_the_library_contract_lists_every_library_module():
     assert set(library["source_modules"]) == modules
 
 
+def test_the_tensorflow_contract_lists_every_module_but_learn_and_its_users():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    (library,) = [c for c in config if c["name"] == "Library modules never import a stage"]
+    (tf,) = [c for c in config if c["name"].startswith("Only pipeline.learn")]
+    no_tf_stages = {f"pipeline.stages.{s}" for s in ("download", "render", "openset", "evaluate", "report", "userdata")}
+    with_tf = {"pipeline.learn", "pipeline.tools"}
+    assert set(tf["source_modules"]) == set(library["source_modules"]) - with_tf | no_tf_stages
+
+
+def test_the_parts_of_the_pipeline_import_each_other_one_way(graph):
+    """With a package as one node (``pipeline.learn``, ``pipeline.sets``, ``pipeline.config``, ...)."""
+    from graphlib import TopologicalSorter
+
+    def part(module: str) -> str:
+        return ".".join(module.split(".")[:2])
+
+    deps: dict[str, set[str]] = {}
+    for module in graph.modules:
+        if module.startswith("pipeline."):
+            for target in graph.find_modules_directly_imported_by(module):
+                if target.startswith("pipeline.") and part(target) != part(module):
+                    deps.setdefault(part(module), set()).add(part(target))
+    order = list(TopologicalSorter(deps).static_order())  # raises CycleError on a cycle
+    assert order.index("pipeline.stages") > order.index("pipeline.learn")
+
+
 def test_import_contracts_hold():
     exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
     proc = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -102,7 +128,7 @@ def test_the_gate_does_not_depend_on_the_apps_reader(dvc_stages):
     through that file, never because its stage imports the reader."""
     deps = set(dvc_stages["gate"]["deps"])
     assert "artifacts/data/framed.npz" in deps
-    assert not deps & {"app/reader.py", "app/preprocess.py", "pipeline/trainsets.py", "pipeline/testsets.py"}
+    assert not deps & {"app/reader.py", "app/preprocess.py", "pipeline/sets/trainsets.py", "pipeline/sets/testsets.py"}
     assert not [d for d in deps if d.startswith("pipeline/synth/")]
 
 

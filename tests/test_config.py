@@ -142,7 +142,7 @@ def test_a_model_too_big_to_train_is_refused_before_any_work(override, message):
 #: stages), so the models must dump the very dicts the dataclasses did: the same keys and the same types
 #: (``timeout_s: 30`` is 30.0, ``limit: null`` None). A deliberate change to params.yaml changes its
 #: section's digest; the loader alone must change none. (``gate`` was ee140e454f530d23 until its network,
-#: augmentation and decay, hard-coded in pipeline/gate.py, were named in conf/gate/; ``all`` 6390c2f6dabe6d8e.)
+#: augmentation and decay, hard-coded in pipeline/learn/gate.py, were named in conf/gate/; ``all`` 6390c2f6dabe6d8e.)
 SECTION_HASHES = {
     "data": "28826f05ecaee31c",
     "train": "20680bf7587412a9",

@@ -14,8 +14,8 @@ from tests.helpers import onnx_against_keras
 def gate(mnist, params):
     """A gate trained for one epoch on a slice, with its threshold chosen on validation data."""
     from pipeline.data import split_indices
-    from pipeline.gate import GateData, train_gate
-    from pipeline.trainsets import digits_as_drawn, negatives
+    from pipeline.learn.gate import GateData, train_gate
+    from pipeline.sets.trainsets import digits_as_drawn, negatives
 
     split = split_indices(mnist.y_train, 0.1, 42, 6000)
     drawn = digits_as_drawn(mnist.x_train[split.train], 100, 100, 100, 1)
@@ -35,7 +35,7 @@ def gate(mnist, params):
 
 @pytest.fixture(scope="module")
 def exported(trained, mnist, params, gate):
-    from pipeline.onnx_export import export
+    from pipeline.learn.onnx_export import export
 
     return export(trained.model, mnist, quick_params(params), gate.model, gate.threshold)
 
@@ -45,8 +45,8 @@ def evaluated(exported, mnist, params, tmp_path_factory):
     from app.inference import Classifier
     from pipeline.config.params import RenderConfig
     from pipeline.evaluation import evaluate
-    from pipeline.testsets import render_sets
-    from pipeline.trainsets import negatives
+    from pipeline.sets.testsets import render_sets
+    from pipeline.sets.trainsets import negatives
 
     path = tmp_path_factory.mktemp("eval") / "model.onnx"
     path.write_bytes(exported.onnx_bytes)
@@ -119,7 +119,7 @@ def test_export_twice_gives_the_same_bytes(exported, trained, mnist, params, gat
     """tf2onnx names tensors after per-process counters; the export renames them by position."""
     import onnx
 
-    from pipeline.onnx_export import export
+    from pipeline.learn.onnx_export import export
 
     again = export(trained.model, mnist, quick_params(params), gate.model, gate.threshold)
     assert again.onnx_bytes == exported.onnx_bytes
@@ -150,7 +150,7 @@ def test_onnx_model_interface_and_metadata(exported, evaluated, params, gate):
 
 
 def test_parity_failure_refuses_to_write_the_model(trained, mnist, params, monkeypatch, tmp_path):
-    import pipeline.onnx_export as ex
+    import pipeline.learn.onnx_export as ex
 
     real = ex.app_scores
 
@@ -225,7 +225,7 @@ def test_int8_model_is_small_accurate_and_annotated(exported, tmp_path, mnist, c
 
 def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):
     from app.inference import Classifier, ModelError
-    from pipeline.onnx_export import export
+    from pipeline.learn.onnx_export import export
 
     p = quick_params(params)
     int8 = p.export.int8.model_copy(update={"enabled": False})
@@ -238,8 +238,8 @@ def test_int8_can_be_switched_off(trained, mnist, params, evaluated, tmp_path):
 
 
 def test_int8_accuracy_drop_beyond_the_limit_fails_the_stage(trained, mnist, params, evaluated, monkeypatch):
-    import pipeline.quantize as q
-    from pipeline.onnx_export import export
+    import pipeline.learn.quantize as q
+    from pipeline.learn.onnx_export import export
 
     # calibrating on blank images squashes the activation ranges: the int8 model gets much worse
     monkeypatch.setattr(q, "calibration_images", lambda x, size, seed: np.zeros((50, 28, 28), np.uint8))

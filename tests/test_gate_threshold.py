@@ -1,4 +1,4 @@
-"""The gate's operating point (pipeline.gate.pick_threshold), on made-up validation scores."""
+"""The gate's operating point (pipeline.learn.gate.pick_threshold), on made-up validation scores."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.contract import rejects
-from pipeline.gate import pick_threshold
+from pipeline.learn.gate import pick_threshold
 
 LIMITS = {"mnist": 0.002, "drawn": 0.008}
 

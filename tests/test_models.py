@@ -40,7 +40,7 @@ def test_tiny_config_composes_and_is_small():
 
 @pytest.mark.slow
 def test_tiny_model_builds_under_twelve_thousand_weights():
-    from pipeline.models import build_model
+    from pipeline.learn.models import build_model
 
     p = params_from_dict(yaml.safe_load(compose_yaml(["model=tiny_cnn"])))
     model = build_model(p.model)
@@ -52,8 +52,8 @@ def test_an_ensemble_averages_its_members_and_exports_with_parity(trained, mnist
     """Two members (one the other's clone with other weights): the ONNX graph averages them, checked like one model."""
     import keras
 
-    from pipeline.keras_model import predict_probs
-    from pipeline.onnx_export import export
+    from pipeline.learn.keras_model import predict_probs
+    from pipeline.learn.onnx_export import export
     from pipeline.tools.ensemble import average
     from tests.conftest import quick_params
 
@@ -138,7 +138,7 @@ def test_seed_summary_is_mean_and_sample_sd_of_one_sweep_only():
 def test_the_loaders_weight_estimate_is_the_built_models(name):
     """The loader refuses oversized models by this estimate before TensorFlow is loaded: it must be right."""
     from pipeline.config.params import weight_count
-    from pipeline.models import build_model
+    from pipeline.learn.models import build_model
 
     p = params_from_dict(yaml.safe_load(compose_yaml([f"model={name}"])))
     model = build_model(p.model)

@@ -71,7 +71,7 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
 
     from pipeline.config.params import load_params
     from pipeline.data import DIGIT_FAMILIES, load_mnist, source_key
-    from pipeline.splits import gate_split
+    from pipeline.sets.splits import gate_split
 
     split = gate_split(load_mnist(repo / "artifacts/data/mnist.npz").y_train, load_params(repo / "params.yaml").openset)
     with np.load(repo / "artifacts/data/openset.npz") as z:  # the non-digits alone: the classifier does not read it

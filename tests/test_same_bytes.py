@@ -25,8 +25,8 @@ import hashlib, sys
 import numpy as np
 from pipeline.config.params import RenderConfig, load_params
 from pipeline.data import load_mnist
-from pipeline.testsets import render_sets
-from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
+from pipeline.sets.testsets import render_sets
+from pipeline.sets.trainsets import digits_as_drawn, negatives, scene_sets
 
 m = load_mnist(sys.argv[1], counts=None)
 p = load_params(sys.argv[2])
@@ -101,7 +101,7 @@ TRAIN = """
 import hashlib, sys
 from pipeline.config.params import load_params
 from pipeline.data import load_mnist
-from pipeline.training import train
+from pipeline.learn.training import train
 
 p = load_params(sys.argv[2])
 p = p.model_copy(update={"train": p.train.model_copy(update=dict(epochs=1, limit=600, lr_schedule="constant",
@@ -132,6 +132,6 @@ def test_training_uses_the_kernels_of_an_avx2_machine_by_default():
     """An AVX-512 CPU trains with oneDNN's AVX2 kernels unless told otherwise, so its weights are an
     AVX2 machine's (on an AVX2 machine both runs use AVX2 anyway: the test then checks only that
     training is repeatable in a fresh process)."""
-    from pipeline.tf_setup import ONEDNN_ISA
+    from pipeline.learn.tf_setup import ONEDNN_ISA
 
     assert _weights() == _weights(ONEDNN_MAX_CPU_ISA=ONEDNN_ISA)

@@ -21,7 +21,7 @@ import numpy as np
 from pipeline.tools.compose import compose_yaml
 from pipeline.config.params import params_from_dict
 from pipeline.data import load_mnist
-from pipeline.training import train
+from pipeline.learn.training import train
 import yaml
 strategy = sys.argv[2]
 p = params_from_dict(yaml.safe_load(compose_yaml([
@@ -79,7 +79,7 @@ def test_two_workers_train_in_lockstep_and_match_one_worker(mnist_npz, tmp_path)
 
 def test_a_broken_tf_config_says_what_it_should_look_like(tmp_path):
     from pipeline.errors import StageError
-    from pipeline.tf_setup import cluster_spec
+    from pipeline.learn.tf_setup import cluster_spec
 
     for raw in ("", "{not json", json.dumps({"cluster": {"worker": ["a:1"]}, "task": {"index": 3}})):
         os.environ["TF_CONFIG"] = raw
@@ -178,7 +178,7 @@ def test_a_sweep_split_across_two_machines_is_seen_whole(shared, dvc_cache):
 def test_mixed_precision_trains_on_a_gpu(mnist):
     """Runs only where TensorFlow sees a GPU (see conftest: skipped with the reason elsewhere)."""
     from pipeline.config.params import load_params
-    from pipeline.training import train
+    from pipeline.learn.training import train
 
     p = load_params(ROOT / "params.yaml")
     quick = {"epochs": 1, "limit": 6000, "precision": "mixed_float16", "app_framed": False}

@@ -53,7 +53,7 @@ def test_evaluate_reads_every_style_of_the_test_digits_and_says_which_are_held_o
     from app.inference import Classifier
     from pipeline.evaluation import style_figures
     from pipeline.families import STYLES
-    from pipeline.testsets import _style_set
+    from pipeline.sets.testsets import _style_set
 
     families = SimpleNamespace(all=SimpleNamespace(style=list(STYLES)))
     r = _style_set(sample, families, seed=5)

@@ -43,7 +43,7 @@ def _describe(layer):
 
 @pytest.mark.slow
 def test_default_model_is_the_seed_cnn_layer_for_layer(params):
-    from pipeline.models import build_model
+    from pipeline.learn.models import build_model
 
     model = build_model(params.model)
     layers = [_describe(layer) for layer in model.layers]
@@ -84,7 +84,7 @@ def test_a_short_run_on_a_slice_learns(trained):
 
 
 def test_same_params_and_seed_give_identical_weights_and_metrics(params, mnist):
-    from pipeline.training import train
+    from pipeline.learn.training import train
 
     small = quick_params(params, epochs=1, limit=3000, lr_schedule="cosine")
     first = train(small, mnist, progress=False)
@@ -97,7 +97,7 @@ def test_same_params_and_seed_give_identical_weights_and_metrics(params, mnist):
 
 
 def test_batch_larger_than_the_slice_is_rejected(params, mnist):
-    from pipeline.training import train
+    from pipeline.learn.training import train
 
     with pytest.raises(StageError, match=r"train.batch_size = 4096 is larger than the training split \(900"):
         train(quick_params(params, limit=1000, batch_size=4096), mnist, progress=False)
@@ -105,8 +105,8 @@ def test_batch_larger_than_the_slice_is_rejected(params, mnist):
 
 @pytest.mark.slow
 def test_augmentation_is_deterministic_and_keeps_range(params):
-    from pipeline.augment import make_augment
-    from pipeline.tf_setup import import_tf
+    from pipeline.learn.augment import make_augment
+    from pipeline.learn.tf_setup import import_tf
 
     tf = import_tf()
     cfg = params.train.augment.model_copy(update={"enabled": True, "thickness": 0.5})
@@ -124,7 +124,7 @@ def test_augmentation_is_deterministic_and_keeps_range(params):
 
 
 def test_save_is_atomic_when_writing_fails(tmp_path):
-    from pipeline.keras_model import save_model
+    from pipeline.learn.keras_model import save_model
 
     class Broken:
         def save(self, path):
@@ -139,7 +139,7 @@ def test_save_is_atomic_when_writing_fails(tmp_path):
 def test_saved_model_round_trips_with_the_same_bytes_every_time(trained, tmp_path, mnist):
     import time
 
-    from pipeline.keras_model import load_model, predict_probs, save_model
+    from pipeline.learn.keras_model import load_model, predict_probs, save_model
 
     save_model(trained.model, tmp_path / "a.keras")
     time.sleep(1.1)  # Keras stamps the save date to the second, and zip entries carry the clock
@@ -158,7 +158,7 @@ def test_results_and_timings_are_kept_apart(trained):
 
 @pytest.mark.slow
 def test_missing_or_corrupt_inputs_name_the_stage_to_rerun(tmp_path):
-    from pipeline.keras_model import load_model
+    from pipeline.learn.keras_model import load_model
 
     with pytest.raises(StageError, match=r"missing; run `dvc repro download`"):
         load_mnist(tmp_path / "mnist.npz")
@@ -177,7 +177,7 @@ import logging, sys
 logging.basicConfig(level=logging.INFO)
 from pipeline.config.params import load_params
 from pipeline.data import load_mnist
-from pipeline.training import train
+from pipeline.learn.training import train
 p = load_params("params.yaml")
 p = p.model_copy(update={"train": p.train.model_copy(update=dict(
     strategy="mirrored", epochs=2, limit=12000, lr_schedule="constant", app_framed=False))})
@@ -206,10 +206,10 @@ def test_improved_model_is_a_config_choice_within_the_parameter_budget_and_expor
     import yaml
 
     from pipeline.config.params import params_from_dict
-    from pipeline.models import build_model
-    from pipeline.onnx_export import export
+    from pipeline.learn.models import build_model
+    from pipeline.learn.onnx_export import export
+    from pipeline.learn.training import train
     from pipeline.tools.compose import compose_yaml
-    from pipeline.training import train
 
     improved = params_from_dict(yaml.safe_load(compose_yaml(["model=improved_cnn"])))
     assert improved.model.name == "improved_cnn" and improved.train.augment.enabled
@@ -269,7 +269,7 @@ def test_framed_digits_from_another_mnist_are_refused():
 
 
 def test_app_framed_without_framed_digits_says_so(params, mnist):
-    from pipeline.training import train
+    from pipeline.learn.training import train
 
     with pytest.raises(StageError, match="app_framed"):
         train(quick_params(params, app_framed=True, epochs=1, limit=1000), mnist, progress=False)
@@ -291,7 +291,7 @@ def test_framed_digits_carry_their_source_digits_label(sample, published_model, 
     """Drawn, photographed, numbers' and written scenes' digits, read by the shipped model, agree with their
     sources' labels."""
     from app.inference import Classifier
-    from pipeline.trainsets import digits_as_drawn, scene_sets
+    from pipeline.sets.trainsets import digits_as_drawn, scene_sets
 
     x, y = sample.x_train[:400], sample.y_train[:400]
     families = digits_as_drawn(x, 10, 60, 30, 3)
@@ -308,7 +308,7 @@ def test_framed_digits_carry_their_source_digits_label(sample, published_model, 
 def test_loading_tensorflow_prints_nothing_but_what_matters():
     """TensorFlow's load-time banners (oneDNN's notice, twice; absl's) went to every stage's output."""
     code = (
-        "import sys; from pipeline.tf_setup import import_tf; tf = import_tf(); import keras\n"
+        "import sys; from pipeline.learn.tf_setup import import_tf; tf = import_tf(); import keras\n"
         "keras.layers.Dense(2)(tf.zeros((1, 2)))\n"
         "print('loaded', file=sys.stderr)"
     )

@@ -17,7 +17,7 @@ class GateNetwork(Group):
 
 
 class GateConfig(Group):
-    """The "not a digit" gate beside the classifier (pipeline/gate.py)."""
+    """The "not a digit" gate beside the classifier (pipeline/learn/gate.py)."""
 
     enabled: bool
     epochs: int = Field(ge=1, le=200)

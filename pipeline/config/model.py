@@ -81,7 +81,7 @@ def spatial_problems(model: ModelConfig) -> list[str]:
 
 
 def weight_count(model: ModelConfig) -> int:
-    """The model's weights as ``pipeline.models`` builds it (Keras' count_params), from its config alone."""
+    """The model's weights as ``pipeline.learn.models`` builds it (Keras' count_params), from its config alone."""
     size, channels, weights = FIELD, 1, 0
     for block in model.conv_blocks:
         for _ in range(block.convs):

@@ -25,7 +25,7 @@ class PositiveCounts(Group):
 
 
 class OpensetConfig(Group):
-    """The data that teaches the gate what is not a digit (pipeline/trainsets.py, pipeline/synth/)."""
+    """The data that teaches the gate what is not a digit (pipeline/sets/trainsets.py, pipeline/synth/)."""
 
     seed: int = Field(ge=0, lt=2**31)
     validation_fraction: float = Field(gt=0, lt=1)  # of MNIST's training set: the gate's threshold is chosen there

@@ -13,14 +13,14 @@ import logging
 import numpy as np
 
 from app.contract import FIELD
-from pipeline.adapt import adapt, measure
 from pipeline.atomic import atomic_write_bytes, atomic_write_json
 from pipeline.config.core import Sections, load
 from pipeline.config.train import TrainConfig
 from pipeline.config.user import UserConfig
 from pipeline.data import load_framed, load_mnist, read_npz
 from pipeline.errors import StageError
-from pipeline.keras_model import load_model, save_model
+from pipeline.learn.adapt import adapt, measure
+from pipeline.learn.keras_model import load_model, save_model
 from pipeline.paths import ADAPT_JSON, ADAPTED_KERAS, FRAMED_NPZ, MNIST_NPZ, MODEL_KERAS, USER_NPZ
 from pipeline.stage import run
 from pipeline.userdata import UserSet

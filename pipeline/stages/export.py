@@ -12,8 +12,8 @@ from pipeline.config.core import load
 from pipeline.config.export import ExportConfig
 from pipeline.config.train import Trained
 from pipeline.data import load_mnist
-from pipeline.keras_model import load_model
-from pipeline.onnx_export import export
+from pipeline.learn.keras_model import load_model
+from pipeline.learn.onnx_export import export
 from pipeline.paths import (
     ADAPT_JSON,
     ADAPTED_KERAS,

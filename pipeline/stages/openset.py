@@ -25,10 +25,10 @@ from pipeline.data import framed_key, load_mnist, source_key
 from pipeline.errors import StageError
 from pipeline.families import NON_DIGITS, unknown
 from pipeline.paths import FRAMED_NPZ, MNIST_NPZ, OPENSET_NPZ
-from pipeline.splits import gate_split
+from pipeline.sets.splits import gate_split
+from pipeline.sets.trainsets import digits_as_drawn, negatives, scene_sets
 from pipeline.stage import run
 from pipeline.synth.styles import written_in_styles
-from pipeline.trainsets import digits_as_drawn, negatives, scene_sets
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from pipeline.data import load_mnist
 from pipeline.errors import StageError
 from pipeline.families import unknown
 from pipeline.paths import MNIST_NPZ, RENDERINGS_NPZ
+from pipeline.sets.testsets import render_sets
 from pipeline.stage import run
-from pipeline.testsets import render_sets
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,11 @@ from pipeline.atomic import atomic_write_csv, atomic_write_json
 from pipeline.config.core import load
 from pipeline.config.train import Trained
 from pipeline.data import load_framed, load_mnist
-from pipeline.keras_model import save_model
-from pipeline.live import live_epochs
-from pipeline.models import layer_table
+from pipeline.learn.keras_model import save_model
+from pipeline.learn.live import live_epochs
+from pipeline.learn.models import layer_table
+from pipeline.learn.tf_setup import is_chief
+from pipeline.learn.training import train
 from pipeline.paths import (
     FRAMED_NPZ,
     HISTORY_COLUMNS,
@@ -30,8 +32,6 @@ from pipeline.paths import (
     TRAIN_TIMING_JSON,
 )
 from pipeline.stage import run
-from pipeline.tf_setup import is_chief
-from pipeline.training import train
 
 OUTPUTS = [MODEL_KERAS, HISTORY_CSV, LAYERS_CSV, LIVE_DIR, TRAIN_JSON, TRAIN_TIMING_JSON]
 

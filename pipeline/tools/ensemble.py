@@ -39,11 +39,11 @@ from pipeline.config.export import ExportConfig
 from pipeline.config.train import Trained
 from pipeline.data import load_mnist, read_npz
 from pipeline.errors import StageError
-from pipeline.keras_model import load_model
-from pipeline.onnx_export import export
+from pipeline.learn.keras_model import load_model
+from pipeline.learn.onnx_export import export
+from pipeline.learn.tf_setup import import_tf
 from pipeline.paths import ARTIFACTS, GATE_JSON, GATE_KERAS, MNIST_NPZ, MODEL_KERAS, OPENSET_NPZ, RENDERINGS_NPZ
 from pipeline.stage import run
-from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
 

@@ -37,10 +37,10 @@ from pipeline.config.export import ExportConfig, Int8Config
 from pipeline.config.train import TrainSections
 from pipeline.data import Mnist
 from pipeline.errors import StageError
-from pipeline.keras_model import predict_probs
+from pipeline.learn.keras_model import predict_probs
+from pipeline.learn.tf_setup import import_tf
 from pipeline.metrics import accuracy
 from pipeline.paths import INT8_MODEL, ONNX_MODEL
-from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ def export_int8(
     """Quantize, annotate and verify the int8 model; its figures beside the float model's."""
     import onnx
 
-    from pipeline.quantize import calibration_images, describe, quantize_int8
+    from pipeline.learn.quantize import calibration_images, describe, quantize_int8
 
     calibration = calibration_images(data.x_train, cfg.calibration_size, seed)
     proto = prune(canonical_names(onnx.load_from_string(quantize_int8(float_bytes, calibration, cfg))))

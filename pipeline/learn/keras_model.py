@@ -21,7 +21,7 @@ import numpy as np
 from app.contract import FIELD
 from pipeline.atomic import atomic_path
 from pipeline.errors import StageError
-from pipeline.tf_setup import import_tf
+from pipeline.learn.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.contract import FIELD
 from pipeline.config.augment import AugmentConfig
-from pipeline.tf_setup import import_tf
+from pipeline.learn.tf_setup import import_tf
 
 CENTRE = 13.5  # pixel centre of a 28x28 image
 

@@ -4,7 +4,7 @@ Fine-tuning, not training anew: a few epochs from the trained weights at a small
 on the person's training digits (each repeated ``user.repeats`` times an epoch) mixed with
 ``user.replay`` digits drawn from what training learned from (MNIST's training digits and, with
 ``train.app_framed``, the same digits as the app frames them), through the very training step
-and augmentation of :mod:`pipeline.training`. Minutes instead of the quarter hour a full training takes, and the
+and augmentation of :mod:`pipeline.learn.training`. Minutes instead of the quarter hour a full training takes, and the
 model moves only as far as the person's digits pull it. Before and after are measured on the
 person's held-out sittings and on MNIST validation (the test set is read by ``evaluate`` only).
 """
@@ -21,10 +21,10 @@ import numpy as np
 from pipeline.config.train import TrainConfig
 from pipeline.config.user import UserConfig
 from pipeline.data import Framed, Mnist, Split, with_framed
-from pipeline.keras_model import predict_probs
+from pipeline.learn.keras_model import predict_probs
+from pipeline.learn.training import Batching, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.metrics import accuracy
 from pipeline.streams import Stream
-from pipeline.training import Batching, make_optimizer, make_split, make_train_step, run_epoch
 from pipeline.userdata import UserSet
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def adapt(
     """Fine-tune ``model`` (in place) on the person's digits; return it with before and after figures."""
     import keras
 
-    from pipeline.tf_setup import make_strategy
+    from pipeline.learn.tf_setup import make_strategy
 
     cfg = params.user
     strategy = make_strategy("default")

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.contract import FIELD, INPUT_NAME, OUTPUT_NAME
 from pipeline.config.model import ModelConfig
-from pipeline.tf_setup import import_tf
+from pipeline.learn.tf_setup import import_tf
 
 
 def build_model(cfg: ModelConfig) -> Any:

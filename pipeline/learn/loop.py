@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.tf_setup import import_tf
+from pipeline.learn.tf_setup import import_tf
 
 #: ``step(indices (batch,) int32, global step (int64 tensor)) -> outputs`` of one optimizer update.
 Step = Callable[[np.ndarray, Any], Any]

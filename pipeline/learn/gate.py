@@ -2,7 +2,7 @@
 
 It is trained apart from the digit classifier (whose weights stay exactly as they are) on
 digits (MNIST's training split as is, and the same digits drawn and photographed, through
-the app's preprocessing) against generated non-digits (:mod:`pipeline.trainsets`). Its
+the app's preprocessing) against generated non-digits (:mod:`pipeline.sets.trainsets`). Its
 decision threshold is chosen on the *validation* split only (:func:`pick_threshold` says
 how). Export puts it beside the classifier in one ONNX model.
 """
@@ -18,9 +18,11 @@ import numpy as np
 
 from app.contract import FIELD, INPUT_NAME, REJECT_OUTPUT_NAME, THRESHOLD_DECIMALS, rejects
 from pipeline.config.gate import GateConfig, GateNetwork
-from pipeline.loop import Epochs, cosine_decay, one_epoch
+from pipeline.data import DIGIT_FAMILIES, Split, framed_key
+from pipeline.errors import StageError
+from pipeline.learn.loop import Epochs, cosine_decay, one_epoch
+from pipeline.learn.tf_setup import import_tf
 from pipeline.streams import Stream
-from pipeline.tf_setup import import_tf
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,22 @@ class GateData:
     val_mnist: np.ndarray  # validation digits, as MNIST has them
     val_drawn: dict[str, np.ndarray]  # validation digits drawn, photographed, in numbers: by family
     val_negatives: np.ndarray
+
+
+def gate_data(x_train: np.ndarray, split: Split, openset: dict[str, np.ndarray]) -> GateData:
+    """The gate's examples from MNIST's training set (``split``: the gate's own) and the openset stage's
+    arrays: the digits as MNIST has them and as the app frames them (0) against the non-digits (1)."""
+    wanted = [framed_key(s, f) for s in ("train", "validation") for f in DIGIT_FAMILIES]
+    missing = [k for k in [*wanted, "negatives_train", "negatives_validation"] if k not in openset]
+    if missing:
+        raise StageError(f"the openset stage's files lack {', '.join(missing)}; run `dvc repro openset`")
+    drawn = [openset[framed_key("train", f)] for f in DIGIT_FAMILIES]
+    digits = np.concatenate([x_train[split.train], *drawn])
+    negatives = openset["negatives_train"]
+    x = np.concatenate([digits, negatives])
+    y = np.concatenate([np.zeros(len(digits), np.uint8), np.ones(len(negatives), np.uint8)])
+    validation = {f: openset[framed_key("validation", f)] for f in DIGIT_FAMILIES}
+    return GateData(x, y, x_train[split.validation], validation, openset["negatives_validation"])
 
 
 @dataclass
@@ -68,7 +86,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
     tf = import_tf()
     import keras
 
-    from pipeline.augment import make_augment
+    from pipeline.learn.augment import make_augment
 
     keras.utils.set_random_seed(seed)
     model = build_gate(cfg.network)
@@ -107,7 +125,7 @@ def train_gate(data: GateData, cfg: GateConfig, seed: int, progress: bool | None
 
 
 def gate_scores(model: Any, images: np.ndarray) -> np.ndarray:
-    from pipeline.keras_model import predict_probs
+    from pipeline.learn.keras_model import predict_probs
 
     return predict_probs(model, images)[:, 0] if len(images) else np.zeros(0, np.float32)
 

@@ -1,7 +1,7 @@
 """The render stage's open-world test sets, from MNIST's test digits, read up to the model.
 
 Drawn digits (framed as the app frames a drawing), whole numbers and photos of paper, each
-read by the app's reader up to its candidates (:mod:`pipeline.plans`). Seeded: the same
+read by the app's reader up to its candidates (:mod:`pipeline.sets.plans`). Seeded: the same
 seed draws the same pictures, on any number of cores.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.plans import PlanSet, concat, plan_pictures
+from pipeline.sets.plans import PlanSet, concat, plan_pictures
 from pipeline.streams import Stream
 from pipeline.synth.number import number
 from pipeline.synth.photo import photo
@@ -58,7 +58,7 @@ def _scenes_job(
 def render_sets(data, cfg, families) -> dict[str, np.ndarray]:
     """Every open-world test set (``render`` params; scenes of every family in ``families``), for ``renderings.npz``."""
     from pipeline.families import DRAWN
-    from pipeline.parallel import run_jobs
+    from pipeline.sets.parallel import run_jobs
 
     chunk = 250
     out: dict[str, np.ndarray] = {}
@@ -116,7 +116,7 @@ def _scene_sets(data, cfg, families, chunk: int) -> dict[str, np.ndarray]:
     """Scenes: each family of each kind in turn, the other kinds drawn from the families training uses;
     with the kind and family each picture was made to test, and whether training held that family out."""
     from pipeline.families import SCENE_KINDS
-    from pipeline.parallel import run_jobs
+    from pipeline.sets.parallel import run_jobs
 
     seen = {k: families.seen(k) for k in SCENE_KINDS}
     wanted = [(kind, f) for kind in SCENE_KINDS for f in getattr(families.all, kind)]

@@ -18,16 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.augment import make_augment
 from pipeline.config.model import ModelConfig
 from pipeline.config.train import TrainConfig, TrainSections
 from pipeline.data import Framed, Mnist, Split, class_counts, split_indices, with_framed
 from pipeline.errors import StageError
-from pipeline.keras_model import predict_probs
-from pipeline.loop import Epochs, cosine_decay, one_epoch
+from pipeline.learn.augment import make_augment
+from pipeline.learn.keras_model import predict_probs
+from pipeline.learn.loop import Epochs, cosine_decay, one_epoch
+from pipeline.learn.models import build_model
+from pipeline.learn.tf_setup import import_tf, make_strategy
 from pipeline.metrics import accuracy, cross_entropy
-from pipeline.models import build_model
-from pipeline.tf_setup import import_tf, make_strategy
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class Batching:
 
     @property
     def walk(self) -> Epochs:
-        """How :mod:`pipeline.loop` walks the training split (each epoch's shuffle seeded by seed and epoch)."""
+        """How :mod:`pipeline.learn.loop` walks the training split (each epoch's shuffle seeded by seed and epoch)."""
         return Epochs(len(self.split.train), self.batch, self.steps, self.epochs, self.seed)
 
 

@@ -101,7 +101,7 @@ def negatives(
     split: str, count: int, seed: int, digits: np.ndarray, kinds: tuple[str, ...] = tuple(WEIGHTS)
 ) -> Negatives:
     """:func:`generate` in fixed chunks over every core."""
-    from pipeline.parallel import run_jobs
+    from pipeline.sets.parallel import run_jobs
 
     jobs = [
         (split, min(CHUNK, count - start), seed, digits, k, kinds) for k, start in enumerate(range(0, count, CHUNK))
@@ -175,7 +175,7 @@ def digits_as_drawn(
 
     Per family: the framed uint8 inputs and, for each, the index in ``images`` of its digit.
     """
-    from pipeline.parallel import run_jobs
+    from pipeline.sets.parallel import run_jobs
 
     rng = np.random.default_rng([seed, Stream.FRAMED_DRAWN])
     jobs: list[tuple] = []
@@ -290,7 +290,7 @@ def _scene_job(images: np.ndarray, families: object, seed: int, first: int, coun
 def scene_sets(images: np.ndarray, count: int, families: object, seed: int) -> SceneSets:
     """``count`` scenes written with ``images`` in the families training may use, read by the app's reader:
     the digits it cut right (with their index in ``images``) and what it cut wrongly."""
-    from pipeline.parallel import run_jobs
+    from pipeline.sets.parallel import run_jobs
 
     step = CHUNK // 10
     jobs = [(images, families, seed, start, min(step, count - start)) for start in range(0, count, step)]

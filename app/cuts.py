@@ -4,7 +4,8 @@ People write digits that touch. A piece that may hold several digits is cut alon
 follow the gap between strokes and, where two digits share a stroke, cross it at its thinnest:
 the cheapest way down through the ink from each candidate place (a minimum-cost path, a
 "drop-fall" that may also cut). Candidate places are the valleys of the ink's column
-projection and of its upper and lower outlines. The reader over-segments the piece along all
+projection and of its upper and lower outlines, and where digits of one width would meet
+(overlapping digits leave no valley). The reader over-segments the piece along all
 of them and keeps the grouping the classifier and the gate like best
 (:func:`app.reader.resolve`), so a bad cut costs nothing but a few candidates. Pure numpy.
 """
@@ -71,7 +72,16 @@ def candidate_columns(ink: np.ndarray) -> list[int]:
     for c in order:
         if all(abs(c - k) > MERGE * h for k in kept):
             kept.append(c)
-    return sorted(kept[:MAX_CUTS])
+    kept = kept[:MAX_CUTS]
+    # digits that overlap leave no valley: also where 2, 3 or 4 digits of one width would meet (touching
+    # numbers of two independent sets 80% -> 85% and 12.5% -> 17.5%; the scenes' touching layout 48.7%
+    # -> 51.3%, numbers and photos within one picture, with the model fixed)
+    for n in (2, 3, 4):
+        for k in range(1, n):
+            c = round(k * w / n)
+            if lo <= c < hi and all(abs(c - q) > MERGE * h for q in kept):
+                kept.append(c)
+    return sorted(kept)
 
 
 def cut_path_batch(ink: np.ndarray, starts: list[int]) -> np.ndarray:

@@ -295,12 +295,15 @@ def test_framed_digits_carry_their_source_digits_label(sample, published_model, 
 
     x, y = sample.x_train[:400], sample.y_train[:400]
     families = digits_as_drawn(x, 10, 60, 30, 3)
-    families["scenes"] = scene_sets(x, 24, params.families, 3).digits  # digits_as_drawn leaves them out
+    # digits_as_drawn leaves the scenes out. About 250 of their digits: they agree ~96% (3,000 training
+    # digits, 300 scenes), and 24 scenes of 400 digits (~100) fell under 90% by chance (0.891)
+    families["scenes"] = scene_sets(sample.x_train, 60, params.families, 3).digits
+    sources = {"scenes": sample.y_train}
     classifier = Classifier(published_model, threads=0)
     for family, framed in families.items():
         assert len(framed.images) == len(framed.source) > 20, family
         probs, _ = classifier.score(framed.images.astype(np.float32) / 255)
-        right = float((probs.argmax(1) == y[framed.source]).mean())
+        right = float((probs.argmax(1) == sources.get(family, y)[framed.source]).mean())
         assert right > 0.9, (family, right)  # a source off by one would agree about 10% of the time
 
 

@@ -85,6 +85,7 @@ screenshot: setup
 	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app.png --scene number
 	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app-dark.png --scene nondigit --dark
 	xvfb-run -a -s "-screen 0 2100x1400x24 -dpi 192" python .ci/app_screenshot.py .github/screenshots/app-hidpi.png --scene digit
+	xvfb-run -a -s "-screen 0 1100x700x24" python .ci/app_screenshot.py .github/screenshots/app-ruled.png --scene ruled
 	python -m pipeline.browser artifacts/reports/index.html .github/screenshots/report.png
 
 clean:

@@ -3,7 +3,10 @@
 Draws with real mouse events (stroke by stroke, as a person would), lets Live mode read the
 drawing, then grabs the X screen (not a Qt re-render) with QScreen.grabWindow.
 
-    python .ci/app_screenshot.py OUT.png [--scene number|digit|nondigit] [--dark] [--scale 2]
+    python .ci/app_screenshot.py OUT.png [--scene number|digit|nondigit|ruled] [--dark] [--scale 2]
+
+``ruled`` opens a photo of a number on margin-ruled paper, made by the pipeline's own scene
+generator from the test sample's digits (the app shows the ruling it ignored, faint).
 
 A HiDPI screen is an X server at 192 dpi (``xvfb-run -s "-dpi 192"``): Qt scales by 2 from the
 screen's density, as on a real HiDPI monitor. ``--scale`` sets QT_SCALE_FACTOR on top of that (a
@@ -78,10 +81,29 @@ def draw_nondigit(canvas) -> None:
     stroke(canvas, path(canvas, *pts, steps=12))
 
 
+def open_ruled(controller) -> None:
+    """A photographed number on ruled paper with a margin, opened as a person opens a file."""
+    import tempfile
+
+    from PIL import Image
+
+    from pipeline.data import load_mnist
+    from pipeline.synth.scene import scene
+
+    sample = load_mnist(ROOT / "tests" / "data" / "mnist_sample.npz", counts=None)
+    rng = np.random.default_rng([2026, 0])
+    idx = rng.integers(0, len(sample.x_train), 4)
+    families = {"pen": "ballpoint", "layout": "spaced", "paper": "margin", "degradation": "photo"}
+    written = scene(sample.x_train[idx], sample.y_train[idx], families, rng)
+    path = Path(tempfile.mkdtemp()) / "notebook.png"
+    Image.fromarray(written.pixels).save(path)
+    controller.open_file(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    parser.add_argument("--scene", choices=["number", "digit", "nondigit"], default="number")
+    parser.add_argument("--scene", choices=["number", "digit", "nondigit", "ruled"], default="number")
     parser.add_argument("--dark", action="store_true")
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
@@ -103,8 +125,11 @@ def main() -> None:
     window.move(0, 0)
     window.show()
     app.processEvents()
-    {"number": draw_number, "digit": draw_digit, "nondigit": draw_nondigit}[args.scene](window.canvas)
-    controller.run()
+    if args.scene == "ruled":
+        open_ruled(controller)
+    else:
+        {"number": draw_number, "digit": draw_digit, "nondigit": draw_nondigit}[args.scene](window.canvas)
+        controller.run()
 
     def grab() -> None:
         frame = window.frameGeometry()

@@ -18,7 +18,7 @@ from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
 
 #: Below this confidence the app says it is not sure and names the alternatives instead of
 #: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
-UNSURE = 0.8
+UNSURE = 0.85
 #: Writing less than this many pen widths tall becomes a blob: the hint asks for bigger writing
 #: or a thinner pen. (Digits written with pipeline/synth/strokes.py at 12.8 and 32 px pens: under 3
 #: pen widths tall 3-23 of 30 read right, from 3 up all 30 at either width.)

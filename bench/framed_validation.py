@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from _common import np
+from _common import np, validation_digits
 
 #: The openset stage uses openset.seed (7) and 8; these digits get their own.
 SEED_APP_FIGURES = 777
@@ -26,15 +26,9 @@ DRAWN_PER_RENDERING, PHOTOS, NUMBERS = 1000, 4000, 2000
 
 def framed_validation() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """(framed uint8 inputs, labels) per family, from the classifier's validation split."""
-    from pipeline.config.params import load_params
-    from pipeline.data import load_mnist, split_indices
-    from pipeline.paths import MNIST_NPZ
     from pipeline.sets.trainsets import digits_as_drawn
 
-    cfg = load_params().train
-    data = load_mnist(MNIST_NPZ)
-    split = split_indices(data.y_train, cfg.validation_fraction, cfg.seed, cfg.limit)
-    x, y = data.x_train[split.validation], data.y_train[split.validation]
+    _, x, y = validation_digits()
     families = digits_as_drawn(x, DRAWN_PER_RENDERING, PHOTOS, NUMBERS, SEED_APP_FIGURES)
     return {name: (f.images, y[f.source]) for name, f in families.items()}
 

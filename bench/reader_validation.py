@@ -19,7 +19,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from _common import np
+from _common import np, validation_digits
 
 #: The render stage uses render.seed (11); these scenes get their own.
 SEED = 779
@@ -27,18 +27,12 @@ SEED = 779
 
 def plan_scenes(per_family: int, kinds: list[str]) -> tuple[object, list[tuple[str, str]], np.ndarray]:
     """Every family's scenes planned by the app's reader: the PlanSet, (kind, family) per picture."""
-    from pipeline.config.params import load_params
-    from pipeline.data import load_mnist, split_indices
     from pipeline.families import SCENE_KINDS
-    from pipeline.paths import MNIST_NPZ
     from pipeline.sets.parallel import run_jobs
     from pipeline.sets.plans import concat
     from pipeline.sets.testsets import _scenes_job
 
-    params = load_params()
-    data = load_mnist(MNIST_NPZ)
-    split = split_indices(data.y_train, params.train.validation_fraction, params.train.seed, params.train.limit)
-    x, y = data.x_train[split.validation], data.y_train[split.validation]
+    params, x, y = validation_digits()
     fam = params.families
     seen = {k: fam.seen(k) for k in SCENE_KINDS}
     wanted = [(kind, f) for kind in SCENE_KINDS if kind in kinds for f in getattr(fam.all, kind)]

@@ -3,4 +3,5 @@ architectures (``models``), augmentation, the one seeded training loop (``loop``
 (the classifier's ``training``, the ``gate``, a person's fine-tuning in ``adapt``), Keras files in and
 out (``keras_model``), and the ONNX export with its int8 copy (``onnx_export``, ``quantize``).
 
-The only package of the pipeline that imports TensorFlow; the data stages never load it."""
+The library's only package that imports TensorFlow (the stages and the ``ensemble`` tool that use it
+import it too); the data stages never load it."""

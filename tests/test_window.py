@@ -413,3 +413,21 @@ def test_the_pen_sliders_groove_shows_in_dark_mode(open_window, qapp):
     background = int(np.median(grey[1]))
     assert (np.abs(row - background) > 40).mean() > 0.5  # the groove runs across the slider, visibly
     window.set_dark(False, save=False)
+
+
+def test_with_several_pieces_the_inputs_title_says_how_to_see_another_ones_bars(open_window):
+    """The bars show one digit of a number ("digit 1 of 4"); the inputs' title says a click shows another's."""
+    from app.ui.window import SEEN, SEEN_SEVERAL
+
+    window, controller = open_window(live=False)
+    side = window.canvas.width()
+    write(window.canvas, "407", height=0.19 * side)
+    controller.run()
+    assert controller.last is not None and len(controller.last.pieces) == 3
+    assert window.seen.title() == SEEN_SEVERAL and "click" in SEEN_SEVERAL
+    window.input_view.piece_clicked.emit(2)
+    assert window.result.top3.text().startswith("digit 3 of 3")
+    controller.clear()
+    write(window.canvas, "4", height=0.4 * side)
+    controller.run()
+    assert window.seen.title() == SEEN

@@ -59,6 +59,11 @@ QSlider::handle:horizontal {
 """
 
 
+#: The title over the model's inputs; with several, how to see another one's bars.
+SEEN = "What the model saw (28×28)"
+SEEN_SEVERAL = "What the model saw (28×28): click one for its bars"
+
+
 class MainWindow(Transfers, QMainWindow):
     """The window: the controller's view. Turns menus, buttons, keys, drops and pastes into signals."""
 
@@ -264,7 +269,7 @@ class MainWindow(Transfers, QMainWindow):
         left = QVBoxLayout()
         left.addWidget(SquareBox(self.canvas), 1)
         left.addWidget(self.history)
-        seen = QGroupBox("What the model saw (28×28)")
+        seen = self.seen = QGroupBox(SEEN)
         seen_layout = QVBoxLayout(seen)
         seen_layout.setContentsMargins(4, 4, 4, 4)
         self.input_scroll = QScrollArea()  # the pixel values keep legible cells and scroll when space is short
@@ -318,12 +323,15 @@ class MainWindow(Transfers, QMainWindow):
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
         self.input_view.set_images([p.image for p in pieces], self._input_labels())
+        # the bars are one piece's: say where the others' are (a helper writing numbers did not find them)
+        self.seen.setTitle(SEEN_SEVERAL if len(pieces) > 1 else SEEN)
         if self.input_view.matrix:
             QTimer.singleShot(0, self.centre_values)
         self.canvas.set_reading(None if stale else reading, frame)
 
     def show_message(self, text: str) -> None:
         self.reading = None
+        self.seen.setTitle(SEEN)
         self.result.show_message(text)
         self.input_view.set_images([])
         self.canvas.set_reading(None)

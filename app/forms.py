@@ -13,6 +13,14 @@ from app.straight import Line, runs, thickness
 BOX_SIDE = 0.85
 #: A box's lines are at most this thick for its size (a written 0's strokes are thicker).
 BOX_LINE = 0.08
+#: ...but a line may be this many pixels thick on any box: a 2 px line scanned soft spans 4-5 px of the
+#: ink mask (at LINE_INK of the peak), so small boxes (~34 px) went unseen, their digits read as boxes
+#: ("492" -> "000"); a blown-up 8x8 scan's bars are 8 px and more.
+MIN_LINE = 5.0
+#: A box's four sides are printed alike: their thicknesses differ by at most this many pixels.
+SAME_LINE = 1
+#: ...and meet at their corners: the square where two sides cross is at least this share ink.
+CORNER_INK = 0.5
 #: Dots: at least this many small pieces of about one size (a dot grid).
 MIN_DOTS = 12
 #: An open comb: at least this many teeth on one line, each at most TOOTH_LENGTH writing heights long,
@@ -36,7 +44,7 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
         y0, y1 = top.hi + 1, bottom.lo  # the space between the two lines
         if y1 - y0 < 6:
             continue
-        printed = max(4.0, BOX_LINE * (bottom.hi - top.lo))  # a blown-up scan's thick bars are no form's
+        printed = max(MIN_LINE, BOX_LINE * (bottom.hi - top.lo))  # a blown-up scan's thick bars are no form's
         if max(thickness(mask, x, int(printed) + 1) for x in (top, bottom)) > printed:
             continue
         lo, hi = max(0, min(top.start, bottom.start) - reach), min(mask.shape[1], max(top.stop, bottom.stop) + reach)
@@ -154,7 +162,8 @@ def boxes(mask: np.ndarray) -> list[Line]:
                 for v, lo, hi, s, e in rect
             ]
             (framed if _holds_writing(mask, sides) else empty).append(sides)
-    framed += [x for x in empty if any(_alike(x, f) for f in framed)]
+    # a 0 written in a box is an empty rectangle of about a box's size too: never one inside another
+    framed += [x for x in empty if any(_alike(x, f) for f in framed) and not any(_inside(x, f) for f in framed)]
     return [side for sides in framed for side in sides]
 
 
@@ -163,6 +172,11 @@ def _holds_writing(mask: np.ndarray, sides: list[Line]) -> bool:
     top, bottom, left, right = sides
     inside = mask[top.hi + 2 : bottom.lo - 1, left.hi + 2 : right.lo - 1]
     return inside.size > 0 and float(inside.mean()) >= 0.01
+
+
+def _inside(a: list[Line], b: list[Line]) -> bool:
+    """Is box ``a`` (top, bottom, left, right) within box ``b``?"""
+    return a[0].lo >= b[0].lo and a[1].hi <= b[1].hi and a[2].lo >= b[2].lo and a[3].hi <= b[3].hi
 
 
 def _alike(a: list[Line], b: list[Line]) -> bool:
@@ -206,13 +220,23 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
     l0, l1 = _thick(cols, left, 0.6 * cols[left])
     r0, r1 = _thick(cols, right, 0.6 * cols[right])
-    if max(t1 - t0, b1 - b0, l1 - l0, r1 - r0) + 1 > max(4.0, BOX_LINE * min(width, height)):
+    widths = [t1 - t0, b1 - b0, l1 - l0, r1 - r0]
+    if max(widths) + 1 > max(MIN_LINE, BOX_LINE * min(width, height)):
         return None
+    # printed with one pen: a squarish written 0 is thicker at its top than at its foot (5 px and 3)
+    if max(widths) - min(widths) > SAME_LINE:
+        return None
+    # where two printed sides meet they overlap; a round 0's thick strokes leave the corner open
+    meet = [sub[a : b + 1, c : d + 1].mean() for a, b in ((t0, t1), (b0, b1)) for c, d in ((l0, l1), (r0, r1))]
+    if min(meet) < CORNER_INK:
+        return None
+    # each side spans the others' full thickness: the corners' outer squares are the box's too (a side
+    # from the middle of the other's thickness left a dot at a corner of every small scanned box)
     return [
-        (False, t0, t1, left, right + 1),
-        (False, b0, b1, left, right + 1),
-        (True, l0, l1, top, bottom + 1),
-        (True, r0, r1, top, bottom + 1),
+        (False, t0, t1, l0, r1 + 1),
+        (False, b0, b1, l0, r1 + 1),
+        (True, l0, l1, t0, b1 + 1),
+        (True, r0, r1, t0, b1 + 1),
     ]
 
 

@@ -296,3 +296,17 @@ def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, publi
         changed += read_ink(ink, classifier.score, threshold, classifier.info.labels).text != reading.text
         monkeypatch.undo()
     assert changed >= 1  # the rule is what makes the difference
+
+
+def test_a_reading_without_a_forms_boxes_is_chosen_over_one_that_reads_them():
+    """A box a digit touches, read with its digit, can fit well ("57563": the 5 and its box read "0" at
+    87%): of two answers, the one with the form's boxes taken out wins; ruling alone still competes on fit."""
+    from app.reader import Reading, choose
+
+    raw = Reading((), fit=-0.1)
+    boxes = Reading((), removed=("boxes", "margin"), fit=-0.4)
+    ruling = Reading((), removed=("ruling",), fit=-0.4)
+    refused = Reading((), rejected="not a number", removed=("boxes",), fit=0.0)
+    assert choose([boxes, raw]) is boxes
+    assert choose([ruling, raw]) is raw
+    assert choose([refused, raw]) is raw

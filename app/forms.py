@@ -13,10 +13,16 @@ from app.straight import Line, runs, thickness
 BOX_SIDE = 0.85
 #: A box's lines are at most this thick for its size (a written 0's strokes are thicker).
 BOX_LINE = 0.08
-#: ...but a line may be this many pixels thick on any box: a 2 px line scanned soft spans 4-5 px of the
+#: A box alone may have lines this thick (or BOX_LINE of its size)...
+LONE_LINE = 4.0
+#: ...and a box beside another of its size this thick, whatever its size: a 2 px line scanned soft spans 4-5 px of the
 #: ink mask (at LINE_INK of the peak), so small boxes (~34 px) went unseen, their digits read as boxes
 #: ("492" -> "000"); a blown-up 8x8 scan's bars are 8 px and more.
 MIN_LINE = 5.0
+#: A comb field's lines (two long lines closed at both ends, dividers between: no written 0 is one) may be
+#: this thick: a 4 px line scanned soft (a helper's comb fields read "171813101" for "7830"). A lone box
+#: keeps MIN_LINE: at 6 px a 0 written with a thick pen on dotted paper was taken for one ("880" -> "88").
+COMB_LINE = 6.0
 #: A box's four sides are printed alike: their thicknesses differ by at most this many pixels.
 SAME_LINE = 1
 #: ...and meet at their corners: the square where two sides cross is at least this share ink.
@@ -44,7 +50,7 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
         y0, y1 = top.hi + 1, bottom.lo  # the space between the two lines
         if y1 - y0 < 6:
             continue
-        printed = max(MIN_LINE, BOX_LINE * (bottom.hi - top.lo))  # a blown-up scan's thick bars are no form's
+        printed = max(COMB_LINE, BOX_LINE * (bottom.hi - top.lo))  # a blown-up scan's thick bars are no form's
         if max(thickness(mask, x, int(printed) + 1) for x in (top, bottom)) > printed:
             continue
         lo, hi = max(0, min(top.start, bottom.start) - reach), min(mask.shape[1], max(top.stop, bottom.stop) + reach)
@@ -162,9 +168,20 @@ def boxes(mask: np.ndarray) -> list[Line]:
                 for v, lo, hi, s, e in rect
             ]
             (framed if _holds_writing(mask, sides) else empty).append(sides)
+    # lines thicker than a lone box's are a form's only beside another box of its size: alone, a 0 written
+    # squarish with an even pen passes every other rule (a slashed 0 alone read "1")
+    found = framed + empty
+    framed = [x for x in framed if _thin(x) or any(_alike(x, o) for o in found if o is not x)]
+    empty = [x for x in empty if _thin(x) or any(_alike(x, o) for o in found if o is not x)]
     # a 0 written in a box is an empty rectangle of about a box's size too: never one inside another
     framed += [x for x in empty if any(_alike(x, f) for f in framed) and not any(_inside(x, f) for f in framed)]
     return [side for sides in framed for side in sides]
+
+
+def _thin(sides: list[Line]) -> bool:
+    """Are a box's lines within what a box alone may have (LONE_LINE, or BOX_LINE of its size)?"""
+    thickest = max(x.hi - x.lo + 1 for x in sides)
+    return thickest <= max(LONE_LINE, BOX_LINE * min(sides[0].length, sides[2].length))
 
 
 def _holds_writing(mask: np.ndarray, sides: list[Line]) -> bool:
@@ -220,11 +237,11 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
     l0, l1 = _thick(cols, left, 0.6 * cols[left])
     r0, r1 = _thick(cols, right, 0.6 * cols[right])
-    widths = [t1 - t0, b1 - b0, l1 - l0, r1 - r0]
-    if max(widths) + 1 > max(MIN_LINE, BOX_LINE * min(width, height)):
+    thickness = [t1 - t0 + 1, b1 - b0 + 1, l1 - l0 + 1, r1 - r0 + 1]
+    if max(thickness) > max(MIN_LINE, BOX_LINE * min(width, height)):
         return None
     # printed with one pen: a squarish written 0 is thicker at its top than at its foot (5 px and 3)
-    if max(widths) - min(widths) > SAME_LINE:
+    if max(thickness) - min(thickness) > SAME_LINE:
         return None
     # where two printed sides meet they overlap; a round 0's thick strokes leave the corner open
     meet = [sub[a : b + 1, c : d + 1].mean() for a, b in ((t0, t1), (b0, b1)) for c, d in ((l0, l1), (r0, r1))]

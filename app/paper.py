@@ -102,8 +102,10 @@ def _paper_lines(m: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
     # then boxes that stand alone: a row of boxes apart has tall sides, which were taken for margins
     # one by one, leaving the boxes' tops and bottoms to be read as strokes (9 of 48 such forms)
     boxed = _lone_boxes(straight.without(m, comb + sides), horizontals + verticals)
-    horizontals = [x for x in horizontals if not any(_along(x, b) for b in boxed)]
-    verticals = [x for x in verticals if not any(_along(x, b) for b in boxed)]
+    # a box's sides are the box's; a stroke within a box is what is written in it, never ruling or a margin
+    # (a small form's 4s lost their stems as margins when the writing measured without them was tiny)
+    horizontals = [x for x in horizontals if not any(_along(x, b) for b in boxed) and not _within(x, boxed)]
+    verticals = [x for x in verticals if not any(_along(x, b) for b in boxed) and not _within(x, boxed)]
     without = straight.without(m, horizontals + verticals + boxed)
     rest = [x for x in horizontals if x not in comb]
     h_ok = comb + _accept(rest, m, straight.without(without, comb + sides))
@@ -131,23 +133,73 @@ def _lone_boxes(mask: np.ndarray, lines: list[Line]) -> list[Line]:
     found = forms.boxes(mask)
     out: list[Line] = []
     for i in range(0, len(found), 4):
-        top, bottom, left, right = found[i : i + 4]
-        inside = [
-            x
-            for x in lines
-            if (not x.vertical and top.hi < x.lo and x.hi < bottom.lo and x.length >= 0.8 * top.length)
-            or (x.vertical and left.hi < x.lo and x.hi < right.lo and x.length >= 0.8 * left.length)
-        ]
-        # a box's sides end at its corners; ruling runs on (1s written across it close "boxes" with it)
+        box = found[i : i + 4]
+        # a line inside is inked across the box; a row of boxes' sides at one height, or a 7's bar
+        # between them, is found as a dotted "line" too (six boxes apart read "1917117119131161": each side a 1)
+        inside = [x for x in lines if _crosses(mask, x, box)]
+        # a box's sides end at its corners; ruling runs on (1s written across it close "boxes" with it).
+        # The tops of boxes a few pixels apart are found as one line: it runs on only where it is inked
+        # past the corner
         runs_on = [
             x
             for x in lines
-            for side in found[i : i + 4]
-            if _overlaps(x, side) and x.vertical == side.vertical and x.length > 1.5 * side.length
+            for side in box
+            if _overlaps(x, side)
+            and x.vertical == side.vertical
+            and x.length > 1.5 * side.length
+            and _runs_past(mask, x, side)
         ]
         if not inside and not runs_on:
-            out += found[i : i + 4]
+            out += box
     return out
+
+
+def _within(line: Line, boxed: list[Line]) -> bool:
+    """Does ``line`` lie inside one of the boxes (``boxed``: top, bottom, left, right of each in turn)?"""
+    for i in range(0, len(boxed), 4):
+        top, bottom, left, right = boxed[i : i + 4]
+        rows, cols = (
+            ((line.start, line.stop - 1), (line.lo, line.hi))
+            if line.vertical
+            else ((line.lo, line.hi), (line.start, line.stop - 1))
+        )
+        if top.lo <= rows[0] and rows[1] <= bottom.hi and left.lo <= cols[0] and cols[1] <= right.hi:
+            return True
+    return False
+
+
+#: A line inside a box crosses it (a grid's, a table's): inked along at least this share of the box's
+#: inside (a crossed 7's bar spanned 84% of its box).
+CROSS_INK = 0.95
+#: A line runs on past a box's corner (ruling): inked along at least this share of a few line widths there.
+PAST_INK = 0.8
+
+
+def _crosses(mask: np.ndarray, line: Line, box: list[Line]) -> bool:
+    """Does ``line`` run across the inside of ``box`` (top, bottom, left, right), inked all the way?"""
+    top, bottom, left, right = box
+    if line.vertical:
+        between = left.hi < line.lo and line.hi < right.lo and line.length >= 0.8 * left.length
+        return between and _inked(mask, line, top.hi + 1, bottom.lo) >= CROSS_INK
+    between = top.hi < line.lo and line.hi < bottom.lo and line.length >= 0.8 * top.length
+    return between and _inked(mask, line, left.hi + 1, right.lo) >= CROSS_INK
+
+
+def _inked(mask: np.ndarray, line: Line, start: int, stop: int) -> float:
+    """The share of places in [start, stop) along ``line`` where its band holds ink."""
+    start, stop = max(start, 0), min(stop, mask.shape[0 if line.vertical else 1])
+    if stop <= start:
+        return 0.0
+    band = mask[start:stop, line.lo : line.hi + 1] if line.vertical else mask[line.lo : line.hi + 1, start:stop]
+    return float(band.any(axis=1 if line.vertical else 0).mean())
+
+
+def _runs_past(mask: np.ndarray, line: Line, side: Line) -> bool:
+    """Does ``line`` go on, inked, past either end of the box's ``side`` (by a few line widths)?"""
+    reach = max(4, 3 * (side.hi - side.lo + 1))
+    before = _inked(mask, line, side.start - reach, side.start) if line.start < side.start else 0.0
+    after = _inked(mask, line, side.stop, side.stop + reach) if line.stop > side.stop else 0.0
+    return max(before, after) >= PAST_INK
 
 
 def _writing(mask: np.ndarray, vertical: bool) -> tuple[float, tuple[int, int] | None]:
@@ -207,6 +259,8 @@ def _cut(
         if hi <= lo or e <= s:
             continue
         band_ink, band_mask = k[lo:hi, s:e], m[lo:hi, s:e]
+        # the line's own ink: a high percentile, since a 2 px line scanned soft is half soft edge (its median
+        # was the edge's, and a box's whole side then looked like much stronger writing, and stayed)
         level = float(np.median(band_ink[band_mask])) if band_mask.any() else 0.0
         above = f[max(0, lo - 4) : max(0, lo - 1), s:e].any(axis=0)
         below = f[min(m.shape[0], hi + 1) : min(m.shape[0], hi + 4), s:e].any(axis=0)

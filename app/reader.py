@@ -301,12 +301,13 @@ def _gate_cuts(p: Plan, best: np.ndarray, confidence: list[float], flags: np.nda
 
 
 def choose(readings: Sequence[Reading]) -> Reading:
-    """The reading of a picture's ink variants to give: an answer over a refusal, then one without a form's
-    boxes over one with them, then the better fit (the first, the one without the paper's structure, on a tie).
+    """The reading of a picture's ink variants to give: an answer over a refusal, then one with a form's
+    boxes (and what was found with them) taken out over one without, then the better fit (the first, the
+    one without the paper's structure, on a tie).
 
-    A straight stroke may look like ruling, so the ink as it is gets its chance; a form's box is found only
-    as a closed, evenly printed rectangle with square corners that holds writing, and read with its digit it
-    can still fit well ("57563" in boxes a 5 touched: the 5 with its box read "0" at 87%)."""
+    A straight stroke may look like a line, so the ink as it is gets its chance against ruling alone; but
+    boxes are found only as rectangles printed alike, as comb fields or as teeth on a line, and a box read
+    with the digit that touches it can fit well ("57563": the 5 and its box read "0" at 87%)."""
     return max(readings, key=lambda r: (r.rejected is None, "boxes" in r.removed, round(r.fit, 9)))
 
 

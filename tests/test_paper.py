@@ -248,3 +248,140 @@ def test_a_squarish_zero_in_a_box_is_writing_not_a_box(sample):
     without, structure = remove_structure(ink)
     assert "boxes" in structure.kinds, structure.kinds
     assert _pieces(without) == 4
+
+
+def _two_boxes_apart(gap: int = 8, ruled_past: bool = False) -> np.ndarray:
+    """A mask of two 60 px boxes (2 px lines) ``gap`` apart, a short stroke written in each; with
+    ``ruled_past``, their tops are one ruled line that runs on past both boxes."""
+    m = np.zeros((100, 200), bool)
+    for x in (20, 80 + gap):
+        m[20:22, x : x + 60] = m[78:80, x : x + 60] = True
+        m[20:80, x : x + 2] = m[20:80, x + 58 : x + 60] = True
+        m[40:60, x + 28 : x + 31] = True  # a 1 written in the box
+    if ruled_past:
+        m[20:22, :] = True
+    return m
+
+
+def test_boxes_a_few_pixels_apart_whose_tops_are_found_as_one_line_are_boxes():
+    """The tops of boxes a few pixels apart are found as one long line (the gap bridged): it does not run on
+    past the boxes, so they are boxes (a form of six read "1917117119131161", each side a 1). Ruling that
+    is inked past the corners still makes them no boxes."""
+    from app.paper import _lone_boxes
+    from app.straight import Line
+
+    merged = [Line(False, 20, 21, 20, 148), Line(False, 78, 79, 20, 148)]
+    assert len(_lone_boxes(_two_boxes_apart(), merged)) == 8
+    ruling = [Line(False, 20, 21, 0, 200)]
+    assert _lone_boxes(_two_boxes_apart(ruled_past=True), ruling) == []
+
+
+def test_a_stroke_across_most_of_a_box_is_writing_a_line_across_all_of_it_a_table():
+    """A crossed 7's bar spans most of its box (84% in a form that failed) and a row of sides at one height
+    is found as a dotted line through it: the box stays a box. A line inked all across it is a table's."""
+    from app.paper import _lone_boxes
+    from app.straight import Line
+
+    m = _two_boxes_apart()
+    m[50, 27:74] = True  # a bar across 47 of the first box's 56 inside pixels (22..78): 84%
+    dotted = Line(False, 50, 50, 20, 148)
+    assert len(_lone_boxes(m, [dotted])) == 8
+    bar = Line(False, 50, 50, 27, 74)  # the bar found as a line of its own: judged on the box's inside too
+    assert len(_lone_boxes(m, [bar])) == 8
+    m[50, 20:80] = True  # now a line from side to side
+    assert len(_lone_boxes(m, [dotted])) == 4  # the second box is still one
+
+
+def _soft_comb(sample, idx: list[int], side: int = 44, line: int = 4) -> np.ndarray:
+    """A comb field (boxes sharing their sides) printed with ``line`` px lines, scanned soft (a soft pixel each
+    side, as :func:`_soft_boxes`), a digit in each box."""
+    from PIL import Image, ImageDraw
+
+    from tests.helpers import _digit_inks
+
+    n = len(idx)
+    page = Image.new("L", (30 + n * side, side + 40), 0)
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((15, 20, 15 + n * side, 20 + side), outline=255, width=line)
+    for k in range(1, n):
+        draw.line((15 + k * side, 20, 15 + k * side, 20 + side), fill=255, width=line)
+    core = np.asarray(page) > 0
+    soft = np.zeros_like(core)
+    soft[1:] |= core[:-1]
+    soft[:-1] |= core[1:]
+    soft[:, 1:] |= core[:, :-1]
+    soft[:, :-1] |= core[:, 1:]
+    grey = np.where(core, 23.0, np.where(soft, 183.0, 226.0)).astype(np.float32)
+    for k, ink in enumerate(_digit_inks(sample, idx, height=round(0.6 * side))):
+        x, y = 15 + k * side + (side - ink.shape[1]) // 2, 20 + (side - ink.shape[0]) // 2
+        region = grey[y : y + ink.shape[0], x : x + ink.shape[1]]
+        np.minimum(region, 226 * (1 - 0.9 * ink), out=region)
+    return np.rint(grey).astype(np.uint8)
+
+
+def test_a_comb_field_printed_with_a_4px_line_is_boxes(sample):
+    """A 4 px line scanned soft is 6 px in the ink mask: a comb field of 44 px boxes printed so was no form
+    and read as one piece ("7830" read "171813101" on a helper's forms). A blown-up 8x8 scan's bars are 8 px."""
+    ink, _ = ink_map(to_grey(_soft_comb(sample, [0, 1, 2, 3])))
+    without, structure = remove_structure(ink)
+    assert "boxes" in structure.kinds, structure.kinds
+    assert _pieces(without) == 4
+
+
+def test_a_stroke_within_a_box_is_never_ruling_or_a_margin():
+    from app.paper import _within
+    from app.straight import Line
+
+    box = [Line(False, 3, 4, 29, 55), Line(False, 28, 29, 29, 55), Line(True, 29, 30, 3, 30), Line(True, 53, 54, 3, 30)]
+    assert _within(Line(True, 42, 42, 11, 24), box)  # a 4's stem in the box
+    assert _within(Line(False, 17, 18, 35, 47), box)  # its bar
+    assert not _within(Line(True, 42, 42, 0, 33), box)  # a margin through the box runs past it
+    assert not _within(Line(True, 70, 71, 3, 30), box)  # a stroke beside it
+
+
+def test_the_stems_of_digits_in_small_boxes_are_not_margins(sample):
+    """In boxes of 26 px, a 4's and a 6's upright strokes are what is written in the boxes, not margin lines
+    (measured without them, the writing looked tiny and they passed as lines)."""
+    ink, _ = ink_map(to_grey(_soft_boxes(sample, [4, 6], side=26)))
+    without, structure = remove_structure(ink)
+    assert structure.kinds == ("boxes",)
+    assert _pieces(without) == 2
+
+
+def _squarish(shapes: list[str], height: int = 30, pen: int = 3, blur: float = 0.6) -> np.ndarray:
+    """Digits written squarish with an even pen on plain paper: "0/" a slashed 0 (a rounded square and its
+    slash), "0." a 0 with a dot inside, "7" two strokes."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    w = int(0.6 * height)
+    grey = np.full((height + 80, 60 + len(shapes) * (w + 2 * pen + 24)), 232.0, np.float32)
+    x = 30
+    for kind in shapes:
+        im = Image.new("L", (w + 2 * pen + 4, height + 2 * pen + 4), 0)
+        d, o = ImageDraw.Draw(im), pen // 2 + 2
+        x0, y0, x1, y1 = o, o, o + w, o + height
+        if kind.startswith("0"):
+            d.rounded_rectangle((x0, y0, x1, y1), radius=2 * pen, outline=255, width=pen)
+        if kind == "0/":
+            d.line((x1 - pen, y0 + pen, x0 + pen, y1 - pen), fill=255, width=pen)
+        if kind == "0.":
+            c = ((x0 + x1) // 2, (y0 + y1) // 2)
+            d.ellipse((c[0] - pen, c[1] - pen, c[0] + pen, c[1] + pen), fill=255)
+        if kind == "7":
+            d.line((x0, y0, x1, y0), fill=255, width=pen)
+            d.line((x1, y0, x0 + w // 3, y1), fill=255, width=pen)
+        stroke = np.asarray(im, np.float32) / 255
+        region = grey[40 : 40 + stroke.shape[0], x : x + stroke.shape[1]]
+        np.minimum(region, 232 - 200 * stroke, out=region)
+        x += stroke.shape[1] + 20
+    return np.asarray(Image.fromarray(np.rint(grey).astype(np.uint8)).filter(ImageFilter.GaussianBlur(blur)))
+
+
+@pytest.mark.parametrize("shapes", [["0/"], ["7", "0."]])
+def test_a_squarish_zero_alone_is_writing_not_a_box(shapes):
+    """A 0 written as a rounded square with an even pen passes the rules for a box printed alike: alone,
+    lines that thick are no box's (a slashed 0 read "1", "70" read "7", found by a review)."""
+    ink, _ = ink_map(to_grey(_squarish(shapes)))
+    without, structure = remove_structure(ink)
+    assert "boxes" not in structure.kinds
+    assert _pieces(without) == len(shapes)

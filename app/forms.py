@@ -20,8 +20,8 @@ LONE_LINE = 4.0
 #: ("492" -> "000"); a blown-up 8x8 scan's bars are 8 px and more.
 MIN_LINE = 5.0
 #: A comb field's lines (two long lines closed at both ends, dividers between: no written 0 is one) may be
-#: this thick: a 4 px line scanned soft (a helper's comb fields read "171813101" for "7830"). A lone box
-#: keeps MIN_LINE: at 6 px a 0 written with a thick pen on dotted paper was taken for one ("880" -> "88").
+#: this thick: a 4 px line scanned soft (a helper's comb fields read "171813101" for "7830"). Boxes keep
+#: MIN_LINE: at 6 px a 0 written with a thick pen on dotted paper was taken for one ("880" -> "88").
 COMB_LINE = 6.0
 #: A box's four sides are printed alike: their thicknesses differ by at most this many pixels.
 SAME_LINE = 1
@@ -171,8 +171,11 @@ def boxes(mask: np.ndarray) -> list[Line]:
     # lines thicker than a lone box's are a form's only beside another box of its size: alone, a 0 written
     # squarish with an even pen passes every other rule (a slashed 0 alone read "1")
     found = framed + empty
-    framed = [x for x in framed if _thin(x) or any(_alike(x, o) for o in found if o is not x)]
-    empty = [x for x in empty if _thin(x) or any(_alike(x, o) for o in found if o is not x)]
+
+    def printed(x: list[Line]) -> bool:
+        return _thin(x) or any(_alike(x, o) for o in found if o is not x)
+
+    framed, empty = [x for x in framed if printed(x)], [x for x in empty if printed(x)]
     # a 0 written in a box is an empty rectangle of about a box's size too: never one inside another
     framed += [x for x in empty if any(_alike(x, f) for f in framed) and not any(_inside(x, f) for f in framed)]
     return [side for sides in framed for side in sides]
@@ -180,7 +183,7 @@ def boxes(mask: np.ndarray) -> list[Line]:
 
 def _thin(sides: list[Line]) -> bool:
     """Are a box's lines within what a box alone may have (LONE_LINE, or BOX_LINE of its size)?"""
-    thickest = max(x.hi - x.lo + 1 for x in sides)
+    thickest = max(x.thickness for x in sides)
     return thickest <= max(LONE_LINE, BOX_LINE * min(sides[0].length, sides[2].length))
 
 

@@ -200,11 +200,21 @@ def test_boxes_standing_apart_are_boxes_not_margins(sample):
     assert _pieces(without) == 4
 
 
+def _scanned_soft(core: np.ndarray) -> np.ndarray:
+    """Grey paper (226) with printed lines where ``core`` is set, as a small form's scan has them (measured on
+    one): the core grey 23, and a soft pixel (183) each side of it."""
+    soft = np.zeros_like(core)
+    soft[1:] |= core[:-1]
+    soft[:-1] |= core[1:]
+    soft[:, 1:] |= core[:, :-1]
+    soft[:, :-1] |= core[:, 1:]
+    return np.where(core, 23.0, np.where(soft, 183.0, 226.0)).astype(np.float32)
+
+
 def _soft_boxes(
     sample, idx: list[int], side: int, zero_at: int | None = None, zero: str = "round, thick top"
 ) -> np.ndarray:
-    """A row of small printed boxes (``side`` px), a digit in each, their lines as a small form's scan has them
-    (measured on one): a 3 px core (grey 23 of 226) and a soft pixel each side (183)."""
+    """A row of small printed boxes (``side`` px, 3 px lines :func:`_scanned_soft`), a digit in each."""
     from PIL import Image, ImageDraw
 
     from tests.helpers import _digit_inks
@@ -214,13 +224,7 @@ def _soft_boxes(
     for k in range(len(idx)):
         x = 6 + k * (side + 14)
         ImageDraw.Draw(page).rectangle((x + 1, 7, x + side - 2, side + 4), outline=255, width=3)
-    core = np.asarray(page) > 0
-    soft = np.zeros_like(core)  # the one-pixel soft edge each side of the core
-    soft[1:] |= core[:-1]
-    soft[:-1] |= core[1:]
-    soft[:, 1:] |= core[:, :-1]
-    soft[:, :-1] |= core[:, 1:]
-    grey = np.where(core, 23.0, np.where(soft, 183.0, 226.0)).astype(np.float32)
+    grey = _scanned_soft(np.asarray(page) > 0)
     for k, ink in enumerate(_digit_inks(sample, idx, height=round(0.6 * side))):
         x = 6 + k * (side + 14)
         if k == zero_at:  # a 0 written squarish with a thick marker: a (rounded) rectangle, maybe thicker at its top
@@ -300,8 +304,8 @@ def test_a_stroke_across_most_of_a_box_is_writing_a_line_across_all_of_it_a_tabl
 
 
 def _soft_comb(sample, idx: list[int], side: int = 44, line: int = 4) -> np.ndarray:
-    """A comb field (boxes sharing their sides) printed with ``line`` px lines, scanned soft (a soft pixel each
-    side, as :func:`_soft_boxes`), a digit in each box."""
+    """A comb field (boxes sharing their sides) printed with ``line`` px lines, :func:`_scanned_soft`, a digit
+    in each box."""
     from PIL import Image, ImageDraw
 
     from tests.helpers import _digit_inks
@@ -312,13 +316,7 @@ def _soft_comb(sample, idx: list[int], side: int = 44, line: int = 4) -> np.ndar
     draw.rectangle((15, 20, 15 + n * side, 20 + side), outline=255, width=line)
     for k in range(1, n):
         draw.line((15 + k * side, 20, 15 + k * side, 20 + side), fill=255, width=line)
-    core = np.asarray(page) > 0
-    soft = np.zeros_like(core)
-    soft[1:] |= core[:-1]
-    soft[:-1] |= core[1:]
-    soft[:, 1:] |= core[:, :-1]
-    soft[:, :-1] |= core[:, 1:]
-    grey = np.where(core, 23.0, np.where(soft, 183.0, 226.0)).astype(np.float32)
+    grey = _scanned_soft(np.asarray(page) > 0)
     for k, ink in enumerate(_digit_inks(sample, idx, height=round(0.6 * side))):
         x, y = 15 + k * side + (side - ink.shape[1]) // 2, 20 + (side - ink.shape[0]) // 2
         region = grey[y : y + ink.shape[0], x : x + ink.shape[1]]

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from app.contract import FIELD, INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
+from app.pairs import PairModel, pair_path
 from app.preprocess import EmptyImage, Prepared, prepare
 from app.reader import DigitReading, Memo, Reading, read_ink
 
@@ -179,6 +180,7 @@ class Classifier:
         import onnxruntime as ort
 
         self.path = Path(path)
+        from_file = data is None
         if data is None:
             data = self._read(self.path)
         opts = ort.SessionOptions()
@@ -202,6 +204,13 @@ class Classifier:
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
         self._memo = Memo()  # this model's recent pieces: a new stroke re-reads only what it changed
+        # two touching digits read whole (app.pairs), when the pair model is beside this one; opened on first use
+        beside = pair_path(self.path)
+        self.pairs = (
+            PairModel(beside, opts.intra_op_num_threads)
+            if from_file and beside.is_file() and beside.stat().st_size
+            else None
+        )
         self._cancel = cancel
         try:
             self._probe()
@@ -388,14 +397,28 @@ class Classifier:
 
         threshold = self.info.reject[1] if self.info.reject else None
         return read_variants(
-            variants, self.score, threshold, self.info.labels, dark_on_light=dark_on_light, scale=scale, memo=self._memo
+            variants,
+            self.score,
+            threshold,
+            self.info.labels,
+            dark_on_light=dark_on_light,
+            scale=scale,
+            memo=self._memo,
+            pairs=self.pairs,
         )
 
     def read_ink(self, ink: np.ndarray, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:
         """Read an ink map (ink 1 on 0): segment it, classify every piece in one batch, decide."""
         threshold = self.info.reject[1] if self.info.reject else None
         return read_ink(
-            ink, self.score, threshold, self.info.labels, dark_on_light=dark_on_light, scale=scale, memo=self._memo
+            ink,
+            self.score,
+            threshold,
+            self.info.labels,
+            dark_on_light=dark_on_light,
+            scale=scale,
+            memo=self._memo,
+            pairs=self.pairs,
         )
 
 

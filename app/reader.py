@@ -21,6 +21,8 @@ from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment
 
 #: ``score(images (N,28,28)) -> (probs (N,10), not-a-digit scores (N,) or None)``
 Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+#: ``pairs(fields (N,32,64)) -> (N,101)``: the pair model (:mod:`app.pairs`)
+PairScorer = Callable[[np.ndarray], np.ndarray]
 
 #: A piece at least this wide for its height may be touching digits (two 1s that touch are about
 #: 0.6): it is cut along every cut path (:mod:`app.cuts`) and recognition picks the grouping.
@@ -58,6 +60,9 @@ APART = 1.0
 MARK = 0.5
 MARK_TINY = 0.25
 MARK_SURE = 0.9
+#: A candidate that holds no piece reading as a clean digit, and is at least this wide for its height,
+#: may be two touching digits read whole by the pair model (:mod:`app.pairs`, whose PAIR_SURE it must reach).
+PAIR_ASPECT = 0.75
 
 NOT_A_DIGIT = "not a digit"
 NOT_A_NUMBER = "not a number"
@@ -141,6 +146,9 @@ class Plan:
     partial: np.ndarray | None = None
     #: (N,) the piece a candidate is, whole and alone (-1 for parts and joins)
     whole: np.ndarray | None = None
+    #: (N, 32, 64) each candidate's pair field (app.pairs.frame_pair), when made beforehand (evaluate's
+    #: stored plans have no ink: those at least PAIR_ASPECT wide have one); else made from ``pieces``
+    pair_fields: np.ndarray | None = field(default=None, repr=False)
 
 
 class Memo:
@@ -244,8 +252,11 @@ def resolve(
     dark_on_light: bool = True,
     scale: float = 1.0,
     removed: tuple[str, ...] = (),
+    pairs: PairScorer | None = None,
 ) -> Reading:
-    """Pick the best segmentation from the scores of every candidate and decide (the model's half done)."""
+    """Pick the best segmentation from the scores of every candidate and decide (the model's half done).
+
+    With ``pairs`` (and a plan that kept its pieces' ink), a candidate may also read as two touching digits."""
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
     index = {key: i for i, key in enumerate(p.spans)}
     best = probs.argmax(1)
@@ -258,9 +269,17 @@ def resolve(
         for key, i in index.items()
         if kept[i]
     }
+    read_as_pair = _pair_scores(p, kept, best, confidence, flags, pairs) if pairs is not None else {}
+    for key, (s, _) in read_as_pair.items():
+        if s <= score.get(key, -math.inf):
+            continue
+        score[key] = s
     chosen = []
     for key in _best_path(p.units, score):
         i = index[key]
+        if key in read_as_pair and score[key] == read_as_pair[key][0]:
+            chosen.extend(_pair_readings(p, i, read_as_pair[key][1], scale, labels))
+            continue
         chosen.append(
             DigitReading(
                 label=labels[best[i]],
@@ -278,6 +297,78 @@ def resolve(
     return replace(reading, removed=removed, fit=fit)
 
 
+def _clean_atoms(p: Plan, best: np.ndarray, confidence: list[float], flags: np.ndarray | None) -> set[int]:
+    """The pieces that read as a clean digit whole."""
+    if p.whole is None:
+        return set()
+    return {
+        int(a)
+        for i, a in enumerate(p.whole)
+        if a >= 0 and not _doubtful(p, i, int(best[i]), confidence[i], flags is not None and bool(flags[i]))
+    }
+
+
+def _pair_scores(
+    p: Plan,
+    kept: np.ndarray,
+    best: np.ndarray,
+    confidence: list[float],
+    flags: np.ndarray | None,
+    pairs: PairScorer,
+) -> dict[tuple[int, int], tuple[float, np.ndarray]]:
+    """The candidates that read as two touching digits: their log score and the pair model's probabilities."""
+    from app.pairs import OTHER, PAIR_SURE, frame_pair
+
+    if (p.pieces is None and p.pair_fields is None) or p.atoms is None:
+        return {}
+    clean = _clean_atoms(p, best, confidence, flags)
+    todo = []
+    for i in range(len(p.spans)):
+        top, left, bottom, right = p.boxes[i].tolist()
+        if not kept[i] or right - left < PAIR_ASPECT * (bottom - top):
+            continue
+        if any(a in clean for a in range(int(p.atoms[i, 0]), int(p.atoms[i, 1]) + 1)):
+            continue  # a piece that reads as one clean digit is not half of a pair
+        todo.append(i)
+    if not todo:
+        return {}
+    stored = p.pair_fields
+    probs = pairs(stored[todo] if stored is not None else np.stack([frame_pair(p.pieces[i].ink) for i in todo]))  # type: ignore[index]
+    out = {}
+    for i, row in zip(todo, probs, strict=True):
+        c = int(np.argmax(row[:OTHER]))
+        if row[c] < PAIR_SURE:
+            continue
+        prior = float(p.prior[i]) if p.prior is not None else 0.0
+        out[p.spans[i]] = (math.log(float(row[c])) + prior, row)
+    return out
+
+
+def _pair_readings(p: Plan, i: int, row: np.ndarray, scale: float, labels: Sequence[str]) -> list[DigitReading]:
+    """Candidate ``i`` read as two digits: each half of its box, with the pair's probability."""
+    from app.pairs import OTHER
+
+    c = int(np.argmax(row[:OTHER]))
+    grid = np.asarray(row[:OTHER], np.float64).reshape(10, 10)
+    grid = grid / max(float(grid.sum()), 1e-12)
+    top, left, bottom, right = p.boxes[i].tolist()
+    middle = (left + right) // 2
+    out = []
+    for side, (lo, hi, digit) in enumerate(((left, middle, c // 10), (middle, right, c % 10))):
+        marginal = (grid.sum(axis=1) if side == 0 else grid.sum(axis=0)).astype(np.float32)
+        out.append(
+            DigitReading(
+                label=labels[digit],
+                confidence=float(row[c]),
+                probs=marginal,
+                box=tuple(round(v * scale) for v in (top, lo, bottom, hi)),  # type: ignore[arg-type]
+                image=p.images[i],
+                not_digit=float(row[OTHER]),
+            )
+        )
+    return out
+
+
 def _doubtful(p: Plan, i: int, digit: int, confidence: float, rejected: bool) -> bool:
     """Does candidate ``i``, a whole piece, not read as a clean digit (so it may be digits that touch)?"""
     top, left, bottom, right = p.boxes[i].tolist()
@@ -290,11 +381,7 @@ def _gate_cuts(p: Plan, best: np.ndarray, confidence: list[float], flags: np.nda
     kept = np.ones(len(p.spans), bool)
     if p.whole is None or p.partial is None or p.atoms is None or not p.partial.any():
         return kept
-    clean = {
-        int(a)
-        for i, a in enumerate(p.whole)
-        if a >= 0 and not _doubtful(p, i, int(best[i]), confidence[i], flags is not None and bool(flags[i]))
-    }
+    clean = _clean_atoms(p, best, confidence, flags)
     for side in (0, 1):
         kept &= ~(p.partial[:, side] & np.isin(p.atoms[:, side], list(clean)))
     return kept
@@ -320,13 +407,14 @@ def read_variants(
     dark_on_light: bool = True,
     scale: float = 1.0,
     memo: Memo | None = None,
+    pairs: PairScorer | None = None,
 ) -> Reading:
     """Read each ink variant of a picture (``(ink, structure)``, :func:`app.preprocess.ink_variants`), all
     candidates in one batch, and :func:`choose`; raise ``EmptyImage`` when none holds ink."""
     plans = []
     for ink, structure in variants:
         try:
-            plans.append((plan(ink, memo), structure))
+            plans.append((plan(ink, memo, keep_pieces=pairs is not None), structure))
         except EmptyImage:
             continue
     if not plans:
@@ -345,6 +433,7 @@ def read_variants(
             dark_on_light=dark_on_light,
             scale=scale,
             removed=tuple(getattr(structure, "kinds", ())),
+            pairs=pairs,
         )
         if reading.removed:
             reading = replace(reading, removed_mask=getattr(structure, "mask", None))
@@ -362,6 +451,7 @@ def read_ink(
     dark_on_light: bool = True,
     scale: float = 1.0,
     memo: Memo | None = None,
+    pairs: PairScorer | None = None,
 ) -> Reading:
     """Segment ``ink`` (ink 1 on 0), classify the pieces in one batch, decide; raise ``EmptyImage``.
 
@@ -374,7 +464,7 @@ def read_ink(
     scorer = score if memo is None else (lambda images: _score_new(images, score, memo))
     # the pieces whole first; only those that do not read as a clean digit are cut (what resolve would
     # keep of a plan that cut every piece, for less work: a clean digit costs no cut paths)
-    p = _plan(atoms, ink.shape, memo, False, set())
+    p = _plan(atoms, ink.shape, memo, pairs is not None, set())
     probs, reject = scorer(p.images)
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
     best = probs.argmax(1)
@@ -384,9 +474,9 @@ def read_ink(
         if a >= 0 and _doubtful(p, i, int(best[i]), float(probs[i, best[i]]), flags is not None and bool(flags[i]))
     }
     if doubtful:
-        p = _plan(atoms, ink.shape, memo, False, doubtful)
+        p = _plan(atoms, ink.shape, memo, pairs is not None, doubtful)
         probs, reject = scorer(p.images)
-    return resolve(p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale)
+    return resolve(p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale, pairs=pairs)
 
 
 def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarray, np.ndarray | None]:

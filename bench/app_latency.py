@@ -6,7 +6,8 @@ the default canvas as a mouse sends them), and each timed run is the
 last stroke being finished: the controller adds it, renders the drawing at the model's
 fixed working resolution, segments, frames every candidate, runs onnxruntime once, decides,
 and sets the result panel, the bars, the input views and the canvas boxes. Rows: the
-default window, 1920x1080 and 3840x2160, one digit; and one with several digits. Painting
+default window, 1920x1080 and 3840x2160, one digit; one with several digits; and two digits whose
+ink meets (one piece: cut, and read whole by the pair model when it lies beside the digit model). Painting
 follows on Qt's event loop and is not in the figure (the model works at a fixed resolution,
 so a window's size changes only its painting).
 
@@ -114,12 +115,15 @@ def main() -> None:
     window.show()
     one = digit_strokes(sample.x_test[0], 0.15, 0.15, 0.7)
     several = [s for k in range(4) for s in digit_strokes(sample.x_test[k + 1], 0.04 + k * 0.24, 0.35, 0.22)]
+    # two digits written so close that their ink meets (a 0 and a 4: one piece, cut and read by the pair model)
+    touching = [s for k, left in ((3, 0.2), (4, 0.37)) for s in digit_strokes(sample.x_test[k], left, 0.3, 0.3)]
     rows = []
     for label, size, strokes, digits in (
         ("default window", (1000, 660), one, 1),
         ("1920x1080 window", (1920, 1080), one, 1),
         ("3840x2160 window", (3840, 2160), one, 1),
         ("1920x1080 window, a 4-digit number", (1920, 1080), several, 4),
+        ("1920x1080 window, 2 digits touching", (1920, 1080), touching, 2),
     ):
         window.resize(*size)
         app.processEvents()

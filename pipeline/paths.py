@@ -42,6 +42,10 @@ ADAPT_JSON = ARTIFACTS / "metrics" / "adapt.json"
 GATE_KERAS = ARTIFACTS / "model" / "gate.keras"
 GATE_JSON = ARTIFACTS / "metrics" / "gate.json"
 
+# pairs (the pair model, beside the digit model it serves: app.pairs.pair_path)
+PAIRS_MODEL = ARTIFACTS / "model" / "pairs.onnx"
+PAIRS_JSON = ARTIFACTS / "metrics" / "pairs.json"
+
 # evaluate
 EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"
 #: the figures people compare between experiments: the only metrics file ``dvc exp show`` lists

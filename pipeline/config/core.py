@@ -31,6 +31,7 @@ GROUPS = (
     "render",
     "openset",
     "gate",
+    "pairs",
     "export",
     "report",
     "publish",

@@ -20,6 +20,7 @@ from pipeline.config.families import FamiliesConfig, FamilyKinds
 from pipeline.config.gate import GateConfig
 from pipeline.config.model import MAX_WEIGHTS, ConvBlock, ModelConfig, weight_count
 from pipeline.config.openset import NegativeCounts, OpensetConfig, PositiveCounts
+from pipeline.config.pairs import PairsConfig
 from pipeline.config.publish import PublishConfig
 from pipeline.config.render import RenderConfig
 from pipeline.config.report import ReportConfig
@@ -43,6 +44,7 @@ __all__ = [
     "ModelConfig",
     "NegativeCounts",
     "OpensetConfig",
+    "PairsConfig",
     "Params",
     "ParamsError",
     "PositiveCounts",
@@ -72,6 +74,7 @@ class Params(Sections):
     render: RenderConfig
     openset: OpensetConfig
     gate: GateConfig
+    pairs: PairsConfig
     export: ExportConfig
     report: ReportConfig
     publish: PublishConfig

@@ -1,0 +1,55 @@
+"""ONNX graphs named by position, so that the same weights give the same bytes (export and the pair model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def canonical_names(proto: Any) -> Any:
+    """Rename nodes and inner tensors by position (``n0``, ``t0``, ``w0``...), keep inputs and outputs.
+
+    Initializers are ordered by first use, so the bytes depend only on the graph's structure
+    and weights, never on names TensorFlow made up in this process.
+    """
+    graph = proto.graph
+    keep = {v.name for v in (*graph.input, *graph.output)}
+    inits = {t.name: t for t in graph.initializer}
+    rename: dict[str, str] = {}
+    order: list[str] = []
+    counters = {"w": 0, "t": 0}
+
+    def new(name: str, kind: str) -> str:
+        if name in keep or not name:
+            return name
+        if name not in rename:
+            rename[name] = f"{kind}{counters[kind]}"
+            counters[kind] += 1
+        return rename[name]
+
+    for i, node in enumerate(graph.node):
+        for j, name in enumerate(node.input):
+            if name in inits and name not in rename:
+                order.append(name)
+            node.input[j] = new(name, "w" if name in inits else "t")
+        for j, name in enumerate(node.output):
+            node.output[j] = new(name, "t")
+        node.name = f"n{i}"
+        node.doc_string = ""
+    unused = sorted(set(inits) - set(order))
+    for name in unused:
+        new(name, "w")
+    tensors = [inits[name] for name in [*order, *unused]]
+    for t in tensors:
+        t.name = rename.get(t.name, t.name)
+    del graph.initializer[:]
+    graph.initializer.extend(tensors)
+    # shape hints of tensors that no node uses any more would now name someone else's tensor
+    value_info = [v for v in graph.value_info if v.name in rename]
+    for info in value_info:
+        info.name = rename[info.name]
+    value_info.sort(key=lambda v: v.name)
+    del graph.value_info[:]
+    graph.value_info.extend(value_info)
+    graph.name = "digits"
+    graph.doc_string = ""
+    return proto

@@ -115,8 +115,8 @@ def main() -> None:
     window.show()
     one = digit_strokes(sample.x_test[0], 0.15, 0.15, 0.7)
     several = [s for k in range(4) for s in digit_strokes(sample.x_test[k + 1], 0.04 + k * 0.24, 0.35, 0.22)]
-    # two digits written so close that their ink meets (a 0 and a 4: one piece, cut and read by the pair model)
-    touching = [s for k, left in ((3, 0.2), (4, 0.37)) for s in digit_strokes(sample.x_test[k], left, 0.3, 0.3)]
+    # two digits written so close that their ink meets (a 2 and a 0: one piece, cut or read whole as a pair)
+    touching = [s for k, left in ((1, 0.2), (3, 0.37)) for s in digit_strokes(sample.x_test[k], left, 0.3, 0.3)]
     rows = []
     for label, size, strokes, digits in (
         ("default window", (1000, 660), one, 1),

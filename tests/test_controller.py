@@ -9,7 +9,7 @@ from PIL import Image
 from app.controller import HISTORY, Controller
 from app.document import Document, Stroke
 from app.inference import Classifier
-from app.wording import EMPTY, SEVERAL_LINES
+from app.wording import EMPTY, SEVERAL_LINES, short
 from pipeline.synth.strokes import digit_strokes as traced
 
 
@@ -203,11 +203,14 @@ def test_history_brings_a_drawing_back(controller, view, published_model, sample
     controller.use_model(published_model)
     for i in range(HISTORY + 2):
         controller.clear()
-        draw(controller, digit_strokes(sample.x_test[i]))
+        # every third row's stroke: a distinct drawing and reading each, for a third of the live reads
+        # (the whole trace, 385 reads, took 3.8 of make test-fast's 30 s)
+        draw(controller, digit_strokes(sample.x_test[i])[::3])
     assert len(view.history) == HISTORY
     wanted = view.history[3]
     controller.recall(3)
-    assert controller.document == wanted.document and view.reading.text == wanted.text
+    # the strip words an answer as the status bar does ("not sure" for an unsure one)
+    assert controller.document == wanted.document and short(view.reading) == wanted.text
 
 
 def test_a_bad_model_keeps_the_old_one(controller, view, tmp_path):

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from app.contract import FIELD, INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
-from app.pairs import PairModel, pair_path
 from app.preprocess import EmptyImage, Prepared, prepare
 from app.reader import DigitReading, Memo, Reading, read_ink
+from app.strings import StringModel, string_path
 
 #: No digit model is anywhere near this; a larger file is refused before it is read.
 MAX_MODEL_BYTES = 256 << 20
@@ -204,10 +204,10 @@ class Classifier:
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
         self._memo = Memo()  # this model's recent pieces: a new stroke re-reads only what it changed
-        # two touching digits read whole (app.pairs), when the pair model is beside this one; opened on first use
-        beside = pair_path(self.path)
-        self.pairs = (
-            PairModel(beside, opts.intra_op_num_threads)
+        # touching digits read whole (app.strings), when the string model is beside this one; opened on first use
+        beside = string_path(self.path)
+        self.strings = (
+            StringModel(beside, opts.intra_op_num_threads)
             if from_file and beside.is_file() and beside.stat().st_size
             else None
         )
@@ -404,7 +404,7 @@ class Classifier:
             dark_on_light=dark_on_light,
             scale=scale,
             memo=self._memo,
-            pairs=self.pairs,
+            strings=self.strings,
         )
 
     def read_ink(self, ink: np.ndarray, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:
@@ -418,7 +418,7 @@ class Classifier:
             dark_on_light=dark_on_light,
             scale=scale,
             memo=self._memo,
-            pairs=self.pairs,
+            strings=self.strings,
         )
 
 

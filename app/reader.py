@@ -9,6 +9,7 @@ All candidate pieces are classified in one batch.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -18,11 +19,12 @@ import numpy as np
 
 from app.contract import rejects
 from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment
+from app.strings import StringReading
 
 #: ``score(images (N,28,28)) -> (probs (N,10), not-a-digit scores (N,) or None)``
 Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
-#: ``pairs(fields (N,32,64)) -> (N,101)``: the pair model (:mod:`app.pairs`)
-PairScorer = Callable[[np.ndarray], np.ndarray]
+#: ``strings(fields (N,32,128)) -> (N,32,11)``: the string model (:mod:`app.strings`)
+StringScorer = Callable[[np.ndarray], np.ndarray]
 
 #: A piece at least this wide for its height may be touching digits (two 1s that touch are about
 #: 0.6): it is cut along every cut path (:mod:`app.cuts`) and recognition picks the grouping.
@@ -61,8 +63,8 @@ MARK = 0.5
 MARK_TINY = 0.25
 MARK_SURE = 0.9
 #: A candidate that holds no piece reading as a clean digit, and is at least this wide for its height,
-#: may be two touching digits read whole by the pair model (:mod:`app.pairs`, whose PAIR_SURE it must reach).
-PAIR_ASPECT = 0.75
+#: may be touching digits read whole by the string model (:mod:`app.strings`, whose STRING_SURE it must reach).
+STRING_ASPECT = 0.75
 
 NOT_A_DIGIT = "not a digit"
 NOT_A_NUMBER = "not a number"
@@ -146,9 +148,9 @@ class Plan:
     partial: np.ndarray | None = None
     #: (N,) the piece a candidate is, whole and alone (-1 for parts and joins)
     whole: np.ndarray | None = None
-    #: (N, 32, 64) each candidate's pair field (app.pairs.frame_pair), when made beforehand (evaluate's
-    #: stored plans have no ink: those at least PAIR_ASPECT wide have one); else made from ``pieces``
-    pair_fields: np.ndarray | None = field(default=None, repr=False)
+    #: (N, 32, 128) each candidate's string field (app.strings.frame_string), when made beforehand (evaluate's
+    #: stored plans have no ink: those at least STRING_ASPECT wide have one); else made from ``pieces``
+    string_fields: np.ndarray | None = field(default=None, repr=False)
 
 
 class Memo:
@@ -160,8 +162,8 @@ class Memo:
     times faster than a cryptographic digest of a large piece), so a reuse is exact unless two
     different pieces of the same size collide (about one chance in 10^19 a pair), for a model
     that scores each image independently of the rest of its batch (ours do; a dynamically
-    quantised one would not). Scores belong to one scorer: another one empties it. Pair readings
-    (:mod:`app.pairs`) are kept too. 256 entries: a drawing's candidates, their scores and their pair
+    quantised one would not). Scores belong to one scorer: another one empties it. String readings
+    (:mod:`app.strings`) are kept too. 256 entries: a drawing's candidates, their scores and their string
     readings outgrow 64 (test_history_brings_a_drawing_back, 14 digits stroke by stroke: 4.6 s with 64,
     3.8 s with 256, this Xeon).
     """
@@ -255,13 +257,13 @@ def resolve(
     dark_on_light: bool = True,
     scale: float = 1.0,
     removed: tuple[str, ...] = (),
-    pairs: PairScorer | None = None,
+    strings: StringScorer | None = None,
     memo: Memo | None = None,
 ) -> Reading:
     """Pick the best segmentation from the scores of every candidate and decide (the model's half done).
 
-    With ``pairs`` (and a plan that kept its pieces' ink), a candidate may also read as two touching digits;
-    with a ``memo`` too, a candidate seen in a recent reading is not framed or read as a pair again."""
+    With ``strings`` (and a plan that kept its pieces' ink), a candidate may also read as touching digits;
+    with a ``memo`` too, a candidate seen in a recent reading is not framed or read as a string again."""
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
     index = {key: i for i, key in enumerate(p.spans)}
     best = probs.argmax(1)
@@ -274,16 +276,16 @@ def resolve(
         for key, i in index.items()
         if kept[i]
     }
-    read_as_pair = _pair_scores(p, kept, best, confidence, flags, pairs, memo) if pairs is not None else {}
-    for key, (s, _) in read_as_pair.items():
+    read_as_string = _string_scores(p, kept, best, confidence, flags, strings, memo) if strings is not None else {}
+    for key, (s, _) in read_as_string.items():
         if s <= score.get(key, -math.inf):
             continue
         score[key] = s
     chosen = []
     for key in _best_path(p.units, score):
         i = index[key]
-        if key in read_as_pair and score[key] == read_as_pair[key][0]:
-            chosen.extend(_pair_readings(p, i, read_as_pair[key][1], scale, labels))
+        if key in read_as_string and score[key] == read_as_string[key][0]:
+            chosen.extend(_string_readings(p, i, read_as_string[key][1], scale, labels))
             continue
         chosen.append(
             DigitReading(
@@ -313,68 +315,73 @@ def _clean_atoms(p: Plan, best: np.ndarray, confidence: list[float], flags: np.n
     }
 
 
-def _pair_scores(
+def _string_scores(
     p: Plan,
     kept: np.ndarray,
     best: np.ndarray,
     confidence: list[float],
     flags: np.ndarray | None,
-    pairs: PairScorer,
+    strings: StringScorer,
     memo: Memo | None = None,
-) -> dict[tuple[int, int], tuple[float, np.ndarray]]:
-    """The candidates that read as two touching digits: their log score and the pair model's probabilities."""
-    from app.pairs import OTHER, PAIR_SURE, frame_pair
+) -> dict[tuple[int, int], tuple[float, StringReading]]:
+    """The candidates that read as two or more touching digits: their log score and the string read."""
+    from app.strings import STRING_SURE, decode, frame_string
 
-    if (p.pieces is None and p.pair_fields is None) or p.atoms is None:
+    if (p.pieces is None and p.string_fields is None) or p.atoms is None:
         return {}
     clean = _clean_atoms(p, best, confidence, flags)
     todo = []
     for i in range(len(p.spans)):
         top, left, bottom, right = p.boxes[i].tolist()
-        if not kept[i] or right - left < PAIR_ASPECT * (bottom - top):
+        if not kept[i] or right - left < STRING_ASPECT * (bottom - top):
             continue
         if any(a in clean for a in range(int(p.atoms[i, 0]), int(p.atoms[i, 1]) + 1)):
-            continue  # a piece that reads as one clean digit is not half of a pair
+            continue  # a piece that reads as one clean digit is not part of a string
         todo.append(i)
     if not todo:
         return {}
-    stored = p.pair_fields
+    stored = p.string_fields
     if stored is not None:
-        probs = pairs(stored[todo])
+        probs = strings(stored[todo])
     elif memo is None:
-        probs = pairs(np.stack([frame_pair(p.pieces[i].ink) for i in todo]))  # type: ignore[index]
+        probs = strings(np.stack([frame_string(p.pieces[i].ink) for i in todo]))  # type: ignore[index]
     else:
-        probs = _pairs_new([p.pieces[i].ink for i in todo], pairs, memo)  # type: ignore[index]
+        probs = _strings_new([p.pieces[i].ink for i in todo], strings, memo)  # type: ignore[index]
     out = {}
     for i, row in zip(todo, probs, strict=True):
-        c = int(np.argmax(row[:OTHER]))
-        if row[c] < PAIR_SURE:
+        read = decode(row)
+        if len(read.digits) < 2 or read.probability < STRING_SURE:
             continue
         prior = float(p.prior[i]) if p.prior is not None else 0.0
-        out[p.spans[i]] = (math.log(float(row[c])) + prior, row)
+        out[p.spans[i]] = (math.log(read.probability) + prior, read)
     return out
 
 
-def _pair_readings(p: Plan, i: int, row: np.ndarray, scale: float, labels: Sequence[str]) -> list[DigitReading]:
-    """Candidate ``i`` read as two digits: each half of its box, with the pair's probability."""
-    from app.pairs import OTHER
+def _string_readings(p: Plan, i: int, read: StringReading, scale: float, labels: Sequence[str]) -> list[DigitReading]:
+    """Candidate ``i`` read as a string: each digit in its share of the box (split halfway between the
+    columns the digits were read at), with the string's probability."""
+    from app.strings import STRING_BOX, STRING_COLUMNS, STRING_WIDTH
 
-    c = int(np.argmax(row[:OTHER]))
-    grid = np.asarray(row[:OTHER], np.float64).reshape(10, 10)
-    grid = grid / max(float(grid.sum()), 1e-12)
     top, left, bottom, right = p.boxes[i].tolist()
-    middle = (left + right) // 2
+    # the field's columns back to the candidate's pixels: the ink was scaled to fit STRING_BOX and centred
+    width = max(right - left, 1)
+    s = min(STRING_BOX[0] / max(bottom - top, 1), STRING_BOX[1] / width)
+    x0 = (STRING_WIDTH - max(1, round(width * s))) // 2
+    centres = [left + ((c + 0.5) * STRING_WIDTH / STRING_COLUMNS - x0) / s for c in read.columns]
+    edges = [left, *((a + b) / 2 for a, b in itertools.pairwise(centres)), right]
     out = []
-    for side, (lo, hi, digit) in enumerate(((left, middle, c // 10), (middle, right, c % 10))):
-        marginal = (grid.sum(axis=1) if side == 0 else grid.sum(axis=0)).astype(np.float32)
+    for n, digit in enumerate(read.digits):
+        lo, hi = int(np.clip(round(edges[n]), left, right)), int(np.clip(round(edges[n + 1]), left, right))
+        probs = np.zeros(10, np.float32)
+        probs[digit] = read.probability
         out.append(
             DigitReading(
                 label=labels[digit],
-                confidence=float(row[c]),
-                probs=marginal,
-                box=tuple(round(v * scale) for v in (top, lo, bottom, hi)),  # type: ignore[arg-type]
+                confidence=read.probability,
+                probs=probs,
+                box=tuple(round(v * scale) for v in (top, lo, bottom, max(hi, lo + 1))),  # type: ignore[arg-type]
                 image=p.images[i],
-                not_digit=float(row[OTHER]),
+                not_digit=1.0 - read.probability,
             )
         )
     return out
@@ -418,14 +425,14 @@ def read_variants(
     dark_on_light: bool = True,
     scale: float = 1.0,
     memo: Memo | None = None,
-    pairs: PairScorer | None = None,
+    strings: StringScorer | None = None,
 ) -> Reading:
     """Read each ink variant of a picture (``(ink, structure)``, :func:`app.preprocess.ink_variants`), all
     candidates in one batch, and :func:`choose`; raise ``EmptyImage`` when none holds ink."""
     plans = []
     for ink, structure in variants:
         try:
-            plans.append((plan(ink, memo, keep_pieces=pairs is not None), structure))
+            plans.append((plan(ink, memo, keep_pieces=strings is not None), structure))
         except EmptyImage:
             continue
     if not plans:
@@ -444,7 +451,7 @@ def read_variants(
             dark_on_light=dark_on_light,
             scale=scale,
             removed=tuple(getattr(structure, "kinds", ())),
-            pairs=pairs,
+            strings=strings,
             memo=memo,
         )
         if reading.removed:
@@ -463,7 +470,7 @@ def read_ink(
     dark_on_light: bool = True,
     scale: float = 1.0,
     memo: Memo | None = None,
-    pairs: PairScorer | None = None,
+    strings: StringScorer | None = None,
 ) -> Reading:
     """Segment ``ink`` (ink 1 on 0), classify the pieces in one batch, decide; raise ``EmptyImage``.
 
@@ -476,7 +483,7 @@ def read_ink(
     scorer = score if memo is None else (lambda images: _score_new(images, score, memo))
     # the pieces whole first; only those that do not read as a clean digit are cut (what resolve would
     # keep of a plan that cut every piece, for less work: a clean digit costs no cut paths)
-    p = _plan(atoms, ink.shape, memo, pairs is not None, set())
+    p = _plan(atoms, ink.shape, memo, strings is not None, set())
     probs, reject = scorer(p.images)
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
     best = probs.argmax(1)
@@ -486,10 +493,10 @@ def read_ink(
         if a >= 0 and _doubtful(p, i, int(best[i]), float(probs[i, best[i]]), flags is not None and bool(flags[i]))
     }
     if doubtful:
-        p = _plan(atoms, ink.shape, memo, pairs is not None, doubtful)
+        p = _plan(atoms, ink.shape, memo, strings is not None, doubtful)
         probs, reject = scorer(p.images)
     return resolve(
-        p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale, pairs=pairs, memo=memo
+        p, probs, reject, threshold, labels, dark_on_light=dark_on_light, scale=scale, strings=strings, memo=memo
     )
 
 
@@ -512,18 +519,18 @@ def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarra
     return probs, (None if rejects[0] is None else np.array(rejects, np.float32))
 
 
-def _pairs_new(inks: list[np.ndarray], pairs: PairScorer, memo: Memo) -> np.ndarray:
-    """``pairs`` of the candidates' pair fields, framing and reading only the inks the memo has not seen
+def _strings_new(inks: list[np.ndarray], strings: StringScorer, memo: Memo) -> np.ndarray:
+    """``strings`` of the candidates' string fields, framing and reading only the inks the memo has not seen
     (a person drawing the next stroke leaves most wide candidates as they were: the 14 digits of
     test_history_brings_a_drawing_back, 385 strokes, spent 2.8 of their 5.9 s framing and reading
     the same candidates again)."""
-    from app.pairs import frame_pair
+    from app.strings import frame_string
 
-    keys = [Memo.key(b"pair", ink) for ink in inks]
+    keys = [Memo.key(b"string", ink) for ink in inks]
     known = [memo.get(k) for k in keys]
     todo = [i for i, v in enumerate(known) if v is None]
     if todo:
-        rows = pairs(np.stack([frame_pair(inks[i]) for i in todo]))
+        rows = strings(np.stack([frame_string(inks[i]) for i in todo]))
         for j, i in enumerate(todo):
             row = np.array(rows[j], np.float32)  # a copy: the scorer may reuse its buffer
             row.flags.writeable = False

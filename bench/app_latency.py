@@ -7,7 +7,7 @@ last stroke being finished: the controller adds it, renders the drawing at the m
 fixed working resolution, segments, frames every candidate, runs onnxruntime once, decides,
 and sets the result panel, the bars, the input views and the canvas boxes. Rows: the
 default window, 1920x1080 and 3840x2160, one digit; one with several digits; and two digits whose
-ink meets (one piece: cut, and read whole by the pair model when it lies beside the digit model). Painting
+ink meets (one piece: cut, and read whole by the string model when it lies beside the digit model). Painting
 follows on Qt's event loop and is not in the figure (the model works at a fixed resolution,
 so a window's size changes only its painting).
 
@@ -115,7 +115,7 @@ def main() -> None:
     window.show()
     one = digit_strokes(sample.x_test[0], 0.15, 0.15, 0.7)
     several = [s for k in range(4) for s in digit_strokes(sample.x_test[k + 1], 0.04 + k * 0.24, 0.35, 0.22)]
-    # two digits written so close that their ink meets (a 2 and a 0: one piece, cut or read whole as a pair)
+    # two digits written so close that their ink meets (a 2 and a 0: one piece, cut or read whole as a string)
     touching = [s for k, left in ((1, 0.2), (3, 0.37)) for s in digit_strokes(sample.x_test[k], left, 0.3, 0.3)]
     rows = []
     for label, size, strokes, digits in (

@@ -127,7 +127,7 @@ def reading_figures(classifier: Any, ps: Any, batch: int, threshold: float | Non
     from pipeline.sets.plans import resolve_all
 
     probs, reject = classifier.score_all(ps.images, batch)
-    readings = resolve_all(ps, probs, reject, threshold, getattr(classifier, "pairs", None))
+    readings = resolve_all(ps, probs, reject, threshold, getattr(classifier, "strings", None))
     got = np.array([(r.number or "") if r is not None else "" for r in readings])
     right = got == ps.truth
     figures = {

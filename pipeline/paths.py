@@ -42,9 +42,9 @@ ADAPT_JSON = ARTIFACTS / "metrics" / "adapt.json"
 GATE_KERAS = ARTIFACTS / "model" / "gate.keras"
 GATE_JSON = ARTIFACTS / "metrics" / "gate.json"
 
-# pairs (the pair model, beside the digit model it serves: app.pairs.pair_path)
-PAIRS_MODEL = ARTIFACTS / "model" / "pairs.onnx"
-PAIRS_JSON = ARTIFACTS / "metrics" / "pairs.json"
+# strings (the string model, beside the digit model it serves: app.strings.string_path)
+STRINGS_MODEL = ARTIFACTS / "model" / "strings.onnx"
+STRINGS_JSON = ARTIFACTS / "metrics" / "strings.json"
 
 # evaluate
 EVAL_JSON = ARTIFACTS / "metrics" / "eval.json"

@@ -42,12 +42,10 @@ QUICK = [
     "gate.epochs=1",
     "gate.max_false_reject_mnist=0.01",
     "gate.max_false_reject_drawn=0.02",
-    # the pair model: a few examples of each pair, one epoch (about 10 s)
-    "pairs.per_pair=3",
-    "pairs.others=300",
-    "pairs.validation_per_pair=1",
-    "pairs.validation_others=50",
-    "pairs.epochs=1",
+    # the string model: a few hundred strings, one epoch (a few seconds)
+    "strings.examples=600",
+    "strings.validation_examples=60",
+    "strings.epochs=1",
 ]
 
 

@@ -23,5 +23,5 @@ class Stream(IntEnum):
     TEST_SCENES = 7  # render: scenes of each family (per kind, family, scene)
     CALIBRATION = 8  # export: the int8 calibration digits
     GATE_ORDER = 9  # gate: each epoch's order of the training examples
-    PAIR_EXAMPLES = 10  # pairs: the touching pairs and what is not a pair (training, validation)
-    PAIR_ORDER = 11  # pairs: each epoch's order of the training examples
+    STRING_EXAMPLES = 10  # strings: the touching strings and the non-digits (training, validation)
+    STRING_ORDER = 11  # strings: each epoch's order of the training examples

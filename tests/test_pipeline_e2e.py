@@ -41,8 +41,8 @@ def test_every_stage_ran_and_wrote_its_outputs(repo):
         "data/openset.npz",
         "data/framed.npz",
         "model/gate.keras",
-        "model/pairs.onnx",
-        "metrics/pairs.json",
+        "model/strings.onnx",
+        "metrics/strings.json",
         "model/model.onnx",
         "metrics/export.json",
         "timing/export.json",
@@ -102,7 +102,7 @@ def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
             "repro",
             "-f",
             # the data stages' bytes are checked across CPUs and core counts by tests/test_same_bytes.py
-            *("userdata", "train", "adapt", "gate", "pairs", "export", "evaluate", "report"),
+            *("userdata", "train", "adapt", "gate", "strings", "export", "evaluate", "report"),
             "--single-item",
         ],
         repo,
@@ -118,7 +118,7 @@ def test_a_forced_rerun_rewrites_only_the_timing_files(repo):
     timing = {"artifacts/timing/train.json", "artifacts/timing/export.json", "artifacts/reports"}
     assert {c for c in changed if not c.startswith("artifacts/timing/stages/")} <= timing, changed
     assert "artifacts/model/model.onnx" not in changed and "artifacts/model/model.keras" not in changed
-    assert "artifacts/model/pairs.onnx" not in changed
+    assert "artifacts/model/strings.onnx" not in changed
 
 
 def test_a_release_of_the_app_trains_nothing_again(repo):
@@ -162,14 +162,14 @@ def test_publish_is_gated_and_records_provenance(repo):
     provenance = json.loads(meta["published"])
     assert provenance["source"] == "artifacts/model/model.onnx" and len(provenance["source_sha256"]) == 64
     assert provenance["git_commit"] != "unknown"
-    # the pair model goes beside it, with its own provenance, and the app reads with it
+    # the string model goes beside it, with its own provenance, and the app reads with it
     import onnx
 
-    pairs = onnx.load(repo / "app" / "models" / "pairs.onnx")
-    record = json.loads({p.key: p.value for p in pairs.metadata_props}["published"])
-    assert record["source"] == "artifacts/model/pairs.onnx" and len(record["source_sha256"]) == 64
-    assert Classifier(published).pairs is not None
-    run_cmd(["git", "checkout", "--", "app/models/digits.onnx", "app/models/pairs.onnx"], repo)
+    strings = onnx.load(repo / "app" / "models" / "strings.onnx")
+    record = json.loads({p.key: p.value for p in strings.metadata_props}["published"])
+    assert record["source"] == "artifacts/model/strings.onnx" and len(record["source_sha256"]) == 64
+    assert Classifier(published).strings is not None
+    run_cmd(["git", "checkout", "--", "app/models/digits.onnx", "app/models/strings.onnx"], repo)
 
 
 def test_dvc_metrics_and_plots_show(repo):

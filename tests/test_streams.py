@@ -8,7 +8,7 @@ from pipeline.streams import Stream
 
 
 def test_stream_tags_keep_the_numbers_the_outputs_were_made_with():
-    # renumbering a tag changes render's, openset's, export's, gate's, pairs' or adapt's bytes (dvc.lock)
+    # renumbering a tag changes render's, openset's, export's, gate's, strings' or adapt's bytes (dvc.lock)
     assert {s.name: int(s) for s in Stream.__members__.values()} == {
         "TEST_NUMBERS": 1,
         "TEST_PHOTOS": 2,
@@ -19,8 +19,8 @@ def test_stream_tags_keep_the_numbers_the_outputs_were_made_with():
         "TEST_SCENES": 7,
         "CALIBRATION": 8,
         "GATE_ORDER": 9,
-        "PAIR_EXAMPLES": 10,
-        "PAIR_ORDER": 11,
+        "STRING_EXAMPLES": 10,
+        "STRING_ORDER": 11,
     }
     assert Stream.ADAPT_REPLAY == 1  # under user.seed, not render.seed
 

@@ -31,7 +31,7 @@ GROUPS = (
     "render",
     "openset",
     "gate",
-    "pairs",
+    "strings",
     "export",
     "report",
     "publish",

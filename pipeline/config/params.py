@@ -20,10 +20,10 @@ from pipeline.config.families import FamiliesConfig, FamilyKinds
 from pipeline.config.gate import GateConfig
 from pipeline.config.model import MAX_WEIGHTS, ConvBlock, ModelConfig, weight_count
 from pipeline.config.openset import NegativeCounts, OpensetConfig, PositiveCounts
-from pipeline.config.pairs import PairsConfig
 from pipeline.config.publish import PublishConfig
 from pipeline.config.render import RenderConfig
 from pipeline.config.report import ReportConfig
+from pipeline.config.strings import StringsConfig
 from pipeline.config.train import TrainConfig, Trained
 from pipeline.config.user import UserConfig
 
@@ -44,7 +44,6 @@ __all__ = [
     "ModelConfig",
     "NegativeCounts",
     "OpensetConfig",
-    "PairsConfig",
     "Params",
     "ParamsError",
     "PositiveCounts",
@@ -53,6 +52,7 @@ __all__ = [
     "ReportConfig",
     "Sections",
     "Source",
+    "StringsConfig",
     "TrainConfig",
     "Trained",
     "UserConfig",
@@ -74,7 +74,7 @@ class Params(Sections):
     render: RenderConfig
     openset: OpensetConfig
     gate: GateConfig
-    pairs: PairsConfig
+    strings: StringsConfig
     export: ExportConfig
     report: ReportConfig
     publish: PublishConfig

@@ -38,10 +38,10 @@ class PlanSet:
     dark: np.ndarray  # (P,) dark ink on light
     truth: np.ndarray  # (P,) the number written, as a string
     empty: np.ndarray  # (P,) no ink found at all (counted as wrong)
-    #: the pair fields (app.pairs.frame_pair) of the candidates wide enough to be two touching digits
-    #: (app.reader.PAIR_ASPECT), and which candidate has which (-1: none)
-    pair_images: np.ndarray  # (K, 32, 64) uint8
-    pair_index: np.ndarray  # (M,) int32
+    #: the string fields (app.strings.frame_string) of the candidates wide enough to be touching digits
+    #: (app.reader.STRING_ASPECT), and which candidate has which (-1: none)
+    string_images: np.ndarray  # (K, 32, 128) uint8
+    string_index: np.ndarray  # (M,) int32
 
     def save(self, prefix: str) -> dict[str, np.ndarray]:
         return {f"{prefix}_{k}": v for k, v in self.__dict__.items()}
@@ -53,12 +53,12 @@ class PlanSet:
 
 def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> PlanSet:
     """Read each picture the way ``digit-predict`` does, up to the model (picture -> ink -> candidates)."""
-    from app.pairs import PAIR_HEIGHT, PAIR_WIDTH, frame_pair
     from app.preprocess import EmptyImage, ink_variants
-    from app.reader import PAIR_ASPECT, plan
+    from app.reader import STRING_ASPECT, plan
+    from app.strings import STRING_HEIGHT, STRING_WIDTH, frame_string
 
-    pair_images: list[np.ndarray] = []
-    pair_index: list[np.ndarray] = []
+    string_images: list[np.ndarray] = []
+    string_index: list[np.ndarray] = []
     images, spans, boxes, prior, atoms, partial, whole, offsets = [], [], [], [], [], [], [], [0]
     units, shapes, removed, picture, dark, truth, empty = [], [], [], [], [], [], []
     for n, (pixels, text) in enumerate(zip(pictures, truths, strict=True)):
@@ -70,13 +70,13 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
             except EmptyImage:
                 continue
             images.append(np.rint(p.images * 255).astype(np.uint8))
-            wide = (p.boxes[:, 3] - p.boxes[:, 1]) >= PAIR_ASPECT * (p.boxes[:, 2] - p.boxes[:, 0])
+            wide = (p.boxes[:, 3] - p.boxes[:, 1]) >= STRING_ASPECT * (p.boxes[:, 2] - p.boxes[:, 0])
             index = np.full(len(p.images), -1, np.int32)
-            index[wide] = len(pair_images) + np.arange(int(wide.sum()), dtype=np.int32)
-            pair_images.extend(
-                np.rint(frame_pair(p.pieces[i].ink) * 255).astype(np.uint8) for i in np.flatnonzero(wide)
+            index[wide] = len(string_images) + np.arange(int(wide.sum()), dtype=np.int32)
+            string_images.extend(
+                np.rint(frame_string(p.pieces[i].ink) * 255).astype(np.uint8) for i in np.flatnonzero(wide)
             )
-            pair_index.append(index)
+            string_index.append(index)
             spans.append(np.asarray(p.spans, np.int32).reshape(-1, 2))
             boxes.append(p.boxes.astype(np.int32))
             prior.append(np.asarray(p.prior, np.float32))
@@ -108,14 +108,18 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
         dark=np.asarray(dark, bool),
         truth=np.asarray(truth, dtype="U8"),
         empty=np.asarray(empty, bool),
-        pair_images=np.stack(pair_images) if pair_images else np.zeros((0, PAIR_HEIGHT, PAIR_WIDTH), np.uint8),
-        pair_index=np.concatenate(pair_index) if pair_index else np.zeros(0, np.int32),
+        string_images=np.stack(string_images)
+        if string_images
+        else np.zeros((0, STRING_HEIGHT, STRING_WIDTH), np.uint8),
+        string_index=np.concatenate(string_index) if string_index else np.zeros(0, np.int32),
     )
 
 
-def resolve_all(ps: PlanSet, probs: np.ndarray, reject: np.ndarray | None, threshold: float | None, pairs: Any = None):
+def resolve_all(
+    ps: PlanSet, probs: np.ndarray, reject: np.ndarray | None, threshold: float | None, strings: Any = None
+):
     """Every picture's reading (or None where no ink was found), from the scores of all candidates
-    (and, with ``pairs``, the pair model: :mod:`app.pairs`)."""
+    (and, with ``strings``, the string model: :mod:`app.strings`)."""
     from app.contract import LABELS
     from app.reader import Plan, choose, resolve
 
@@ -134,7 +138,7 @@ def resolve_all(ps: PlanSet, probs: np.ndarray, reject: np.ndarray | None, thres
             ps.atoms[a:b],
             ps.partial[a:b],
             ps.whole[a:b],
-            pair_fields=_pair_fields(ps, a, b) if pairs is not None else None,
+            string_fields=_string_fields(ps, a, b) if strings is not None else None,
         )
         n = int(ps.picture[q])
         removed = tuple(k for k in str(ps.removed[q]).split(",") if k)
@@ -147,27 +151,27 @@ def resolve_all(ps: PlanSet, probs: np.ndarray, reject: np.ndarray | None, thres
                 LABELS,
                 dark_on_light=bool(ps.dark[n]),
                 removed=removed,
-                pairs=pairs,
+                strings=strings,
             )
         )
     return [choose(r) if r else None for r in readings]
 
 
-def _pair_fields(ps: PlanSet, a: int, b: int) -> np.ndarray:
-    """Candidates a..b's pair fields as float32 (zeros where a candidate has none)."""
-    index = ps.pair_index[a:b]
-    out = np.zeros((b - a, *ps.pair_images.shape[1:]), np.float32)
+def _string_fields(ps: PlanSet, a: int, b: int) -> np.ndarray:
+    """Candidates a..b's string fields as float32 (zeros where a candidate has none)."""
+    index = ps.string_index[a:b]
+    out = np.zeros((b - a, *ps.string_images.shape[1:]), np.float32)
     has = index >= 0
-    out[has] = ps.pair_images[index[has]].astype(np.float32) / 255.0
+    out[has] = ps.string_images[index[has]].astype(np.float32) / 255.0
     return out
 
 
 def concat(sets: list[PlanSet]) -> PlanSet:
     offsets, base, pictures, shift = [np.zeros(1, np.int64)], 0, [], 0
-    pair_index, pair_base = [], 0
+    string_index, string_base = [], 0
     for ps in sets:
-        pair_index.append(np.where(ps.pair_index >= 0, ps.pair_index + pair_base, -1).astype(np.int32))
-        pair_base += len(ps.pair_images)
+        string_index.append(np.where(ps.string_index >= 0, ps.string_index + string_base, -1).astype(np.int32))
+        string_base += len(ps.string_images)
         offsets.append(ps.offsets[1:] + base)
         base += int(ps.offsets[-1])
         pictures.append(ps.picture + shift)
@@ -175,11 +179,11 @@ def concat(sets: list[PlanSet]) -> PlanSet:
     fields = {
         k: np.concatenate([getattr(ps, k) for ps in sets])
         for k in PlanSet.__dataclass_fields__
-        if k not in ("offsets", "picture", "pair_index")
+        if k not in ("offsets", "picture", "string_index")
     }
     return PlanSet(
         offsets=np.concatenate(offsets),
         picture=np.concatenate(pictures),
-        pair_index=np.concatenate(pair_index),
+        string_index=np.concatenate(string_index),
         **fields,
     )

@@ -174,29 +174,29 @@ def publish(
     except ModelError as exc:  # unreachable unless the disk lies; never leave a broken app model
         raise StageError(f"the published copy {target} does not load: {exc}") from exc
     log.info("published %s to %s (test accuracy %.2f%%; %s)", source, target, 100 * accuracy, info.summary)
-    publish_pairs(source, target)
+    publish_strings(source, target)
     return target
 
 
-def publish_pairs(source: Path = ONNX_MODEL, target: Path = PUBLISHED) -> Path | None:
-    """Copy the pair model beside ``source`` (app.pairs) to beside ``target``, with provenance; when the
-    pipeline made none (``pairs.enabled: false``), remove the shipped one, so the app cuts touching digits alone."""
+def publish_strings(source: Path = ONNX_MODEL, target: Path = PUBLISHED) -> Path | None:
+    """Copy the string model beside ``source`` (app.strings) to beside ``target``, with provenance; when the
+    pipeline made none (``strings.enabled: false``), remove the shipped one, so the app cuts touching digits alone."""
     import onnxruntime as ort
 
-    from app.pairs import pair_path
+    from app.strings import string_path
 
-    src, dest = pair_path(source), pair_path(target)
+    src, dest = string_path(source), string_path(target)
     if not src.is_file() or src.stat().st_size == 0:
         if dest.is_file():
             dest.unlink()
-            log.info("removed %s: the pipeline made no pair model", dest)
+            log.info("removed %s: the pipeline made no string model", dest)
         return None
     data = with_provenance(src.read_bytes(), src, Path.cwd())
     try:
         ort.InferenceSession(data, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own types
         raise StageError(
-            f"refusing to publish {src}: onnxruntime cannot load it ({exc}); run `dvc repro pairs`"
+            f"refusing to publish {src}: onnxruntime cannot load it ({exc}); run `dvc repro strings`"
         ) from exc
     atomic_write_bytes(dest, data)
     log.info("published %s to %s", src, dest)
@@ -208,11 +208,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--force", action="store_true", help="publish even below the accuracy bar")
     parser.add_argument("--source", type=Path, default=ONNX_MODEL, help=f"model to publish (default {ONNX_MODEL})")
     parser.add_argument(
-        "--pairs-only", action="store_true", help="publish only the pair model beside the source (app/pairs.py)"
+        "--strings-only", action="store_true", help="publish only the string model beside the source (app/strings.py)"
     )
     args = parser.parse_args(argv)
-    if args.pairs_only:
-        publish_pairs(args.source, PUBLISHED)
+    if args.strings_only:
+        publish_strings(args.source, PUBLISHED)
         return
     publish(load(PublishParams).publish, args.source, PUBLISHED, force=args.force)
 

@@ -1,0 +1,125 @@
+"""What the string model learns (:mod:`app.strings`): strings of MNIST digits written touching, and what is not digits.
+
+A string is written as a hurried writer writes one: each next digit (scaled 0.85-1.15x, moved up or
+down by up to 12% of the height) slides left until its ink first meets the ink before it, then on
+by a layout's overlap (a share of the height, from :data:`pipeline.synth.scene.SPACING`; only the
+layout families training may use: ``tight`` leaves a gap, ``touching`` overlaps up to 7%, the
+held-out ``overlapping`` is never drawn here); the whole string is slanted now and then. A string
+may hold one digit (the model must count), and a non-digit of the families training may use reads
+as no digits at all. Every example is the string field (:func:`app.strings.frame_string`), so the
+model sees what the reader shows it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from app.strings import frame_string
+from pipeline.synth.scene import SPACING
+
+#: Layout families a string may be drawn in (those of them training may use).
+STRING_LAYOUTS = ("tight", "touching", "overlapping")
+#: Non-digit families that may stand for "no digits" (a ``pair`` is two digits, a ``miscut`` may be).
+NON_DIGITS = ("glyph", "stroke", "scribble", "shape", "hatching", "noise", "fragment")
+#: The longest string drawn, and how often each length 0 (a non-digit) .. MAX_DIGITS is drawn.
+MAX_DIGITS = 5
+LENGTH_SHARES = (0.06, 0.1, 0.3, 0.24, 0.2, 0.1)
+
+
+def _crop(digit: np.ndarray) -> np.ndarray:
+    """An MNIST digit (uint8) cropped to its ink, as float32 in [0, 1]."""
+    on = digit > 40
+    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
+    return digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+
+
+def _resize(ink: np.ndarray, height: int, width: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(ink, "F").resize((width, height), Image.BILINEAR), np.float32)
+
+
+def _slant(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``ink`` sheared by up to a quarter of its height, either way."""
+    s = float(rng.uniform(-0.25, 0.25))
+    h, w = ink.shape
+    width = w + int(abs(s) * h) + 1
+    shift = -s * h if s > 0 else 0.0
+    return np.asarray(
+        Image.fromarray(ink, "F").transform((width, h), Image.AFFINE, (1, s, shift, 0, 1, 0), Image.BILINEAR),
+        np.float32,
+    )
+
+
+def touch(a: np.ndarray, b: np.ndarray, overlap: float, rng: np.random.Generator) -> np.ndarray:
+    """``b`` written right of ``a``: slid left until their ink meets, then ``overlap`` x a's height further."""
+    h = a.shape[0]
+    scale = float(rng.uniform(0.85, 1.15)) * h / b.shape[0]
+    b = _resize(b, max(1, round(b.shape[0] * scale)), max(1, round(b.shape[1] * scale)))
+    dy = int(rng.integers(-round(0.12 * h), round(0.12 * h) + 1))
+    top = min(0, dy)
+    height = max(h, dy + b.shape[0]) - top
+    ya, yb = -top, dy - top
+    left = np.zeros((height, a.shape[1]), np.float32)
+    left[ya : ya + h] = a
+    right = np.zeros((height, b.shape[1]), np.float32)
+    right[yb : yb + b.shape[0]] = b
+    lon, ron = left > 0.3, right > 0.3
+    rows = lon.any(axis=1) & ron.any(axis=1)
+    if rows.any():  # b's offset where the two first meet: a's right outline against b's left one
+        edge = a.shape[1] - np.argmax(lon[:, ::-1], axis=1)
+        start = np.argmax(ron, axis=1)
+        x = int(np.max(edge[rows] - start[rows]))
+    else:
+        x = a.shape[1]
+    x = max(0, x - round(overlap * h))
+    out = np.zeros((height, max(a.shape[1], x + b.shape[1])), np.float32)
+    out[:, : a.shape[1]] = left
+    out[:, x : x + b.shape[1]] = np.maximum(out[:, x : x + b.shape[1]], right)
+    return out
+
+
+def string_examples(
+    digits: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    layouts: list[str],
+    non_digits: list[str],
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` examples: (fields (n,32,128) float32, digits (n, MAX_DIGITS) int32 padded with -1, lengths (n,))."""
+    from pipeline.synth import nondigit
+
+    layouts = [f for f in layouts if f in STRING_LAYOUTS]
+    kinds = [k for k in non_digits if k in NON_DIGITS]
+    if not layouts:
+        raise ValueError(f"string examples need one of the layout families {', '.join(STRING_LAYOUTS)}")
+    by_class = [np.flatnonzero(labels == d) for d in range(10)]
+    fonts = nondigit.load_fonts("train") if "glyph" in kinds else []
+    shares = np.asarray(LENGTH_SHARES if kinds else (0.0, *LENGTH_SHARES[1:]), np.float64)
+    lengths = rng.choice(MAX_DIGITS + 1, size=n, p=shares / shares.sum())
+    fields = np.zeros((n, *frame_string(np.zeros((1, 1), np.float32)).shape), np.float32)
+    written = np.full((n, MAX_DIGITS), -1, np.int32)
+    made = 0
+    while made < n:
+        k = int(lengths[made])
+        if k == 0:  # something that is not digits
+            name = kinds[int(rng.integers(len(kinds)))]
+            ink = nondigit.glyph(rng, fonts) if name == "glyph" else getattr(nondigit, name)(rng)
+            ink = np.asarray(ink, np.float32)
+        else:
+            string = rng.integers(10, size=k)
+            ink = _crop(digits[int(rng.choice(by_class[int(string[0])]))])
+            for d in string[1:]:
+                lo, hi = SPACING[layouts[int(rng.integers(len(layouts)))]]
+                # a space is a negative overlap
+                ink = touch(ink, _crop(digits[int(rng.choice(by_class[int(d)]))]), -float(rng.uniform(lo, hi)), rng)
+        if rng.random() < 0.3:
+            ink = _slant(np.ascontiguousarray(ink, np.float32), rng)
+        field = frame_string(np.ascontiguousarray(ink, np.float32))
+        if field.max() <= 0:
+            continue
+        fields[made] = field
+        if k:
+            written[made, :k] = string
+        made += 1
+    return fields, written, lengths.astype(np.int32)

@@ -1,0 +1,202 @@
+"""Touching digits read whole: the string field, the string model beside the digit model, CTC decoding, the
+reader's use of it, what it learns from (pipeline/synth/strings.py), and evaluate's stored plans."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from app.inference import Classifier
+from app.strings import (
+    BLANK,
+    STRING_BOX,
+    STRING_COLUMNS,
+    STRING_HEIGHT,
+    STRING_SURE,
+    STRING_WIDTH,
+    decode,
+    frame_string,
+    string_path,
+)
+from pipeline.synth.strings import MAX_DIGITS, string_examples, touch
+
+
+def _crop(digit: np.ndarray) -> np.ndarray:
+    on = digit > 40
+    rows, cols = np.flatnonzero(on.any(1)), np.flatnonzero(on.any(0))
+    return digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+
+
+def _picture(ink: np.ndarray, scale: int = 4, margin: int = 12) -> np.ndarray:
+    """Ink (1 on 0, MNIST scale) as a dark-on-white grey picture, blown up ``scale`` times."""
+    big = np.kron(np.pad(ink, margin // scale), np.ones((scale, scale), np.float32))
+    return np.rint(255 * (1 - np.clip(big, 0, 1))).astype(np.uint8)
+
+
+def _strings(sample, overlap: float, n: int, seed: int, length: int = 2) -> list[tuple[np.ndarray, str]]:
+    """``n`` numbers of ``length`` MNIST test digits written touching, ``overlap`` x the height further."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        which = rng.integers(len(sample.y_test), size=length)
+        ink = _crop(sample.x_test[which[0]])
+        for i in which[1:]:
+            ink = touch(ink, _crop(sample.x_test[i]), overlap, rng)
+        out.append((_picture(ink), "".join(str(sample.y_test[i]) for i in which)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def readers(published_model):
+    """The shipped digit model with its string model (beside it), and the same without."""
+    with_strings = Classifier(published_model)
+    alone = Classifier(published_model)
+    alone.strings = None
+    assert with_strings.strings is not None, (
+        f"no string model beside {published_model}: publish one (pipeline.tools.publish)"
+    )
+    return with_strings, alone
+
+
+def _read(classifier: Classifier, pictures) -> float:
+    right = [classifier.read(p).number == t for p, t in pictures]
+    return float(np.mean(right))
+
+
+def _outline(h: int, w: int) -> np.ndarray:
+    """A rectangle's outline (2 px lines): strokes, which the field keeps at MNIST's width."""
+    ink = np.zeros((h, w), np.float32)
+    ink[:2] = ink[-2:] = 1
+    ink[:, :2] = ink[:, -2:] = 1
+    return ink
+
+
+def test_the_string_field_keeps_the_aspect_and_centres_the_ink():
+    field = frame_string(_outline(10, 80))
+    assert field.shape == (STRING_HEIGHT, STRING_WIDTH) and field.dtype == np.float32 and field.max() <= 1
+    rows, cols = np.flatnonzero(field.max(1) > 0.05), np.flatnonzero(field.max(0) > 0.05)
+    assert len(cols) == STRING_BOX[1] and abs(len(rows) - STRING_BOX[1] / 8) <= 1  # 8:1 kept, the width fills
+    assert abs((rows[0] + rows[-1]) / 2 - (STRING_HEIGHT - 1) / 2) <= 1
+    assert abs((cols[0] + cols[-1]) / 2 - (STRING_WIDTH - 1) / 2) <= 1
+    tall = frame_string(_outline(40, 10))
+    assert (tall.max(1) > 0.05).sum() == STRING_BOX[0]  # a tall piece fills the box's height
+    assert not frame_string(np.zeros((5, 5), np.float32)).any()
+    assert not frame_string(np.zeros((0, 0), np.float32)).any()
+
+
+def test_decoding_merges_repeats_drops_blanks_and_keeps_a_doubled_digit():
+    def columns(classes):
+        probs = np.full((STRING_COLUMNS, BLANK + 1), 0.01, np.float32)
+        for t, c in enumerate(classes):
+            probs[t, c] = 0.9
+        return probs
+
+    b = BLANK
+    read = decode(columns([b, 4, 4, b, 0, b, b, 7, 7, 7, b, 7] + [b] * (STRING_COLUMNS - 12)))
+    assert read.digits == (4, 0, 7, 7) and read.columns == (1, 4, 7, 11)  # a blank between keeps 7 7 apart
+    assert read.probability == pytest.approx(0.9**STRING_COLUMNS, rel=1e-4)
+    assert decode(columns([b] * STRING_COLUMNS)).digits == ()
+
+
+def test_the_string_model_lives_beside_the_digit_model(tmp_path, published_model):
+    assert string_path(published_model) == published_model.with_name("strings.onnx")
+    # a digit model alone (another folder) reads without strings; an empty file (strings.enabled: false) is none
+    lone = tmp_path / "digits.onnx"
+    lone.write_bytes(published_model.read_bytes())
+    assert Classifier(lone).strings is None
+    string_path(lone).write_bytes(b"")
+    assert Classifier(lone).strings is None
+    string_path(lone).write_bytes(string_path(published_model).read_bytes())
+    assert Classifier(lone).strings is not None
+    assert Classifier(lone, data=lone.read_bytes()).strings is None  # bytes handed over have no folder
+
+
+def test_touching_strings_read_whole_where_cuts_fail(readers, sample):
+    """Two and three digits overlapping by 5% of their height: cuts alone misread many; the string model reads them."""
+    with_strings, alone = readers
+    for length in (2, 3):
+        pictures = _strings(sample, 0.05, 30, seed=3, length=length)
+        got, before = _read(with_strings, pictures), _read(alone, pictures)
+        assert got >= before + 0.05 and got >= 0.4, (length, before, got)
+
+
+def test_a_string_reading_gives_its_digits_left_to_right_in_the_box(readers, sample):
+    with_strings, _ = readers
+    for picture, truth in _strings(sample, 0.05, 30, seed=3, length=3):
+        reading = with_strings.read(picture)
+        pieces = reading.pieces
+        if reading.number != truth or len(pieces) < 2 or not np.array_equal(pieces[0].image, pieces[1].image):
+            continue  # read another way (cut apart): the next one
+        same = [p for p in pieces if np.array_equal(p.image, pieces[0].image)]
+        for left, right in itertools.pairwise(same):
+            assert left.box[3] == right.box[1] and left.box[1] < left.box[3] and left.box[0] == right.box[0]
+            assert left.confidence >= STRING_SURE and right.confidence == left.confidence
+        assert all(int(np.argmax(p.probs)) == int(d) for p, d in zip(pieces, truth, strict=True))
+        assert pieces[0].not_digit is not None and pieces[0].not_digit <= 1 - STRING_SURE
+        return
+    pytest.fail("no string was read whole")
+
+
+def test_numbers_with_gaps_read_the_same_with_and_without_strings(readers, sample):
+    with_strings, alone = readers
+    pictures = _strings(sample, -0.3, 20, seed=5)  # a space of 30% of the height
+    assert [with_strings.read(p).text for p, _ in pictures] == [alone.read(p).text for p, _ in pictures]
+
+
+def test_a_single_digit_is_never_read_as_a_string(readers, sample):
+    """Digits written wide (1.6x their width) read as they do without the string model."""
+    with_strings, alone = readers
+    for k in range(30):
+        ink = _crop(sample.x_test[k])
+        wide = np.repeat(ink, 2, axis=1)[:, ::5].repeat(4, axis=1)  # 8/5 = 1.6x as wide
+        assert with_strings.read(_picture(wide)).text == alone.read(_picture(wide)).text, k
+
+
+def test_touch_slides_until_the_ink_meets_then_overlaps(sample):
+    a, b = _crop(sample.x_test[0]), _crop(sample.x_test[1])
+    widths = []
+    for overlap in (-0.2, 0.0, 0.1):
+        rng = np.random.default_rng(0)  # the same scale and shift each time
+        ink = touch(a, b, overlap, rng)
+        widths.append(ink.shape[1])
+        assert ink.max() <= 1.0
+    assert widths[0] > widths[1] > widths[2]
+    # at 0 the two inks meet: no column is empty between them
+    rng = np.random.default_rng(0)
+    ink = touch(a, b, 0.0, rng)
+    assert (ink > 0.3).any(axis=0).all()
+
+
+def test_string_examples_are_seeded_of_every_length_and_only_of_the_layouts_given(sample):
+    args = (sample.x_train, sample.y_train, 300, ["touching"], ["stroke", "glyph"])
+    x, digits, lengths = string_examples(*args, np.random.default_rng(1))
+    assert x.shape == (300, STRING_HEIGHT, STRING_WIDTH) and x.dtype == np.float32 and x.min() >= 0 and x.max() <= 1
+    assert set(lengths.tolist()) == set(range(MAX_DIGITS + 1)) and (x.max(axis=(1, 2)) > 0).all()
+    assert ((digits >= 0).sum(axis=1) == lengths).all() and (digits[digits >= 0] < 10).all()
+    again = string_examples(*args, np.random.default_rng(1))
+    assert np.array_equal(x, again[0]) and np.array_equal(digits, again[1])
+    # without non-digit families no example is empty
+    _, _, lengths = string_examples(sample.x_train, sample.y_train, 50, ["tight"], [], np.random.default_rng(2))
+    assert lengths.min() >= 1
+    with pytest.raises(ValueError, match="layout"):  # held out, or not a way digits touch
+        string_examples(sample.x_train, sample.y_train, 1, ["single", "spaced"], [], np.random.default_rng(1))
+
+
+def test_evaluate_reads_stored_plans_as_the_app_reads_pictures(readers, sample):
+    """render stores each wide candidate's string field; resolving the stored plans with the string model gives
+    the app's answers."""
+    from pipeline.sets.plans import PlanSet, concat, plan_pictures, resolve_all
+
+    with_strings, _ = readers
+    pictures = _strings(sample, 0.05, 12, seed=7)
+    half = len(pictures) // 2
+    ps = concat(
+        [plan_pictures([p for p, _ in part], [t for _, t in part]) for part in (pictures[:half], pictures[half:])]
+    )
+    ps = PlanSet.load(ps.save("x"), "x")
+    assert len(ps.string_images) == int((ps.string_index >= 0).sum()) > 0
+    probs, reject = with_strings.score_all(ps.images.astype(np.float32) / 255.0)
+    stored = resolve_all(ps, probs, reject, with_strings.info.reject[1], with_strings.strings)
+    assert [r.text for r in stored] == [with_strings.read(p).text for p, _ in pictures]

@@ -203,9 +203,9 @@ def test_history_brings_a_drawing_back(controller, view, published_model, sample
     controller.use_model(published_model)
     for i in range(HISTORY + 2):
         controller.clear()
-        # every third row's stroke: a distinct drawing and reading each, for a third of the live reads
+        # every fourth row's stroke: a distinct drawing and reading each, for a quarter of the live reads
         # (the whole trace, 385 reads, took 3.8 of make test-fast's 30 s)
-        draw(controller, digit_strokes(sample.x_test[i])[::3])
+        draw(controller, digit_strokes(sample.x_test[i])[::4])
     assert len(view.history) == HISTORY
     wanted = view.history[3]
     controller.recall(3)

@@ -19,7 +19,16 @@ import numpy as np
 
 from app.contract import rejects
 from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment
-from app.strings import StringReading
+from app.strings import (
+    BLANK,
+    STRING_BOX,
+    STRING_COLUMNS,
+    STRING_SURE,
+    STRING_WIDTH,
+    StringReading,
+    decode,
+    frame_string,
+)
 
 #: ``score(images (N,28,28)) -> (probs (N,10), not-a-digit scores (N,) or None)``
 Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
@@ -277,7 +286,7 @@ def resolve(
         if kept[i]
     }
     read_as_string = _string_scores(p, kept, best, confidence, flags, strings, memo) if strings is not None else {}
-    for key, (s, _) in read_as_string.items():
+    for key, (s, *_) in read_as_string.items():
         if s <= score.get(key, -math.inf):
             continue
         score[key] = s
@@ -285,7 +294,8 @@ def resolve(
     for key in _best_path(p.units, score):
         i = index[key]
         if key in read_as_string and score[key] == read_as_string[key][0]:
-            chosen.extend(_string_readings(p, i, read_as_string[key][1], scale, labels))
+            _, read, columns = read_as_string[key]
+            chosen.extend(_string_readings(p, i, read, columns, scale, labels))
             continue
         chosen.append(
             DigitReading(
@@ -323,10 +333,9 @@ def _string_scores(
     flags: np.ndarray | None,
     strings: StringScorer,
     memo: Memo | None = None,
-) -> dict[tuple[int, int], tuple[float, StringReading]]:
-    """The candidates that read as two or more touching digits: their log score and the string read."""
-    from app.strings import STRING_SURE, decode, frame_string
-
+) -> dict[tuple[int, int], tuple[float, StringReading, np.ndarray]]:
+    """The candidates that read as two or more touching digits: their log score, the string read and the
+    string model's columns (32, 11)."""
     if (p.pieces is None and p.string_fields is None) or p.atoms is None:
         return {}
     clean = _clean_atoms(p, best, confidence, flags)
@@ -353,15 +362,17 @@ def _string_scores(
         if len(read.digits) < 2 or read.probability < STRING_SURE:
             continue
         prior = float(p.prior[i]) if p.prior is not None else 0.0
-        out[p.spans[i]] = (math.log(read.probability) + prior, read)
+        out[p.spans[i]] = (math.log(read.probability) + prior, read, row)
     return out
 
 
-def _string_readings(p: Plan, i: int, read: StringReading, scale: float, labels: Sequence[str]) -> list[DigitReading]:
+def _string_readings(
+    p: Plan, i: int, read: StringReading, columns: np.ndarray, scale: float, labels: Sequence[str]
+) -> list[DigitReading]:
     """Candidate ``i`` read as a string: each digit in its share of the box (split halfway between the
-    columns the digits were read at), with the string's probability."""
-    from app.strings import STRING_BOX, STRING_COLUMNS, STRING_WIDTH
-
+    columns the digits were read at), with the string's probability as its confidence, the digits the
+    string model weighed at its column as its alternatives, and its share of the ink framed as the
+    model saw a digit (the whole candidate when the plan kept no ink)."""
     top, left, bottom, right = p.boxes[i].tolist()
     # the field's columns back to the candidate's pixels: the ink was scaled to fit STRING_BOX and centred
     width = max(right - left, 1)
@@ -370,21 +381,35 @@ def _string_readings(p: Plan, i: int, read: StringReading, scale: float, labels:
     centres = [left + ((c + 0.5) * STRING_WIDTH / STRING_COLUMNS - x0) / s for c in read.columns]
     edges = [left, *((a + b) / 2 for a, b in itertools.pairwise(centres)), right]
     out = []
-    for n, digit in enumerate(read.digits):
+    for n, (digit, column) in enumerate(zip(read.digits, read.columns, strict=True)):
         lo, hi = int(np.clip(round(edges[n]), left, right)), int(np.clip(round(edges[n + 1]), left, right))
-        probs = np.zeros(10, np.float32)
-        probs[digit] = read.probability
+        weighed = np.asarray(columns[column, :BLANK], np.float64)
+        # greedy decoding read ``digit`` where it was the column's best, so it stays the best here
+        probs = (
+            (weighed / weighed.sum()).astype(np.float32) if weighed[digit] > 0 else np.eye(10, dtype=np.float32)[digit]
+        )
         out.append(
             DigitReading(
                 label=labels[digit],
                 confidence=read.probability,
                 probs=probs,
                 box=tuple(round(v * scale) for v in (top, lo, bottom, max(hi, lo + 1))),  # type: ignore[arg-type]
-                image=p.images[i],
+                image=_share(p, i, lo - left, max(hi, lo + 1) - left),
                 not_digit=1.0 - read.probability,
             )
         )
     return out
+
+
+def _share(p: Plan, i: int, lo: int, hi: int) -> np.ndarray:
+    """Columns ``lo``..``hi`` of candidate ``i``'s ink, framed as a digit (the candidate's own field when
+    the plan kept no ink or the share holds none)."""
+    if p.pieces is None:
+        return p.images[i]
+    try:
+        return frame(p.pieces[i].ink[:, lo:hi])
+    except EmptyImage:
+        return p.images[i]
 
 
 def _doubtful(p: Plan, i: int, digit: int, confidence: float, rejected: bool) -> bool:
@@ -500,20 +525,34 @@ def read_ink(
     )
 
 
-def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarray, np.ndarray | None]:
-    """``score(images)``, running the model only on the images the memo has not seen."""
-    memo.bind(score)
-    keys = [Memo.key(b"score", im) for im in images]
+def _frozen(row: np.ndarray) -> np.ndarray:
+    """A read-only float32 copy of ``row`` (a scorer may reuse its output buffer)."""
+    out = np.array(row, np.float32)
+    out.flags.writeable = False
+    return out
+
+
+def _memoised(memo: Memo, keys: list[tuple], compute: Callable[[list[int]], list[object]]) -> list[object]:
+    """The memo's value for each of ``keys``; ``compute(indices)`` gives the values of those it has not
+    seen, which it then keeps."""
     known = [memo.get(k) for k in keys]
     todo = [i for i, v in enumerate(known) if v is None]
     if todo:
+        for i, value in zip(todo, compute(todo), strict=True):
+            known[i] = value
+            memo.put(keys[i], value)
+    return known
+
+
+def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarray, np.ndarray | None]:
+    """``score(images)``, running the model only on the images the memo has not seen."""
+    memo.bind(score)
+
+    def compute(todo: list[int]) -> list[object]:
         probs, reject = score(images[todo])
-        for j, i in enumerate(todo):
-            row = np.array(probs[j], np.float32)  # a copy: the scorer may reuse its buffer
-            row.flags.writeable = False
-            known[i] = (row, None if reject is None else float(reject[j]))
-            memo.put(keys[i], known[i])
-    rows = [v for v in known if v is not None]
+        return [(_frozen(probs[j]), None if reject is None else float(reject[j])) for j in range(len(todo))]
+
+    rows = _memoised(memo, [Memo.key(b"score", im) for im in images], compute)
     probs = np.stack([r[0] for r in rows]).astype(np.float32)  # type: ignore[index]
     rejects = [r[1] for r in rows]  # type: ignore[index]
     return probs, (None if rejects[0] is None else np.array(rejects, np.float32))
@@ -521,22 +560,14 @@ def _score_new(images: np.ndarray, score: Scorer, memo: Memo) -> tuple[np.ndarra
 
 def _strings_new(inks: list[np.ndarray], strings: StringScorer, memo: Memo) -> np.ndarray:
     """``strings`` of the candidates' string fields, framing and reading only the inks the memo has not seen
-    (a person drawing the next stroke leaves most wide candidates as they were: the 14 digits of
-    test_history_brings_a_drawing_back, 385 strokes, spent 2.8 of their 5.9 s framing and reading
-    the same candidates again)."""
-    from app.strings import frame_string
+    (a person drawing the next stroke leaves most wide candidates as they were: with the pair model
+    before the string model, the 14 digits of test_history_brings_a_drawing_back, 385 strokes, spent
+    2.8 of their 5.9 s framing and reading the same candidates again)."""
 
-    keys = [Memo.key(b"string", ink) for ink in inks]
-    known = [memo.get(k) for k in keys]
-    todo = [i for i, v in enumerate(known) if v is None]
-    if todo:
-        rows = strings(np.stack([frame_string(inks[i]) for i in todo]))
-        for j, i in enumerate(todo):
-            row = np.array(rows[j], np.float32)  # a copy: the scorer may reuse its buffer
-            row.flags.writeable = False
-            known[i] = row
-            memo.put(keys[i], row)
-    return np.stack(known)  # type: ignore[arg-type]
+    def compute(todo: list[int]) -> list[object]:
+        return [_frozen(row) for row in strings(np.stack([frame_string(inks[i]) for i in todo]))]
+
+    return np.stack(_memoised(memo, [Memo.key(b"string", ink) for ink in inks], compute))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

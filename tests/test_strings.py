@@ -35,6 +35,22 @@ def _picture(ink: np.ndarray, scale: int = 4, margin: int = 12) -> np.ndarray:
     return np.rint(255 * (1 - np.clip(big, 0, 1))).astype(np.uint8)
 
 
+def _written_touching(a: np.ndarray, b: np.ndarray, overlap: float) -> np.ndarray:
+    """``b`` right of ``a``, bottoms aligned, slid left until their ink meets and ``overlap`` x a's height on:
+    this file's own placement (no size change or shift), not the training strings' (:func:`touch`)."""
+    h = max(a.shape[0], b.shape[0])
+    left, right = np.zeros((h, a.shape[1]), np.float32), np.zeros((h, b.shape[1]), np.float32)
+    left[h - a.shape[0] :], right[h - b.shape[0] :] = a, b
+    rows = (left > 0.3).any(1) & (right > 0.3).any(1)
+    edge = a.shape[1] - np.argmax((left > 0.3)[:, ::-1], axis=1)
+    x = int(np.max(edge[rows] - np.argmax(right > 0.3, axis=1)[rows])) if rows.any() else a.shape[1]
+    x = max(0, x - round(overlap * a.shape[0]))
+    out = np.zeros((h, max(a.shape[1], x + b.shape[1])), np.float32)
+    out[:, : a.shape[1]] = left
+    out[:, x : x + b.shape[1]] = np.maximum(out[:, x : x + b.shape[1]], right)
+    return out
+
+
 def _strings(sample, overlap: float, n: int, seed: int, length: int = 2) -> list[tuple[np.ndarray, str]]:
     """``n`` numbers of ``length`` MNIST test digits written touching, ``overlap`` x the height further."""
     rng = np.random.default_rng(seed)
@@ -43,7 +59,7 @@ def _strings(sample, overlap: float, n: int, seed: int, length: int = 2) -> list
         which = rng.integers(len(sample.y_test), size=length)
         ink = _crop(sample.x_test[which[0]])
         for i in which[1:]:
-            ink = touch(ink, _crop(sample.x_test[i]), overlap, rng)
+            ink = _written_touching(ink, _crop(sample.x_test[i]), overlap)
         out.append((_picture(ink), "".join(str(sample.y_test[i]) for i in which)))
     return out
 
@@ -115,28 +131,35 @@ def test_the_string_model_lives_beside_the_digit_model(tmp_path, published_model
 
 def test_touching_strings_read_whole_where_cuts_fail(readers, sample):
     """Three digits overlapping by 5% of their height: cuts alone misread most; the string model reads them
-    (shipped models: 30% -> 75% of these 20). Two such digits lose nothing (65% -> 70%)."""
+    (shipped models: 35% -> 75% of these 20). Two such digits lose nothing (65% -> 80%)."""
     with_strings, alone = readers
     pictures = _strings(sample, 0.05, 20, seed=3, length=3)
     got, before = _read(with_strings, pictures), _read(alone, pictures)
-    assert got >= before + 0.2 and got >= 0.5, (before, got)
+    assert got >= before + 0.25 and got >= 0.6, (before, got)
     pictures = _strings(sample, 0.05, 20, seed=3, length=2)
     assert _read(with_strings, pictures) >= _read(alone, pictures)
 
 
-def test_a_string_reading_gives_its_digits_left_to_right_in_the_box(readers, sample):
+def test_a_string_reading_gives_each_digit_its_share_of_the_box_its_ink_and_its_alternatives(readers, sample):
+    """A string read whole: each digit in its share of the candidate's box, left to right, with the string's
+    probability; what the window shows of it is that digit's share of the ink (not the whole candidate
+    again), and its bars are the digits the string model weighed at its column (not the read digit alone)."""
     with_strings, _ = readers
     for picture, truth in _strings(sample, 0.05, 30, seed=3, length=3):
         reading = with_strings.read(picture)
-        pieces = reading.pieces
-        if reading.number != truth or len(pieces) < 2 or not np.array_equal(pieces[0].image, pieces[1].image):
+        # a digit of a string reading is the only kind whose not-a-digit score is 1 - its confidence
+        whole = [p for p in reading.pieces if p.not_digit is not None and p.not_digit == 1.0 - p.confidence]
+        if reading.number != truth or len(whole) < 2:
             continue  # read another way (cut apart): the next one
-        same = [p for p in pieces if np.array_equal(p.image, pieces[0].image)]
-        for left, right in itertools.pairwise(same):
+        for left, right in itertools.pairwise(whole):
             assert left.box[3] == right.box[1] and left.box[1] < left.box[3] and left.box[0] == right.box[0]
             assert left.confidence >= STRING_SURE and right.confidence == left.confidence
-        assert all(int(np.argmax(p.probs)) == int(d) for p, d in zip(pieces, truth, strict=True))
-        assert pieces[0].not_digit is not None and pieces[0].not_digit <= 1 - STRING_SURE
+            assert not np.array_equal(left.image, right.image)
+        for p in whole:
+            assert p.image.shape == (28, 28) and p.image.max() > 0.5
+            assert p.probs.sum() == pytest.approx(1.0, abs=1e-4) and len({d for d, _ in p.top(3)}) == 3
+            assert 0 < p.top(2)[1][1] < p.top(1)[0][1]
+        assert all(int(np.argmax(p.probs)) == int(d) for p, d in zip(reading.pieces, truth, strict=True))
         return
     pytest.fail("no string was read whole")
 

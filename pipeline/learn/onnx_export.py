@@ -38,7 +38,7 @@ from pipeline.config.train import TrainSections
 from pipeline.data import Mnist
 from pipeline.errors import StageError
 from pipeline.learn.keras_model import predict_probs
-from pipeline.learn.onnx_names import canonical_names
+from pipeline.learn.onnx_names import canonical_names, convert
 from pipeline.learn.tf_setup import import_tf
 from pipeline.metrics import accuracy
 from pipeline.paths import INT8_MODEL, ONNX_MODEL
@@ -68,26 +68,18 @@ class ExportResult:
 
 # ------------------------------------------------------------------ conversion
 def to_onnx(model: Any, opset: int, gate: Any = None) -> Any:
-    """Convert with ``tf2onnx.convert.from_function`` (``from_keras`` has open bugs with Keras 3).
+    """The digit model's ONNX graph: input ``image`` [N,28,28,1], output ``probs`` [N,10].
 
     With a ``gate``, the graph has a second output, ``not_digit`` [N,1], beside ``probs``.
     """
-    tf = import_tf()
-    import tf2onnx
 
-    spec = (tf.TensorSpec([None, FIELD, FIELD, 1], tf.float32, name=INPUT_NAME),)
-
-    @tf.function(input_signature=spec)
     def serve(image: Any) -> dict[str, Any]:
         out = {OUTPUT_NAME: model(image, training=False)}
         if gate is not None:
             out[REJECT_OUTPUT] = gate(image, training=False)
         return out
 
-    proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=opset)
-    for value in (*proto.graph.input, *proto.graph.output):
-        value.type.tensor_type.shape.dim[0].dim_param = "N"
-    return canonical_names(proto)
+    return convert(serve, (FIELD, FIELD, 1), INPUT_NAME, opset)
 
 
 def prune(proto: Any) -> Any:

@@ -1,8 +1,30 @@
-"""ONNX graphs named by position, so that the same weights give the same bytes (export and the pair model)."""
+"""Keras to ONNX, with graphs named by position, so that the same weights give the same bytes (the
+digit model's export and the string model)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from pipeline.learn.tf_setup import import_tf
+
+
+def convert(outputs: Callable[[Any], dict[str, Any]], shape: tuple[int, ...], input_name: str, opset: int) -> Any:
+    """The ONNX graph of ``outputs(image)`` (a dict of named Keras outputs) for an input ``input_name``
+    of ``shape`` (a batch of any size, named ``N``), names by position (:func:`canonical_names`).
+
+    ``tf2onnx.convert.from_function`` (its ``from_keras`` has open bugs with Keras 3).
+    """
+    tf = import_tf()
+    import tf2onnx
+
+    spec = (tf.TensorSpec([None, *shape], tf.float32, name=input_name),)
+    proto, _ = tf2onnx.convert.from_function(
+        tf.function(outputs, input_signature=spec), input_signature=spec, opset=opset
+    )
+    for value in (*proto.graph.input, *proto.graph.output):
+        value.type.tensor_type.shape.dim[0].dim_param = "N"
+    return canonical_names(proto)
 
 
 def canonical_names(proto: Any) -> Any:

@@ -18,7 +18,7 @@ from app.strings import decode as decode_string
 from pipeline.config.strings import StringNetwork, StringsConfig
 from pipeline.errors import StageError
 from pipeline.learn.loop import Epochs, cosine_decay, one_epoch
-from pipeline.learn.onnx_names import canonical_names
+from pipeline.learn.onnx_names import convert
 from pipeline.learn.tf_setup import import_tf
 from pipeline.streams import Stream
 
@@ -104,20 +104,12 @@ def train_strings(
 
 
 def to_onnx(model: Any) -> bytes:
-    """The string model as ONNX bytes (input ``image`` [N,32,128,1], output ``probs`` [N,32,11]), names by position."""
-    tf = import_tf()
-    import tf2onnx
+    """The string model as ONNX bytes (input ``image`` [N,32,128,1], output ``probs`` [N,32,11])."""
 
-    spec = (tf.TensorSpec([None, STRING_HEIGHT, STRING_WIDTH, 1], tf.float32, name=STRING_INPUT),)
-
-    @tf.function(input_signature=spec)
     def serve(image: Any) -> dict[str, Any]:
         return {STRING_OUTPUT: model(image, training=False)}
 
-    proto, _ = tf2onnx.convert.from_function(serve, input_signature=spec, opset=OPSET)
-    for value in (*proto.graph.input, *proto.graph.output):
-        value.type.tensor_type.shape.dim[0].dim_param = "N"
-    return canonical_names(proto).SerializeToString()
+    return convert(serve, (STRING_HEIGHT, STRING_WIDTH, 1), STRING_INPUT, OPSET).SerializeToString()
 
 
 def verified_onnx(model: Any, x_val: np.ndarray) -> tuple[bytes, np.ndarray]:

@@ -1,19 +1,19 @@
 """What the string model learns (:mod:`app.strings`): strings of MNIST digits written touching, and what is not digits.
 
-A string is written as a hurried writer writes one: each next digit (scaled 0.85-1.15x, moved up or
-down by up to 12% of the height) slides left until its ink first meets the ink before it, then on
+A string is written as a hurried writer writes one: each next digit (scaled 0.75-1.2x, moved up or
+down by up to 15% of the height) slides left until its ink first meets the ink before it, then on
 by a layout's overlap (a share of the height, from :data:`pipeline.synth.scene.SPACING`; only the
-layout families training may use: ``tight`` leaves a gap, ``touching`` overlaps up to 7%, the
-held-out ``overlapping`` is never drawn here); the whole string is slanted now and then. A string
-may hold one digit (the model must count), and a non-digit of the families training may use reads
-as no digits at all. Every example is the string field (:func:`app.strings.frame_string`), so the
-model sees what the reader shows it.
+layout families training may use: ``tight`` leaves a gap, ``touching`` overlaps up to 7%,
+``overlapping`` 7-15%); the pen is now and then broader or finer than MNIST's, and the whole string
+slanted. A string may hold one digit (the model must count), and a non-digit of the families
+training may use reads as no digits at all. Every example is the string field
+(:func:`app.strings.frame_string`), so the model sees what the reader shows it.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from app.strings import frame_string
 from pipeline.synth.scene import SPACING
@@ -50,12 +50,23 @@ def _slant(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     )
 
 
+def _pen(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """``ink`` as a broader pen (a 3x3 maximum: one pixel more each side) or a finer one (the faint
+    rim dropped) wrote it, a fifth of the time each; MNIST's own pen otherwise."""
+    u = float(rng.random())
+    if u < 0.2:
+        return np.asarray(Image.fromarray(ink, "F").filter(ImageFilter.MaxFilter(3)), np.float32)
+    if u < 0.4:
+        return np.clip((ink - 0.35) / 0.65, 0.0, 1.0).astype(np.float32)
+    return ink
+
+
 def touch(a: np.ndarray, b: np.ndarray, overlap: float, rng: np.random.Generator) -> np.ndarray:
     """``b`` written right of ``a``: slid left until their ink meets, then ``overlap`` x a's height further."""
     h = a.shape[0]
-    scale = float(rng.uniform(0.85, 1.15)) * h / b.shape[0]
+    scale = float(rng.uniform(0.75, 1.2)) * h / b.shape[0]
     b = _resize(b, max(1, round(b.shape[0] * scale)), max(1, round(b.shape[1] * scale)))
-    dy = int(rng.integers(-round(0.12 * h), round(0.12 * h) + 1))
+    dy = int(rng.integers(-round(0.15 * h), round(0.15 * h) + 1))
     top = min(0, dy)
     height = max(h, dy + b.shape[0]) - top
     ya, yb = -top, dy - top
@@ -113,6 +124,7 @@ def string_examples(
                 lo, hi = SPACING[layouts[int(rng.integers(len(layouts)))]]
                 # a space is a negative overlap
                 ink = touch(ink, _crop(digits[int(rng.choice(by_class[int(d)]))]), -float(rng.uniform(lo, hi)), rng)
+            ink = _pen(np.ascontiguousarray(ink, np.float32), rng)
         if rng.random() < 0.3:
             ink = _slant(np.ascontiguousarray(ink, np.float32), rng)
         field = frame_string(np.ascontiguousarray(ink, np.float32))

@@ -359,10 +359,10 @@ def _string_scores(
     out = {}
     for i, row in zip(todo, probs, strict=True):
         read = decode(row)
-        if len(read.digits) < 2 or read.probability < STRING_SURE:
+        if len(read.digits) < 2 or read.labelling < STRING_SURE:
             continue
         prior = float(p.prior[i]) if p.prior is not None else 0.0
-        out[p.spans[i]] = (math.log(read.probability) + prior, read, row)
+        out[p.spans[i]] = (math.log(read.labelling) + prior, read, row)
     return out
 
 

@@ -138,7 +138,7 @@ def string_metrics(probs: np.ndarray, digits: np.ndarray, lengths: np.ndarray) -
     reads = [decode_string(p) for p in probs]
     truth = [tuple(int(d) for d in row[:k]) for row, k in zip(digits, lengths, strict=True)]
     right = np.array([r.digits == t for r, t in zip(reads, truth, strict=True)])
-    sure = np.array([r.probability >= STRING_SURE for r in reads])
+    sure = np.array([r.labelling >= STRING_SURE for r in reads])
     several = lengths >= 2
     out = {
         "exact": round(float(right.mean()), 6),

@@ -20,6 +20,7 @@ from app.strings import (
     labelling_probability,
     string_path,
 )
+from app.wording import _alternatives
 from pipeline.synth.strings import MAX_DIGITS, string_examples, touch
 
 
@@ -182,6 +183,10 @@ def test_a_string_reading_gives_each_digit_its_share_of_the_box_its_ink_and_its_
             assert p.probs.sum() == pytest.approx(1.0, abs=1e-4) and len({d for d, _ in p.top(3)}) == 3
             assert 0 < p.top(2)[1][1] < p.top(1)[0][1]
         assert all(int(np.argmax(p.probs)) == int(d) for p, d in zip(reading.pieces, truth, strict=True))
+        # the answer's words quote the digit at the confidence it is held at, not its column's weight
+        assert f"{truth[reading.pieces.index(whole[0])]} ({100 * whole[0].confidence:.1f}%)" in _alternatives(
+            reading, whole[0]
+        )
         return
     pytest.fail("no string was read whole")
 

@@ -371,8 +371,8 @@ def _string_readings(
 ) -> list[DigitReading]:
     """Candidate ``i`` read as a string: each digit in its share of the box (split halfway between the
     columns the digits were read at), with the string's probability as its confidence, the digits the
-    string model weighed at its column as its alternatives, and its share of the ink framed as the
-    model saw a digit (the whole candidate when the plan kept no ink)."""
+    string model weighed at its column as its alternatives (relative to that confidence), and its share
+    of the ink framed as the model saw a digit (the whole candidate when the plan kept no ink)."""
     top, left, bottom, right = p.boxes[i].tolist()
     # the field's columns back to the candidate's pixels: the ink was scaled to fit STRING_BOX and centred
     width = max(right - left, 1)
@@ -383,11 +383,11 @@ def _string_readings(
     out = []
     for n, (digit, column) in enumerate(zip(read.digits, read.columns, strict=True)):
         lo, hi = int(np.clip(round(edges[n]), left, right)), int(np.clip(round(edges[n + 1]), left, right))
+        # the column's weights scaled so the digit read (greedy decoding read it where it was the column's
+        # best) carries the string's probability, as every DigitReading's best carries its confidence:
+        # bars and --json then never show 100% beside a digit the answer calls not sure
         weighed = np.asarray(columns[column, :BLANK], np.float64)
-        # greedy decoding read ``digit`` where it was the column's best, so it stays the best here
-        probs = (
-            (weighed / weighed.sum()).astype(np.float32) if weighed[digit] > 0 else np.eye(10, dtype=np.float32)[digit]
-        )
+        probs = (weighed * (read.probability / weighed[digit])).astype(np.float32)
         out.append(
             DigitReading(
                 label=labels[digit],

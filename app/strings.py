@@ -51,7 +51,7 @@ class StringReading:
     digits: tuple[int, ...]
     columns: tuple[int, ...]
     probability: float
-    labelling: float = 0.0
+    labelling: float
 
 
 def frame_string(ink: np.ndarray) -> np.ndarray:

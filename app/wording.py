@@ -94,10 +94,7 @@ def _aside(reading: Reading) -> str:
 
 def _alternatives(reading: Reading, piece: DigitReading) -> str:
     """ "7 (62.0%) or 1 (30.1%)": the likely digits of a piece, down to a tenth of the best."""
-    # a digit of a string read whole has its column's weights as probs and the string's (lower) confidence:
-    # quote them relative to the confidence, so the digit read is never "100%" in an answer shown not sure
-    scale = piece.confidence / max(float(piece.probs.max()), 1e-12)
-    top = [(d, p * scale) for d, p in piece.top(3) if p * scale >= 0.1 * piece.confidence]
+    top = [(d, p) for d, p in piece.top(3) if p >= 0.1 * piece.confidence]
     words = [f"{reading.labels[d]} ({100 * p:.1f}%)" for d, p in top]
     return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
 

@@ -43,20 +43,21 @@ def _gpu_visible() -> str | None:
     return None
 
 
-#: Session fixtures too costly to build on both workers, and the group whose tests share each.
-_SHARED = (("mnist", {"mnist", "mnist_npz", "trained", "onnx_model"}), ("dvc", {"dvc_cache"}))
+#: The session fixtures that make a test slow: the real MNIST and a model trained on it.
+SLOW_FIXTURES = frozenset({"mnist", "mnist_npz", "trained", "onnx_model"})
+#: Session fixtures too costly to build on both of pytest-xdist's workers, and the group whose tests share each.
+_SHARED = (("mnist", SLOW_FIXTURES), ("dvc", frozenset({"dvc_cache"})))
 
 
 def pytest_collection_modifyitems(config, items):
     """Whatever uses the real MNIST, a trained model or Chromium is slow, even if its module forgot to say so."""
-    slow_fixtures = {"mnist", "mnist_npz", "trained", "onnx_model"}
     gpu_skip = None
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
-        if slow_fixtures & used or item.get_closest_marker("browser"):
+        if SLOW_FIXTURES & used or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
-        # `make test` runs on two workers (pytest-xdist, --dist loadgroup): the tests sharing a costly
-        # session fixture (the trained model, one DVC cache) run on one worker, so none is built twice
+        # on two workers (`make test-fast`, or `pytest -n 2 --dist loadgroup` by hand) the tests sharing a
+        # costly session fixture (the trained model, one DVC cache) run on one worker: none is built twice
         for group, fixtures in _SHARED:
             if fixtures & used:
                 item.add_marker(pytest.mark.xdist_group(group))

@@ -95,8 +95,8 @@ class Picture:
     @cached_property
     def variants(self) -> tuple[list, bool]:
         """The picture's ink maps (at most ``app.preprocess.WORKING_SIDE`` a side: without the paper's structure,
-        and as it is, when it has any; :func:`app.preprocess.ink_variants`) and whether it is dark ink on light."""
-        from app.preprocess import ink_variants
+        and as it is, when it has any; :func:`app.paper.ink_variants`) and whether it is dark ink on light."""
+        from app.paper import ink_variants
 
         # the same ink as `digit-predict` reads: dark regions hugging the edge (a table beyond the paper) dropped
         return ink_variants(self.pixels)

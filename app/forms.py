@@ -63,9 +63,10 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
     return lines, sides
 
 
-def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line]) -> list[Line]:
+def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line], closed: bool = False) -> list[Line]:
     """The teeth of an open comb on a horizontal ``line``: short upright strokes as thin as the line,
-    standing on it alone, ending in the air, of one length, at a regular pitch (see :data:`MIN_TEETH`).
+    standing on it alone, ending in the air, of one length, at a regular pitch (:data:`MIN_TEETH`; or,
+    ``closed``, the bottom line of a comb field closed at both ends, two that divide it into equal places).
     A box's side ends in its top line, a digit's stroke has the digit beside it, a grid's line runs
     on, and the foot of a digit written across a ruled line hangs below it: none is a tooth."""
     s, e = max(0, line.start), min(mask.shape[1], line.stop)
@@ -83,20 +84,26 @@ def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line]) ->
     length = np.where(rows[:, s:e].all(axis=0), rows.shape[0], rows[:, s:e].argmin(axis=0))  # ink run
     upright = [(a, b) for a, b in runs((length >= least) & ~grid, 0) if b - a <= line.thickness + 2]
     groups = [(a, b, n) for a, b in upright if (n := _free_standing(rows, length[a:b], s + a, s + b, height))]
-    pitch = _pitch(groups, height)
+    pitch = _closed_pitch(groups, e - s, height) if closed else _pitch(groups, height)
     if pitch is None:
         return []
     start, stop, typical, step = pitch
     # every upright stroke on the pitch, within the comb and no longer than a tooth, is one, also one a
-    # digit touches (its stroke stays: _cut)
+    # digit touches (its stroke stays: _cut). The comb's ends, one place beyond its first and last tooth,
+    # may stand taller (a helper's open combs: their end ticks were read as 1s, "15914" -> "1159141"); a
+    # digit written in a place stands half a pitch off it
     teeth = []
     for a, b in upright:
-        f = ((a + b - 1) / 2 - start) / step % 1
-        inside = start - step / 2 <= (a + b - 1) / 2 <= stop + step / 2
-        short = float(np.median(length[a:b])) <= (1 + TOOTH_SAME) * typical
-        if min(f, 1 - f) <= TOOTH_PITCH and inside and short:
+        centre, run = (a + b - 1) / 2, float(np.median(length[a:b]))
+        f = (centre - start) / step % 1
+        inside = start - step / 2 <= centre <= stop + step / 2
+        end = abs(centre - (start - step)) <= TOOTH_PITCH * step or abs(centre - (stop + step)) <= TOOTH_PITCH * step
+        short = run <= (1 + TOOTH_SAME) * typical
+        if min(f, 1 - f) <= TOOTH_PITCH and ((inside and short) or (end and run <= TOOTH_LENGTH * height)):
             teeth.append((a, b))
-    extent = round(typical) + 1
+    if not teeth:
+        return []
+    extent = round(max(float(np.median(length[a:b])) for a, b in teeth)) + 1
     return [Line(True, s + a, s + b - 1, max(0, line.lo - 1 - extent), line.lo) for a, b in teeth]
 
 
@@ -124,6 +131,31 @@ def _free_standing(rows: np.ndarray, runs: np.ndarray, x0: int, x1: int, height:
     return size if beside.mean() <= 0.2 and not end else 0
 
 
+def _closed_pitch(
+    groups: list[tuple[int, int, int]], length: int, height: float
+) -> tuple[float, float, float, float] | None:
+    """Two or more teeth ``(a, b, length)`` of one length that divide a closed comb's line, ``length`` long,
+    into equal places (the fewest that put every tooth on a division): as :func:`_pitch`, or None. Its ends
+    give the pitch where a digit hides every other tooth."""
+    if len(groups) < 2:
+        return None
+    typical = float(np.median([g[2] for g in groups]))
+    if typical > TOOTH_LENGTH * height:
+        return None
+    kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
+    if len(kept) < 2:
+        return None
+    centres = np.array([(a + b - 1) / 2 for a, b in kept])
+    for places in range(3, 16):
+        step = (length - 1) / places
+        if step < 0.5 * height:
+            break
+        at = centres / step
+        if np.abs(at - np.rint(at)).max() <= TOOTH_PITCH and np.rint(at).min() >= 1 and np.rint(at).max() < places:
+            return step, (places - 1) * step, typical, step
+    return None
+
+
 def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, float, float, float] | None:
     """Teeth ``(a, b, length)`` of one length on a regular pitch: (first centre, last centre, typical
     length, pitch), or None when they are not a comb's."""
@@ -136,8 +168,10 @@ def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, fl
     if len(kept) < MIN_TEETH:
         return None
     centres = np.array([(a + b - 1) / 2 for a, b in kept])
-    pitch = float(np.median(np.diff(centres)))
-    steps = np.diff(centres) / max(pitch, 1e-9)
+    # the pitch from the closest pair, refined over all (a median of two gaps, one and two places, was neither)
+    gaps = np.diff(centres)
+    pitch = float(gaps.sum() / max(np.rint(gaps / max(float(gaps.min()), 1e-9)).sum(), 1.0))
+    steps = gaps / max(pitch, 1e-9)
     if pitch < 0.5 * height or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
         return None
     return float(centres[0]), float(centres[-1]), typical, pitch

@@ -385,14 +385,14 @@ class Classifier:
 
         Boxes are in the picture's own pixels, times ``source_scale`` (a file read shrunk gives its own).
         """
-        from app.preprocess import ink_variants
+        from app.paper import ink_variants
 
         variants, dark_on_light = ink_variants(image)
         scale = source_scale * max(np.asarray(image).shape[:2]) / max(variants[0][0].shape)
         return self.read_variants(variants, dark_on_light=dark_on_light, scale=scale)
 
     def read_variants(self, variants: list, *, dark_on_light: bool = True, scale: float = 1.0) -> Reading:
-        """Read a picture's ink variants (:func:`app.preprocess.ink_variants`) and keep the better reading."""
+        """Read a picture's ink variants (:func:`app.paper.ink_variants`) and keep the better reading."""
         from app.reader import read_variants
 
         threshold = self.info.reject[1] if self.info.reject else None

@@ -19,7 +19,9 @@ on the page straightened (it may be tilted by up to :data:`app.straight.MAX_TILT
 
 and removes them, keeping the writing whole where a stroke crosses a line: where ink goes
 on beyond the line on both sides, or is much stronger than the line's own, its pixels stay.
-Pure numpy; a picture without such structure costs a projection of a quarter-size mask and
+:func:`ink_variants` is where a picture becomes the ink maps the reader reads (it lives here, not in
+:mod:`app.preprocess`, so that stages which never read a page, such as ``strings``, do not depend on
+this module). Pure numpy; a picture without such structure costs a projection of a quarter-size mask and
 a few row scans (a few ms at 640 px). Drawings are never searched: they have no paper.
 """
 
@@ -30,10 +32,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app import forms, straight
+from app.preprocess import WORKING_SIDE, clear_border, ink_map, morphology, shrink_to, to_grey
 from app.straight import Line
 
 #: Ink above this share of the strongest ink belongs to the mask lines are looked for in.
 LINE_INK = 0.12
+#: A line goes on where its ink is at least this share of LINE_INK (:func:`app.straight.find_lines`).
+FAINT = 0.5
 #: A paper line is this many times longer than the writing is tall...
 LONE_LINE = 2.5
 #: ...and, alone, reaches this many writing heights past the writing's ends (an underline, a ruled line).
@@ -42,6 +47,8 @@ LINE_OVERHANG = 0.8
 THIN = 0.25
 #: Lines this close to the picture's edge are left to the border rules (a page's edge, a tight crop).
 EDGE = 3
+#: A removed line takes the faint ink within this window (pixels a side) of it: its soft edges.
+HALO = 5
 #: Writing crossing a line keeps the line's pixels where its ink is this much above the line's own.
 STRONGER = 1.6
 
@@ -67,7 +74,7 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
         return ink, Structure()
     shear = straight.Shear(ink.shape, straight.tilt(mask))
     m, k = shear.forward(mask), shear.forward(ink)
-    lines, teeth, kinds = _paper_lines(m)
+    lines, teeth, kinds = _paper_lines(m, shear.forward(ink > FAINT * LINE_INK * peak))
     paper = m & ~straight.without(m, lines + teeth) if lines else None
     cut = np.zeros(m.shape, bool)
     if lines:  # each line is cut on its own: the boxes found below add their cuts to these
@@ -87,18 +94,22 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
     if not kinds:
         return ink, Structure()
     removed = shear.backward(cut) & mask
+    # a line's soft edges, too faint for the mask, stay beside it: on squared paper they joined a small
+    # number to the stubs of the grid lines around it ("90" read as one tall "5"), so they go with it
+    removed |= (morphology(removed.astype(np.float32), HALO, np.maximum) > 0) & ~mask
     return np.where(removed, 0, ink).astype(np.float32), Structure(tuple(kinds), removed)
 
 
-def _paper_lines(m: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
+def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
     """The straightened mask's paper lines (ruling, grid, margin, a comb's lines and sides), an open comb's
     teeth, and the kinds of structure they are."""
     kinds: list[str] = []
-    horizontals, verticals = straight.find_lines(m, False), straight.find_lines(m, True)
+    horizontals, verticals = straight.find_lines(m, False, faint), straight.find_lines(m, True, faint)
     if not horizontals and not verticals:
         return [], [], kinds
     teeth: list[Line] = []
     comb, sides = forms.comb(m, horizontals)
+    bottoms = comb[1::2]  # (comb returns each field's top and bottom line)
     # then boxes that stand alone: a row of boxes apart has tall sides, which were taken for margins
     # one by one, leaving the boxes' tops and bottoms to be read as strokes (9 of 48 such forms)
     boxed = _lone_boxes(straight.without(m, comb + sides), horizontals + verticals)
@@ -117,6 +128,10 @@ def _paper_lines(m: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
             if x not in h_ok:
                 h_ok.append(x)
                 comb.append(x)
+    # a comb field may divide its places by short ticks up from its bottom line, not by sides: they were
+    # read as 1s ("89103" -> "81911013")
+    for bottom in bottoms:
+        teeth += forms.teeth(m, bottom, height, verticals, closed=True)
     v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], m, without)
     if sides or teeth or boxed:
         kinds.append("boxes")
@@ -279,3 +294,25 @@ def _along(a: Line, b: Line) -> bool:
 
 def _overlaps(a: Line, b: Line) -> bool:
     return a.lo <= b.hi + 2 and b.lo <= a.hi + 2
+
+
+def ink_variants(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[list[tuple[np.ndarray, Structure]], bool]:
+    """The ink maps a picture may be read from (grey, RGB or RGBA; at most ``side`` pixels a side), and its polarity.
+
+    When the paper has structure (ruling, boxes, a grid: :func:`remove_structure`), two: the ink without
+    it, and the ink as it is, for the reader to choose between by how well each reads (a straight stroke
+    of the writing that looked like a line must not cost a digit). Dark regions that hug the picture's
+    edge (the table beyond the paper, a shadow along a side, a scanner's margin) are not ink:
+    :func:`app.preprocess.clear_border` removes them from both.
+    """
+    ink, dark_on_light = ink_map(shrink_to(to_grey(image), side))
+    without, structure = remove_structure(ink)
+    if structure:
+        return [(clear_border(without), structure), (clear_border(ink), Structure())], dark_on_light
+    return [(clear_border(ink), structure)], dark_on_light
+
+
+def ink_from_image(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[np.ndarray, bool]:
+    """A picture as one ink map (the paper's structure removed, if it has any) and its polarity."""
+    variants, dark_on_light = ink_variants(image, side)
+    return variants[0][0], dark_on_light

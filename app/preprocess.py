@@ -21,14 +21,10 @@ from __future__ import annotations
 import functools
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.contract import FIELD  # the model's input side
-
-if TYPE_CHECKING:
-    from app.paper import Structure
 
 BOX = 20
 #: Where MNIST puts the centre of mass, in pixel indices (measured: 13.99, 14.00).
@@ -265,30 +261,6 @@ def noise_floor(ink: np.ndarray) -> float:
     spread = 1.4826 * float(np.median(np.abs(sample - median)))
     floor = median + NOISE_FLOOR * spread
     return floor if floor < 0.5 else 0.0  # mostly ink is no paper to measure noise on
-
-
-def ink_variants(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[list[tuple[np.ndarray, Structure]], bool]:
-    """The ink maps a picture may be read from (grey, RGB or RGBA; at most ``side`` pixels a side), and its polarity.
-
-    When the paper has structure (ruling, boxes, a grid: :func:`app.paper.remove_structure`), two: the
-    ink without it, and the ink as it is, for the reader to choose between by how well each reads (a
-    straight stroke of the writing that looked like a line must not cost a digit). Dark regions that
-    hug the picture's edge (the table beyond the paper, a shadow along a side, a scanner's margin)
-    are not ink: :func:`clear_border` removes them from both.
-    """
-    from app.paper import Structure, remove_structure
-
-    ink, dark_on_light = ink_map(shrink_to(to_grey(image), side))
-    without, structure = remove_structure(ink)
-    if structure:
-        return [(clear_border(without), structure), (clear_border(ink), Structure())], dark_on_light
-    return [(clear_border(ink), structure)], dark_on_light
-
-
-def ink_from_image(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[np.ndarray, bool]:
-    """A picture as one ink map (the paper's structure removed, if it has any) and its polarity."""
-    variants, dark_on_light = ink_variants(image, side)
-    return variants[0][0], dark_on_light
 
 
 #: A piece with more than this share of its pixels in the picture's outer band is clutter.

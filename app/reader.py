@@ -452,7 +452,7 @@ def read_variants(
     memo: Memo | None = None,
     strings: StringScorer | None = None,
 ) -> Reading:
-    """Read each ink variant of a picture (``(ink, structure)``, :func:`app.preprocess.ink_variants`), all
+    """Read each ink variant of a picture (``(ink, structure)``, :func:`app.paper.ink_variants`), all
     candidates in one batch, and :func:`choose`; raise ``EmptyImage`` when none holds ink."""
     plans = []
     for ink, structure in variants:

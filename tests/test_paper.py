@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.paper import remove_structure
-from app.preprocess import ink_map, ink_variants, normalise, segment, to_grey
+from app.paper import ink_variants, remove_structure
+from app.preprocess import ink_map, normalise, segment, to_grey
 from tests.helpers import page, ruling
 
 

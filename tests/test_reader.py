@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.preprocess import EmptyImage, clear_border, ink_from_image, ink_map, label, normalise, segment, to_grey
+from app.paper import ink_from_image
+from app.preprocess import EmptyImage, clear_border, ink_map, label, normalise, segment, to_grey
 from app.reader import plan
 
 

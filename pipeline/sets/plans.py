@@ -20,7 +20,7 @@ from app.contract import FIELD
 @dataclass
 class PlanSet:
     """Many pictures, each planned by the app's reader (:func:`app.reader.plan`) in each of its ink variants
-    (the paper's structure removed, and not: :func:`app.preprocess.ink_variants`): every candidate digit
+    (the paper's structure removed, and not: :func:`app.paper.ink_variants`): every candidate digit
     framed, the model-free half of reading. Evaluate scores them all in one batch."""
 
     images: np.ndarray  # (M, 28, 28) uint8: the candidates of every plan, one after the other
@@ -53,7 +53,8 @@ class PlanSet:
 
 def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> PlanSet:
     """Read each picture the way ``digit-predict`` does, up to the model (picture -> ink -> candidates)."""
-    from app.preprocess import EmptyImage, ink_variants
+    from app.paper import ink_variants
+    from app.preprocess import EmptyImage
     from app.reader import STRING_ASPECT, plan
     from app.strings import STRING_HEIGHT, STRING_WIDTH, frame_string
 

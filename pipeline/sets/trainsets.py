@@ -121,7 +121,7 @@ def _drawn_job(digits: np.ndarray, pick: np.ndarray, transform: str, seed: int) 
 
 def _photo_job(digits: np.ndarray, pick: np.ndarray, seed: int, first: int) -> tuple[np.ndarray, np.ndarray]:
     """Photos of ``digits`` (``pick`` their indices), framed as the app reads a photo: its one piece, no specks."""
-    from app.preprocess import ink_from_image
+    from app.paper import ink_from_image
     from pipeline.synth.photo import photo
 
     out, source = [], []
@@ -139,7 +139,7 @@ def _photo_job(digits: np.ndarray, pick: np.ndarray, seed: int, first: int) -> t
 
 def _number_job(images: np.ndarray, seed: int, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
     """The digits of whole numbers written with ``images``, as the app cuts and frames them."""
-    from app.preprocess import ink_from_image
+    from app.paper import ink_from_image
     from pipeline.synth.number import number
 
     out, source = [], []
@@ -251,7 +251,7 @@ def label_candidates(pieces: list, owner: np.ndarray, digits: int) -> np.ndarray
 def _scene_job(images: np.ndarray, families: object, seed: int, first: int, count: int) -> tuple:
     """Scenes ``first``..``first + count`` written with ``images``, read by the app's reader up to its
     candidates, each candidate labelled against where the digits really are."""
-    from app.preprocess import ink_variants
+    from app.paper import ink_variants
     from app.reader import plan
     from pipeline.families import SCENE_KINDS
     from pipeline.synth.scene import digit_count, pick_families, resize_labels, scene

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from app.images import ImageError, decode
-from app.preprocess import EmptyImage, ink_from_image, normalise
+from app.paper import ink_from_image
+from app.preprocess import EmptyImage, normalise
 from app.reader import plan
 
 pytestmark = pytest.mark.slow

@@ -3,8 +3,6 @@ short upright teeth), a box around each digit, and dot grids (numpy only; :mod:`
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from app.straight import Line, runs, thickness
@@ -36,6 +34,9 @@ MIN_TEETH = 3
 TOOTH_LENGTH = 0.8
 TOOTH_SAME = 0.3
 TOOTH_PITCH = 0.2
+#: An open comb's ends, where its line ends one place beyond its first and last tooth, may stand this many
+#: times taller than its teeth.
+END_TOOTH = 2.5
 
 
 def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -43,10 +44,8 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
     to the other, with dividers between. Returns (their lines, their sides). Ruling, whose lines run on past
     any stroke that joins two of them, never closes at both ends."""
     lines, sides = [], []
-    for top, bottom in itertools.pairwise(sorted(horizontals, key=lambda x: x.lo)):
+    for top, bottom in _pairs(sorted(horizontals, key=lambda x: x.lo)):
         reach = 4 + max(top.thickness, bottom.thickness)
-        if abs(top.start - bottom.start) > reach or abs(top.stop - bottom.stop) > reach:
-            continue
         y0, y1 = top.hi + 1, bottom.lo  # the space between the two lines
         if y1 - y0 < 6:
             continue
@@ -61,6 +60,23 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
             lines += [top, bottom]
             sides += found
     return lines, sides
+
+
+def _pairs(horizontals: list[Line]) -> list[tuple[Line, Line]]:
+    """Each line (top to bottom) with the next one below of its extent: a stroke between a comb field's two
+    lines (a 7's long bar) is found as a line too, and paired with its neighbours the field was never seen
+    ("77202" read "7726121", each side a 1)."""
+    pairs = []
+    for i, top in enumerate(horizontals):
+        reach = 4 + top.thickness
+        for bottom in horizontals[i + 1 :]:
+            near = 4 + max(top.thickness, bottom.thickness)
+            if abs(top.start - bottom.start) <= near and abs(top.stop - bottom.stop) <= near:
+                pairs.append((top, bottom))
+                break
+            if bottom.length > 0.8 * top.length and bottom.lo > top.hi + reach:
+                break  # a line as long between: the next row of boxes, or ruling, not a stroke
+    return pairs
 
 
 def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line], closed: bool = False) -> list[Line]:
@@ -97,9 +113,13 @@ def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line], cl
         centre, run = (a + b - 1) / 2, float(np.median(length[a:b]))
         f = (centre - start) / step % 1
         inside = start - step / 2 <= centre <= stop + step / 2
-        end = abs(centre - (start - step)) <= TOOTH_PITCH * step or abs(centre - (stop + step)) <= TOOTH_PITCH * step
+        ends = (start - step, stop + step)
+        end = any(
+            abs(centre - x) <= TOOTH_PITCH * step and abs(centre - y) <= 2 + line.thickness
+            for x, y in zip(ends, (0, e - s - 1), strict=True)
+        )  # on the pitch, where the line ends
         short = run <= (1 + TOOTH_SAME) * typical
-        if min(f, 1 - f) <= TOOTH_PITCH and ((inside and short) or (end and run <= TOOTH_LENGTH * height)):
+        if min(f, 1 - f) <= TOOTH_PITCH and ((inside and short) or (end and run <= END_TOOTH * typical)):
             teeth.append((a, b))
     if not teeth:
         return []

@@ -14,7 +14,19 @@ import yaml
 
 from tests.helpers import ROOT
 
-STAGES = ["download", "render", "openset", "userdata", "train", "adapt", "gate", "strings", "export", "evaluate", "report"]
+STAGES = [
+    "download",
+    "render",
+    "openset",
+    "userdata",
+    "train",
+    "adapt",
+    "gate",
+    "strings",
+    "export",
+    "evaluate",
+    "report",
+]
 
 
 @pytest.fixture(scope="module")

@@ -390,3 +390,120 @@ def test_a_squarish_zero_alone_is_writing_not_a_box(shapes):
     without, structure = remove_structure(ink)
     assert "boxes" not in structure.kinds
     assert _pieces(without) == len(shapes)
+
+
+def _photo(grey: np.ndarray, seed: int, grain: float = 4.0, quality: int | None = 80) -> np.ndarray:
+    """A page as a camera gives it: grain, then JPEG."""
+    import io
+
+    from PIL import Image
+
+    noisy = grey.astype(np.float32) + np.random.default_rng(seed).normal(0, grain, grey.shape)
+    pixels = np.clip(np.rint(noisy), 0, 255).astype(np.uint8)
+    if quality is None:
+        return pixels
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("L"))
+
+
+def _write(grey: np.ndarray, inks: list[np.ndarray], places: list[tuple[int, int]]) -> None:
+    """Each ink (1 on 0) written dark with its bottom-left corner at (base, x)."""
+    for ink, (base, x) in zip(inks, places, strict=True):
+        region = grey[base - ink.shape[0] : base, x : x + ink.shape[1]]
+        np.minimum(region, 250 * (1 - 0.9 * ink), out=region)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_small_writing_on_a_light_squared_page_photographed_is_left_alone_by_the_grid(sample, seed):
+    """A number one cell tall on light graph paper, photographed (grain, JPEG): the grid's lines, broken
+    every few pixels by the grain, were found only in places, and the soft edges of those removed stayed.
+    Both joined the writing to stubs of the grid ("90" read as one tall 5). Now the grid goes and the
+    digits are their own pieces, no taller than written."""
+    from PIL import Image, ImageDraw
+
+    from tests.helpers import _digit_inks
+
+    cell, h, w = 22, 330, 600
+    picture = Image.new("L", (w, h), 246)
+    draw = ImageDraw.Draw(picture)
+    for y in range(5, h, cell):
+        draw.line((0, y, w, y), fill=212, width=1)
+    for x in range(7, w, cell):
+        draw.line((x, 0, x, h), fill=212, width=1)
+    grey = np.asarray(picture, np.float32).copy()
+    inks = _digit_inks(sample, [0, 1, 2], height=cell + 4)
+    x0 = 100 + 37 * seed
+    _write(grey, inks, [(5 + 8 * cell, x0 + 30 * k) for k in range(3)])
+    ink, _ = ink_map(to_grey(_photo(grey, seed)))
+    without, structure = remove_structure(ink)
+    assert "grid" in structure.kinds
+    pieces = segment(normalise(without))
+    tall = [p.box[2] - p.box[0] for p in pieces]
+    assert len(pieces) == 3, tall
+    assert max(tall) <= cell + 8, f"a digit joined to the grid's leftovers: heights {tall}"
+
+
+def _comb_field(sample, places: int, ticks: str, seed: int = 0) -> tuple[np.ndarray, int]:
+    """A comb field: a closed rectangle divided by short ticks up from its bottom line ("closed"), or an
+    open one: a bottom line with ticks, the two at its ends taller ("open"). A digit written in each place."""
+    from PIL import Image, ImageDraw
+
+    from tests.helpers import _digit_inks
+
+    inks = _digit_inks(sample, list(range(3, 3 + places)), height=44)
+    pitch, left, top, base = 62, 30, 30, 100
+    picture = Image.new("L", (2 * left + pitch * places, 140), 248)
+    draw = ImageDraw.Draw(picture)
+    right = left + pitch * places
+    draw.line((left, base, right, base), fill=30, width=2)
+    if ticks == "closed":
+        draw.rectangle((left, top, right, base), outline=30, width=2)
+    else:
+        for x in (left, right):
+            draw.line((x, base - 34, x, base), fill=30, width=2)
+    for k in range(1, places):
+        draw.line((left + k * pitch, base - 18, left + k * pitch, base), fill=30, width=2)
+    grey = np.asarray(picture, np.float32).copy()
+    _write(grey, inks, [(base - 6, left + k * pitch + (pitch - i.shape[1]) // 2) for k, i in enumerate(inks)])
+    return _photo(grey, seed, grain=2.0, quality=None), places
+
+
+@pytest.mark.parametrize(("places", "ticks"), [(3, "closed"), (5, "closed"), (4, "open"), (5, "open")])
+def test_a_comb_fields_ticks_go_with_it(sample, places, ticks):
+    """A closed comb field's ticks, and an open comb's taller ends, were read as 1s: "89103" -> "81911013",
+    "15914" -> "1159141" (a helper's forms). Now each place holds one piece: its digit."""
+    picture, n = _comb_field(sample, places, ticks)
+    ink, _ = ink_map(to_grey(picture))
+    without, structure = remove_structure(ink)
+    assert "boxes" in structure.kinds
+    assert _pieces(without) == n
+
+
+def test_a_comb_field_is_found_past_a_stroke_as_long_as_a_line_between_its_lines():
+    """Two 7s side by side in a comb field: their bars, joined across the divider, are found as a line too,
+    and the field's lines were only ever paired with their next neighbour ("77202" read "7726121")."""
+    from app import forms, straight
+
+    mask = np.zeros((120, 330), bool)
+    mask[20:23, 10:320] = mask[100:103, 10:320] = True  # the field's two lines
+    for x in range(10, 321, 62):  # its sides and dividers
+        mask[20:103, x : x + 3] = True
+    mask[35:41, 20:125] = True  # two 7s' bars, across the divider
+    lines = straight.find_lines(mask, False)
+    assert len(lines) == 3
+    found, sides = forms.comb(mask, lines)
+    assert [x.lo for x in found] == [20, 100] and len(sides) == 6
+
+
+def test_a_line_found_thinner_than_its_ink_is_cut_whole():
+    """Three small boxes a few pixels apart, lines 5 px thick, scanned (a helper's form): their bottoms were
+    found as one line 3 px thick, the cut took one row more each side, and the last row stayed under each
+    digit ("164" read "153", and the boxes' outlines, "000", won)."""
+    from app.paper import _cut
+    from app.straight import Line
+
+    mask = np.zeros((30, 100), bool)
+    mask[10:17, 5:95] = True  # 7 rows of ink
+    cut = _cut(mask.astype(np.float32), mask, [Line(False, 12, 14, 5, 95)])
+    assert cut[10:17, 5:95].all()

@@ -16,7 +16,7 @@ LONE_LINE = 4.0
 #: ...and a box beside another of its size this thick, whatever its size: a 2 px line scanned soft spans 4-5 px of the
 #: ink mask (at LINE_INK of the peak), so small boxes (~34 px) went unseen, their digits read as boxes
 #: ("492" -> "000"); a blown-up 8x8 scan's bars are 8 px and more.
-MIN_LINE = 5.0
+MIN_LINE = 7.0
 #: A comb field's lines (two long lines closed at both ends, dividers between: no written 0 is one) may be
 #: this thick: a 4 px line scanned soft (a helper's comb fields read "171813101" for "7830"). Boxes keep
 #: MIN_LINE: at 6 px a 0 written with a thick pen on dotted paper was taken for one ("880" -> "88").

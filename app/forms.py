@@ -15,11 +15,12 @@ BOX_LINE = 0.08
 LONE_LINE = 4.0
 #: ...and a box beside another of its size this thick, whatever its size: a 2 px line scanned soft spans 4-5 px of the
 #: ink mask (at LINE_INK of the peak), so small boxes (~34 px) went unseen, their digits read as boxes
-#: ("492" -> "000"); a blown-up 8x8 scan's bars are 8 px and more.
+#: ("492" -> "000"); a 3 px line printed and scanned spans 6-7 (at 5, a helper's rows of six such boxes
+#: were read side by side as 1s: "037677" -> "01311711611717"); a blown-up 8x8 scan's bars are 8 px and more.
+#: A thick-pen 0 alone (at 6 px one on dotted paper was taken for a box: "880" -> "88") has no box beside it.
 MIN_LINE = 7.0
 #: A comb field's lines (two long lines closed at both ends, dividers between: no written 0 is one) may be
-#: this thick: a 4 px line scanned soft (a helper's comb fields read "171813101" for "7830"). Boxes keep
-#: MIN_LINE: at 6 px a 0 written with a thick pen on dotted paper was taken for one ("880" -> "88").
+#: this thick: a 4 px line scanned soft (a helper's comb fields read "171813101" for "7830").
 COMB_LINE = 6.0
 #: A box's four sides are printed alike: their thicknesses differ by at most this many pixels.
 SAME_LINE = 1

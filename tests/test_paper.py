@@ -507,3 +507,36 @@ def test_a_line_found_thinner_than_its_ink_is_cut_whole():
     mask[10:17, 5:95] = True  # 7 rows of ink
     cut = _cut(mask.astype(np.float32), mask, [Line(False, 12, 14, 5, 95)])
     assert cut[10:17, 5:95].all()
+
+
+@pytest.mark.parametrize("blur", [1.5, 2.0])
+def test_a_row_of_boxes_printed_3_px_and_scanned_soft_is_a_row_of_boxes(sample, blur):
+    """Six boxes printed with 3 px lines, scanned soft: 6-7 px of ink mask, past the 5 px a box could have,
+    so no box was found and their sides were read as 1s ("037677" -> "01311711611717", a helper's form)."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    from tests.helpers import _digit_inks
+
+    picture = Image.new("L", (450, 180), 248)
+    draw = ImageDraw.Draw(picture)
+    for k in range(6):
+        draw.rectangle((36 + 63 * k, 55, 84 + 63 * k, 114), outline=20, width=3)
+    grey = np.asarray(picture.filter(ImageFilter.GaussianBlur(blur)), np.float32).copy()
+    inks = _digit_inks(sample, list(range(3, 9)), height=36)
+    _write(grey, inks, [(104, 60 + 63 * k - i.shape[1] // 2) for k, i in enumerate(inks)])
+    ink, _ = ink_map(to_grey(_photo(grey, 0, grain=1.5, quality=None)))
+    without, structure = remove_structure(ink)
+    assert "boxes" in structure.kinds
+    assert _pieces(without) == 6
+
+
+def test_a_line_stepping_a_row_along_its_length_is_one_line():
+    """A 1 px line tilted a little from the straightened page: two runs on neighbouring rows, overlapping
+    by less than half of the longer. It was found as two lines, neither a table's top."""
+    from app import straight
+
+    mask = np.zeros((40, 330), bool)
+    mask[10, 180:300] = True
+    mask[11, 50:270] = True
+    lines = straight.find_lines(mask, False)
+    assert [(x.lo, x.hi, x.start, x.stop) for x in lines] == [(10, 11, 50, 300)]

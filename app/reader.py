@@ -62,6 +62,9 @@ MAX_JOIN = 3
 #: A piece that is not a digit is left out of a number when it is at least this many digit
 #: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
 APART = 1.0
+#: A piece that is not a digit, less tall than this share of the digits and wholly to one side of them, is
+#: left out of the number however close (a form's caption, an underline).
+CAPTION = 0.5
 #: A piece whose height and width are both under this share of the tallest digit's height may be
 #: a mark beside the digits (a scanner's speck, a stray dot, a comma) rather than one of them. It
 #: is set aside, wherever it is, unless it is a clean digit: accepted by the gate and read at
@@ -676,7 +679,7 @@ def _decide(
         verdict = NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER
         return Reading(tuple(pieces), verdict, _left_to_right(marks), **common)
     height = float(np.median([p.box[2] - p.box[0] for p in good]))
-    if all(_apart(b, good, APART * height) for b in bad):
+    if all(_apart(b, good, APART * height) or _caption(b, good, height) for b in bad):
         return Reading(tuple(good), None, _left_to_right([*bad, *marks]), **common)
     return Reading(tuple(pieces), NOT_A_NUMBER, _left_to_right(marks), **common)
 
@@ -687,6 +690,21 @@ def _is_mark(piece: DigitReading, tallest: float) -> bool:
     if size >= MARK * tallest:
         return False
     return size < MARK_TINY * tallest or piece.rejected or piece.confidence < MARK_SURE
+
+
+def _caption(piece: DigitReading, good: list[DigitReading], height: float) -> bool:
+    """Is a piece that is not a digit a word printed or written small beside the number (a form's caption:
+    "Batch", "Reference"), under CAPTION of the digits' height, wholly to one side of them, never between?
+    It was as close as the boxes put it, and the whole form was "not a number"."""
+    t, left, b, r = piece.box
+    if b - t >= CAPTION * height:
+        return False
+    return (
+        r <= min(p.box[1] for p in good)
+        or left >= max(p.box[3] for p in good)
+        or b <= min(p.box[0] for p in good)
+        or t >= max(p.box[2] for p in good)
+    )
 
 
 def _left_to_right(pieces: list[DigitReading]) -> tuple[DigitReading, ...]:

@@ -272,6 +272,26 @@ def test_a_mark_much_smaller_than_the_digits_is_set_aside_not_read():
     assert number.number == "42" and number.ignored == (blot, dot)  # set aside, left to right
 
 
+def test_a_caption_beside_the_number_is_set_aside_however_close():
+    """A form's caption ("Batch 7490", a helper's forms): a short wide piece the gate rejects, as close to the
+    digits as the boxes put it. The form was "not a number"; now the number is read and the caption set
+    aside. Between two digits, or as tall as them, a rejected piece still makes it "not a number"."""
+    from app.reader import NOT_A_NUMBER, _decide
+
+    labels = [str(d) for d in range(10)]
+    seven, four = _piece(7, (20, 60, 70, 90)), _piece(4, (20, 100, 70, 130))
+    caption = _piece(2, (40, 10, 55, 52), rejected=True)  # 15 px tall, 8 px left of the 7
+    reading = _decide([caption, seven, four], True, (90, 140), 1.0, labels)
+    assert reading.number == "74" and reading.ignored == (caption,)
+    above = _piece(2, (2, 60, 14, 130), rejected=True)  # a caption printed above the boxes
+    assert _decide([above, seven, four], True, (90, 140), 1.0, labels).number == "74"
+    apart = _piece(4, (20, 130, 70, 160))
+    between = _piece(2, (40, 95, 60, 125), rejected=True)  # short, but no mark: 30 px wide
+    assert _decide([seven, between, apart], True, (90, 170), 1.0, labels).rejected == NOT_A_NUMBER
+    letter = _piece(2, (20, 10, 70, 52), rejected=True)  # as tall as the digits: a letter, not a caption
+    assert _decide([letter, seven, four], True, (90, 140), 1.0, labels).rejected == NOT_A_NUMBER
+
+
 def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, published_model, monkeypatch):
     """Through the real model: MNIST digits with a speck beside them (as some test digits carry)
     read as the digit alone; without the mark rule the speck would join the answer."""
@@ -294,6 +314,7 @@ def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, publi
         assert reading.number == str(int(sample.y_test[i])), i
         assert len(reading.ignored) == 1
         monkeypatch.setattr(reader, "MARK", 0.0)
+        monkeypatch.setattr(reader, "CAPTION", 0.0)  # which sets aside a short piece wholly beside them too
         changed += read_ink(ink, classifier.score, threshold, classifier.info.labels).text != reading.text
         monkeypatch.undo()
     assert changed >= 1  # the rule is what makes the difference

@@ -26,7 +26,7 @@ from app.document import Document, Picture, read
 from app.images import ImageError, load_picture
 from app.inference import Classifier, ModelError, ModelRunError, load_classifier
 from app.preprocess import EmptyImage
-from app.reader import Reading
+from app.reading import Reading
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm"}
 # every JSON record has these keys, in this order (optional extras follow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from app.preprocess import label
 from app.straight import Line, runs, thickness
 
 #: A box's outline: its sides inked along at least this share of their length.
@@ -121,11 +122,11 @@ def teeth(mask: np.ndarray, line: Line, height: float, verticals: list[Line], cl
         )  # on the pitch, where the line ends
         short = run <= (1 + TOOTH_SAME) * typical
         if min(f, 1 - f) <= TOOTH_PITCH and ((inside and short) or (end and run <= END_TOOTH * typical)):
-            teeth.append((a, b))
+            teeth.append((a, b, run))
     if not teeth:
         return []
-    extent = round(max(float(np.median(length[a:b])) for a, b in teeth)) + 1
-    return [Line(True, s + a, s + b - 1, max(0, line.lo - 1 - extent), line.lo) for a, b in teeth]
+    extent = round(max(run for _, _, run in teeth)) + 1
+    return [Line(True, s + a, s + b - 1, max(0, line.lo - 1 - extent), line.lo) for a, b, _ in teeth]
 
 
 def _solid(block: np.ndarray) -> bool:
@@ -158,15 +159,10 @@ def _closed_pitch(
     """Two or more teeth ``(a, b, length)`` of one length that divide a closed comb's line, ``length`` long,
     into equal places (the fewest that put every tooth on a division): as :func:`_pitch`, or None. Its ends
     give the pitch where a digit hides every other tooth."""
-    if len(groups) < 2:
+    alike = _alike_teeth(groups, height, 2)
+    if alike is None:
         return None
-    typical = float(np.median([g[2] for g in groups]))
-    if typical > TOOTH_LENGTH * height:
-        return None
-    kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
-    if len(kept) < 2:
-        return None
-    centres = np.array([(a + b - 1) / 2 for a, b in kept])
+    typical, centres = alike
     for places in range(3, 16):
         step = (length - 1) / places
         if step < 0.5 * height:
@@ -177,18 +173,27 @@ def _closed_pitch(
     return None
 
 
-def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, float, float, float] | None:
-    """Teeth ``(a, b, length)`` of one length on a regular pitch: (first centre, last centre, typical
-    length, pitch), or None when they are not a comb's."""
-    if len(groups) < MIN_TEETH:
+def _alike_teeth(groups: list[tuple[int, int, int]], height: float, least: int) -> tuple[float, np.ndarray] | None:
+    """The teeth ``(a, b, length)`` of the typical length, no longer than a tooth: (that length, their
+    centres), or None when fewer than ``least`` are alike."""
+    if len(groups) < least:
         return None
     typical = float(np.median([g[2] for g in groups]))
     if typical > TOOTH_LENGTH * height:
         return None
     kept = [(a, b) for a, b, size in groups if abs(size - typical) <= TOOTH_SAME * typical]
-    if len(kept) < MIN_TEETH:
+    if len(kept) < least:
         return None
-    centres = np.array([(a + b - 1) / 2 for a, b in kept])
+    return typical, np.array([(a + b - 1) / 2 for a, b in kept])
+
+
+def _pitch(groups: list[tuple[int, int, int]], height: float) -> tuple[float, float, float, float] | None:
+    """Teeth ``(a, b, length)`` of one length on a regular pitch: (first centre, last centre, typical
+    length, pitch), or None when they are not a comb's."""
+    alike = _alike_teeth(groups, height, MIN_TEETH)
+    if alike is None:
+        return None
+    typical, centres = alike
     # the pitch from the closest pair, refined over all (a median of two gaps, one and two places, was neither)
     gaps = np.diff(centres)
     pitch = float(gaps.sum() / max(np.rint(gaps / max(float(gaps.min()), 1e-9)).sum(), 1.0))
@@ -204,8 +209,6 @@ def boxes(mask: np.ndarray) -> list[Line]:
     A box frames writing: an empty rectangle is a box only beside one that holds writing and is of
     about its size (a form's unused place). Alone, it is writing: a 0 scanned at 8x8 and blown up
     is a rectangle's outline too, and was cut away as a box (13 of 1,797 such scans)."""
-    from app.preprocess import label
-
     labels, n, boxes = label(mask)
     framed: list[list[Line]] = []
     empty: list[list[Line]] = []
@@ -261,6 +264,38 @@ def _alike(a: list[Line], b: list[Line]) -> bool:
 
 def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     """A rectangle's four sides in one piece's mask, as (vertical, lo, hi, start, stop), or None."""
+    outline = _outline(sub)
+    if outline is None:
+        return None
+    top, bottom, left, right, rows, cols = outline
+    t0, t1 = _thick(rows, top, 0.6 * rows[top])
+    b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
+    l0, l1 = _thick(cols, left, 0.6 * cols[left])
+    r0, r1 = _thick(cols, right, 0.6 * cols[right])
+    thickness = [t1 - t0 + 1, b1 - b0 + 1, l1 - l0 + 1, r1 - r0 + 1]
+    if max(thickness) > max(MIN_LINE, BOX_LINE * min(right - left + 1, bottom - top + 1)):
+        return None
+    # printed with one pen: a squarish written 0 is thicker at its top than at its foot (5 px and 3)
+    if max(thickness) - min(thickness) > SAME_LINE:
+        return None
+    # where two printed sides meet they overlap; a round 0's thick strokes leave the corner open
+    meet = [sub[a : b + 1, c : d + 1].mean() for a, b in ((t0, t1), (b0, b1)) for c, d in ((l0, l1), (r0, r1))]
+    if min(meet) < CORNER_INK:
+        return None
+    # each side spans the others' full thickness: the corners' outer squares are the box's too (a side
+    # from the middle of the other's thickness left a dot at a corner of every small scanned box)
+    return [
+        (False, t0, t1, l0, r1 + 1),
+        (False, b0, b1, l0, r1 + 1),
+        (True, l0, l1, t0, b1 + 1),
+        (True, r0, r1, t0, b1 + 1),
+    ]
+
+
+def _outline(sub: np.ndarray) -> tuple[int, int, int, int, np.ndarray, np.ndarray] | None:
+    """A rectangle's outline in one piece's mask: its top, bottom, left and right rows and columns (the
+    longest straight runs near its four edges, inked along their length, meeting at square corners)
+    and every row's and column's longest run; or None."""
     h, w = sub.shape
     # a rectangle's sides fill rows near its top and bottom and columns near its sides: cheap to rule out
     fill_rows, fill_cols = sub.mean(axis=1), sub.mean(axis=0)
@@ -290,29 +325,7 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     )
     if not sides_ok or not corners:
         return None
-
-    t0, t1 = _thick(rows, top, 0.6 * rows[top])
-    b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
-    l0, l1 = _thick(cols, left, 0.6 * cols[left])
-    r0, r1 = _thick(cols, right, 0.6 * cols[right])
-    thickness = [t1 - t0 + 1, b1 - b0 + 1, l1 - l0 + 1, r1 - r0 + 1]
-    if max(thickness) > max(MIN_LINE, BOX_LINE * min(width, height)):
-        return None
-    # printed with one pen: a squarish written 0 is thicker at its top than at its foot (5 px and 3)
-    if max(thickness) - min(thickness) > SAME_LINE:
-        return None
-    # where two printed sides meet they overlap; a round 0's thick strokes leave the corner open
-    meet = [sub[a : b + 1, c : d + 1].mean() for a, b in ((t0, t1), (b0, b1)) for c, d in ((l0, l1), (r0, r1))]
-    if min(meet) < CORNER_INK:
-        return None
-    # each side spans the others' full thickness: the corners' outer squares are the box's too (a side
-    # from the middle of the other's thickness left a dot at a corner of every small scanned box)
-    return [
-        (False, t0, t1, l0, r1 + 1),
-        (False, b0, b1, l0, r1 + 1),
-        (True, l0, l1, t0, b1 + 1),
-        (True, r0, r1, t0, b1 + 1),
-    ]
+    return top, bottom, left, right, rows, cols
 
 
 def _longest(m: np.ndarray) -> np.ndarray:
@@ -340,8 +353,6 @@ def _thick(profile: np.ndarray, at: int, need: float) -> tuple[int, int]:
 
 def dots(mask: np.ndarray, height: float) -> np.ndarray:
     """Pixels of a dot grid: many small pieces of about one size, each far smaller than the writing."""
-    from app.preprocess import label
-
     labels, n, boxes = label(mask)
     if n < MIN_DOTS:
         return np.zeros(mask.shape, bool)

@@ -21,7 +21,8 @@ import numpy as np
 
 from app.contract import FIELD, INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL, PUBLISHED_MODEL, Meta
 from app.preprocess import EmptyImage, Prepared, prepare
-from app.reader import DigitReading, Memo, Reading, read_ink
+from app.reader import Memo, read_ink
+from app.reading import DigitReading, Reading
 from app.strings import StringModel, string_path
 
 #: No digit model is anywhere near this; a larger file is refused before it is read.

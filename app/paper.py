@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app import forms, straight
-from app.preprocess import WORKING_SIDE, clear_border, ink_map, morphology, shrink_to, to_grey
+from app.preprocess import WORKING_SIDE, clear_border, ink_map, label, morphology, shrink_to, to_grey
 from app.straight import Line
 
 #: Ink above this share of the strongest ink belongs to the mask lines are looked for in.
@@ -220,8 +220,6 @@ def _runs_past(mask: np.ndarray, line: Line, side: Line) -> bool:
 
 def _writing(mask: np.ndarray, vertical: bool) -> tuple[float, tuple[int, int] | None]:
     """How tall the writing is (a high percentile of its pieces' heights) and its extent along lines."""
-    from app.preprocess import label
-
     labels, n, boxes = label(mask)
     if n == 0:
         return 0.0, None
@@ -271,14 +269,16 @@ def _cut(
         f = free.T if line.vertical else free
         c = cut.T if line.vertical else cut
         s, e = max(0, line.start), min(m.shape[1], line.stop)
+        if e <= s:
+            continue
         lo, hi = line.lo, line.hi
         for _ in range(GROW):  # a line found thinner than it is: rows of it broken where the rows found run on
-            if e > s and lo > 0 and m[lo - 1, s:e].mean() >= 0.5:
+            if lo > 0 and m[lo - 1, s:e].mean() >= 0.5:
                 lo -= 1
-            if e > s and hi < m.shape[0] - 1 and m[hi + 1, s:e].mean() >= 0.5:
+            if hi < m.shape[0] - 1 and m[hi + 1, s:e].mean() >= 0.5:
                 hi += 1
         lo, hi = max(0, lo - 1), min(m.shape[0], hi + 2)
-        if hi <= lo or e <= s:
+        if hi <= lo:
             continue
         band_ink, band_mask = k[lo:hi, s:e], m[lo:hi, s:e]
         # the line's own ink (its median: a 2 px line scanned soft is half soft edge, so this is the edge's and

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.contract import rejects
-from app.preprocess import EmptyImage, Piece, frame, join, normalise, segment
+from app.lattice import best_path, candidates, log_score
+from app.preprocess import EmptyImage, Piece, frame, normalise, segment
+from app.reading import DigitReading, Reading, decide
 from app.strings import (
     BLANK,
     STRING_BOX,
@@ -35,12 +37,6 @@ Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
 #: ``strings(fields (N,32,128)) -> (N,32,11)``: the string model (:mod:`app.strings`)
 StringScorer = Callable[[np.ndarray], np.ndarray]
 
-#: A piece at least this wide for its height may be touching digits (two 1s that touch are about
-#: 0.6): it is cut along every cut path (:mod:`app.cuts`) and recognition picks the grouping.
-CUT_ASPECT = 0.6
-#: A segmentation pays this (a log-probability) for every cut it makes through ink, so a digit is
-#: not read as pieces of itself unless they read much better.
-CUT_PENALTY = math.log(0.5)
 #: A whole piece is read in parts too only when it does not read as a clean digit: it is turned away,
 #: or read under CUT_WHEN, or wider for its height than MNIST usually writes that digit (WIDEST: the
 #: 95th percentile of width / height of MNIST's training digits' ink, per class; the 99th let two
@@ -48,97 +44,9 @@ CUT_PENALTY = math.log(0.5)
 #: and 12.5% -> 15% with the 95th, the recognition deciding between whole and parts).
 CUT_WHEN = 0.9
 WIDEST = (1.18, 0.8, 1.25, 1.05, 1.05, 1.43, 1.0, 1.05, 1.0, 0.95)
-#: A candidate digit spans at most this many units.
-MAX_PARTS = 4
-#: A part of a cut piece under this share of the piece's height pays SHORT_PENALTY per unit of log-shortfall.
-SHORT = 0.8
-SHORT_PENALTY = 4.0
-#: ...when it is at least this share of the tallest piece's height (a 5's detached bar is wide but low)
-SPLIT_HEIGHT = 0.6
-#: Two pieces closer than this times their height may be one broken digit: try joining them.
-JOIN_GAP = 0.3
-#: At most this many adjacent pieces are tried as one digit.
-MAX_JOIN = 3
-#: A piece that is not a digit is left out of a number when it is at least this many digit
-#: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
-APART = 1.0
-#: A piece that is not a digit, less tall than this share of the digits and wholly to one side of them, is
-#: left out of the number however close (a form's caption, an underline).
-CAPTION = 0.5
-#: A piece whose height and width are both under this share of the tallest digit's height may be
-#: a mark beside the digits (a scanner's speck, a stray dot, a comma) rather than one of them. It
-#: is set aside, wherever it is, unless it is a clean digit: accepted by the gate and read at
-#: least MARK_SURE (a "10" whose 0 is half the 1's height keeps its 0); under MARK_TINY of the
-#: height it is a dot whatever the model says. (The tallest piece the model accepts as a digit:
-#: a big rejected blot beside a number must not make its digits look like marks.)
-MARK = 0.5
-MARK_TINY = 0.25
-MARK_SURE = 0.9
 #: A candidate that holds no piece reading as a clean digit, and is at least this wide for its height,
 #: may be touching digits read whole by the string model (:mod:`app.strings`, whose STRING_SURE it must reach).
 STRING_ASPECT = 0.75
-
-NOT_A_DIGIT = "not a digit"
-NOT_A_NUMBER = "not a number"
-
-
-@dataclass(frozen=True)
-class DigitReading:
-    """One piece of ink and what the model made of it."""
-
-    label: str  # the closest digit (even when the piece is not a digit)
-    confidence: float  # its probability
-    probs: np.ndarray  # (10,)
-    box: tuple[int, int, int, int]  # top, left, bottom, right in the source's pixels
-    image: np.ndarray  # the 28x28 input the model saw
-    not_digit: float | None = None  # the model's score, when it has one
-    rejected: bool = False
-
-    @property
-    def digit(self) -> int | None:
-        return None if self.rejected else int(np.argmax(self.probs))
-
-    def top(self, k: int = 3) -> list[tuple[int, float]]:
-        order = np.argsort(-self.probs, kind="stable")[:k]
-        return [(int(d), float(self.probs[d])) for d in order]
-
-
-@dataclass(frozen=True)
-class Reading:
-    """The answer for a whole drawing or picture."""
-
-    pieces: tuple[DigitReading, ...]  # what counts, left to right
-    rejected: str | None = None  # None, NOT_A_DIGIT or NOT_A_NUMBER
-    ignored: tuple[DigitReading, ...] = ()  # set aside, left to right: non-digits apart from the number, marks
-    dark_on_light: bool = True
-    shape: tuple[int, int] = (0, 0)  # the source's size in pixels (height, width)
-    labels: Sequence[str] = field(default_factory=lambda: [str(d) for d in range(10)])
-    #: the paper's structure taken out before reading ("ruling", "boxes", ...), and its pixels (ink map's size)
-    removed: tuple[str, ...] = ()
-    removed_mask: np.ndarray | None = field(default=None, repr=False, compare=False)
-    #: how well the answer's pieces read: the mean of their log scores (probability and digit-likeness)
-    fit: float = 0.0
-
-    @property
-    def number(self) -> str | None:
-        """The digits left to right (a string: leading zeros stay), or None when rejected."""
-        if self.rejected:
-            return None
-        return "".join(self.labels[p.digit] for p in self.pieces)
-
-    def is_set_aside(self, piece: DigitReading) -> bool:
-        """Is ``piece`` not part of the answer (a non-digit, or a mark too small to be a digit)?"""
-        return piece.rejected or any(piece is p for p in self.ignored)
-
-    @property
-    def single(self) -> DigitReading | None:
-        """The one piece, when there is exactly one."""
-        return self.pieces[0] if len(self.pieces) == 1 else None
-
-    @property
-    def text(self) -> str:
-        """The answer in words a person reads: "4071", "7", "not a digit", "not a number"."""
-        return self.rejected or self.number or ""
 
 
 @dataclass(frozen=True)
@@ -151,7 +59,7 @@ class Plan:
     images: np.ndarray  # (N, 28, 28) float32 MNIST-framed inputs
     shape: tuple[int, int]  # the ink map's (height, width)
     #: (N,) each candidate's log-prior as a digit: 0 for a piece or joined pieces; a candidate made by
-    #: cutting through ink pays CUT_PENALTY for the cut it begins at, and SHORT_PENALTY if it is short for its piece
+    #: cutting through ink pays app.lattice.CUT_PENALTY for the cut it begins at, and SHORT_PENALTY if it is short
     prior: np.ndarray | None = None
     pieces: list[Piece] | None = field(default=None, repr=False)  # each candidate's ink, when asked for
     #: (N, 2) the first and last piece (atom) each candidate holds ink of, and whether it holds only part of
@@ -236,7 +144,7 @@ def plan(ink: np.ndarray, memo: Memo | None = None, keep_pieces: bool = False, c
 def _plan(
     atoms: list[Piece], shape: tuple[int, int], memo: Memo | None, keep_pieces: bool, cut: set[int] | None
 ) -> Plan:
-    c = _candidates(atoms, cut)
+    c = candidates(atoms, cut)
     keys = list(c.spans)
     images = np.stack([_framed(c.spans[k].ink, memo) for k in keys]).astype(np.float32)
     boxes = np.array([c.spans[k].box for k in keys], np.int64).reshape(-1, 4)
@@ -282,19 +190,14 @@ def resolve(
     confidence = probs[np.arange(len(best)), best].tolist()
     not_digit = None if reject is None else np.asarray(reject, np.float64).tolist()
     kept = _gate_cuts(p, best, confidence, flags)
-    score = {
-        key: _log_score(confidence[i], None if not_digit is None else not_digit[i])
-        + (float(p.prior[i]) if p.prior is not None else 0.0)
-        for key, i in index.items()
-        if kept[i]
-    }
+    score = _scores(p, kept, confidence, not_digit)
     read_as_string = _string_scores(p, kept, best, confidence, flags, strings, memo) if strings is not None else {}
     for key, (s, *_) in read_as_string.items():
         if s <= score.get(key, -math.inf):
             continue
         score[key] = s
     chosen = []
-    for key in _best_path(p.units, score):
+    for key in best_path(p.units, score):
         i = index[key]
         if key in read_as_string and score[key] == read_as_string[key][0]:
             _, read, columns = read_as_string[key]
@@ -311,10 +214,26 @@ def resolve(
                 rejected=flags is not None and bool(flags[i]),
             )
         )
-    reading = _decide(chosen, dark_on_light, p.shape, scale, labels)
+    reading = decide(chosen, dark_on_light, p.shape, scale, labels)
+    return replace(reading, removed=removed, fit=_fit(reading))
+
+
+def _scores(
+    p: Plan, kept: np.ndarray, confidence: list[float], not_digit: list[float] | None
+) -> dict[tuple[int, int], float]:
+    """Each candidate that may be chosen, by its span: its log score as a digit plus its log-prior."""
+    return {
+        key: log_score(confidence[i], None if not_digit is None else not_digit[i])
+        + (float(p.prior[i]) if p.prior is not None else 0.0)
+        for i, key in enumerate(p.spans)
+        if kept[i]
+    }
+
+
+def _fit(reading: Reading) -> float:
+    """How well an answer's pieces read: the mean of their log scores (all pieces of a refusal)."""
     answer = [q for q in reading.pieces if not q.rejected] or list(reading.pieces)
-    fit = sum(_log_score(q.confidence, q.not_digit) for q in answer) / max(len(answer), 1)
-    return replace(reading, removed=removed, fit=fit)
+    return sum(log_score(q.confidence, q.not_digit) for q in answer) / max(len(answer), 1)
 
 
 def _clean_atoms(p: Plan, best: np.ndarray, confidence: list[float], flags: np.ndarray | None) -> set[int]:
@@ -571,152 +490,3 @@ def _strings_new(inks: list[np.ndarray], strings: StringScorer, memo: Memo) -> n
         return [_frozen(row) for row in strings(np.stack([frame_string(inks[i]) for i in todo]))]
 
     return np.stack(_memoised(memo, [Memo.key(b"string", ink) for ink in inks], compute))  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class _Candidates:
-    units: list[Piece]  # the atoms, those that may be touching digits cut into parts
-    owner: list[int]  # the atom each unit belongs to
-    spans: dict[tuple[int, int], Piece]  # every candidate digit: a run of adjacent units
-    prior: dict[tuple[int, int], float]  # each candidate's log-prior (:attr:`Plan.prior`)
-
-
-def _candidates(atoms: list[Piece], cut_only: set[int] | None = None) -> _Candidates:
-    """The units (atoms, those that may be touching digits cut along every cut path; only those in
-    ``cut_only`` when given), and every candidate digit with its log-prior."""
-    from app.cuts import cut, cut_paths
-
-    units: list[Piece] = []
-    owner: list[int] = []
-    tallest = max(atom.height for atom in atoms)
-    for a, atom in enumerate(atoms):
-        parts = [atom]
-        # touching digits are as tall as digits; a 5's bar or a 7's stroke is not cut
-        eligible = atom.width >= CUT_ASPECT * atom.height and atom.height >= SPLIT_HEIGHT * tallest
-        if eligible and (cut_only is None or a in cut_only):
-            parts = cut(atom, cut_paths(atom)) or [atom]
-        units.extend(parts)
-        owner.extend([a] * len(parts))
-    spans: dict[tuple[int, int], Piece] = {}
-    prior: dict[tuple[int, int], float] = {}
-    first = {a: owner.index(a) for a in set(owner)}
-    last = {a: len(owner) - 1 - owner[::-1].index(a) for a in set(owner)}
-    for i in range(len(units)):
-        for j in range(i + 1, len(units) + 1):
-            if j - i > 1 and owner[j - 2] != owner[j - 1] and not _close(units[j - 2], units[j - 1]):
-                break  # a clear gap: no digit spans it
-            if owner[j - 1] - owner[i] >= MAX_JOIN:
-                break
-            # a run of a few parts, or whole atoms (a piece is always a candidate, however finely it was cut)
-            whole = i == first[owner[i]] and j - 1 == last[owner[j - 1]]
-            if j - i <= MAX_PARTS or whole:
-                piece = units[i] if j - i == 1 else join(units[i:j])
-                spans[(i, j)] = piece
-                prior[(i, j)] = _prior(piece, atoms[owner[i]], cut_start=i != first[owner[i]], cut=not whole)
-    return _Candidates(units, owner, spans, prior)
-
-
-def _prior(piece: Piece, atom: Piece, cut_start: bool, cut: bool) -> float:
-    """A candidate's log-prior: a cut through ink costs CUT_PENALTY (paid by the candidate it begins), and a
-    part of a cut piece much shorter than the piece is rarely a digit (the stem of a 4 cut off is a '1')."""
-    score = CUT_PENALTY if cut_start else 0.0
-    if cut and piece.height < SHORT * atom.height:
-        score -= SHORT_PENALTY * math.log(SHORT * atom.height / max(piece.height, 1))
-    return score
-
-
-def _close(a: Piece, b: Piece) -> bool:
-    gap = b.box[1] - a.box[3]
-    return gap <= JOIN_GAP * max(a.height, b.height)
-
-
-def _log_score(confidence: float, not_digit: float | None) -> float:
-    s = math.log(max(confidence, 1e-6))
-    if not_digit is not None:
-        s += math.log(max(1.0 - not_digit, 1e-6))
-    return s
-
-
-def _best_path(n: int, score: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """The segmentation of units 0..n with the best total score (dynamic programming)."""
-    best = [0.0] + [-math.inf] * n
-    back: list[tuple[int, int] | None] = [None] * (n + 1)
-    for j in range(1, n + 1):
-        for i in range(j):
-            if (i, j) in score and best[i] > -math.inf:
-                s = best[i] + score[(i, j)]
-                if s > best[j]:
-                    best[j], back[j] = s, (i, j)
-    path, j = [], n
-    while j > 0:
-        step = back[j]
-        if step is None:  # unreachable: single units are always candidates
-            raise RuntimeError("no segmentation found")
-        path.append(step)
-        j = step[0]
-    return path[::-1]
-
-
-def _decide(
-    pieces: list[DigitReading],
-    dark_on_light: bool,
-    shape: tuple[int, int],
-    scale: float,
-    labels: Sequence[str],
-) -> Reading:
-    source = (round(shape[0] * scale), round(shape[1] * scale))
-    common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
-    accepted = [p for p in pieces if not p.rejected] or pieces
-    tallest = max((p.box[2] - p.box[0] for p in accepted), default=0)
-    marks = [p for p in pieces if _is_mark(p, tallest)]
-    if marks:
-        pieces = [p for p in pieces if not any(p is m for m in marks)]
-    bad = [p for p in pieces if p.rejected]
-    if not bad:
-        return Reading(tuple(pieces), ignored=_left_to_right(marks), **common)
-    good = [p for p in pieces if not p.rejected]
-    if not good:
-        verdict = NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER
-        return Reading(tuple(pieces), verdict, _left_to_right(marks), **common)
-    height = float(np.median([p.box[2] - p.box[0] for p in good]))
-    if all(_apart(b, good, APART * height) or _caption(b, good, height) for b in bad):
-        return Reading(tuple(good), None, _left_to_right([*bad, *marks]), **common)
-    return Reading(tuple(pieces), NOT_A_NUMBER, _left_to_right(marks), **common)
-
-
-def _is_mark(piece: DigitReading, tallest: float) -> bool:
-    """A small piece that is not a clean digit (see :data:`MARK`)."""
-    size = max(piece.box[2] - piece.box[0], piece.box[3] - piece.box[1])
-    if size >= MARK * tallest:
-        return False
-    return size < MARK_TINY * tallest or piece.rejected or piece.confidence < MARK_SURE
-
-
-def _caption(piece: DigitReading, good: list[DigitReading], height: float) -> bool:
-    """Is a piece that is not a digit a word printed or written small beside the number (a form's caption:
-    "Batch", "Reference"), under CAPTION of the digits' height, wholly to one side of them, never between?
-    It was as close as the boxes put it, and the whole form was "not a number"."""
-    t, left, b, r = piece.box
-    if b - t >= CAPTION * height:
-        return False
-    return (
-        r <= min(p.box[1] for p in good)
-        or left >= max(p.box[3] for p in good)
-        or b <= min(p.box[0] for p in good)
-        or t >= max(p.box[2] for p in good)
-    )
-
-
-def _left_to_right(pieces: list[DigitReading]) -> tuple[DigitReading, ...]:
-    return tuple(sorted(pieces, key=lambda p: (p.box[1] + p.box[3]) / 2))
-
-
-def _apart(piece: DigitReading, others: list[DigitReading], distance: float) -> bool:
-    """Is ``piece`` at least ``distance`` from every box in ``others`` (horizontally or vertically)?"""
-    t, left, b, r = piece.box
-    for o in others:
-        dx = max(o.box[1] - r, left - o.box[3], 0)
-        dy = max(o.box[0] - b, t - o.box[2], 0)
-        if max(dx, dy) < distance:
-            return False
-    return True

@@ -14,7 +14,7 @@ from typing import Any
 
 from app import userdata, wording
 from app.inference import Reading
-from app.reader import DigitReading
+from app.reading import DigitReading
 from app.view import HISTORY, HistoryItem, guarded
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from app.lines import text_lines
-from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
+from app.reading import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
 
 #: Below this confidence the app says it is not sure and names the alternatives instead of
 #: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
@@ -37,8 +37,8 @@ NOTHING = "nothing written"
 SEVERAL_LINES = "This looks like more than one line of writing: the app reads one line of digits at a time."
 #: A doubtful answer (rejected, or a digit below this confidence) on ink in several lines gets that hint.
 DOUBTFUL = 0.9
-#: The hint under "Not a number" when a rejected piece looks like digits that touch: the reader
-#: tries cutting a piece only when it is much wider than tall (app.reader.SPLIT_ASPECT).
+#: The hint under "Not a number" when a rejected piece looks like digits that touch: the reader cut it
+#: along every cut path (app.lattice.CUT_ASPECT) and read it whole as a string, and found no digits.
 TOUCHING = "The piece marked ? may be digits that touch: leave a small gap between them."
 #: ...a rejected piece at least this wide for its height. One digit is mostly narrower; a "4"
 #: drawn into a "0" with the mouse in a real window made a piece 0.81 as wide as tall.

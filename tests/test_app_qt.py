@@ -508,7 +508,7 @@ def test_a_note_under_the_answer_stays_when_another_digit_is_shown(app_window):
 
 
 def test_the_bars_count_the_answers_digits_apart_from_what_was_set_aside(app_window):
-    from app.reader import DigitReading, Reading
+    from app.reading import DigitReading, Reading
 
     window, _ = app_window
     probs = np.eye(10, dtype=np.float32)[1]
@@ -523,7 +523,7 @@ def test_the_bars_count_the_answers_digits_apart_from_what_was_set_aside(app_win
 
 
 def test_the_bars_of_a_piece_that_is_not_a_digit_say_so(app_window):
-    from app.reader import NOT_A_NUMBER, DigitReading, Reading
+    from app.reading import NOT_A_NUMBER, DigitReading, Reading
 
     window, _ = app_window
     probs = np.eye(10, dtype=np.float32)[1]

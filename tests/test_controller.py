@@ -319,7 +319,7 @@ def test_a_confident_digit_gets_no_lines_note_even_when_its_strokes_leave_a_gap(
 
 
 def test_the_lines_note_is_for_doubtful_answers_and_numbers(sample):
-    from app.reader import NOT_A_NUMBER, DigitReading, Reading
+    from app.reading import NOT_A_NUMBER, DigitReading, Reading
     from app.wording import lines_hint
 
     two_lines = np.zeros((120, 60), np.float32)
@@ -338,7 +338,7 @@ def test_the_lines_note_is_for_doubtful_answers_and_numbers(sample):
 
 
 def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_thetouching_hint():
-    from app.reader import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
+    from app.reading import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
     from app.wording import TOUCHING, hints, touching_hint
 
     def piece(box, rejected=False):

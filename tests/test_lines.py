@@ -52,7 +52,7 @@ def test_a_digit_written_lower_beside_the_others_is_one_staggered_line(sample):
 
 def test_the_lines_hint_counts_only_the_ink_of_the_pieces_read(sample):
     """A photo's shadowed corner left in the ink map, but no piece of the answer, is not a line of writing."""
-    from app.reader import DigitReading, Reading
+    from app.reading import DigitReading, Reading
     from app.wording import lines_hint
 
     ink = np.zeros((200, 200), np.float32)

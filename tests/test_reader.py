@@ -233,7 +233,7 @@ def test_the_memo_reuses_unchanged_digits_exactly_and_reads_the_changed_one(samp
 
 
 def _piece(label: int, box: tuple[int, int, int, int], rejected: bool = False):
-    from app.reader import DigitReading
+    from app.reading import DigitReading
 
     probs = np.full(10, 0.01, np.float32)
     probs[label] = 0.91
@@ -244,31 +244,31 @@ def _piece(label: int, box: tuple[int, int, int, int], rejected: bool = False):
 def test_a_mark_much_smaller_than_the_digits_is_set_aside_not_read():
     """A speck or comma beside a number (under MARK of the tallest digit both ways) is set aside,
     read as a digit or not; a digit half as tall as its neighbour, or wider, still counts."""
-    from app.reader import MARK, NOT_A_DIGIT, NOT_A_NUMBER, _decide
+    from app.reading import MARK, NOT_A_DIGIT, NOT_A_NUMBER, decide
 
     big, other = _piece(7, (10, 10, 70, 50)), _piece(4, (12, 60, 70, 100))
     speck = _piece(1, (50, 52, 60, 56))  # 10 px tall next to 60 px digits, accepted as a "1"
     comma = _piece(0, (62, 102, 70, 108), rejected=True)
-    reading = _decide([big, speck, other, comma], True, (80, 120), 1.0, [str(d) for d in range(10)])
+    reading = decide([big, speck, other, comma], True, (80, 120), 1.0, [str(d) for d in range(10)])
     assert reading.number == "74" and reading.rejected is None
     assert [p.box for p in reading.ignored] == [speck.box, comma.box]
     assert reading.is_set_aside(speck) and reading.is_set_aside(comma) and not reading.is_set_aside(big)
     small_digit = _piece(1, (40, 52, 40 + int(60 * MARK) + 1, 56))  # just over MARK of the tallest
-    assert _decide([big, small_digit], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "71"
+    assert decide([big, small_digit], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "71"
     wide = _piece(3, (55, 52, 70, 52 + int(60 * MARK) + 1))  # short but wide: a digit lying low
-    assert _decide([big, wide], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "73"
+    assert decide([big, wide], True, (80, 120), 1.0, [str(d) for d in range(10)]).number == "73"
     # a non-digit with a speck it rejects too is still "not a digit", the speck set aside; a speck
     # it takes for a digit is the only digit-sized piece then: "not a number", as without marks
     shape = _piece(8, (10, 10, 70, 50), rejected=True)
     dust = _piece(1, (50, 52, 60, 56), rejected=True)
-    lone = _decide([shape, dust], True, (80, 120), 1.0, [str(d) for d in range(10)])
+    lone = decide([shape, dust], True, (80, 120), 1.0, [str(d) for d in range(10)])
     assert lone.rejected == NOT_A_DIGIT and lone.ignored == (dust,)
-    assert _decide([shape, speck], True, (80, 120), 1.0, [str(d) for d in range(10)]).rejected == NOT_A_NUMBER
+    assert decide([shape, speck], True, (80, 120), 1.0, [str(d) for d in range(10)]).rejected == NOT_A_NUMBER
     # a big rejected blot far from a small number does not make its digits marks: it is set aside
     blot = _piece(8, (0, 0, 60, 40), rejected=True)
     four, two = _piece(4, (30, 150, 55, 165)), _piece(2, (30, 175, 55, 190))
     dot = _piece(1, (50, 195, 55, 199))
-    number = _decide([blot, four, two, dot], True, (80, 200), 1.0, [str(d) for d in range(10)])
+    number = decide([blot, four, two, dot], True, (80, 200), 1.0, [str(d) for d in range(10)])
     assert number.number == "42" and number.ignored == (blot, dot)  # set aside, left to right
 
 
@@ -276,26 +276,26 @@ def test_a_caption_beside_the_number_is_set_aside_however_close():
     """A form's caption ("Batch 7490", a helper's forms): a short wide piece the gate rejects, as close to the
     digits as the boxes put it. The form was "not a number"; now the number is read and the caption set
     aside. Between two digits, or as tall as them, a rejected piece still makes it "not a number"."""
-    from app.reader import NOT_A_NUMBER, _decide
+    from app.reading import NOT_A_NUMBER, decide
 
     labels = [str(d) for d in range(10)]
     seven, four = _piece(7, (20, 60, 70, 90)), _piece(4, (20, 100, 70, 130))
     caption = _piece(2, (40, 10, 55, 52), rejected=True)  # 15 px tall, 8 px left of the 7
-    reading = _decide([caption, seven, four], True, (90, 140), 1.0, labels)
+    reading = decide([caption, seven, four], True, (90, 140), 1.0, labels)
     assert reading.number == "74" and reading.ignored == (caption,)
     above = _piece(2, (2, 60, 14, 130), rejected=True)  # a caption printed above the boxes
-    assert _decide([above, seven, four], True, (90, 140), 1.0, labels).number == "74"
+    assert decide([above, seven, four], True, (90, 140), 1.0, labels).number == "74"
     apart = _piece(4, (20, 130, 70, 160))
     between = _piece(2, (40, 95, 60, 125), rejected=True)  # short, but no mark: 30 px wide
-    assert _decide([seven, between, apart], True, (90, 170), 1.0, labels).rejected == NOT_A_NUMBER
+    assert decide([seven, between, apart], True, (90, 170), 1.0, labels).rejected == NOT_A_NUMBER
     letter = _piece(2, (20, 10, 70, 52), rejected=True)  # as tall as the digits: a letter, not a caption
-    assert _decide([letter, seven, four], True, (90, 140), 1.0, labels).rejected == NOT_A_NUMBER
+    assert decide([letter, seven, four], True, (90, 140), 1.0, labels).rejected == NOT_A_NUMBER
 
 
 def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, published_model, monkeypatch):
     """Through the real model: MNIST digits with a speck beside them (as some test digits carry)
     read as the digit alone; without the mark rule the speck would join the answer."""
-    import app.reader as reader
+    import app.reading as reading_rules
     from app.inference import Classifier
     from app.reader import read_ink
 
@@ -313,8 +313,8 @@ def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, publi
         reading = read_ink(ink, classifier.score, threshold, classifier.info.labels)
         assert reading.number == str(int(sample.y_test[i])), i
         assert len(reading.ignored) == 1
-        monkeypatch.setattr(reader, "MARK", 0.0)
-        monkeypatch.setattr(reader, "CAPTION", 0.0)  # which sets aside a short piece wholly beside them too
+        monkeypatch.setattr(reading_rules, "MARK", 0.0)
+        monkeypatch.setattr(reading_rules, "CAPTION", 0.0)  # which sets aside a short piece wholly beside them too
         changed += read_ink(ink, classifier.score, threshold, classifier.info.labels).text != reading.text
         monkeypatch.undo()
     assert changed >= 1  # the rule is what makes the difference
@@ -323,7 +323,8 @@ def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, publi
 def test_a_reading_without_a_forms_boxes_is_chosen_over_one_that_reads_them():
     """A box a digit touches, read with its digit, can fit well ("57563": the 5 and its box read "0" at
     87%): of two answers, the one with the form's boxes taken out wins; ruling alone still competes on fit."""
-    from app.reader import Reading, choose
+    from app.reader import choose
+    from app.reading import Reading
 
     raw = Reading((), fit=-0.1)
     boxes = Reading((), removed=("boxes", "margin"), fit=-0.4)

@@ -93,7 +93,7 @@ def test_small_writing_for_the_pen_is_told_to_write_bigger(open_window):
 
 
 def test_a_doubtful_answer_says_not_sure_and_names_the_alternatives(open_window):
-    from app.reader import DigitReading, Reading
+    from app.reading import DigitReading, Reading
     from app.wording import UNSURE
 
     window, _controller = open_window()
@@ -367,7 +367,7 @@ def test_the_empty_canvas_has_one_prompt_and_no_bold_dash(open_window):
 
 
 def test_a_number_read_with_full_confidence_names_no_least_sure_digit(open_window):
-    from app.reader import DigitReading, Reading
+    from app.reading import DigitReading, Reading
 
     window, _ = open_window()
     pieces = tuple(

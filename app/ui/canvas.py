@@ -22,7 +22,7 @@ from PyQt5.QtWidgets import (
 )
 
 from app.document import DEFAULT_PEN, Document, Frame, Stroke
-from app.reader import Reading
+from app.reading import Reading
 from app.ui.convert import numpy_to_qimage, qimage_to_numpy
 from app.ui.style import accent, done_colour, warning_colour
 

@@ -23,7 +23,7 @@ from PyQt5.QtWidgets import (
 
 from app import wording
 from app.contract import LABELS
-from app.reader import DigitReading, Reading
+from app.reading import DigitReading, Reading
 from app.ui.style import accent, done_colour, is_dark
 
 

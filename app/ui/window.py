@@ -36,7 +36,7 @@ from PyQt5.QtWidgets import (
 
 from app import wording
 from app.document import DEFAULT_PEN, Document, Frame
-from app.reader import Reading
+from app.reading import Reading
 from app.ui.canvas import Canvas, SquareBox
 from app.ui.dialogs import about_text, shortcuts_table
 from app.ui.history import HistoryStrip

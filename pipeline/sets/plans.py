@@ -55,13 +55,12 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
     """Read each picture the way ``digit-predict`` does, up to the model (picture -> ink -> candidates)."""
     from app.paper import ink_variants
     from app.preprocess import EmptyImage
-    from app.reader import STRING_ASPECT, plan
-    from app.strings import STRING_HEIGHT, STRING_WIDTH, frame_string
+    from app.reader import plan
+    from app.strings import STRING_HEIGHT, STRING_WIDTH
 
+    candidates: dict[str, list[np.ndarray]] = {k: [] for k in _CANDIDATE_FIELDS}
     string_images: list[np.ndarray] = []
-    string_index: list[np.ndarray] = []
-    images, spans, boxes, prior, atoms, partial, whole, offsets = [], [], [], [], [], [], [], [0]
-    units, shapes, removed, picture, dark, truth, empty = [], [], [], [], [], [], []
+    offsets, units, shapes, removed, picture, dark, truth, empty = [0], [], [], [], [], [], [], []
     for n, (pixels, text) in enumerate(zip(pictures, truths, strict=True)):
         variants, dark_on_light = ink_variants(pixels)
         planned = 0
@@ -70,20 +69,8 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
                 p = plan(ink, keep_pieces=True)
             except EmptyImage:
                 continue
-            images.append(np.rint(p.images * 255).astype(np.uint8))
-            wide = (p.boxes[:, 3] - p.boxes[:, 1]) >= STRING_ASPECT * (p.boxes[:, 2] - p.boxes[:, 0])
-            index = np.full(len(p.images), -1, np.int32)
-            index[wide] = len(string_images) + np.arange(int(wide.sum()), dtype=np.int32)
-            string_images.extend(
-                np.rint(frame_string(p.pieces[i].ink) * 255).astype(np.uint8) for i in np.flatnonzero(wide)
-            )
-            string_index.append(index)
-            spans.append(np.asarray(p.spans, np.int32).reshape(-1, 2))
-            boxes.append(p.boxes.astype(np.int32))
-            prior.append(np.asarray(p.prior, np.float32))
-            atoms.append(p.atoms.astype(np.int32))
-            partial.append(p.partial)
-            whole.append(p.whole.astype(np.int32))
+            for k, v in _candidate_rows(p, string_images).items():
+                candidates[k].append(v)
             offsets.append(offsets[-1] + len(p.images))
             units.append(p.units)
             shapes.append(ink.shape)
@@ -94,13 +81,10 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
         truth.append(text)
         empty.append(planned == 0)
     return PlanSet(
-        images=np.concatenate(images) if images else np.zeros((0, FIELD, FIELD), np.uint8),
-        spans=np.concatenate(spans) if spans else np.zeros((0, 2), np.int32),
-        boxes=np.concatenate(boxes) if boxes else np.zeros((0, 4), np.int32),
-        prior=np.concatenate(prior) if prior else np.zeros(0, np.float32),
-        atoms=np.concatenate(atoms) if atoms else np.zeros((0, 2), np.int32),
-        partial=np.concatenate(partial) if partial else np.zeros((0, 2), bool),
-        whole=np.concatenate(whole) if whole else np.zeros(0, np.int32),
+        **{
+            k: np.concatenate(rows) if rows else np.zeros(_CANDIDATE_FIELDS[k][0], _CANDIDATE_FIELDS[k][1])
+            for k, rows in candidates.items()
+        },
         offsets=np.asarray(offsets, np.int64),
         units=np.asarray(units, np.int32),
         shapes=np.asarray(shapes, np.int32).reshape(-1, 2),
@@ -112,8 +96,42 @@ def plan_pictures(pictures: Iterable[np.ndarray], truths: Iterable[str]) -> Plan
         string_images=np.stack(string_images)
         if string_images
         else np.zeros((0, STRING_HEIGHT, STRING_WIDTH), np.uint8),
-        string_index=np.concatenate(string_index) if string_index else np.zeros(0, np.int32),
     )
+
+
+#: The per-candidate fields of a PlanSet: their shape and dtype when no picture holds ink.
+_CANDIDATE_FIELDS: dict[str, tuple[tuple[int, ...], type]] = {
+    "images": ((0, FIELD, FIELD), np.uint8),
+    "spans": ((0, 2), np.int32),
+    "boxes": ((0, 4), np.int32),
+    "prior": ((0,), np.float32),
+    "atoms": ((0, 2), np.int32),
+    "partial": ((0, 2), bool),
+    "whole": ((0,), np.int32),
+    "string_index": ((0,), np.int32),
+}
+
+
+def _candidate_rows(p: Any, string_images: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """One plan's candidates as PlanSet rows; the string fields of those wide enough to be touching digits
+    go onto ``string_images``, and ``string_index`` says where."""
+    from app.reader import STRING_ASPECT
+    from app.strings import frame_string
+
+    wide = (p.boxes[:, 3] - p.boxes[:, 1]) >= STRING_ASPECT * (p.boxes[:, 2] - p.boxes[:, 0])
+    index = np.full(len(p.images), -1, np.int32)
+    index[wide] = len(string_images) + np.arange(int(wide.sum()), dtype=np.int32)
+    string_images.extend(np.rint(frame_string(p.pieces[i].ink) * 255).astype(np.uint8) for i in np.flatnonzero(wide))
+    return {
+        "images": np.rint(p.images * 255).astype(np.uint8),
+        "spans": np.asarray(p.spans, np.int32).reshape(-1, 2),
+        "boxes": p.boxes.astype(np.int32),
+        "prior": np.asarray(p.prior, np.float32),
+        "atoms": p.atoms.astype(np.int32),
+        "partial": p.partial,
+        "whole": p.whole.astype(np.int32),
+        "string_index": index,
+    }
 
 
 def resolve_all(

@@ -1,0 +1,157 @@
+"""What a reading says: each piece read, the answer (a digit, a number read left to right, or "not a
+digit" / "not a number"), the pieces set aside, and the rule that decides between them. No Qt, no model.
+
+:func:`decide` takes the pieces of the best segmentation (:mod:`app.reader`) and keeps what counts:
+marks too small to be digits and non-digits clearly apart from the number are set aside, anything else
+that is not a digit makes the whole answer a refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: A piece that is not a digit is left out of a number when it is at least this many digit
+#: heights away from every digit ("clearly separable"); otherwise the answer is "not a number".
+APART = 1.0
+#: A piece that is not a digit, less tall than this share of the digits and wholly to one side of them, is
+#: left out of the number however close (a form's caption, an underline).
+CAPTION = 0.5
+#: A piece whose height and width are both under this share of the tallest digit's height may be
+#: a mark beside the digits (a scanner's speck, a stray dot, a comma) rather than one of them. It
+#: is set aside, wherever it is, unless it is a clean digit: accepted by the gate and read at
+#: least MARK_SURE (a "10" whose 0 is half the 1's height keeps its 0); under MARK_TINY of the
+#: height it is a dot whatever the model says. (The tallest piece the model accepts as a digit:
+#: a big rejected blot beside a number must not make its digits look like marks.)
+MARK = 0.5
+MARK_TINY = 0.25
+MARK_SURE = 0.9
+
+NOT_A_DIGIT = "not a digit"
+NOT_A_NUMBER = "not a number"
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """One piece of ink and what the model made of it."""
+
+    label: str  # the closest digit (even when the piece is not a digit)
+    confidence: float  # its probability
+    probs: np.ndarray  # (10,)
+    box: tuple[int, int, int, int]  # top, left, bottom, right in the source's pixels
+    image: np.ndarray  # the 28x28 input the model saw
+    not_digit: float | None = None  # the model's score, when it has one
+    rejected: bool = False
+
+    @property
+    def digit(self) -> int | None:
+        return None if self.rejected else int(np.argmax(self.probs))
+
+    def top(self, k: int = 3) -> list[tuple[int, float]]:
+        order = np.argsort(-self.probs, kind="stable")[:k]
+        return [(int(d), float(self.probs[d])) for d in order]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The answer for a whole drawing or picture."""
+
+    pieces: tuple[DigitReading, ...]  # what counts, left to right
+    rejected: str | None = None  # None, NOT_A_DIGIT or NOT_A_NUMBER
+    ignored: tuple[DigitReading, ...] = ()  # set aside, left to right: non-digits apart from the number, marks
+    dark_on_light: bool = True
+    shape: tuple[int, int] = (0, 0)  # the source's size in pixels (height, width)
+    labels: Sequence[str] = field(default_factory=lambda: [str(d) for d in range(10)])
+    #: the paper's structure taken out before reading ("ruling", "boxes", ...), and its pixels (ink map's size)
+    removed: tuple[str, ...] = ()
+    removed_mask: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: how well the answer's pieces read: the mean of their log scores (probability and digit-likeness)
+    fit: float = 0.0
+
+    @property
+    def number(self) -> str | None:
+        """The digits left to right (a string: leading zeros stay), or None when rejected."""
+        if self.rejected:
+            return None
+        return "".join(self.labels[p.digit] for p in self.pieces)
+
+    def is_set_aside(self, piece: DigitReading) -> bool:
+        """Is ``piece`` not part of the answer (a non-digit, or a mark too small to be a digit)?"""
+        return piece.rejected or any(piece is p for p in self.ignored)
+
+    @property
+    def single(self) -> DigitReading | None:
+        """The one piece, when there is exactly one."""
+        return self.pieces[0] if len(self.pieces) == 1 else None
+
+    @property
+    def text(self) -> str:
+        """The answer in words a person reads: "4071", "7", "not a digit", "not a number"."""
+        return self.rejected or self.number or ""
+
+
+def decide(
+    pieces: list[DigitReading],
+    dark_on_light: bool,
+    shape: tuple[int, int],
+    scale: float,
+    labels: Sequence[str],
+) -> Reading:
+    source = (round(shape[0] * scale), round(shape[1] * scale))
+    common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
+    accepted = [p for p in pieces if not p.rejected] or pieces
+    tallest = max((p.box[2] - p.box[0] for p in accepted), default=0)
+    marks = [p for p in pieces if _is_mark(p, tallest)]
+    if marks:
+        pieces = [p for p in pieces if not any(p is m for m in marks)]
+    bad = [p for p in pieces if p.rejected]
+    if not bad:
+        return Reading(tuple(pieces), ignored=_left_to_right(marks), **common)
+    good = [p for p in pieces if not p.rejected]
+    if not good:
+        verdict = NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER
+        return Reading(tuple(pieces), verdict, _left_to_right(marks), **common)
+    height = float(np.median([p.box[2] - p.box[0] for p in good]))
+    if all(_apart(b, good, APART * height) or _caption(b, good, height) for b in bad):
+        return Reading(tuple(good), None, _left_to_right([*bad, *marks]), **common)
+    return Reading(tuple(pieces), NOT_A_NUMBER, _left_to_right(marks), **common)
+
+
+def _is_mark(piece: DigitReading, tallest: float) -> bool:
+    """A small piece that is not a clean digit (see :data:`MARK`)."""
+    size = max(piece.box[2] - piece.box[0], piece.box[3] - piece.box[1])
+    if size >= MARK * tallest:
+        return False
+    return size < MARK_TINY * tallest or piece.rejected or piece.confidence < MARK_SURE
+
+
+def _caption(piece: DigitReading, good: list[DigitReading], height: float) -> bool:
+    """Is a piece that is not a digit a word printed or written small beside the number (a form's caption:
+    "Batch", "Reference"), under CAPTION of the digits' height, wholly to one side of them, never between?
+    It was as close as the boxes put it, and the whole form was "not a number"."""
+    t, left, b, r = piece.box
+    if b - t >= CAPTION * height:
+        return False
+    return (
+        r <= min(p.box[1] for p in good)
+        or left >= max(p.box[3] for p in good)
+        or b <= min(p.box[0] for p in good)
+        or t >= max(p.box[2] for p in good)
+    )
+
+
+def _left_to_right(pieces: list[DigitReading]) -> tuple[DigitReading, ...]:
+    return tuple(sorted(pieces, key=lambda p: (p.box[1] + p.box[3]) / 2))
+
+
+def _apart(piece: DigitReading, others: list[DigitReading], distance: float) -> bool:
+    """Is ``piece`` at least ``distance`` from every box in ``others`` (horizontally or vertically)?"""
+    t, left, b, r = piece.box
+    for o in others:
+        dx = max(o.box[1] - r, left - o.box[3], 0)
+        dy = max(o.box[0] - b, t - o.box[2], 0)
+        if max(dx, dy) < distance:
+            return False
+    return True

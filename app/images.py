@@ -19,6 +19,9 @@ import numpy as np
 MAX_SIDE = 1024
 #: Larger pictures are refused before decoding (a 177-byte PNG can claim 180 megapixels).
 MAX_PIXELS = 40_000_000
+#: ...but a JPEG is decoded at an eighth, a quarter or half its size (``draft``): a phone's 48-200 megapixel
+#: photo is read as at most a few megapixels (an 8000 x 5688 photo was refused, where 6000 x 4266 read in 0.25 s).
+MAX_JPEG_PIXELS = 200_000_000
 #: Larger files are refused before reading them (no photo of a digit comes near).
 MAX_FILE_BYTES = 100 << 20
 #: The only formats Pillow may open, whatever a file is named. Pillow recognises formats by content,
@@ -77,7 +80,7 @@ def decode(data: bytes, name: str = "picture") -> Decoded:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not data:
-        raise ImageError(f"{name}: not a picture: the file is empty")
+        raise ImageError(f"{name}: not a picture: the file is empty (was it still being saved?); open it once saved")
     notes: list[str] = []
     limit = Image.MAX_IMAGE_PIXELS
     try:
@@ -93,9 +96,10 @@ def decode(data: bytes, name: str = "picture") -> Decoded:
                 Image.MAX_IMAGE_PIXELS = limit
             with img_file as img:
                 w, h = img.size
-                if w * h > MAX_PIXELS or w <= 0 or h <= 0:
+                most = MAX_JPEG_PIXELS if img.format == "JPEG" else MAX_PIXELS
+                if w * h > most or w <= 0 or h <= 0:
                     raise ImageError(
-                        f"{name}: {w} x {h} pixels is too large (limit {MAX_PIXELS // 1_000_000} megapixels); "
+                        f"{name}: {w} x {h} pixels is too large (limit {most // 1_000_000} megapixels); "
                         "shrink or crop the picture"
                     )
                 frames = _frames(data)
@@ -117,7 +121,10 @@ def decode(data: bytes, name: str = "picture") -> Decoded:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageError(f"{name}: too large to decode safely ({exc})") from exc
     except Exception as exc:  # Pillow raises many types (OSError, ValueError, SyntaxError, struct.error...)
-        raise ImageError(f"{name}: damaged or unreadable picture ({type(exc).__name__}: {exc})") from exc
+        raise ImageError(
+            f"{name}: damaged or unreadable picture ({exc}); save it again from the program it came from, "
+            "or take the picture again"
+        ) from exc
     if array.size == 0 or min(array.shape[:2]) == 0:
         raise ImageError(f"{name}: the picture is empty")
     return Decoded(array, notes, scale)

@@ -39,6 +39,32 @@ def test_a_decompression_bomb_is_refused_before_decoding(tmp_path):
     assert MAX_PIXELS < 179_000_000  # below Pillow's own hard limit: we refuse first, with our message
 
 
+def test_a_phones_48_megapixel_jpeg_is_read_shrunk_and_a_png_that_size_is_refused(sample):
+    """A JPEG is decoded at a fraction of its size, so a phone's photo past MAX_PIXELS is read (an 8000 x 5688
+    photo was refused); a PNG of that size would be decoded whole, and is still refused in our words."""
+    from app.images import MAX_JPEG_PIXELS
+
+    page = Image.new("L", (8000, 6000), 255)
+    page.paste(Image.fromarray(255 - np.kron(sample.x_test[0], np.ones((80, 80), np.uint8))), (3000, 2000))
+    buf = io.BytesIO()
+    page.save(buf, format="JPEG", quality=85)
+    picture = decode(buf.getvalue(), "phone.jpg")
+    assert max(picture.pixels.shape) <= 2 * 1024 and picture.scale >= 4
+    assert MAX_PIXELS < 8000 * 6000 < MAX_JPEG_PIXELS
+    with pytest.raises(ImageError, match=r"8000 x 6000 pixels is too large \(limit 40 megapixels\)"):
+        decode(bomb_png(8000, 6000), "page.png")
+
+
+def test_a_damaged_picture_says_what_to_do_without_pythons_words():
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 10, 10)).save(buf, format="PNG")
+    with pytest.raises(ImageError) as err:
+        decode(buf.getvalue()[:-80], "cut.png")
+    message = str(err.value)
+    assert message.startswith("cut.png: damaged or unreadable picture") and "save it again" in message
+    assert "OSError" not in message and "Error:" not in message
+
+
 def test_the_cli_reports_a_bomb_and_reads_the_rest(tmp_path, published_model, sample, capsys):
     from app.cli import main
 

@@ -55,6 +55,8 @@ HALO = 5
 GROW = 2
 #: Writing crossing a line keeps the line's pixels where its ink is this much above the line's own.
 STRONGER = 1.6
+#: What is left within a removed line's band and runs along this share of its length is the line's own.
+REMNANT = 0.5
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
         cut |= _cut(k, m, boxes, paper=paper)
         if "boxes" not in kinds:
             kinds.append("boxes")
+    if lines or boxes:
+        cut |= _remnants(m & ~cut, lines + boxes)
     height, _ = _writing(m & ~cut, False)
     dots = forms.dots(m & ~cut, height)
     if dots.any():
@@ -111,7 +115,6 @@ def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Lin
     horizontals, verticals = straight.find_lines(m, False, faint), straight.find_lines(m, True, faint)
     if not horizontals and not verticals:
         return [], [], kinds
-    teeth: list[Line] = []
     comb, sides = forms.comb(m, horizontals)
     bottoms = comb[1::2]  # (comb returns each field's top and bottom line)
     # then boxes that stand alone: a row of boxes apart has tall sides, which were taken for margins
@@ -123,20 +126,23 @@ def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Lin
     verticals = [x for x in verticals if not any(_along(x, b) for b in boxed) and not _within(x, boxed)]
     without = straight.without(m, horizontals + verticals + boxed)
     rest = [x for x in horizontals if x not in comb]
-    h_ok = comb + _accept(rest, m, straight.without(without, comb + sides))
     height, _ = _writing(straight.without(m, horizontals), False)
-    for x in rest:  # an open comb's line is paper even where it ends with the writing
-        found = forms.teeth(m, x, height, verticals)
-        if found:
-            teeth += found
-            if x not in h_ok:
-                h_ok.append(x)
-                comb.append(x)
+    # an open comb's line is paper even where it ends with the writing
+    toothed = [(x, found) for x in rest if (found := forms.teeth(m, x, height, verticals))]
+    teeth = [t for _, found in toothed for t in found]
     # a comb field may divide its places by short ticks up from its bottom line, not by sides: they were
     # read as 1s ("89103" -> "81911013")
     for bottom in bottoms:
         teeth += forms.teeth(m, bottom, height, verticals, closed=True)
     v_ok = _accept([x for x in verticals if not any(_overlaps(x, s) for s in sides + teeth)], m, without)
+    # the ruling's writing is all but the paper's lines: an upright stroke not taken for a margin or a grid
+    # is writing (an E's bars, measured against the specks left without its stem, were taken for ruling and
+    # the stem was read as a 1)
+    h_ok = comb + _accept(rest, m, straight.without(m, horizontals + v_ok + boxed + sides + teeth))
+    for x, _ in toothed:
+        if x not in h_ok:
+            h_ok.append(x)
+            comb.append(x)
     if sides or teeth or boxed:
         kinds.append("boxes")
     if [x for x in h_ok if x not in comb]:
@@ -294,6 +300,35 @@ def _cut(
         keep = (crossing[None, :] | (band_ink > STRONGER * level + 0.05)) if stronger else crossing[None, :]
         c[lo:hi, s:e] |= band_mask & ~keep
     return cut
+
+
+def _remnants(rest: np.ndarray, lines: list[Line]) -> np.ndarray:
+    """The pieces of ``rest`` (the mask after the lines' cut) that lie wholly within a line's band, where
+    together they run along at least REMNANT of its length: the line's own core or edge, left where the line
+    was found thinner than it is or its soft edges let its core pass as writing "much stronger than the
+    line" (a notebook's 6 px margin stayed, broken by the ruling, as a 1 beside the digits: "436" read
+    "1436"; a 2 px box side's inner edge stayed as a 1 in each box: "7490" read "714119110"). Writing goes
+    off the line, or covers less of it (a 4 written on the margin keeps its stem)."""
+    labels, n, boxes = label(rest)
+    if n == 0:
+        return np.zeros(rest.shape, bool)
+    t, left, b, r = (boxes[:, i] for i in range(4))
+    core = np.zeros(n, bool)
+    for line in lines:
+        across = (left, r) if line.vertical else (t, b)
+        along = (t, b) if line.vertical else (left, r)
+        reach = max(3, line.thickness)  # a line found thinner than it is (its soft edges)
+        inside = (
+            (across[0] >= line.lo - reach)
+            & (across[1] <= line.hi + 1 + reach)
+            & (along[0] >= line.start - 2)
+            & (along[1] <= line.stop + 2)
+        )
+        if (along[1] - along[0])[inside].sum() >= REMNANT * line.length:
+            core |= inside
+    if not core.any():
+        return np.zeros(rest.shape, bool)
+    return np.concatenate([[False], core])[labels]
 
 
 def _along(a: Line, b: Line) -> bool:

@@ -47,6 +47,9 @@ WIDEST = (1.18, 0.8, 1.25, 1.05, 1.05, 1.43, 1.0, 1.05, 1.0, 0.95)
 #: A candidate that holds no piece reading as a clean digit, and is at least this wide for its height,
 #: may be touching digits read whole by the string model (:mod:`app.strings`, whose STRING_SURE it must reach).
 STRING_ASPECT = 0.75
+#: A digit read from the ink as it is is a line of the paper when a reading without the paper's structure keeps
+#: less than this share of its box (see choose).
+PAPER = 0.5
 
 
 @dataclass(frozen=True)
@@ -353,14 +356,46 @@ def _gate_cuts(p: Plan, best: np.ndarray, confidence: list[float], flags: np.nda
 
 
 def choose(readings: Sequence[Reading]) -> Reading:
-    """The reading of a picture's ink variants to give: an answer over a refusal, then one with a form's
-    boxes (and what was found with them) taken out over one without, then the better fit (the first, the
-    one without the paper's structure, on a tie).
+    """The reading of a picture's ink variants to give: an answer over a refusal, then one whose answer holds
+    no line of the paper, then one with a form's boxes (and what was found with them) taken out over one
+    without, then the better fit (the first, the one without the paper's structure, on a tie).
 
     A straight stroke may look like a line, so the ink as it is gets its chance against ruling alone; but
     boxes are found only as rectangles printed alike, as comb fields or as teeth on a line, and a box read
     with the digit that touches it can fit well ("57563": the 5 and its box read "0" at 87%)."""
-    return max(readings, key=lambda r: (r.rejected is None, "boxes" in r.removed, round(r.fit, 9)))
+    paper = [_reads_paper(r, readings) for r in readings]
+    best = max(
+        range(len(readings)),
+        key=lambda i: (
+            readings[i].rejected is None,
+            not paper[i],
+            "boxes" in readings[i].removed,
+            round(readings[i].fit, 9),
+        ),
+    )
+    return readings[best]
+
+
+def _reads_paper(reading: Reading, readings: Sequence[Reading]) -> bool:
+    """Is a digit of ``reading``, read from the ink as it is, a line of the paper: gone (under PAPER of its box
+    left) from a reading that took the paper's structure out? A notebook's margin read as a 1 dwarfed the
+    digits beside it, which were set aside as marks ("51" read "1"), or it joined them ("436" read "1436")."""
+    if reading.removed or reading.rejected:
+        return False
+    for other in readings:
+        if not other.removed:
+            continue
+        left = [q.box for q in (*other.pieces, *other.ignored)]
+        for p in reading.pieces:
+            if reading.is_set_aside(p):
+                continue
+            t, x0, b, x1 = p.box
+            seen = np.zeros((max(b - t, 1), max(x1 - x0, 1)), bool)
+            for qt, ql, qb, qr in left:
+                seen[max(qt - t, 0) : max(qb - t, 0), max(ql - x0, 0) : max(qr - x0, 0)] = True
+            if seen.mean() < PAPER:
+                return True
+    return False
 
 
 def read_variants(

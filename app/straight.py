@@ -76,14 +76,18 @@ def _block_max(mask: np.ndarray, step: int) -> np.ndarray:
 
 
 def tilt(mask: np.ndarray) -> float:
-    """The page's tilt in radians: the angle at which the ink's row projection is sharpest."""
+    """The page's tilt in radians: the angle at which the ink's row and column projections are sharpest
+    (a page may hold only upright lines: a margin beside writing, its faint ruling lost, was straightened
+    by -6 degrees from the digits' rows alone, and the margin, sheared, was read as a 1)."""
     small = _block_max(mask, 4) if min(mask.shape) >= 160 else mask
     ys, xs = np.nonzero(small)
     best, best_score = 0.0, -1.0
     for deg in np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP):
-        rows = np.rint(ys - xs * math.tan(math.radians(float(deg)))).astype(np.int64)
-        counts = np.bincount(rows - rows.min())
-        score = float(np.dot(counts, counts))
+        t = math.tan(math.radians(float(deg)))
+        rows = np.rint(ys - xs * t).astype(np.int64)
+        cols = np.rint(xs + ys * t).astype(np.int64)
+        counts, across = np.bincount(rows - rows.min()), np.bincount(cols - cols.min())
+        score = float(np.dot(counts, counts)) + float(np.dot(across, across))
         if score > best_score * (1 + 1e-9):  # ties keep the smaller tilt (scanned in order from -MAX)
             best, best_score = math.radians(float(deg)), score
     return best

@@ -333,3 +333,24 @@ def test_a_reading_without_a_forms_boxes_is_chosen_over_one_that_reads_them():
     assert choose([boxes, raw]) is boxes
     assert choose([ruling, raw]) is raw
     assert choose([refused, raw]) is raw
+
+
+def test_a_digit_read_from_a_line_of_the_paper_loses_to_the_reading_without_the_paper():
+    """A notebook's margin read as a confident 1 from the ink as it is fits better than the digits read without
+    it ("436" read "1436"): a digit of the raw reading that the reading without the paper's structure does not
+    have at all (under PAPER of its box left) is the paper's, and that reading comes after."""
+    from app.reader import choose
+    from app.reading import DigitReading, Reading
+
+    def digit(label: str, box: tuple[int, int, int, int]) -> DigitReading:
+        probs = np.zeros(10, np.float32)
+        probs[int(label)] = 1.0
+        return DigitReading(label, 1.0, probs, box, np.zeros((28, 28), np.float32))
+
+    four, three = digit("4", (52, 148, 86, 180)), digit("3", (50, 182, 86, 206))
+    raw = Reading((digit("1", (0, 120, 80, 126)), four, three), fit=-0.02, shape=(140, 321))
+    without = Reading((digit("4", (50, 148, 90, 176)), digit("3", (50, 176, 90, 210))), removed=("margin",), fit=-0.2)
+    assert choose([without, raw]) is without
+    # the same digits read both ways: the raw reading keeps its chance on fit (a stroke taken for a line)
+    same = Reading((four, three), fit=-0.02, shape=(140, 321))
+    assert choose([without, same]) is same

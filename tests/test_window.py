@@ -262,10 +262,17 @@ def test_a_bad_model_at_start_up_offers_the_apps_own(qapp, monkeypatch, tmp_path
 
 
 # ------------------------------------------------------------------ papercuts
-def test_the_window_keeps_a_usable_minimum_size(open_window):
+def test_the_window_keeps_a_usable_minimum_size(open_window, qapp):
+    """At its smallest the window still has a canvas to write on: at 30 x 20 lines it was 11 lines wide
+    (115 px in a real window, its foot cut off)."""
+    from PyQt5.QtGui import QFontMetricsF
+
     window, _ = open_window()
     window.resize(60, 140)
+    qapp.processEvents()
+    line = QFontMetricsF(window.font()).height()
     assert window.width() >= 400 and window.height() >= 280
+    assert window.canvas.width() >= 14 * line and window.canvas.height() >= 14 * line, window.canvas.size()
 
 
 def test_open_model_and_save_remember_folders_of_their_own(open_window, monkeypatch, tmp_path, template_onnx, qtbot):

@@ -294,8 +294,10 @@ class MainWindow(Transfers, QMainWindow):
         self.setCentralWidget(scroll)
 
     def _minimum_size(self) -> QSize:
+        """38 x 25 lines of text: at 30 x 20 (510 x 340 with a 17 px line) the canvas was 115 px wide, its foot
+        cut off, and the status message ran into the permanent figures (a helper's check in a real window)."""
         line = QFontMetricsF(self.font()).height()
-        return QSize(int(30 * line), int(20 * line))
+        return QSize(int(38 * line), int(25 * line))
 
     def remembered_size(self) -> tuple[int, int] | None:
         """The size the window had when the last run closed it, if any."""

@@ -290,6 +290,9 @@ def test_a_caption_beside_the_number_is_set_aside_however_close():
     assert decide([seven, between, apart], True, (90, 170), 1.0, labels).rejected == NOT_A_NUMBER
     letter = _piece(2, (20, 10, 70, 52), rejected=True)  # as tall as the digits: a letter, not a caption
     assert decide([letter, seven, four], True, (90, 140), 1.0, labels).rejected == NOT_A_NUMBER
+    # a bold caption printed at 0.56 of the writing's height ("Amount:" beside a comb field, set G)
+    bold = _piece(2, (34, 10, 62, 52), rejected=True)
+    assert decide([bold, seven, four], True, (90, 140), 1.0, labels).number == "74"
 
 
 def test_a_scanned_speck_beside_a_digit_does_not_change_the_answer(sample, published_model, monkeypatch):

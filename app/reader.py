@@ -321,6 +321,7 @@ def _string_readings(
                 box=tuple(round(v * scale) for v in (top, lo, bottom, max(hi, lo + 1))),  # type: ignore[arg-type]
                 image=_share(p, i, lo - left, max(hi, lo + 1) - left),
                 not_digit=1.0 - read.probability,
+                touching=True,
             )
         )
     return out

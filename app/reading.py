@@ -47,6 +47,7 @@ class DigitReading:
     image: np.ndarray  # the 28x28 input the model saw
     not_digit: float | None = None  # the model's score, when it has one
     rejected: bool = False
+    touching: bool = False  # read whole with its neighbours, as digits that touch (the string model, app.strings)
 
     @property
     def digit(self) -> int | None:

@@ -118,6 +118,14 @@ def detail(reading: Reading) -> str:
     n = len(reading.pieces)
     if doubtful:
         which = reading.pieces.index(doubtful[0]) + 1
+        if doubtful[0].touching:  # every digit of the string carries its probability: none is the doubtful one
+            last = which
+            while (
+                last < n and reading.pieces[last].touching and reading.pieces[last].confidence == doubtful[0].confidence
+            ):
+                last += 1
+            together = f"{100 * doubtful[0].confidence:.1f}%"
+            return f"maybe {reading.number}: digits {which}-{last} of {n} touch, read together at {together}{aside}"
         return f"maybe {reading.number}: digit {which} of {n} could be {_alternatives(reading, doubtful[0])}{aside}"
     least = min(reading.pieces, key=lambda p: p.confidence)
     if least.confidence >= 0.9995:  # every digit shows as 100.0%: naming one "least sure" would mislead

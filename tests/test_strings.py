@@ -179,7 +179,7 @@ def test_a_string_reading_gives_each_digit_its_share_of_the_box_its_ink_and_its_
             assert 0 < left.confidence == right.confidence
             assert not np.array_equal(left.image, right.image)
         for p in whole:
-            assert p.image.shape == (28, 28) and p.image.max() > 0.5
+            assert p.touching and p.image.shape == (28, 28) and p.image.max() > 0.5
             # its best carries the string's probability, as every reading's best carries its confidence
             assert p.probs.max() == pytest.approx(p.confidence, rel=1e-6) and len({d for d, _ in p.top(3)}) == 3
             assert 0 < p.top(2)[1][1] < p.top(1)[0][1]
@@ -253,3 +253,28 @@ def test_evaluate_reads_stored_plans_as_the_app_reads_pictures(readers, sample):
     probs, reject = with_strings.score_all(ps.images.astype(np.float32) / 255.0)
     stored = resolve_all(ps, probs, reject, with_strings.info.reject[1], with_strings.strings)
     assert [r.text for r in stored] == [with_strings.read(p).text for p, _ in pictures]
+
+
+def test_digits_read_together_are_named_together_when_unsure():
+    """Touching digits read whole carry one probability: "digit 1 of 2 could be 3 (69.0%)" blamed the first,
+    its bars showing every other digit at 0% (a helper drew 38 touching in a real window)."""
+    from app.reading import DigitReading, Reading
+    from app.wording import detail
+
+    def piece(d: int, left: int, confidence: float, touching: bool) -> DigitReading:
+        probs = np.zeros(10, np.float32)
+        probs[d] = confidence
+        return DigitReading(
+            str(d),
+            confidence,
+            probs,
+            (0, left, 40, left + 30),
+            np.zeros((28, 28), np.float32),
+            1.0 - confidence,
+            touching=touching,
+        )
+
+    reading = Reading((piece(3, 0, 0.69, True), piece(8, 30, 0.69, True), piece(6, 70, 1.0, False)))
+    assert detail(reading) == "maybe 386: digits 1-2 of 3 touch, read together at 69.0%"
+    alone = Reading((piece(3, 0, 0.99, False), piece(8, 40, 0.6, False)))
+    assert detail(alone).startswith("maybe 38: digit 2 of 2 could be 8 (60.0%)")

@@ -464,6 +464,7 @@ def test_not_a_digit_is_said_with_the_closest_digit_in_small_print(qapp, sample,
 
     strict = template_model(tmp_path / "strict.onnx", sample.x_train, sample.y_train, threshold=0.0)
     window, controller = build(parse_args(["--model", str(strict), "--no-live"]))
+    window.resize(980, 620)  # where the X is one piece: with every candidate rejected, the fit may cut it
     window.show()
     mouse_stroke(window.canvas, [(60, 60), (200, 200)])
     mouse_stroke(window.canvas, [(200, 60), (60, 200)])  # an X

@@ -294,10 +294,15 @@ class MainWindow(Transfers, QMainWindow):
         self.setCentralWidget(scroll)
 
     def _minimum_size(self) -> QSize:
-        """38 x 25 lines of text: at 30 x 20 (510 x 340 with a 17 px line) the canvas was 115 px wide, its foot
-        cut off, and the status message ran into the permanent figures (a helper's check in a real window)."""
+        """Room for the answer panel and a canvas 16 lines wide, 22 lines tall, within the screen: at 30 x 20
+        lines (510 x 340 with a 17 px line) the canvas was 115 px wide, its foot cut off, and the status
+        message ran into the permanent figures (a helper's check in a real window)."""
         line = QFontMetricsF(self.font()).height()
-        return QSize(int(38 * line), int(25 * line))
+        width, height = max(int(30 * line), self.result.minimumSizeHint().width() + int(16 * line)), int(22 * line)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width, height = min(width, int(0.9 * screen.width())), min(height, int(0.9 * screen.height()))
+        return QSize(width, height)
 
     def remembered_size(self) -> tuple[int, int] | None:
         """The size the window had when the last run closed it, if any."""

@@ -259,6 +259,17 @@ def test_a_recalled_drawing_moves_to_the_front_instead_of_appearing_twice(contro
     assert [h.text for h in view.history] == [texts[2], texts[0], texts[1]]
 
 
+def test_a_picture_opened_again_has_one_place_in_the_history(controller, view, published_model, sample, tmp_path):
+    controller.use_model(published_model)
+    for i, name in enumerate(("a.png", "b.png")):
+        Image.fromarray(255 - np.kron(sample.x_test[i], np.ones((4, 4), np.uint8))).save(tmp_path / name)
+    for name in ("a.png", "b.png", "a.png", "b.png"):
+        assert controller.open_file(tmp_path / name)
+    controller.clear()
+    # the same pixels are the same picture, whichever Open brought them: b, then a, once each
+    assert [h.document.picture.name for h in view.history] == ["b.png", "a.png"]
+
+
 def test_a_failed_save_says_so_and_claims_nothing(controller, view, tmp_path):
     controller.add_stroke(Stroke(((0.2, 0.2), (0.8, 0.8))))
     (tmp_path / "file").write_text("x")

@@ -339,8 +339,12 @@ def test_a_dragged_file_lights_up_the_canvas_and_a_pasted_path_opens(open_window
     Image.fromarray(255 - np.kron(sample.x_test[11], np.ones((5, 5), np.uint8))).save(path)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
+    assert controller.open_file(path)
+    dark = (window.canvas.grab_array() < 60).sum()
     window.dragEnterEvent(QDragEnterEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     assert window.canvas.drop_hint
+    # the digit beneath fades behind "Drop to open" instead of being read across it
+    assert dark > 1000 and (window.canvas.grab_array() < 60).sum() < dark / 20
     window.dragLeaveEvent(QDragLeaveEvent())
     assert not window.canvas.drop_hint
     qapp.clipboard().setText(f"  {path}\n")  # a path copied from a terminal or a file manager's text
@@ -438,3 +442,34 @@ def test_with_several_pieces_the_inputs_title_says_how_to_see_another_ones_bars(
     write(window.canvas, "4", height=0.4 * side)
     controller.run()
     assert window.seen.title() == SEEN
+
+
+def test_every_tab_stop_shows_where_the_focus_is(open_window, qapp):
+    """Tab went through the history strip and two scroll areas that showed nothing, and the canvas showed
+    no frame (a helper's check in a real window): now each stop is a control that shows its focus."""
+    from PyQt5.QtCore import Qt
+    from PyQt5.QtTest import QTest
+    from PyQt5.QtWidgets import QAbstractButton, QApplication, QComboBox
+
+    window, _ = open_window()
+    QApplication.setActiveWindow(window)
+    window.canvas.setFocus()
+    assert QApplication.focusWidget() is window.canvas
+    quiet = window.canvas.grab_array()
+    stops = []
+    for _ in range(20):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        qapp.processEvents()
+        stops.append(QApplication.focusWidget())
+    assert window.canvas in stops and len(set(stops)) >= 6
+    assert all(w is window.canvas or isinstance(w, (QAbstractButton, QComboBox)) for w in stops), stops
+    # reached with Tab, the canvas is framed; given the focus as the window opens, it is not
+    assert QApplication.focusWidget() is not window.canvas
+    while QApplication.focusWidget() is not window.canvas:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+    framed = window.canvas.grab_array()
+    assert (framed != quiet).sum() > 4 * window.canvas.width()
+    window.canvas.setFocus(Qt.OtherFocusReason)
+    QTest.keyClick(window.canvas, Qt.Key_Tab)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key_Backtab)
+    assert QApplication.focusWidget() is window.canvas and (window.canvas.grab_array() != quiet).sum() > 0

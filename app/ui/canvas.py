@@ -75,6 +75,7 @@ class Canvas(QWidget):
         self.eraser = False
         self.guides = False
         self.drop_hint = False  # a file is being dragged over the window
+        self.keyboard_focus = False  # reached with Tab: framed, so the person sees where the keys go
         self.boxes: list[tuple[QRectF, str, bool]] = []  # (rect in canvas units, label, rejected)
         self.labels: list[str | None] = []  # the person's digit for each box (None: as read)
         self.removed: tuple[QRectF, QImage] | None = None  # the paper's structure the reader ignored, tinted
@@ -280,10 +281,29 @@ class Canvas(QWidget):
             painter.drawRect(QRectF(0.5, 0.5, side - 1, side - 1))
         if self.drop_hint:
             self._draw_drop_hint(painter, side)
+        elif self.keyboard_focus and self.hasFocus():
+            painter.setPen(QPen(accent(self.palette()), 2, Qt.DashLine))
+            painter.drawRect(QRectF(1, 1, side - 2, side - 2))
         painter.end()
+
+    def focusInEvent(self, event) -> None:
+        # only a focus the keyboard brought is shown: the canvas has the focus from the start, and a
+        # frame around it then would look like a selection
+        self.keyboard_focus = event.reason() in (Qt.TabFocusReason, Qt.BacktabFocusReason, Qt.ShortcutFocusReason)
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event) -> None:
+        self.keyboard_focus = False
+        super().focusOutEvent(event)
+        self.update()
 
     def _draw_drop_hint(self, painter: QPainter, side: float) -> None:
         colour = accent(self.palette())
+        # the paper first, nearly opaque: the words must not be read across the digits beneath them
+        paper = QColor(self.palette().color(QPalette.Base))
+        paper.setAlpha(215)
+        painter.fillRect(QRectF(0, 0, side, side), paper)
         veil = QColor(colour)
         veil.setAlpha(40)
         painter.fillRect(QRectF(0, 0, side, side), veil)

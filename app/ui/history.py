@@ -46,6 +46,7 @@ class HistoryStrip(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setFrameShape(QScrollArea.NoFrame)
+        self.setFocusPolicy(Qt.NoFocus)  # its buttons are the Tab stops; the strip itself would show no focus
         inner = QWidget()
         self.row = QHBoxLayout(inner)
         self.row.setContentsMargins(0, 0, 0, 0)

@@ -276,6 +276,7 @@ class MainWindow(Transfers, QMainWindow):
         self.input_scroll.setWidget(self.input_view)
         self.input_scroll.setWidgetResizable(True)
         self.input_scroll.setFrameShape(QScrollArea.NoFrame)
+        self.input_scroll.setFocusPolicy(Qt.NoFocus)  # a Tab stop that shows no focus; the wheel still scrolls
         seen_layout.addWidget(self.input_scroll, 1)
         right = QVBoxLayout()
         right.addWidget(self.result, 3)
@@ -291,6 +292,7 @@ class MainWindow(Transfers, QMainWindow):
         scroll.setWidget(central)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)
         self.setCentralWidget(scroll)
 
     def _minimum_size(self) -> QSize:

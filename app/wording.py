@@ -19,10 +19,12 @@ from app.reading import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
 #: Below this confidence the app says it is not sure and names the alternatives instead of
 #: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
 UNSURE = 0.85
-#: Writing less than this many pen widths tall becomes a blob: the hint asks for bigger writing
-#: or a thinner pen. (Digits written with pipeline/synth/strokes.py at 12.8 and 32 px pens: under 3
-#: pen widths tall 3-23 of 30 read right, from 3 up all 30 at either width.)
-SMALL_FOR_PEN = 3.0
+#: Writing less than this many pen widths tall (its ink's box) becomes a blob: the hint asks for bigger
+#: writing or a thinner pen. Single digits written with pipeline/synth/strokes.py, 60 per height, read
+#: right (published model, bench/small_writing.py, this Xeon): with a 12 px pen 27 at 3.3 pen widths, 46 at 3.6,
+#: 59 at 4.2; with a 31 px pen 45 at 3.1, all 60 from 3.7. At 3.0 a 38 px "5" drawn with the window's
+#: 12 px pen was a blob read "8" without the hint (a helper's check in a real window).
+SMALL_FOR_PEN = 4.0
 SMALL = "The writing is small for the pen: write bigger or use a thinner pen ([ key)."
 #: The hint under "Not a number" on a drawing: digits drawn close with a wide pen touch.
 THINNER = "Digits that touch are read as one piece: a thinner pen ([ key) keeps them apart."

@@ -8,6 +8,9 @@ from typing import Any
 
 from pipeline.learn.tf_setup import import_tf
 
+#: The symbolic name of the batch dimension of every exported input and output.
+BATCH = "N"
+
 
 def convert(outputs: Callable[[Any], dict[str, Any]], shape: tuple[int, ...], input_name: str, opset: int) -> Any:
     """The ONNX graph of ``outputs(image)`` (a dict of named Keras outputs) for an input ``input_name``
@@ -23,7 +26,7 @@ def convert(outputs: Callable[[Any], dict[str, Any]], shape: tuple[int, ...], in
         tf.function(outputs, input_signature=spec), input_signature=spec, opset=opset
     )
     for value in (*proto.graph.input, *proto.graph.output):
-        value.type.tensor_type.shape.dim[0].dim_param = "N"
+        value.type.tensor_type.shape.dim[0].dim_param = BATCH
     return canonical_names(proto)
 
 
@@ -72,6 +75,21 @@ def canonical_names(proto: Any) -> Any:
     value_info.sort(key=lambda v: v.name)
     del graph.value_info[:]
     graph.value_info.extend(value_info)
+    _canonical_dims(graph)
     graph.name = "digits"
     graph.doc_string = ""
     return proto
+
+
+def _canonical_dims(graph: Any) -> None:
+    """Name the symbolic dimensions other than the batch's by position (``d0``, ``d1``...).
+
+    tf2onnx names a dimension it cannot infer from a process-wide counter (``unk__111``), and the
+    counter's value differed between two runs of the strings stage on the same inputs: the model's
+    weights were identical and its bytes were not (a forced rerun in `make test` caught it).
+    """
+    rename: dict[str, str] = {}
+    for value in (*graph.input, *graph.output, *graph.value_info):
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.HasField("dim_param") and dim.dim_param != BATCH:
+                dim.dim_param = rename.setdefault(dim.dim_param, f"d{len(rename)}")

@@ -26,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SYSDEPS = os.environ.get("DIGITS_REQUIRE_SYSDEPS") == "1"
 
 
+#: Python source that prints this process's own peak memory in KiB (VmHWM). Not getrusage's ru_maxrss:
+#: Linux carries it over from the parent across fork and exec, so a child of a pytest-xdist worker that had
+#: loaded TensorFlow reported the worker's 5.3 GB as its own.
+PEAK_KIB = "[int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]"
+
+
 def missing_system_package(why: str) -> None:
     """Skip the running test because a system package is missing (fail instead under CI)."""
     import pytest

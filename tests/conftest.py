@@ -49,6 +49,7 @@ SLOW_FIXTURES = frozenset({"mnist", "mnist_npz", "trained", "onnx_model"})
 _SHARED = (("mnist", SLOW_FIXTURES), ("dvc", frozenset({"dvc_cache"})))
 
 
+@pytest.hookimpl(tryfirst=True)  # the groups exist before pytest-xdist's own hook reads them
 def pytest_collection_modifyitems(config, items):
     """Whatever uses the real MNIST, a trained model or Chromium is slow, even if its module forgot to say so."""
     gpu_skip = None
@@ -61,11 +62,29 @@ def pytest_collection_modifyitems(config, items):
         for group, fixtures in _SHARED:
             if fixtures & used:
                 item.add_marker(pytest.mark.xdist_group(group))
+                if getattr(config.option, "loadgroup", False):  # set on pytest-xdist's workers
+                    _join_group(item, group)
                 break
         if item.get_closest_marker("gpu"):
             gpu_skip = gpu_skip or _gpu_visible() or ""
             if gpu_skip:
                 item.add_marker(pytest.mark.skip(reason=gpu_skip))
+
+
+def _join_group(item, group: str) -> None:
+    """Put ``item`` in its pytest-xdist group as pytest-xdist 3.8 means to: ``@group`` after its node id.
+
+    pytest-xdist sets ``item._nodeid``, which pytest 9.2 no longer reads (its node id is ``item._id``):
+    the groups were silently ignored, every test module's costly fixture was built on both workers, and
+    `pytest -n 2 --dist loadgroup` took as long as one worker (pytest-dev/pytest-xdist#1386). Where
+    pytest keeps its node id elsewhere again, this does nothing and pytest-xdist's own code applies.
+    """
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:
+        return
+    if isinstance(getattr(item, "_id", None), NodeId) and "@" not in item.nodeid:
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -10,7 +10,7 @@ from tests.conftest import quick_params
 from tests.helpers import onnx_against_keras
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def gate(mnist, params):
     """A gate trained for one epoch on a slice, with its threshold chosen on validation data."""
     from pipeline.data import split_indices
@@ -33,14 +33,14 @@ def gate(mnist, params):
     return train_gate(data, cfg, 42, progress=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def exported(trained, mnist, params, gate):
     from pipeline.learn.onnx_export import export
 
     return export(trained.model, mnist, quick_params(params), gate.model, gate.threshold)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def evaluated(exported, mnist, params, tmp_path_factory):
     from app.inference import Classifier
     from pipeline.config.params import RenderConfig

@@ -10,7 +10,7 @@ from pipeline.sandbox import QUICK, make_clone, run_cmd
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def repo(tmp_path_factory, dvc_cache):
     clone = make_clone(tmp_path_factory.mktemp("e2e") / "repo", dvc_cache)
     run_cmd(["python", "-m", "pipeline.tools.compose", *QUICK], clone)

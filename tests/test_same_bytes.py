@@ -72,7 +72,7 @@ def _hashes(**env: str) -> dict[str, str]:
     return rows
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def default() -> dict[str, str]:
     return _hashes()
 

@@ -90,7 +90,7 @@ def test_a_broken_tf_config_says_what_it_should_look_like(tmp_path):
             del os.environ["TF_CONFIG"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def shared(tmp_path_factory, dvc_cache):
     """A bare git repository and a DVC remote, and clone A holding the project (pipeline run once)."""
     root = tmp_path_factory.mktemp("shared")

@@ -14,7 +14,7 @@ from pipeline.sandbox import GIT_ENV, QUICK, make_clone, run_cmd
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, also when pytest-xdist interleaves modules
 def built(tmp_path_factory, dvc_cache):
     """A clone with every stage run once on quick params (restored from the shared run cache when it can)."""
     clone = make_clone(tmp_path_factory.mktemp("faults") / "repo", dvc_cache)

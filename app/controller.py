@@ -109,7 +109,7 @@ class Controller(Teaching):
         self._read_of = document
         self._stale = False
         frame = document.frame()
-        hints = wording.hints(reading, ink, pen=_pen(document, frame.unit), past_edge=frame.past_edge)
+        hints = wording.hints(reading, ink, pen=pen_pixels(document, frame.unit), past_edge=frame.past_edge)
         self.view.show_reading(reading, note="\n".join(hints), frame=frame)
         if document is self.document:
             self._unsaved = HistoryItem(document, wording.short(reading))
@@ -374,7 +374,7 @@ class Controller(Teaching):
         return "" if self.last is None or self._stale else wording.answer_text(self.last)
 
 
-def _pen(document: Document, unit: int) -> float | None:
+def pen_pixels(document: Document, unit: int) -> float | None:
     """The drawing's pen width in the ink map's pixels (the median of its strokes'), or None for a picture."""
     widths = [s.width for s in document.strokes if not s.erase]
     if document.picture is not None or not widths:

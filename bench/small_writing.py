@@ -2,7 +2,7 @@
 
 Digits 0-9 written with ``pipeline/synth/strokes.py`` (6 writers each) on the window's 460 px canvas,
 with a pen of the given widths, read by the app's own path (:func:`app.document.read`). For each
-height: the median of the ink boxes' heights in pen widths (what ``app.wording.small_hint`` measures)
+height: the median over the digits of ``app.wording.pens_tall`` (what the hint measures)
 and how many were read right. ``app.wording.SMALL_FOR_PEN`` sits where reading stops being reliable.
 
     python bench/small_writing.py [--model PATH] [--pens 6,12,31]
@@ -25,9 +25,10 @@ def main() -> None:
     parser.add_argument("--pens", default="6,12,31", help="pen widths in canvas pixels, comma-separated")
     args = parser.parse_args()
 
-    from app.controller import _pen
+    from app.controller import pen_pixels
     from app.document import Document, Stroke, read
     from app.inference import Classifier
+    from app.wording import pens_tall
     from pipeline.synth.strokes import number_strokes
 
     classifier = Classifier(args.model)
@@ -44,8 +45,7 @@ def main() -> None:
                     )
                     reading, _ = read(classifier, doc)
                     if reading.pieces:
-                        tall = np.median([p.box[2] - p.box[0] for p in reading.pieces])
-                        heights.append(tall / _pen(doc, doc.frame().unit))
+                        heights.append(pens_tall(reading, pen_pixels(doc, doc.frame().unit)))
                     right += reading.number == digit
             print(f"  ink {np.median(heights):.2f} pen widths tall: {right}/60 read right")
 

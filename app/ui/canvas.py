@@ -281,7 +281,7 @@ class Canvas(QWidget):
             painter.drawRect(QRectF(0.5, 0.5, side - 1, side - 1))
         if self.drop_hint:
             self._draw_drop_hint(painter, side)
-        elif self.keyboard_focus and self.hasFocus():
+        elif self.keyboard_focus:  # cleared when the focus leaves
             painter.setPen(QPen(accent(self.palette()), 2, Qt.DashLine))
             painter.drawRect(QRectF(1, 1, side - 2, side - 2))
         painter.end()

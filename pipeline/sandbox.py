@@ -29,8 +29,9 @@ QUICK = [
     "render.drawn_limit=100",
     "render.photos=100",
     "render.numbers_per_length=20",
-    # scenes were 60% of a quick run (150 of each of ~16 families, 3,000 for training): a few suffice here
-    "render.scenes_per_family=20",
+    # scenes were 60% of a quick run's render stage (150 of each of 22 families, 3,000 for training):
+    # a few of each family suffice here
+    "render.scenes_per_family=6",
     "openset.limit=6000",
     "openset.negatives.train=2000",
     "openset.negatives.validation=400",
@@ -38,7 +39,7 @@ QUICK = [
     "openset.positives.drawn_per_rendering=100",
     "openset.positives.photos=200",
     "openset.positives.numbers=100",
-    "openset.positives.scenes=300",
+    "openset.positives.scenes=100",
     "gate.epochs=1",
     "gate.max_false_reject_mnist=0.01",
     "gate.max_false_reject_drawn=0.02",

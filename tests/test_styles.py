@@ -56,7 +56,7 @@ def test_evaluate_reads_every_style_of_the_test_digits_and_says_which_are_held_o
     from pipeline.sets.testsets import _style_set
 
     families = SimpleNamespace(all=SimpleNamespace(style=list(STYLES)))
-    r = _style_set(sample, families, seed=5)
+    r = _style_set(sample, families, seed=5, limit=None)
     assert set(np.unique(r["styles_y"])) == {1, 7} and len(r["styles_x"]) == len(r["styles_y"])
     classifier = Classifier(published_model)
     figures = style_figures(classifier, r, 256, classifier.info.reject[1], held_out=("footed_one",))
@@ -64,3 +64,7 @@ def test_evaluate_reads_every_style_of_the_test_digits_and_says_which_are_held_o
     assert figures["footed_one"]["held_out"] and not figures["flagged_one"]["held_out"]
     assert figures["plain"]["examples"] == int(np.isin(sample.y_test, [1, 7]).sum())
     assert figures["plain"]["read"] > 0.95  # MNIST's own 1s and 7s, drawn: the shipped model reads them
+    # a quick pipeline's drawn_limit caps every style, as it caps every drawn rendering
+    few = _style_set(sample, families, seed=5, limit=3)
+    assert np.bincount(few["styles_kind"], minlength=len(STYLES)).tolist() == [3] * len(STYLES)
+    assert np.array_equal(few["styles_x"][:3], r["styles_x"][:3])

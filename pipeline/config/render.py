@@ -13,7 +13,7 @@ class RenderConfig(Group):
 
     seed: int = Field(ge=0, lt=2**31)
     drawn: bool
-    drawn_limit: int | None = Field(ge=1, le=10000)  # test digits per drawn rendering; null = all
+    drawn_limit: int | None = Field(ge=1, le=10000)  # test digits per drawn rendering and per style; null = all
     photos: int = Field(ge=0, le=10000)
     numbers_per_length: int = Field(ge=0, le=10000)
     number_lengths: list[int] = Field(min_length=1)

@@ -51,7 +51,8 @@ compare: setup
 # No network, no MNIST download, no training, no Chromium: the repository's own fixtures, on two
 # workers (pytest-xdist): 40 s on one, 29 s on two (2-core Xeon). `make test` runs on two workers too:
 # the tests that share the DVC pipeline run on one, those that share the trained model on the other
-# (tests/conftest.py), and the rest fill in: 10.9 min of tests where one worker took 13.6 (this Xeon).
+# (tests/conftest.py), and the rest fill in: 9.9 min of tests (11.1 with the install) where one worker
+# took 13.6 (this Xeon, 6 December; a quick pipeline of 73 s of stages, was 120).
 test-fast: setup
 	pytest -m "not slow" -p no:cacheprovider -n 2 --dist loadgroup
 

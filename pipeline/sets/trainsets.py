@@ -34,6 +34,7 @@ from pipeline.synth.nondigit import (
     shape,
     stroke,
 )
+from pipeline.synth.written import STROKE_FONT_SPLITS, written
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,17 @@ def framed_pieces(ink: np.ndarray) -> Iterator[np.ndarray]:
 
 
 #: How often each drawn non-digit family is made, relative to the others (``miscut`` comes from scenes).
-WEIGHTS = {"glyph": 5, "stroke": 2, "scribble": 1, "shape": 3, "hatching": 1, "noise": 1, "fragment": 2, "pair": 2}
+#: A glyph is printed (an outline font) or written with a pen (a stroke font), half and half.
+WEIGHTS = {"glyph": 8, "stroke": 2, "scribble": 1, "shape": 3, "hatching": 1, "noise": 1, "fragment": 2, "pair": 2}
 
 
 def generate(
     split: str, count: int, seed: int, digits: np.ndarray, chunk: int = 0, kinds: tuple[str, ...] = tuple(WEIGHTS)
 ) -> Negatives:
     """``count`` framed non-digit inputs of the ``kinds`` families, for ``split`` (its own fonts and seed stream)."""
-    fonts = load_fonts(split)
+    fonts, hands = load_fonts(split), STROKE_FONT_SPLITS[split]
     makers: dict[str, Callable[[np.random.Generator], np.ndarray]] = {
-        "glyph": lambda r: glyph(r, fonts),
+        "glyph": lambda r: glyph(r, fonts) if r.random() < 0.5 else written(r, hands),
         "stroke": stroke,
         "scribble": scribble,
         "shape": shape,

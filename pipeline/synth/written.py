@@ -1,0 +1,74 @@
+"""Letters and symbols written with a pen: the "glyph" non-digits as a hand makes them, not a printer.
+
+Outline fonts (:func:`pipeline.synth.nondigit.glyph`) fill their letters; people draw one line
+of even width, slanted, wobbling, in proportions of their own. Hershey's stroke fonts (public
+domain, the ``Hershey-Fonts`` package) give each letter as that line: here it is redrawn with
+a hand's slant, rotation, proportions and wobble and the app's range of pen widths.
+
+Why: the gate learned "not a digit" from printed letters and read pen-written ones as digits
+(an independent set: n -> 7, H and A -> 4, a -> 0; 48% of its non-digits turned away).
+Evaluation uses stroke fonts training never sees, as it does outline fonts.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+
+from pipeline.synth.nondigit import CANVAS, GLYPHS, _draw_polylines, _pen
+
+#: The glyphs a stroke font has (the ASCII ones of :data:`GLYPHS`: letters and symbols not like a digit).
+WRITTEN = "".join(c for c in GLYPHS if c.isascii())
+
+#: Stroke fonts per split: simplex (one line) and complex (a doubled line, as a pen going over it
+#: twice) roman, script and cursive; validation and evaluation each have hands training never sees.
+STROKE_FONT_SPLITS = {
+    "train": ["futural", "rowmans", "scripts", "timesr"],
+    "validation": ["cursive"],
+    "eval": ["futuram", "scriptc", "timesi"],
+}
+
+
+@cache
+def _font(name: str) -> object:
+    from HersheyFonts import HersheyFonts
+
+    font = HersheyFonts()
+    font.load_default_font(name)
+    return font
+
+
+def _strokes(font: str, char: str) -> list[np.ndarray]:
+    """The character's lines in font units (y down), each a (K, 2) array of points."""
+    return [np.asarray(s, np.float64) for s in _font(font).strokes_for_text(char) if len(s) > 1]
+
+
+def _wobble(line: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The line resampled every unit of length or so, with a hand's slow drift that keeps its ends."""
+    steps = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(line, axis=0).T))])
+    if steps[-1] == 0:
+        return line
+    at = np.interp(np.linspace(0, steps[-1], max(2, 4 * len(line))), steps, np.arange(len(line)))
+    index = np.arange(len(line))
+    line = np.stack([np.interp(at, index, line[:, 0]), np.interp(at, index, line[:, 1])], 1)
+    drift = np.cumsum(rng.normal(0, 0.6, line.shape), 0)
+    drift -= np.linspace(drift[0], drift[-1], len(drift))  # pinned at both ends: the letter keeps its joins
+    return line + drift + rng.normal(0, 1.5, 2)
+
+
+def written(rng: np.random.Generator, fonts: list[str]) -> np.ndarray:
+    """A letter or symbol of :data:`WRITTEN` in one of ``fonts``, written with a pen on a ``CANVAS`` square."""
+    char = WRITTEN[int(rng.integers(len(WRITTEN)))]
+    lines = _strokes(fonts[int(rng.integers(len(fonts)))], char)
+    points = np.concatenate(lines)
+    low, high = points.min(0), points.max(0)
+    scale = CANVAS * rng.uniform(0.55, 0.8) / max(float((high - low).max()), 1.0)
+    turn = rng.uniform(-0.2, 0.2)
+    # slant (a hand leans right more often than left), rotation and width against height
+    hand = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]]) @ np.array(
+        [[rng.uniform(0.75, 1.25), rng.uniform(-0.35, 0.25)], [0.0, 1.0]]
+    )
+    drawn = [_wobble((line - (low + high) / 2) * scale, rng) @ hand.T + CANVAS / 2 for line in lines]
+    return _draw_polylines(drawn, _pen(rng))

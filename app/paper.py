@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app import forms, straight
+from app.blocky import smooth_cells
 from app.preprocess import WORKING_SIDE, clear_border, ink_map, label, morphology, shrink_to, to_grey
 from app.straight import Line
 
@@ -350,7 +351,7 @@ def ink_variants(image: np.ndarray, side: int = WORKING_SIDE) -> tuple[list[tupl
     edge (the table beyond the paper, a shadow along a side, a scanner's margin) are not ink:
     :func:`app.preprocess.clear_border` removes them from both.
     """
-    ink, dark_on_light = ink_map(shrink_to(to_grey(image), side))
+    ink, dark_on_light = ink_map(smooth_cells(shrink_to(to_grey(image), side)))
     without, structure = remove_structure(ink)
     if structure:
         return [(clear_border(without), structure), (clear_border(ink), Structure())], dark_on_light

@@ -50,8 +50,8 @@ def _wobble(line: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     steps = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(line, axis=0).T))])
     if steps[-1] == 0:
         return line
-    at = np.interp(np.linspace(0, steps[-1], max(2, 4 * len(line))), steps, np.arange(len(line)))
     index = np.arange(len(line))
+    at = np.interp(np.linspace(0, steps[-1], max(2, 4 * len(line))), steps, index)
     line = np.stack([np.interp(at, index, line[:, 0]), np.interp(at, index, line[:, 1])], 1)
     drift = np.cumsum(rng.normal(0, 0.6, line.shape), 0)
     drift -= np.linspace(drift[0], drift[-1], len(drift))  # pinned at both ends: the letter keeps its joins

@@ -239,6 +239,22 @@ def boxes(mask: np.ndarray) -> list[Line]:
     return [side for sides in framed for side in sides]
 
 
+def dividers(mask: np.ndarray, sides: list[Line]) -> list[Line]:
+    """Thin upright lines from top to bottom inside boxes (``sides``: top, bottom, left, right of each in turn)
+    that divide a box into places: a date's "DD" box halved by a faint line kept it, read as a 1 ("110302" read
+    "11103012"). A written 1 stands clear of a box's top or bottom, or is thicker than its lines."""
+    out = []
+    for i in range(0, len(sides), 4):
+        top, bottom, left, right = sides[i : i + 4]
+        y0, y1, x0, x1 = top.hi + 1, bottom.lo, left.hi + 1, right.lo
+        if y1 - y0 < 6 or x1 - x0 < 6:
+            continue
+        full = mask[y0:y1, x0:x1].mean(axis=0) >= 0.95
+        thin = 2 * max(left.thickness, right.thickness) + 2
+        out += [Line(True, x0 + a, x0 + b - 1, top.lo, bottom.hi + 1) for a, b in runs(full, 0) if b - a <= thin]
+    return out
+
+
 def _thin(sides: list[Line]) -> bool:
     """Are a box's lines within what a box alone may have (LONE_LINE, or BOX_LINE of its size)?"""
     thickest = max(x.thickness for x in sides)

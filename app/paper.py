@@ -1,4 +1,5 @@
-"""The paper's own structure, found and taken out of an ink map: ruling, grids, margins, printed boxes, dots.
+"""The paper's own structure, found and taken out of an ink map: ruling, grids, margins, printed boxes, dots,
+a form's captions.
 
 A picture of a notebook or a form holds long straight lines that are not writing. Left in,
 they join every digit into one piece that is "not a digit". :func:`remove_structure` finds,
@@ -15,7 +16,9 @@ on the page straightened (it may be tilted by up to :data:`app.straight.MAX_TILT
   was not taken for paper);
 - **boxes**: a rectangle's outline around a digit, each side inked along nearly all its
   length, whatever the digit inside does (it may touch or cross the box);
-- **dots**: a grid of many small dots of one size.
+- **dots**: a grid of many small dots of one size;
+- **captions**: what a form prints outside its places (boxes, comb fields, the space above an open comb),
+  less tall than the writing in them: a caption's words, a "/" between a date's boxes.
 
 and removes them, keeping the writing whole where a stroke crosses a line: where ink goes
 on beyond the line on both sides, or is much stronger than the line's own, its pixels stay.
@@ -81,20 +84,26 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
         return ink, Structure()
     shear = straight.Shear(ink.shape, straight.tilt(mask))
     m, k = shear.forward(mask), shear.forward(ink)
-    lines, teeth, kinds = _paper_lines(m, shear.forward(ink > FAINT * LINE_INK * peak))
+    lines, teeth, kinds, fields = _paper_lines(m, shear.forward(ink > FAINT * LINE_INK * peak))
     paper = m & ~straight.without(m, lines + teeth) if lines else None
     cut = np.zeros(m.shape, bool)
     if lines:  # each line is cut on its own: the boxes found below add their cuts to these
         cut |= _cut(k, m, lines, paper=paper)
         if teeth:
             cut |= _cut(k, m, teeth, stronger=False, paper=paper)
-    boxes = forms.boxes(m & ~cut)
+    boxes = _not_nested(forms.boxes(m & ~cut), fields)
+    dividers = forms.dividers(m & ~cut, boxes)
+    boxes += dividers
     if boxes:
         cut |= _cut(k, m, boxes, paper=paper)
         if "boxes" not in kinds:
             kinds.append("boxes")
     if lines or boxes:
         cut |= _remnants(m & ~cut, lines + boxes)
+    outside = _captions(m & ~cut, fields + _regions([x for x in boxes if x not in dividers]))
+    if outside.any():
+        cut |= outside
+        kinds.append("captions")
     height, _ = _writing(m & ~cut, False)
     dots = forms.dots(m & ~cut, height)
     if dots.any():
@@ -109,18 +118,25 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
     return np.where(removed, 0, ink).astype(np.float32), Structure(tuple(kinds), removed)
 
 
-def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Line], list[str]]:
+Region = tuple[int, int, int, int]  # top, bottom, left, right (exclusive)
+
+
+def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Line], list[str], list[Region]]:
     """The straightened mask's paper lines (ruling, grid, margin, a comb's lines and sides), an open comb's
-    teeth, and the kinds of structure they are."""
+    teeth, the kinds of structure they are, and the places a form's comb fields and boxes give the writing."""
     kinds: list[str] = []
     horizontals, verticals = straight.find_lines(m, False, faint), straight.find_lines(m, True, faint)
     if not horizontals and not verticals:
-        return [], [], kinds
+        return [], [], kinds, []
     comb, sides = forms.comb(m, horizontals)
     bottoms = comb[1::2]  # (comb returns each field's top and bottom line)
     # then boxes that stand alone: a row of boxes apart has tall sides, which were taken for margins
     # one by one, leaving the boxes' tops and bottoms to be read as strokes (9 of 48 such forms)
-    boxed = _lone_boxes(straight.without(m, comb + sides), horizontals + verticals)
+    pairs = zip(comb[::2], bottoms, strict=True)
+    fields = [(t.lo, b.hi + 1, min(t.start, b.start), max(t.stop, b.stop)) for t, b in pairs]
+    # a digit written bold and squarish in a field's place (an 8 filling it) is a rectangle too, never a box
+    boxed = _not_nested(_lone_boxes(straight.without(m, comb + sides), horizontals + verticals), fields)
+    fields += _regions(boxed)
     # a box's sides are the box's; a stroke within a box is what is written in it, never ruling or a margin
     # (a small form's 4s lost their stems as margins when the writing measured without them was tiny)
     horizontals = [x for x in horizontals if not any(_along(x, b) for b in boxed) and not _within(x, boxed)]
@@ -131,6 +147,7 @@ def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Lin
     # an open comb's line is paper even where it ends with the writing
     toothed = [(x, found) for x in rest if (found := forms.teeth(m, x, height, verticals))]
     teeth = [t for _, found in toothed for t in found]
+    fields += [_above(x, found) for x, found in toothed]
     # a comb field may divide its places by short ticks up from its bottom line, not by sides: they were
     # read as 1s ("89103" -> "81911013")
     for bottom in bottoms:
@@ -150,7 +167,68 @@ def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Lin
         kinds.append("grid" if len(v_ok) >= 2 else "ruling")
     if v_ok and "grid" not in kinds:
         kinds.append("margin")
-    return h_ok + v_ok + sides + boxed, teeth, kinds
+    return h_ok + v_ok + sides + boxed, teeth, kinds, fields
+
+
+def _regions(sides: list[Line]) -> list[Region]:
+    """The region each box encloses (``sides``: top, bottom, left, right of each in turn)."""
+    return [(sides[i].lo, sides[i + 1].hi + 1, sides[i + 2].lo, sides[i + 3].hi + 1) for i in range(0, len(sides), 4)]
+
+
+def _not_nested(sides: list[Line], regions: list[Region]) -> list[Line]:
+    """The boxes (``sides``: top, bottom, left, right of each in turn) inside none of ``regions`` nor of
+    another of them."""
+    own = _regions(sides)
+    kept = []
+    for k, (t, b, left, r) in enumerate(own):
+        within = [*regions, *own[:k], *own[k + 1 :]]
+        if not any(t >= x[0] and b <= x[1] and left >= x[2] and r <= x[3] for x in within):
+            kept += sides[4 * k : 4 * k + 4]
+    return kept
+
+
+#: Ink outside every place of a form (its boxes, comb fields, the space above an open comb) is printed (a caption,
+#: a "/" between a date's boxes) or a speck, not the number written in them, when it is less tall than this share
+#: of the writing in them: printed words above or beside the boxes merged with the first digit below them, or
+#: were read as digits ("Code" over a 7: "787" read "not a number"). A digit in a box the search missed is as
+#: tall as the others, and stays.
+CAPTION_HEIGHT = 0.65
+#: Above an open comb (a line with teeth and no top), the places reach this many pitches: a digit's part
+#: written apart (a 5's bar) stands above the teeth.
+COMB_REACH = 1.5
+
+
+def _above(line: Line, teeth: list[Line]) -> Region:
+    """The places an open comb (``line`` and its ``teeth``) gives the writing: above its line, COMB_REACH
+    pitches high."""
+    centres = np.sort([(x.lo + x.hi) / 2 for x in teeth])
+    pitch = float(np.median(np.diff(centres))) if len(teeth) > 1 else float(line.length)
+    tips = min(x.start for x in teeth)
+    return max(0, round(tips - COMB_REACH * pitch)), line.hi + 1, line.start, line.stop
+
+
+def _captions(rest: np.ndarray, places: list[Region]) -> np.ndarray:
+    """The pieces of ``rest`` (the mask after the paper's cut) outside every one of a form's ``places`` and less
+    tall than CAPTION_HEIGHT of the writing in them: the form's printed words and marks, and specks."""
+    none = np.zeros(rest.shape, bool)
+    # a printed caption's squarish "o" may pass for a small box: the form's places are its large ones
+    tallest = max((b - t for t, b, _, _ in places), default=0)
+    places = [x for x in places if x[1] - x[0] >= 0.5 * tallest]
+    if not places:
+        return none
+    labels, n, boxes = label(rest)
+    if n == 0:
+        return none
+    t, lo, b, r = (boxes[:, i] for i in range(4))
+    placed = np.zeros(n, bool)
+    for top, bottom, left, right in places:
+        placed |= (b > top) & (t < bottom) & (r > left) & (lo < right)
+    areas = np.bincount(labels.ravel(), minlength=n + 1)[1:]
+    inside = placed & (areas >= 0.05 * float(areas[placed].max(initial=0)))
+    if not inside.any():
+        return none
+    writing = float(np.median((b - t)[inside]))
+    return np.concatenate([[False], ~placed & ((b - t) < CAPTION_HEIGHT * writing)])[labels]
 
 
 def _lone_boxes(mask: np.ndarray, lines: list[Line]) -> list[Line]:

@@ -608,3 +608,76 @@ def test_a_letter_e_is_not_ruling_with_a_one_beside_it(published_model, size):
     for y in (top, (top + bottom) // 2, bottom):
         draw.line((left, y, right, y), fill=30, width=5)
     assert _read(np.asarray(picture, np.float32) / 255, published_model) in {"not a digit", "not a number"}
+
+
+def _form(
+    sample, idx: list[int], caption: str = "", divided: bool = False, slash: bool = False
+) -> tuple[np.ndarray, str]:
+    """A printed form scanned: boxes of 50x60 px 8 px apart (2 px dark lines), a digit in each, and maybe a
+    ``caption`` printed above the first box, one box of two places halved by a faint 1 px line
+    (``divided``, a date's "DD"), or a printed "/" after the second box (``slash``). Returns (the grey
+    picture 0..1, the digits written)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.helpers import _digit_inks
+
+    form = Image.new("L", (60 + 70 * len(idx), 130), 248)
+    draw = ImageDraw.Draw(form)
+    places, x = [], 20
+    for k in range(len(idx)):
+        if divided and k == 1:  # the first box holds two places: a faint line between
+            draw.line((x, 54, x, 110), fill=200, width=1)
+            places.append(x)
+            x += 50
+            continue
+        if k:
+            x += 8 + (22 if slash and k == 2 else 0)
+        draw.rectangle((x, 52, x + 50 + (50 if divided and k == 0 else 0), 112), outline=40, width=2)
+        places.append(x)
+        x += 50
+    if slash:
+        draw.text((places[1] + 58, 84), "/", fill=40, font=ImageFont.load_default(size=22))
+    if caption:
+        draw.text((places[0] + 2, 28), caption, fill=30, font=ImageFont.load_default(size=18))
+    grey = np.asarray(form, np.float32) / 255
+    for x, ink in zip(places, _digit_inks(sample, idx, 40), strict=True):
+        y, left = 62, x + 25 - ink.shape[1] // 2
+        region = grey[y : y + ink.shape[0], left : left + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+    return grey, "".join(str(int(sample.y_test[i])) for i in idx)
+
+
+@pytest.mark.parametrize("caption", ["Code", "Invoice", "Account no."])
+def test_a_forms_caption_above_its_boxes_is_set_aside_and_the_number_read(sample, published_model, caption):
+    """A form's printed caption just above its first box was stacked with the digit below it into one piece,
+    "not a digit", and the whole form was "not a number" (a helper's forms, set G: 24 of 120 turned away).
+    Ink outside every box, less tall than the writing in them, is the form's own: it is taken out and shown."""
+    grey, digits = _form(sample, [0, 1, 2, 3], caption=caption)
+    ink, _ = ink_map(to_grey(np.rint(grey * 255).astype(np.uint8)))
+    _, structure = remove_structure(ink)
+    assert "captions" in structure.kinds, structure.kinds
+    assert _read(grey, published_model) == digits
+
+
+def test_a_faint_line_halving_a_box_is_the_forms_and_a_slash_between_boxes_too(sample, published_model):
+    """A date's "DD" box is halved by a faint printed line and its parts are divided by a printed "/": both
+    were read as 1s in a helper's forms ("110302" read "11103012"; "27091981" read "2710911981"). Here the
+    halved box (in a row of boxes, a comb field) was read right before too; the "/" was read as a 1."""
+    grey, digits = _form(sample, [4, 5, 6, 7], divided=True, slash=True)
+    assert _read(grey, published_model) == digits
+
+
+def test_a_box_inside_a_forms_place_is_writing():
+    """A bold 8 filling its place in a comb field is a rectangle too, inside the field: it is what is written
+    there, never a box (its ink was cut away and "83686" read "3686")."""
+    from app.paper import _not_nested
+    from app.straight import Line
+
+    eight = [
+        Line(False, 33, 36, 39, 55),
+        Line(False, 53, 56, 39, 55),
+        Line(True, 39, 41, 33, 57),
+        Line(True, 52, 54, 33, 57),
+    ]
+    assert _not_nested(eight, [(31, 62, 30, 202)]) == []
+    assert _not_nested(eight, [(80, 120, 30, 202)]) == eight

@@ -19,7 +19,7 @@ import numpy as np
 
 from app.contract import rejects
 from app.lattice import best_path, candidates, log_score
-from app.preprocess import EmptyImage, Piece, frame, normalise, segment
+from app.preprocess import INK_THRESHOLD, EmptyImage, Piece, frame, label, normalise, segment
 from app.reading import DigitReading, Reading, decide
 from app.strings import (
     BLANK,
@@ -138,10 +138,44 @@ def plan(ink: np.ndarray, memo: Memo | None = None, keep_pieces: bool = False, c
     :func:`read_ink` first reads the pieces whole and cuts only those that do not read as a clean digit).
     ``keep_pieces``: keep each candidate's ink too (to tell, in training data, what a candidate holds)."""
     ink = normalise(ink)
-    atoms = segment(ink)
+    atoms = unstack(segment(ink))
     if not atoms:
         raise EmptyImage("nothing is drawn: no ink stands out from the background")
     return _plan(atoms, ink.shape, memo, keep_pieces, cut)
+
+
+#: A word over a digit: the part above a clear gap across a piece is a word (a form's caption, "Item:" over the
+#: first digit; stacked with it, the piece was "not a digit" and the form "not a number") when it is at most
+#: this share of the part below's height, made of two or more pieces side by side, and WORD times as wide as
+#: tall. A 5's bar written apart, a broken 7, an "=" or a "?" have one piece above.
+WORD_HEIGHT = 0.65
+WORD = 0.8
+
+
+def unstack(pieces: list[Piece]) -> list[Piece]:
+    """``pieces`` without a word written or printed above a digit (see WORD_HEIGHT): it is no digit, and as a
+    piece of its own it was read joined with the digit beside ("671" read "6771")."""
+    return [_below_word(piece) or piece for piece in pieces]
+
+
+def _below_word(piece: Piece) -> Piece | None:
+    """What is below a word above a clear gap across ``piece``, cropped to its ink; or None."""
+    on = piece.ink > INK_THRESHOLD
+    rows = np.flatnonzero(on.any(axis=1))
+    for g in np.flatnonzero(np.diff(rows) > 2):  # two or more empty rows across the piece
+        top, bottom = int(rows[g]) + 1, int(rows[g + 1])  # the word's rows end at top, the rest begin at bottom
+        word = on[:top]
+        cols = np.flatnonzero(word.any(axis=0))
+        if top > WORD_HEIGHT * (piece.height - bottom):
+            return None
+        if cols[-1] + 1 - cols[0] >= WORD * top and label(word)[1] >= 2:
+            ink = piece.ink[bottom:]
+            cols = np.flatnonzero((ink > 0).any(axis=0))
+            t, left, b, _ = piece.box
+            return Piece(
+                (t + bottom, left + int(cols[0]), b, left + int(cols[-1]) + 1), ink[:, cols[0] : cols[-1] + 1].copy()
+            )
+    return None
 
 
 def _plan(
@@ -460,7 +494,7 @@ def read_ink(
     With a ``memo`` (one per model), pieces seen in a recent reading are not framed or scored again.
     """
     ink = normalise(ink)
-    atoms = segment(ink)
+    atoms = unstack(segment(ink))
     if not atoms:
         raise EmptyImage("nothing is drawn: no ink stands out from the background")
     scorer = score if memo is None else (lambda images: _score_new(images, score, memo))

@@ -357,3 +357,46 @@ def test_a_digit_read_from_a_line_of_the_paper_loses_to_the_reading_without_the_
     # the same digits read both ways: the raw reading keeps its chance on fit (a stroke taken for a line)
     same = Reading((four, three), fit=-0.02, shape=(140, 321))
     assert choose([without, same]) is same
+
+
+@pytest.mark.parametrize("caption", ["Item:", "PIN", "Qty"])
+def test_a_word_printed_just_above_the_first_digit_is_not_part_of_it(sample, published_model, caption):
+    """A form whose boxes do not show in the ink (tinted cells) prints its caption just above the first digit:
+    stacked with it, the two were one piece, "not a digit", and the form "not a number" (a helper's forms,
+    "88459360", "645"). A word is two or more pieces side by side, far less tall than the digit below."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from app.inference import Classifier
+    from app.paper import ink_variants
+    from tests.helpers import _digit_inks
+
+    page = Image.new("L", (300, 130), 250)
+    ImageDraw.Draw(page).text((22, 20), caption, fill=30, font=ImageFont.load_default(size=20))
+    grey = np.asarray(page, np.float32) / 255
+    x = 24
+    for ink in _digit_inks(sample, [0, 1, 2, 3], 48):
+        region = grey[52 : 52 + ink.shape[0], x : x + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+        x += ink.shape[1] + 22
+    variants, dark = ink_variants(np.rint(grey * 255).astype(np.uint8))
+    reading = Classifier(published_model).read_variants(variants, dark_on_light=dark)
+    assert reading.text == "".join(str(int(d)) for d in sample.y_test[:4])
+
+
+def test_a_fives_bar_written_apart_and_an_equals_sign_are_not_words():
+    """What is above a gap is a word only when it is two or more pieces, less tall than what is below."""
+    from app.preprocess import Piece
+    from app.reader import unstack
+
+    five = np.zeros((40, 24), np.float32)
+    five[0:3, 4:22] = 1  # the bar, apart
+    five[8:38, 4:7] = five[20:23, 4:20] = five[20:38, 18:21] = five[35:38, 4:20] = 1
+    equals = np.zeros((20, 30), np.float32)
+    equals[2:5], equals[14:17] = 1, 1
+    word = five.copy()
+    word[0:3, 4:22] = 0
+    word[0:4, 2:7] = word[0:4, 10:15] = 1  # two marks side by side above
+    pieces = [Piece((0, 0, 40, 24), five), Piece((0, 40, 20, 70), equals), Piece((0, 80, 40, 104), word)]
+    out = unstack(pieces)
+    assert out[:2] == pieces[:2]
+    assert out[2].box == (8, 84, 40, 101)

@@ -64,6 +64,57 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
     return lines, sides
 
 
+#: A fence: at least this many upright lines of one length (within FENCE_SAME of it) standing on one line, tops
+#: level (within FENCE_LEVEL px), at a regular pitch (within TOOTH_PITCH): an open comb whose teeth are as tall as
+#: the writing. Its digits touch the teeth, which no tooth of :func:`teeth` may do (a helper's forms: "00014" and
+#: "909643" were "not a number").
+MIN_FENCE = 3
+FENCE_SAME = 0.15
+FENCE_LEVEL = 4
+#: The line the uprights stand on is inked along this share of the fence (digits written across it hide it
+#: from :func:`app.straight.find_lines` in places).
+FENCE_BASE = 0.8
+
+
+def fence(mask: np.ndarray, verticals: list[Line]) -> tuple[list[Line], tuple[int, int, int, int] | None]:
+    """An open comb whose teeth are tall: its uprights and the line they stand on (as lines), and the region
+    of its places (top, bottom, left, right); or ([], None)."""
+    ups = sorted(verticals, key=lambda x: x.lo)
+    if len(ups) < MIN_FENCE:
+        return [], None
+    length = float(np.median([x.length for x in ups]))
+    bottom = int(np.median([x.stop for x in ups]))
+    top = int(np.median([x.start for x in ups]))
+    alike = [
+        x
+        for x in ups
+        if abs(x.length - length) <= FENCE_SAME * length
+        and abs(x.stop - bottom) <= FENCE_LEVEL
+        and abs(x.start - top) <= FENCE_LEVEL
+    ]
+    if len(alike) < MIN_FENCE:
+        return [], None
+    # printed with one pen, thin for their length: touching digits' upright strokes differ (4, 6 and 8 px)
+    widths = [x.thickness for x in alike]
+    if max(widths) - min(widths) > SAME_LINE + 1 or max(widths) > min(COMB_LINE, BOX_LINE * length):
+        return [], None
+    centres = np.array([(x.lo + x.hi) / 2 for x in alike])
+    gaps = np.diff(centres)
+    pitch = float(np.median(gaps))
+    steps = gaps / max(pitch, 1e-9)
+    if pitch < 0.3 * length or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
+        return [], None
+    x0, x1 = alike[0].lo, alike[-1].hi + 1
+    thick = max(x.thickness for x in alike)
+    rows = mask[max(0, bottom - 2 - thick) : bottom + 3, x0:x1]
+    if rows.size == 0 or rows.any(axis=0).mean() < FENCE_BASE:
+        return [], None
+    inked = np.flatnonzero(rows.any(axis=1))
+    lo, hi = max(0, bottom - 2 - thick) + int(inked[0]), max(0, bottom - 2 - thick) + int(inked[-1])
+    base = Line(False, lo, min(hi, lo + thick), x0, x1)
+    return [*alike, base], (top, base.hi + 1, x0, x1)
+
+
 def _pairs(horizontals: list[Line]) -> list[tuple[Line, Line]]:
     """Each line (top to bottom) with the next one below of its extent: a stroke between a comb field's two
     lines (a 7's long bar) is found as a line too, and paired with its neighbours the field was never seen

@@ -13,7 +13,8 @@ on the page straightened (it may be tilted by up to :data:`app.straight.MAX_TILT
   to the other, with dividers between (a row of boxes that share their sides); or one line
   with short upright teeth at a regular spacing, one place for a digit between two (a form's
   open comb: the teeth were read as 1s, and the line alone, ending where the writing ends,
-  was not taken for paper);
+  was not taken for paper); or uprights as tall as the writing, of one length and pen, level, at one
+  pitch, on one line (:func:`app.forms.fence`: the digits touch them);
 - **boxes**: a rectangle's outline around a digit, each side inked along nearly all its
   length, whatever the digit inside does (it may touch or cross the box);
 - **dots**: a grid of many small dots of one size;
@@ -130,13 +131,15 @@ def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Lin
         return [], [], kinds, []
     comb, sides = forms.comb(m, horizontals)
     bottoms = comb[1::2]  # (comb returns each field's top and bottom line)
+    posts, place = forms.fence(m, verticals)
+    sides += posts
     # then boxes that stand alone: a row of boxes apart has tall sides, which were taken for margins
     # one by one, leaving the boxes' tops and bottoms to be read as strokes (9 of 48 such forms)
     pairs = zip(comb[::2], bottoms, strict=True)
     fields = [(t.lo, b.hi + 1, min(t.start, b.start), max(t.stop, b.stop)) for t, b in pairs]
     # a digit written bold and squarish in a field's place (an 8 filling it) is a rectangle too, never a box
     boxed = _not_nested(_lone_boxes(straight.without(m, comb + sides), horizontals + verticals), fields)
-    fields += _regions(boxed)
+    fields += _regions(boxed) + ([place] if place else [])
     # a box's sides are the box's; a stroke within a box is what is written in it, never ruling or a margin
     # (a small form's 4s lost their stems as margins when the writing measured without them was tiny)
     horizontals = [x for x in horizontals if not any(_along(x, b) for b in boxed) and not _within(x, boxed)]

@@ -681,3 +681,44 @@ def test_a_box_inside_a_forms_place_is_writing():
     ]
     assert _not_nested(eight, [(31, 62, 30, 202)]) == []
     assert _not_nested(eight, [(80, 120, 30, 202)]) == eight
+
+
+def test_an_open_comb_with_teeth_as_tall_as_the_writing_is_a_form(sample, published_model):
+    """An open comb whose teeth are as tall as the digits, which touch them: no tooth may be touched, so
+    nothing was found and the form was "not a number" (a helper's forms, "00014", "909643"). Uprights of one
+    length and pen, level, at one pitch, standing on one line, are the form's."""
+    from PIL import Image, ImageDraw
+
+    from tests.helpers import _digit_inks
+
+    form = Image.new("L", (330, 120), 248)
+    draw = ImageDraw.Draw(form)
+    draw.line((20, 100, 20 + 5 * 56, 100), fill=40, width=3)
+    for k in range(6):
+        draw.line((20 + 56 * k, 30, 20 + 56 * k, 100), fill=40, width=3)
+    grey = np.asarray(form, np.float32) / 255
+    inks = _digit_inks(sample, [0, 1, 2, 3, 4], 52)
+    for k, ink in enumerate(inks):
+        left = 22 + 56 * k if k % 2 else 20 + 56 * (k + 1) - ink.shape[1] + 1  # touching a tooth
+        region = grey[44 : 44 + ink.shape[0], left : left + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+    ink, _ = ink_map(to_grey(np.rint(grey * 255).astype(np.uint8)))
+    _, structure = remove_structure(ink)
+    assert "boxes" in structure.kinds, structure.kinds
+    assert _read(grey, published_model) == "".join(str(int(d)) for d in sample.y_test[:5])
+
+
+def test_touching_digits_upright_strokes_are_no_fence():
+    """Touching digits' upright strokes can be level, of one length and at one pitch, over a stroke joining
+    their feet: written, they differ in width (a helper's "132" read "6" when they were taken for a form)."""
+    from app.forms import fence
+    from app.straight import Line
+
+    m = np.zeros((50, 101), bool)
+    strokes = [Line(True, 28, 33, 12, 41), Line(True, 44, 51, 12, 41), Line(True, 64, 67, 12, 41)]
+    for x in strokes:
+        m[x.start : x.stop, x.lo : x.hi + 1] = True
+    m[36:40, 28:68] = True
+    assert fence(m, strokes) == ([], None)
+    printed = [Line(True, x.lo, x.lo + 1, 12, 41) for x in strokes]
+    assert fence(m, printed)[1] is not None

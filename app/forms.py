@@ -3,6 +3,8 @@ short upright teeth), a box around each digit, and dot grids (numpy only; :mod:`
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from app.preprocess import label
@@ -106,12 +108,27 @@ def fence(mask: np.ndarray, verticals: list[Line]) -> tuple[list[Line], tuple[in
         return [], None
     x0, x1 = alike[0].lo, alike[-1].hi + 1
     thick = max(x.thickness for x in alike)
-    rows = mask[max(0, bottom - 2 - thick) : bottom + 3, x0:x1]
+    y0 = max(0, bottom - 2 - thick)
+    rows = mask[y0 : bottom + 3, x0:x1]
     if rows.size == 0 or rows.any(axis=0).mean() < FENCE_BASE:
         return [], None
-    inked = np.flatnonzero(rows.any(axis=1))
-    lo, hi = max(0, bottom - 2 - thick) + int(inked[0]), max(0, bottom - 2 - thick) + int(inked[-1])
-    base = Line(False, lo, min(hi, lo + thick), x0, x1)
+    share = rows.mean(axis=1)  # the line's rows: the most inked along the fence, and those near as inked
+    full = np.flatnonzero(share >= 0.5 * share.max())
+    base = Line(False, y0 + int(full[0]), y0 + int(full[-1]), x0, x1)
+    # a comb's line ends within a place of its outer uprights; ruling runs on (1s standing on it: "7111")
+    near, far = round(1.2 * pitch), round(1.6 * pitch)
+    band = mask[base.lo : base.hi + 1]
+    if any(
+        band[:, a:b].any(axis=0).mean() >= FENCE_BASE
+        for a, b in ((max(0, x0 - far), max(0, x0 - near)), (x1 + near, min(band.shape[1], x1 + far)))
+        if b > a
+    ):
+        return [], None
+    # and its places hold writing: the uprights of a number of 1s have nothing between them
+    inner = mask[top + 2 : base.lo - 1]
+    places = [inner[:, a.hi + 2 : b.lo - 1] for a, b in itertools.pairwise(alike)]
+    if sum(p.size > 0 and p.mean() >= 0.02 for p in places) < 0.5 * len(places):
+        return [], None
     return [*alike, base], (top, base.hi + 1, x0, x1)
 
 

@@ -101,7 +101,7 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
             kinds.append("boxes")
     if lines or boxes:
         cut |= _remnants(m & ~cut, lines + boxes)
-    outside = _captions(m & ~cut, fields + _regions([x for x in boxes if x not in dividers]))
+    outside = _captions(m & ~cut, fields + _regions([x for x in boxes if x not in dividers]), cut)
     if outside.any():
         cut |= outside
         kinds.append("captions")
@@ -179,13 +179,20 @@ def _regions(sides: list[Line]) -> list[Region]:
 
 
 def _not_nested(sides: list[Line], regions: list[Region]) -> list[Line]:
-    """The boxes (``sides``: top, bottom, left, right of each in turn) inside none of ``regions`` nor of
-    another of them."""
+    """The boxes (``sides``: top, bottom, left, right of each in turn) but those alone inside one of ``regions``
+    or of another of them: a digit written bold and squarish in its place. A region holding two or more boxes
+    is a frame around them, and they stay."""
     own = _regions(sides)
+
+    def within(a: Region, x: Region) -> bool:
+        return a != x and a[0] >= x[0] and a[1] <= x[1] and a[2] >= x[2] and a[3] <= x[3]
+
     kept = []
-    for k, (t, b, left, r) in enumerate(own):
-        within = [*regions, *own[:k], *own[k + 1 :]]
-        if not any(t >= x[0] and b <= x[1] and left >= x[2] and r <= x[3] for x in within):
+    for k, box in enumerate(own):
+        alone = [
+            x for x in [*regions, *own[:k], *own[k + 1 :]] if within(box, x) and sum(within(o, x) for o in own) == 1
+        ]
+        if not alone:
             kept += sides[4 * k : 4 * k + 4]
     return kept
 
@@ -210,13 +217,12 @@ def _above(line: Line, teeth: list[Line]) -> Region:
     return max(0, round(tips - COMB_REACH * pitch)), line.hi + 1, line.start, line.stop
 
 
-def _captions(rest: np.ndarray, places: list[Region]) -> np.ndarray:
-    """The pieces of ``rest`` (the mask after the paper's cut) outside every one of a form's ``places`` and less
-    tall than CAPTION_HEIGHT of the writing in them: the form's printed words and marks, and specks."""
+def _captions(rest: np.ndarray, places: list[Region], cut: np.ndarray) -> np.ndarray:
+    """The pieces of ``rest`` (the mask after the paper's ``cut``) outside every one of a form's ``places`` and
+    less tall than CAPTION_HEIGHT of the writing in them: the form's printed words and marks, and specks. A
+    piece that touches the cut is writing that crossed a line (a 7's bar written above its box: "7214" read
+    "1214"); print stands apart."""
     none = np.zeros(rest.shape, bool)
-    # a printed caption's squarish "o" may pass for a small box: the form's places are its large ones
-    tallest = max((b - t for t, b, _, _ in places), default=0)
-    places = [x for x in places if x[1] - x[0] >= 0.5 * tallest]
     if not places:
         return none
     labels, n, boxes = label(rest)
@@ -231,7 +237,11 @@ def _captions(rest: np.ndarray, places: list[Region]) -> np.ndarray:
     if not inside.any():
         return none
     writing = float(np.median((b - t)[inside]))
-    return np.concatenate([[False], ~placed & ((b - t) < CAPTION_HEIGHT * writing)])[labels]
+    near = morphology(cut.astype(np.float32), 3, np.maximum) > 0  # joined to it; print stands a few pixels off
+    touching = np.zeros(n + 1, bool)
+    touching[np.unique(labels[near & rest])] = True
+    caption = ~placed & ((b - t) < CAPTION_HEIGHT * writing) & ~touching[1:]
+    return np.concatenate([[False], caption])[labels]
 
 
 def _lone_boxes(mask: np.ndarray, lines: list[Line]) -> list[Line]:

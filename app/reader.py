@@ -146,10 +146,17 @@ def plan(ink: np.ndarray, memo: Memo | None = None, keep_pieces: bool = False, c
 
 #: A word over a digit: the part above a clear gap across a piece is a word (a form's caption, "Item:" over the
 #: first digit; stacked with it, the piece was "not a digit" and the form "not a number") when it is at most
-#: this share of the part below's height, made of two or more pieces side by side, and WORD times as wide as
-#: tall. A 5's bar written apart, a broken 7, an "=" or a "?" have one piece above.
+#: WORD_HEIGHT of the part below's height, made of two or more pieces side by side (each at least WORD_PART of
+#: its height: specks are not letters), WORD times as wide as tall, and stands clear of what is below by
+#: WORD_GAP of its height. A 5's bar written apart, a broken 7, an "=" or a "?" have one piece above; an 8's top
+#: loop drawn in two strokes stands a pixel or two off its lower loop.
 WORD_HEIGHT = 0.65
 WORD = 0.8
+WORD_PART = 0.3
+WORD_GAP = 0.15
+#: A word printed joined is one piece at least twice as wide as tall and this share of the digit's height (a
+#: pen's bar is thinner).
+WORD_JOINED = 0.2
 
 
 def unstack(pieces: list[Piece]) -> list[Piece]:
@@ -166,9 +173,15 @@ def _below_word(piece: Piece) -> Piece | None:
         top, bottom = int(rows[g]) + 1, int(rows[g + 1])  # the word's rows end at top, the rest begin at bottom
         word = on[:top]
         cols = np.flatnonzero(word.any(axis=0))
-        if top > WORD_HEIGHT * (piece.height - bottom):
+        below = piece.height - bottom
+        if top > WORD_HEIGHT * below:
             return None
-        if cols[-1] + 1 - cols[0] >= WORD * top and label(word)[1] >= 2:
+        _, _, parts = label(word)
+        tall = parts[(parts[:, 2] - parts[:, 0]) >= WORD_PART * top]
+        # letters joined at this size are one long piece, as tall as a word ("Serial"), not a pen's bar
+        joined = len(tall) == 1 and tall[0, 3] - tall[0, 1] >= 2 * top and top >= WORD_JOINED * below
+        wide = cols[-1] + 1 - cols[0] >= WORD * top
+        if wide and (len(tall) >= 2 or joined) and bottom - top >= WORD_GAP * below:
             ink = piece.ink[bottom:]
             cols = np.flatnonzero((ink > 0).any(axis=0))
             t, left, b, _ = piece.box

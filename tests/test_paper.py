@@ -722,3 +722,54 @@ def test_touching_digits_upright_strokes_are_no_fence():
     assert fence(m, strokes) == ([], None)
     printed = [Line(True, x.lo, x.lo + 1, 12, 41) for x in strokes]
     assert fence(m, printed)[1] is not None
+
+
+def test_ones_standing_on_a_line_are_no_fence():
+    """A number of 1s standing on a ruled line or an underline is level, of one length and pen, at one pitch:
+    but ruling runs on past them, and the places between them hold nothing ("7111" read "7")."""
+    from app.forms import fence
+    from app.straight import Line
+
+    ones = [Line(True, x, x + 1, 20, 60) for x in (60, 90, 120, 150)]
+    m = np.zeros((80, 300), bool)
+    for x in ones:
+        m[x.start : x.stop, x.lo : x.hi + 1] = True
+    m[60:62, 55:157] = True  # an underline ending with them: the places are empty
+    assert fence(m, ones) == ([], None)
+    m[30:50, 70:82] = m[30:50, 100:112] = m[30:50, 130:142] = True  # a digit in each place
+    assert fence(m, ones)[1] is not None
+    m[60:62, :] = True  # ruling, running on
+    assert fence(m, ones) == ([], None)
+
+
+@pytest.mark.parametrize("layout", ["frame", "two sizes"])
+def test_boxes_in_a_frame_and_boxes_of_two_sizes_keep_their_digits(sample, published_model, layout):
+    """A frame printed around a row of boxes holds them all: they are boxes, not digits written in it
+    ("1149" read "11467"); and a form's smaller boxes beside a tall one are places too, whose digits are no
+    captions ("721049" read "7")."""
+    from PIL import Image, ImageDraw
+
+    from tests.helpers import _digit_inks
+
+    form = Image.new("L", (420, 150), 248)
+    draw = ImageDraw.Draw(form)
+    boxes = [(30 + 62 * k, 40, 82 + 62 * k, 104) for k in range(5)]
+    if layout == "frame":
+        draw.rectangle((18, 28, 30 + 62 * 5, 116), outline=40, width=2)
+    else:
+        boxes = [(30, 20, 100, 130)] + [(112 + 50 * k, 60, 154 + 50 * k, 110) for k in range(5)]
+    for box in boxes:
+        draw.rectangle(box, outline=40, width=2)
+    grey = np.asarray(form, np.float32) / 255
+    idx = list(range(len(boxes)))
+    for (left, top, right, bottom), ink in zip(
+        boxes,
+        _digit_inks(sample, idx, 60)
+        if layout == "frame"
+        else _digit_inks(sample, idx[:1], 80) + _digit_inks(sample, idx[1:], 34),
+        strict=True,
+    ):
+        y, x = (top + bottom - ink.shape[0]) // 2, (left + right - ink.shape[1]) // 2
+        region = grey[y : y + ink.shape[0], x : x + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+    assert _read(grey, published_model) == "".join(str(int(d)) for d in sample.y_test[: len(boxes)])

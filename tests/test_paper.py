@@ -611,12 +611,12 @@ def test_a_letter_e_is_not_ruling_with_a_one_beside_it(published_model, size):
 
 
 def _form(
-    sample, idx: list[int], caption: str = "", divided: bool = False, slash: bool = False
+    sample, idx: list[int], caption: str = "", divided: bool = False, slash: bool = False, tall: bool = False
 ) -> tuple[np.ndarray, str]:
     """A printed form scanned: boxes of 50x60 px 8 px apart (2 px dark lines), a digit in each, and maybe a
     ``caption`` printed above the first box, one box of two places halved by a faint 1 px line
-    (``divided``, a date's "DD"), or a printed "/" after the second box (``slash``). Returns (the grey
-    picture 0..1, the digits written)."""
+    (``divided``, a date's "DD"), or a printed "/" after the second box (``slash``; ``tall``: as tall as the
+    digits, 2 px wide). Returns (the grey picture 0..1, the digits written)."""
     from PIL import Image, ImageDraw, ImageFont
 
     from tests.helpers import _digit_inks
@@ -635,7 +635,9 @@ def _form(
         draw.rectangle((x, 52, x + 50 + (50 if divided and k == 0 else 0), 112), outline=40, width=2)
         places.append(x)
         x += 50
-    if slash:
+    if slash and tall:
+        draw.line((places[1] + 62, 104, places[1] + 74, 62), fill=40, width=2)
+    elif slash:
         draw.text((places[1] + 58, 84), "/", fill=40, font=ImageFont.load_default(size=22))
     if caption:
         draw.text((places[0] + 2, 28), caption, fill=30, font=ImageFont.load_default(size=18))
@@ -664,6 +666,16 @@ def test_a_faint_line_halving_a_box_is_the_forms_and_a_slash_between_boxes_too(s
     were read as 1s in a helper's forms ("110302" read "11103012"; "27091981" read "2710911981"). Here the
     halved box (in a row of boxes, a comb field) was read right before too; the "/" was read as a 1."""
     grey, digits = _form(sample, [4, 5, 6, 7], divided=True, slash=True)
+    assert _read(grey, published_model) == digits
+
+
+def test_a_slash_as_tall_as_the_digits_between_a_dates_boxes_is_the_forms(sample, published_model):
+    """A "/" printed as tall as the digits between two groups of a date's boxes was read as a 1 (a helper's date
+    forms, set I: 0 of 27 such dates right): it stands in a gap narrower than a box, where no digit is written."""
+    grey, digits = _form(sample, [8, 9, 10, 11], slash=True, tall=True)
+    ink, _ = ink_map(to_grey(np.rint(grey * 255).astype(np.uint8)))
+    _, structure = remove_structure(ink)
+    assert "captions" in structure.kinds, structure.kinds
     assert _read(grey, published_model) == digits
 
 

@@ -51,6 +51,10 @@ STRING_ASPECT = 0.75
 #: digits that touch even when the classifier reads it as one clean digit: "91" written touching read "9" at
 #: 99.98% with a gate score of 0.94, "17" read "7" with 0.87. Its cuts and its string reading compete with it.
 DOUBT_GATE = 0.5
+#: The parts such a piece is cut into must be clean digits to the gate too (a score under this) and read at
+#: CUT_WHEN or more: a weak cut does not beat a sure digit ("0" with a gap read "13", its parts' scores 0.42-0.44;
+#: a helper's review found four such 0s; with 0.25, none, and none of the 21 touching pairs with a 1 it fixed lost).
+DOUBT_PARTS = 0.25
 #: A digit read from the ink as it is is a line of the paper when a reading without the paper's structure keeps
 #: less than this share of its box (see choose).
 PAPER = 0.5
@@ -413,13 +417,25 @@ def _doubtful(p: Plan, i: int, digit: int, confidence: float, rejected: bool, no
 def _gate_cuts(
     p: Plan, best: np.ndarray, confidence: list[float], flags: np.ndarray | None, not_digit: list[float] | None
 ) -> np.ndarray:
-    """Which candidates may be chosen: none that holds part of a piece that reads as a clean digit whole."""
+    """Which candidates may be chosen: none that holds part of a piece that reads as a clean digit whole, and
+    of a piece only the gate doubts (:data:`DOUBT_GATE`), only parts that read as clean digits themselves: the
+    gate's doubt alone does not make a weak cut better than a sure digit (an open 0 read at 99.99%, its gate
+    score 0.92, was cut into "13" with the 3 at 41%)."""
     kept = np.ones(len(p.spans), bool)
     if p.whole is None or p.partial is None or p.atoms is None or not p.partial.any():
         return kept
     clean = _clean_atoms(p, best, confidence, flags, not_digit)
+    doubted = _clean_atoms(p, best, confidence, flags, None) - clean
+    sure = np.array(
+        [
+            c >= CUT_WHEN and not (flags is not None and flags[i]) and (not_digit is None or not_digit[i] < DOUBT_PARTS)
+            for i, c in enumerate(confidence)
+        ],
+        bool,
+    )
     for side in (0, 1):
         kept &= ~(p.partial[:, side] & np.isin(p.atoms[:, side], list(clean)))
+        kept &= ~(p.partial[:, side] & np.isin(p.atoms[:, side], list(doubted)) & ~sure)
     return kept
 
 

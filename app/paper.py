@@ -248,7 +248,7 @@ def _captions(rest: np.ndarray, places: list[Region], cut: np.ndarray) -> np.nda
     caption = ~placed & ((b - t) < CAPTION_HEIGHT * writing) & ~touching[1:]
     for i in np.flatnonzero(~placed & ~touching[1:] & ~caption):
         if _separates(places, (int(t[i]), int(b[i]), int(lo[i]), int(r[i]))):
-            caption[i] = _slash(*np.nonzero(labels == i + 1))
+            caption[i] = _slash(*np.nonzero(labels[t[i] : b[i], lo[i] : r[i]] == i + 1))  # within its box
     return np.concatenate([[False], caption])[labels]
 
 

@@ -247,11 +247,11 @@ def resolve(
     best = probs.argmax(1)
     confidence = probs[np.arange(len(best)), best].tolist()
     not_digit = None if reject is None else np.asarray(reject, np.float64).tolist()
-    kept = _gate_cuts(p, best, confidence, flags, not_digit)
+    clean = _clean_atoms(p, best, confidence, flags, not_digit)
+    doubted = _clean_atoms(p, best, confidence, flags, None) - clean if not_digit is not None else set()
+    kept = _gate_cuts(p, clean, doubted, confidence, flags, not_digit)
     score = _scores(p, kept, confidence, not_digit)
-    read_as_string = (
-        _string_scores(p, kept, best, confidence, flags, not_digit, strings, memo) if strings is not None else {}
-    )
+    read_as_string = _string_scores(p, kept, clean, strings, memo) if strings is not None else {}
     for key, (s, *_) in read_as_string.items():
         if s <= score.get(key, -math.inf):
             continue
@@ -318,20 +318,12 @@ def _clean_atoms(
 
 
 def _string_scores(
-    p: Plan,
-    kept: np.ndarray,
-    best: np.ndarray,
-    confidence: list[float],
-    flags: np.ndarray | None,
-    not_digit: list[float] | None,
-    strings: StringScorer,
-    memo: Memo | None = None,
+    p: Plan, kept: np.ndarray, clean: set[int], strings: StringScorer, memo: Memo | None = None
 ) -> dict[tuple[int, int], tuple[float, StringReading, np.ndarray]]:
-    """The candidates that read as two or more touching digits: their log score, the string read and the
-    string model's columns (32, 11)."""
+    """The candidates that read as two or more touching digits (none holding a ``clean`` piece): their log
+    score, the string read and the string model's columns (32, 11)."""
     if (p.pieces is None and p.string_fields is None) or p.atoms is None:
         return {}
-    clean = _clean_atoms(p, best, confidence, flags, not_digit)
     todo = []
     for i in range(len(p.spans)):
         top, left, bottom, right = p.boxes[i].tolist()
@@ -415,17 +407,20 @@ def _doubtful(p: Plan, i: int, digit: int, confidence: float, rejected: bool, no
 
 
 def _gate_cuts(
-    p: Plan, best: np.ndarray, confidence: list[float], flags: np.ndarray | None, not_digit: list[float] | None
+    p: Plan,
+    clean: set[int],
+    doubted: set[int],
+    confidence: list[float],
+    flags: np.ndarray | None,
+    not_digit: list[float] | None,
 ) -> np.ndarray:
-    """Which candidates may be chosen: none that holds part of a piece that reads as a clean digit whole, and
-    of a piece only the gate doubts (:data:`DOUBT_GATE`), only parts that read as clean digits themselves: the
-    gate's doubt alone does not make a weak cut better than a sure digit (an open 0 read at 99.99%, its gate
-    score 0.92, was cut into "13" with the 3 at 41%)."""
+    """Which candidates may be chosen: none that holds part of a ``clean`` piece (one that reads as a clean digit
+    whole), and of a piece only the gate doubts (``doubted``: :data:`DOUBT_GATE`), only parts that read as clean
+    digits themselves: the gate's doubt alone does not make a weak cut better than a sure digit (an open 0 read
+    at 99.99%, its gate score 0.92, was cut into "13" with the 3 at 41%)."""
     kept = np.ones(len(p.spans), bool)
     if p.whole is None or p.partial is None or p.atoms is None or not p.partial.any():
         return kept
-    clean = _clean_atoms(p, best, confidence, flags, not_digit)
-    doubted = _clean_atoms(p, best, confidence, flags, None) - clean
     sure = np.array(
         [
             c >= CUT_WHEN and not (flags is not None and flags[i]) and (not_digit is None or not_digit[i] < DOUBT_PARTS)
@@ -553,20 +548,9 @@ def read_ink(
     probs, reject = scorer(p.images)
     flags = rejects(np.asarray(reject), threshold) if reject is not None and threshold is not None else None
     best = probs.argmax(1)
+    confidence = probs[np.arange(len(best)), best].tolist()
     gate = None if reject is None else np.asarray(reject, np.float64).tolist()
-    doubtful = {
-        int(a)
-        for i, a in enumerate(p.whole)
-        if a >= 0
-        and _doubtful(
-            p,
-            i,
-            int(best[i]),
-            float(probs[i, best[i]]),
-            flags is not None and bool(flags[i]),
-            None if gate is None else gate[i],
-        )
-    }
+    doubtful = {int(a) for a in p.whole if a >= 0} - _clean_atoms(p, best, confidence, flags, gate)
     if doubtful:
         p = _plan(atoms, ink.shape, memo, strings is not None, doubtful)
         probs, reject = scorer(p.images)

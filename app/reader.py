@@ -165,6 +165,12 @@ WORD_GAP = 0.15
 #: A word printed joined is one piece at least twice as wide as tall and this share of the digit's height (a
 #: pen's bar is thinner).
 WORD_JOINED = 0.2
+#: A title printed over a number is stacked with each digit under it, a letter or two a piece ("Total" over
+#: "78070": "al" over the 8). One letter is a word's part too when it stands WORD_CLEAR of the digit's height
+#: above it and is no flat bar (at least WORD_FLAT as tall as wide: a 5's bar written apart is flatter).
+#: Titles over numbers on plain paper (a helper's set I): 68.8% -> 81.2% with this alone, its forms +4, -1.
+WORD_CLEAR = 0.3
+WORD_FLAT = 0.35
 
 
 def unstack(pieces: list[Piece]) -> list[Piece]:
@@ -174,7 +180,7 @@ def unstack(pieces: list[Piece]) -> list[Piece]:
 
 
 def _below_word(piece: Piece) -> Piece | None:
-    """What is below a word above a clear gap across ``piece``, cropped to its ink; or None."""
+    """What is below a word (or a letter of one) above a clear gap across ``piece``, cropped to its ink; or None."""
     on = piece.ink > INK_THRESHOLD
     rows = np.flatnonzero(on.any(axis=1))
     for g in np.flatnonzero(np.diff(rows) > 2):  # two or more empty rows across the piece
@@ -189,7 +195,8 @@ def _below_word(piece: Piece) -> Piece | None:
         # letters joined at this size are one long piece, as tall as a word ("Serial"), not a pen's bar
         joined = len(tall) == 1 and tall[0, 3] - tall[0, 1] >= 2 * top and top >= WORD_JOINED * below
         wide = cols[-1] + 1 - cols[0] >= WORD * top
-        if wide and (len(tall) >= 2 or joined) and bottom - top >= WORD_GAP * below:
+        letter = len(tall) == 1 and bottom - top >= WORD_CLEAR * below and top >= WORD_FLAT * (cols[-1] + 1 - cols[0])
+        if (letter or (wide and (len(tall) >= 2 or joined))) and bottom - top >= WORD_GAP * below:
             ink = piece.ink[bottom:]
             cols = np.flatnonzero((ink > 0).any(axis=0))
             t, left, b, _ = piece.box

@@ -383,6 +383,76 @@ def test_a_word_printed_just_above_the_first_digit_is_not_part_of_it(sample, pub
     assert reading.text == "".join(str(int(d)) for d in sample.y_test[:4])
 
 
+@pytest.mark.parametrize(
+    ("title", "first", "gap"),
+    [("Count", 5, 20), ("Total", 5, 14), ("Amount", 15, 28), ("Order", 10, 14), ("Order", 30, 20), ("Count", 35, 28)],
+)
+def test_a_title_printed_over_a_number_is_not_read_with_it(sample, published_model, title, first, gap):
+    """A title printed over a number on plain paper ("Count" over "1495"): its letters were stacked with the digits
+    under them, a letter or two a piece, and the number was "not a number" (a helper's titles, set I: 20 of 80
+    turned away). A letter clear above a digit is no part of it; a small piece over the whole line is no digit
+    of it. Each of these cases failed before."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from app.inference import Classifier
+    from app.paper import ink_variants
+    from tests.helpers import _digit_inks
+
+    page = Image.new("L", (300, 140), 250)
+    ImageDraw.Draw(page).text((20, 10), title, fill=30, font=ImageFont.load_default(size=22))
+    grey = np.asarray(page, np.float32) / 255
+    x, idx = 24, list(range(first, first + 4))
+    for ink in _digit_inks(sample, idx, 44):
+        region = grey[32 + gap : 32 + gap + ink.shape[0], x : x + ink.shape[1]]
+        np.minimum(region, 1 - 0.9 * ink, out=region)
+        x += ink.shape[1] + 16
+    variants, dark = ink_variants(np.rint(grey * 255).astype(np.uint8))
+    reading = Classifier(published_model).read_variants(variants, dark_on_light=dark)
+    assert reading.text == "".join(str(int(d)) for d in sample.y_test[idx])
+
+
+def test_a_letter_clear_above_a_digit_is_a_word_but_a_bar_is_not():
+    """One letter over a digit, a third of its height clear of it, is a title's part; a 5's bar as far apart
+    is flat and stays with its digit, and no candidate joins a letter to the digit under it."""
+    from app.lattice import candidates
+    from app.preprocess import Piece
+    from app.reader import unstack
+
+    lettered = np.zeros((60, 24), np.float32)
+    lettered[0:12, 6:16] = 1
+    lettered[2:10, 8:14] = 0  # an "o", 12 px tall
+    lettered[26:60, 10:13] = 1  # a 1 below, 14 px clear (0.41 of its height)
+    barred = lettered.copy()
+    barred[0:12] = 0
+    barred[8:11, 4:22] = 1  # a 5's bar as far above: flat
+    out = unstack([Piece((0, 0, 60, 24), lettered), Piece((0, 40, 60, 64), barred)])
+    assert out[0].box == (26, 10, 60, 13) and out[1].box == (0, 40, 60, 64)
+    o, one = Piece((0, 6, 12, 16), lettered[0:12, 6:16]), Piece((26, 10, 60, 13), lettered[26:60, 10:13])
+    assert (0, 2) not in candidates([o, one]).spans
+    bar, stem = Piece((8, 4, 11, 22), barred[8:11, 4:22]), Piece((26, 10, 60, 13), barred[26:60, 10:13])
+    assert (0, 2) in candidates([bar, stem]).spans
+
+
+def test_a_caption_word_at_the_end_of_a_number_goes_whole():
+    """ "Ref. No." left of a form's boxes: its "N" is turned away and its "o" reads as a clean 0 ("04322183", a
+    helper's forms). A run of small pieces at one end with a letter or a mark among them is a word, set aside
+    whole; small clean digits at the end of a number, or a small 0 beside a 1, stay."""
+    from app.reading import decide
+
+    labels = [str(d) for d in range(10)]
+    four, three = _piece(4, (20, 60, 70, 90)), _piece(3, (20, 100, 70, 130))
+    n, o = _piece(1, (40, 10, 62, 26), rejected=True), _piece(0, (46, 30, 62, 44))
+    reading = decide([n, o, four, three], True, (90, 140), 1.0, labels)
+    assert reading.number == "43" and reading.ignored == (n, o)
+    small = _piece(2, (46, 134, 62, 146)), _piece(5, (46, 150, 62, 162))  # cents written small: digits
+    assert decide([four, three, *small], True, (90, 170), 1.0, labels).number == "4325"
+    assert (
+        decide([_piece(1, (20, 60, 70, 70)), _piece(0, (46, 76, 70, 96))], True, (90, 140), 1.0, labels).number == "10"
+    )
+    above = _piece(0, (0, 70, 12, 82))  # a title's "o" over the line, read as a clean 0
+    assert decide([four, above, three], True, (90, 140), 1.0, labels).number == "43"
+
+
 def test_a_fives_bar_written_apart_an_equals_sign_and_an_eights_split_loop_are_not_words():
     """What is above a gap is a word only when it is two or more pieces, less tall than what is below and clear
     of it: a 5's bar written apart is one piece, and an 8's top loop drawn in two strokes stands a pixel or two

@@ -73,6 +73,9 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
 MIN_FENCE = 3
 FENCE_SAME = 0.15
 FENCE_LEVEL = 4
+#: ...printed: each post within this share of the pitch of its place (digits' strokes that line up by chance
+#: stray 0.14-0.15 of it, a helper's combs' printed posts under 0.05)
+FENCE_PITCH = 0.08
 #: The line the uprights stand on is inked along this share of the fence (digits written across it hide it
 #: from :func:`app.straight.find_lines` in places).
 FENCE_BASE = 0.8
@@ -82,32 +85,19 @@ def fence(mask: np.ndarray, verticals: list[Line]) -> tuple[list[Line], tuple[in
     """An open comb whose teeth are tall: its uprights and the line they stand on (as lines), and the region
     of its places (top, bottom, left, right); or ([], None)."""
     ups = sorted(verticals, key=lambda x: x.lo)
-    if len(ups) < MIN_FENCE:
-        return [], None
-    length = float(np.median([x.length for x in ups]))
-    bottom = int(np.median([x.stop for x in ups]))
-    top = int(np.median([x.start for x in ups]))
-    alike = [
-        x
-        for x in ups
-        if abs(x.length - length) <= FENCE_SAME * length
-        and abs(x.stop - bottom) <= FENCE_LEVEL
-        and abs(x.start - top) <= FENCE_LEVEL
-    ]
+    alike, pitch = _level(ups)
+    posted = not alike
+    if posted:  # digits' strokes among the uprights: the posts alone, of an open comb only (below)
+        alike, pitch = _posts(ups)
     if len(alike) < MIN_FENCE:
         return [], None
-    # printed with one pen, thin for their length: touching digits' upright strokes differ (4, 6 and 8 px)
-    widths = [x.thickness for x in alike]
-    if max(widths) - min(widths) > SAME_LINE + 1 or max(widths) > min(COMB_LINE, BOX_LINE * length):
-        return [], None
-    centres = np.array([(x.lo + x.hi) / 2 for x in alike])
-    gaps = np.diff(centres)
-    pitch = float(np.median(gaps))
-    steps = gaps / max(pitch, 1e-9)
-    if pitch < 0.3 * length or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
-        return [], None
+    top = int(np.median([x.start for x in alike]))
+    bottom = int(np.median([x.stop for x in alike]))
     x0, x1 = alike[0].lo, alike[-1].hi + 1
     thick = max(x.thickness for x in alike)
+    # a line along the posts' tops closes them into boxes, which the boxes' rules read (a date's boxes in groups)
+    if posted and mask[max(0, top - 2 - thick) : top + thick + 2, x0:x1].any(axis=0).mean() >= FENCE_BASE:
+        return [], None
     y0 = max(0, bottom - 2 - thick)
     rows = mask[y0 : bottom + 3, x0:x1]
     if rows.size == 0 or rows.any(axis=0).mean() < FENCE_BASE:
@@ -130,6 +120,86 @@ def fence(mask: np.ndarray, verticals: list[Line]) -> tuple[list[Line], tuple[in
     if sum(p.size > 0 and p.mean() >= 0.02 for p in places) < 0.5 * len(places):
         return [], None
     return [*alike, base], (top, base.hi + 1, x0, x1)
+
+
+def _level(ups: list[Line]) -> tuple[list[Line], float]:
+    """Every upright of about the median length, level: when they are one pen's, thin, on one pitch, a fence's
+    posts and their pitch; else ([], 0). (A row of boxes as tall as the writing is found so too.)"""
+    if len(ups) < MIN_FENCE:
+        return [], 0.0
+    length = float(np.median([x.length for x in ups]))
+    bottom = int(np.median([x.stop for x in ups]))
+    top = int(np.median([x.start for x in ups]))
+    alike = [
+        x
+        for x in ups
+        if abs(x.length - length) <= FENCE_SAME * length
+        and abs(x.stop - bottom) <= FENCE_LEVEL
+        and abs(x.start - top) <= FENCE_LEVEL
+    ]
+    if len(alike) < MIN_FENCE:
+        return [], 0.0
+    # printed with one pen, thin for their length: touching digits' upright strokes differ (4, 6 and 8 px)
+    widths = [x.thickness for x in alike]
+    if max(widths) - min(widths) > SAME_LINE + 1 or max(widths) > min(COMB_LINE, BOX_LINE * length):
+        return [], 0.0
+    centres = np.array([(x.lo + x.hi) / 2 for x in alike])
+    gaps = np.diff(centres)
+    pitch = float(np.median(gaps))
+    steps = gaps / max(pitch, 1e-9)
+    if pitch < 0.3 * length or np.abs(steps - np.rint(steps)).max() > TOOTH_PITCH or np.rint(steps).min() < 1:
+        return [], 0.0
+    return alike, pitch
+
+
+def _posts(ups: list[Line]) -> tuple[list[Line], float]:
+    """The uprights of a fence among ``ups`` (left to right) and their pitch: the largest set of one length,
+    level, printed with one pen, thin for their length, at one regular pitch, with the fewest places missing
+    between. Digits' upright strokes as long (a 1, an 8's side, a 7's stem) stand between or off the pitch:
+    taken with the posts (:func:`_level`) they broke the pitch and the pen, and no fence was found (a helper's
+    open combs, set I: 50.0% read right)."""
+    centres = [(x.lo + x.hi) / 2 for x in ups]
+    best: list[Line] = []
+    score, step = 0, 0.0
+    for i, j in itertools.combinations(range(len(ups)), 2):  # each pair of uprights as neighbours on the pitch
+        a, b = ups[i], ups[j]
+        pitch = centres[j] - centres[i]
+        length = (a.length + b.length) / 2
+        if pitch < 0.3 * length or not _one_post(a, b, length):
+            continue
+        pen = min(a.thickness, b.thickness)
+        on = [
+            k
+            for k, x in enumerate(ups)
+            if _one_post(a, x, length)
+            and x.thickness - pen <= SAME_LINE + 1
+            and abs((q := (centres[k] - centres[i]) / pitch) - round(q)) <= FENCE_PITCH
+        ]
+        places = round((centres[on[-1]] - centres[on[0]]) / pitch) + 1
+        slots = {round((centres[k] - centres[i]) / pitch) for k in on}
+        if len(slots) < len(on):  # two uprights in one place: a digit's stroke beside the fence's
+            continue
+        found = len(on) - (places - len(on))
+        # one pen, a printed line's: BOX_LINE of their length, or 3 px on short posts (36 px tall in a helper's
+        # combs); touching digits' strokes at one pitch by chance were 3, 5 and 5 px on 26
+        widths = [ups[k].thickness for k in on]
+        thin = (
+            abs(a.thickness - b.thickness) <= SAME_LINE + 1
+            and max(widths) <= COMB_LINE
+            and float(np.median(widths)) <= max(3.0, BOX_LINE * length)
+        )
+        if thin and (found > score or (found == score and len(on) > len(best))):
+            best, score, step = [ups[k] for k in on], found, pitch
+    return (best, step) if len(best) >= MIN_FENCE else ([], 0.0)
+
+
+def _one_post(a: Line, b: Line, length: float) -> bool:
+    """Do ``a`` and ``b`` stand alike: of one length (FENCE_SAME of ``length``), tops and feet level?"""
+    return (
+        abs(b.length - length) <= FENCE_SAME * length
+        and abs(b.stop - a.stop) <= FENCE_LEVEL
+        and abs(b.start - a.start) <= FENCE_LEVEL
+    )
 
 
 def _pairs(horizontals: list[Line]) -> list[tuple[Line, Line]]:

@@ -154,10 +154,10 @@ def _level(ups: list[Line]) -> tuple[list[Line], float]:
 
 def _posts(ups: list[Line]) -> tuple[list[Line], float]:
     """The uprights of a fence among ``ups`` (left to right) and their pitch: the largest set of one length,
-    level, printed with one pen, thin for their length, at one regular pitch, with the fewest places missing
-    between. Digits' upright strokes as long (a 1, an 8's side, a 7's stem) stand between or off the pitch:
-    taken with the posts (:func:`_level`) they broke the pitch and the pen, and no fence was found (a helper's
-    open combs, set I: 50.0% read right)."""
+    level, printed with one pen, thin for their length, at one regular pitch, none missing between. Digits'
+    upright strokes as long (a 1, an 8's side, a 7's stem) stand between or off the pitch: taken with the posts
+    (:func:`_level`) they broke the pitch and the pen, and no fence was found (a helper's open combs, set I:
+    50.0% read right)."""
     centres = [(x.lo + x.hi) / 2 for x in ups]
     best: list[Line] = []
     score, step = 0, 0.0
@@ -177,9 +177,12 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
         ]
         places = round((centres[on[-1]] - centres[on[0]]) / pitch) + 1
         slots = {round((centres[k] - centres[i]) / pitch) for k in on}
-        if len(slots) < len(on):  # two uprights in one place: a digit's stroke beside the fence's
+        # two uprights in one place are a digit's stroke and a post; and no post may be missing between the first
+        # and the last: with posts unseen (broken by a gap), every other one at twice the pitch was taken for the
+        # fence and the rest read as 1s (a helper's review: 11 of 12 such combs read as wrong numbers)
+        if len(on) < MIN_FENCE or len(slots) < len(on) or places > len(on):
             continue
-        found = len(on) - (places - len(on))
+        found = len(on)
         # one pen, a printed line's: BOX_LINE of their length, or 3 px on short posts (36 px tall in a helper's
         # combs); touching digits' strokes at one pitch by chance were 3, 5 and 5 px on 26
         widths = [ups[k].thickness for k in on]
@@ -188,7 +191,7 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
             and max(widths) <= COMB_LINE
             and float(np.median(widths)) <= max(3.0, BOX_LINE * length)
         )
-        if thin and (found > score or (found == score and len(on) > len(best))):
+        if thin and found > score:
             best, score, step = [ups[k] for k in on], found, pitch
     return (best, step) if len(best) >= MIN_FENCE else ([], 0.0)
 

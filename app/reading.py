@@ -33,10 +33,10 @@ MARK = 0.5
 MARK_TINY = 0.25
 MARK_SURE = 0.9
 #: A word printed small at either end of a number (a form's caption, "Ref. No." or "Account" left of its
-#: boxes): a run of at least this many pieces at one end, each under CAPTION of the digits' height, one of
-#: them at least no clean digit (a letter the gate turns away, a mark). The whole run is set aside, the
-#: word's "o" read "0" or its "t" read "1" with it (a helper's forms, set G: 78.3% -> 82.5%; captions on
-#: forms, set I: +2; no picture of five independent sets, ~5,600 of every kind, read worse for it).
+#: boxes): a run of pieces at one end, each under CAPTION of the digits' height, at least this many of them no
+#: clean digit (letters the gate turns away, marks; a comma before cents written small is only one). The whole
+#: run is set aside, the word's "o" read "0" or its "t" read "1" with it (a helper's forms, set G: 78.3% ->
+#: 82.5%; captions on forms, set I: +2; no picture of five independent sets, ~5,600 of every kind, read worse).
 WORD_RUN = 2
 
 NOT_A_DIGIT = "not a digit"
@@ -141,14 +141,28 @@ def _words(pieces: list[DigitReading], marks: list[DigitReading], tallest: float
     words: list[DigitReading] = []
     for end in (order, order[::-1]):
         run = list(itertools.takewhile(lambda q: q.box[2] - q.box[0] < CAPTION * height, end))
-        if len(run) >= WORD_RUN and len(run) < len(order) and any(q.rejected or _among(q, marks) for q in run):
+        if len(run) >= WORD_RUN and len(run) < len(order) and sum(not _clean(q, marks) for q in run) >= WORD_RUN:
             words += run
-    # a small piece wholly above or below every digit of the line is a title's letter, not one of them ("o" of
-    # "Count" over "1495", read "0")
+    # a small piece wholly over or under the line of digits, within its span, is a title's letter, not one of
+    # them ("o" of "Count" over "1495" read "0", "t" of "Amount" read "7"); a raised digit at the end is beside
+    # the line, and two or more clean digits over it are a second line of writing, which is not a title
     line = [q for q in order if not q.rejected and q.box[2] - q.box[0] >= CAPTION * height]
     above, below = min(q.box[0] for q in line), max(q.box[2] for q in line)
-    small = [q for q in order if q.box[2] - q.box[0] < CAPTION * height and not _among(q, words)]
-    return words + [q for q in small if q.box[2] <= above or q.box[0] >= below]
+    left, right = min(q.box[1] for q in line), max(q.box[3] for q in line)
+    over = [
+        q
+        for q in order
+        if q.box[2] - q.box[0] < CAPTION * height
+        and not _among(q, words)
+        and (q.box[2] <= above or q.box[0] >= below)
+        and left <= (q.box[1] + q.box[3]) / 2 <= right
+    ]
+    return words + (over if sum(_clean(q, marks) for q in over) <= 1 else [])
+
+
+def _clean(piece: DigitReading, marks: list[DigitReading]) -> bool:
+    """Is ``piece`` read as a digit: accepted by the gate and no mark?"""
+    return not piece.rejected and not _among(piece, marks)
 
 
 def _among(piece: DigitReading, pieces: list[DigitReading]) -> bool:

@@ -441,16 +441,23 @@ def test_a_caption_word_at_the_end_of_a_number_goes_whole():
 
     labels = [str(d) for d in range(10)]
     four, three = _piece(4, (20, 60, 70, 90)), _piece(3, (20, 100, 70, 130))
-    n, o = _piece(1, (40, 10, 62, 26), rejected=True), _piece(0, (46, 30, 62, 44))
-    reading = decide([n, o, four, three], True, (90, 140), 1.0, labels)
-    assert reading.number == "43" and reading.ignored == (n, o)
-    small = _piece(2, (46, 134, 62, 146)), _piece(5, (46, 150, 62, 162))  # cents written small: digits
+    n, o = _piece(1, (40, 4, 62, 20), rejected=True), _piece(0, (46, 24, 62, 38))
+    dot = _piece(1, (58, 42, 62, 46), rejected=True)
+    reading = decide([n, o, dot, four, three], True, (90, 140), 1.0, labels)
+    assert reading.number == "43" and reading.ignored == (n, o, dot)
+    small = _piece(2, (46, 140, 62, 152)), _piece(5, (46, 156, 62, 168))  # cents written small: digits
     assert decide([four, three, *small], True, (90, 170), 1.0, labels).number == "4325"
+    comma = _piece(1, (66, 132, 74, 136), rejected=True)  # "43,25": one mark is no word
+    assert decide([four, three, comma, *small], True, (90, 170), 1.0, labels).number == "4325"
     assert (
         decide([_piece(1, (20, 60, 70, 70)), _piece(0, (46, 76, 70, 96))], True, (90, 140), 1.0, labels).number == "10"
     )
     above = _piece(0, (0, 70, 12, 82))  # a title's "o" over the line, read as a clean 0
     assert decide([four, above, three], True, (90, 140), 1.0, labels).number == "43"
+    raised = _piece(2, (0, 134, 14, 146))  # a digit raised beside the line's end stays
+    assert decide([four, three, raised], True, (90, 170), 1.0, labels).number == "432"
+    row = _piece(5, (0, 62, 14, 74)), _piece(6, (0, 100, 14, 112))  # a second line of digits over it
+    assert decide([four, three, *row], True, (90, 170), 1.0, labels).number != "43"
 
 
 def test_a_fives_bar_written_apart_an_equals_sign_and_an_eights_split_loop_are_not_words():

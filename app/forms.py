@@ -76,6 +76,8 @@ FENCE_LEVEL = 4
 #: ...printed: each post within this share of the pitch of its place (digits' strokes that line up by chance
 #: stray 0.14-0.15 of it, a helper's combs' printed posts under 0.05)
 FENCE_PITCH = 0.08
+#: ...and its places at most this many times as wide as its posts are tall.
+FENCE_PLACE = 1.6
 #: The line the uprights stand on is inked along this share of the fence (digits written across it hide it
 #: from :func:`app.straight.find_lines` in places).
 FENCE_BASE = 0.8
@@ -165,7 +167,9 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
         a, b = ups[i], ups[j]
         pitch = centres[j] - centres[i]
         length = (a.length + b.length) / 2
-        if pitch < 0.3 * length or not _one_post(a, b, length):
+        # a place holds a digit about as wide as the posts are tall (a helper's combs: 0.85-1.25 of it): posts at
+        # three places apart, the others unseen, are no fence of their own
+        if not 0.3 * length <= pitch <= FENCE_PLACE * length or not _one_post(a, b, length):
             continue
         pen = min(a.thickness, b.thickness)
         on = [
@@ -175,12 +179,20 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
             and x.thickness - pen <= SAME_LINE + 1
             and abs((q := (centres[k] - centres[i]) / pitch) - round(q)) <= FENCE_PITCH
         ]
-        places = round((centres[on[-1]] - centres[on[0]]) / pitch) + 1
-        slots = {round((centres[k] - centres[i]) / pitch) for k in on}
-        # two uprights in one place are a digit's stroke and a post; and no post may be missing between the first
-        # and the last: with posts unseen (broken by a gap), every other one at twice the pitch was taken for the
-        # fence and the rest read as 1s (a helper's review: 11 of 12 such combs read as wrong numbers)
-        if len(on) < MIN_FENCE or len(slots) < len(on) or places > len(on):
+        slot = {k: round((centres[k] - centres[i]) / pitch) for k in on}
+        if len(set(slot.values())) < len(on):  # two uprights in one place: a digit's stroke and a post
+            continue
+        # the posts in a row from the pair's, none missing: with posts unseen (broken by a gap), every other one
+        # at twice the pitch was taken for the fence and the rest read as 1s (a helper's review: 11 of 12 such
+        # combs read as wrong numbers)
+        taken = set(slot.values())
+        lo, hi = 0, 1
+        while lo - 1 in taken:
+            lo -= 1
+        while hi + 1 in taken:
+            hi += 1
+        on = [k for k in on if lo <= slot[k] <= hi]
+        if len(on) < MIN_FENCE:
             continue
         found = len(on)
         # one pen, a printed line's: BOX_LINE of their length, or 3 px on short posts (36 px tall in a helper's
@@ -191,7 +203,7 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
             and max(widths) <= COMB_LINE
             and float(np.median(widths)) <= max(3.0, BOX_LINE * length)
         )
-        if thin and found > score:
+        if thin and (found > score or (found == score and pitch < step)):  # the finer pitch of two alike
             best, score, step = [ups[k] for k in on], found, pitch
     return (best, step) if len(best) >= MIN_FENCE else ([], 0.0)
 

@@ -163,7 +163,10 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
     centres = [(x.lo + x.hi) / 2 for x in ups]
     best: list[Line] = []
     score, step = 0, 0.0
-    for i, j in itertools.combinations(range(len(ups)), 2):  # each pair of uprights as neighbours on the pitch
+    # each pair of uprights as neighbours on the pitch: a place between two posts holds a digit, whose upright
+    # strokes are at most three (O(n) pairs: on a graph paper's 60 uprights every pair took 125 ms)
+    pairs = ((i, j) for i in range(len(ups)) for j in range(i + 1, min(len(ups), i + 5)))
+    for i, j in pairs:
         a, b = ups[i], ups[j]
         pitch = centres[j] - centres[i]
         length = (a.length + b.length) / 2

@@ -162,7 +162,7 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
     50.0% read right)."""
     centres = [(x.lo + x.hi) / 2 for x in ups]
     best: list[Line] = []
-    score, step = 0, 0.0
+    step = 0.0
     # each pair of uprights as neighbours on the pitch: a place between two posts holds a digit, whose upright
     # strokes are at most three (O(n) pairs: on a graph paper's 60 uprights every pair took 125 ms)
     pairs = ((i, j) for i in range(len(ups)) for j in range(i + 1, min(len(ups), i + 5)))
@@ -183,12 +183,12 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
             and abs((q := (centres[k] - centres[i]) / pitch) - round(q)) <= FENCE_PITCH
         ]
         slot = {k: round((centres[k] - centres[i]) / pitch) for k in on}
-        if len(set(slot.values())) < len(on):  # two uprights in one place: a digit's stroke and a post
+        taken = set(slot.values())
+        if len(taken) < len(on):  # two uprights in one place: a digit's stroke and a post
             continue
         # the posts in a row from the pair's, none missing: with posts unseen (broken by a gap), every other one
         # at twice the pitch was taken for the fence and the rest read as 1s (a helper's review: 11 of 12 such
         # combs read as wrong numbers)
-        taken = set(slot.values())
         lo, hi = 0, 1
         while lo - 1 in taken:
             lo -= 1
@@ -197,7 +197,6 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
         on = [k for k in on if lo <= slot[k] <= hi]
         if len(on) < MIN_FENCE:
             continue
-        found = len(on)
         # one pen, a printed line's: BOX_LINE of their length, or 3 px on short posts (36 px tall in a helper's
         # combs); touching digits' strokes at one pitch by chance were 3, 5 and 5 px on 26
         widths = [ups[k].thickness for k in on]
@@ -206,9 +205,9 @@ def _posts(ups: list[Line]) -> tuple[list[Line], float]:
             and max(widths) <= COMB_LINE
             and float(np.median(widths)) <= max(3.0, BOX_LINE * length)
         )
-        if thin and (found > score or (found == score and pitch < step)):  # the finer pitch of two alike
-            best, score, step = [ups[k] for k in on], found, pitch
-    return (best, step) if len(best) >= MIN_FENCE else ([], 0.0)
+        if thin and (len(on) > len(best) or (len(on) == len(best) and pitch < step)):  # the finer of two alike
+            best, step = [ups[k] for k in on], pitch
+    return best, step
 
 
 def _one_post(a: Line, b: Line, length: float) -> bool:

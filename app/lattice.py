@@ -33,7 +33,7 @@ JOIN_GAP = 0.3
 MAX_JOIN = 3
 #: Nor are two pieces one over the other with a clear gap between, this share of the taller one's height, when
 #: the smaller is no flat bar (at least LETTER_FLAT as tall as wide): a title's "o" over a "4" is no digit, a 5's
-#: bar written apart may be one. With the letter over a digit (app.reader.WORD_CLEAR) and a small piece over the
+#: bar written apart may be one. With the letter over a digit (app.reader.unstack) and a small piece over the
 #: line (app.reading.WORD_RUN): titles over numbers (set I) 68.8% -> 86.2%; it cost one 52x67 picture of set E
 #: whose 1s the margin finder took, leaving fragments no longer joined.
 JOIN_CLEAR = 0.3

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from app.contract import rejects
-from app.lattice import best_path, candidates, log_score
+from app.lattice import JOIN_CLEAR, LETTER_FLAT, best_path, candidates, log_score
 from app.preprocess import INK_THRESHOLD, EmptyImage, Piece, frame, label, normalise, segment
 from app.reading import DigitReading, Reading, decide
 from app.strings import (
@@ -166,11 +166,10 @@ WORD_GAP = 0.15
 #: pen's bar is thinner).
 WORD_JOINED = 0.2
 #: A title printed over a number is stacked with each digit under it, a letter or two a piece ("Total" over
-#: "78070": "al" over the 8). One letter is a word's part too when it stands WORD_CLEAR of the digit's height
-#: above it and is no flat bar (at least WORD_FLAT as tall as wide: a 5's bar written apart is flatter).
-#: Titles over numbers on plain paper (a helper's set I): 68.8% -> 81.2% with this alone, its forms +4, -1.
-WORD_CLEAR = 0.3
-WORD_FLAT = 0.35
+#: "78070": "al" over the 8). One letter is a word's part too when it stands app.lattice.JOIN_CLEAR of the digit's
+#: height above it and is no flat bar (at least app.lattice.LETTER_FLAT as tall as wide: a 5's bar written apart
+#: is flatter), as the lattice measures a letter over a digit. Titles over numbers on plain paper (a helper's set
+#: I): 68.8% -> 81.2% with this alone, its forms +4, -1.
 #: A second line of digits written smaller over the first (0.46-0.63 as tall) stacks a digit over each and looks
 #: the same: its digits are taken for a title's letters and the lower line is read alone (a helper's review: 3
 #: of 40 two-line pictures). Titles' letters measure 0.23-0.64 of the digits (set I): no height tells them apart.
@@ -198,7 +197,7 @@ def _below_word(piece: Piece) -> Piece | None:
         # letters joined at this size are one long piece, as tall as a word ("Serial"), not a pen's bar
         joined = len(tall) == 1 and tall[0, 3] - tall[0, 1] >= 2 * top and top >= WORD_JOINED * below
         wide = cols[-1] + 1 - cols[0] >= WORD * top
-        letter = len(tall) == 1 and bottom - top >= WORD_CLEAR * below and top >= WORD_FLAT * (cols[-1] + 1 - cols[0])
+        letter = len(tall) == 1 and bottom - top >= JOIN_CLEAR * below and top >= LETTER_FLAT * (cols[-1] + 1 - cols[0])
         if (letter or (wide and (len(tall) >= 2 or joined))) and bottom - top >= WORD_GAP * below:
             ink = piece.ink[bottom:]
             cols = np.flatnonzero((ink > 0).any(axis=0))

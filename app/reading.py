@@ -90,7 +90,7 @@ class Reading:
 
     def is_set_aside(self, piece: DigitReading) -> bool:
         """Is ``piece`` not part of the answer (a non-digit, or a mark too small to be a digit)?"""
-        return piece.rejected or any(piece is p for p in self.ignored)
+        return piece.rejected or _among(piece, self.ignored)
 
     @property
     def single(self) -> DigitReading | None:
@@ -165,7 +165,8 @@ def _clean(piece: DigitReading, marks: list[DigitReading]) -> bool:
     return not piece.rejected and not _among(piece, marks)
 
 
-def _among(piece: DigitReading, pieces: list[DigitReading]) -> bool:
+def _among(piece: DigitReading, pieces: Sequence[DigitReading]) -> bool:
+    """Is ``piece`` itself one of ``pieces`` (by identity: two pieces may read alike)?"""
     return any(piece is q for q in pieces)
 
 

@@ -259,8 +259,11 @@ def resolve(
     clean = _clean_atoms(p, best, confidence, flags, not_digit)
     doubted = _clean_atoms(p, best, confidence, flags, None) - clean if not_digit is not None else set()
     kept = _gate_cuts(p, clean, doubted, confidence, flags, not_digit)
+    read_as_string, nothing = _string_scores(p, kept, clean, strings, memo) if strings is not None else ({}, set())
+    if nothing and flags is not None:
+        kept &= ~_cuts_of(p, {a for a in nothing if flags[int(np.flatnonzero(p.whole == a)[0])]})
+        read_as_string = {key: v for key, v in read_as_string.items() if kept[index[key]]}
     score = _scores(p, kept, confidence, not_digit)
-    read_as_string = _string_scores(p, kept, clean, strings, memo) if strings is not None else {}
     for key, (s, *_) in read_as_string.items():
         if s <= score.get(key, -math.inf):
             continue
@@ -328,11 +331,12 @@ def _clean_atoms(
 
 def _string_scores(
     p: Plan, kept: np.ndarray, clean: set[int], strings: StringScorer, memo: Memo | None = None
-) -> dict[tuple[int, int], tuple[float, StringReading, np.ndarray]]:
+) -> tuple[dict[tuple[int, int], tuple[float, StringReading, np.ndarray]], set[int]]:
     """The candidates that read as two or more touching digits (none holding a ``clean`` piece): their log
-    score, the string read and the string model's columns (32, 11)."""
+    score, the string read and the string model's columns (32, 11); and the pieces that, read whole, are
+    surely no digits at all to the string model (no digit read, at STRING_SURE or more)."""
     if (p.pieces is None and p.string_fields is None) or p.atoms is None:
-        return {}
+        return {}, set()
     todo = []
     for i in range(len(p.spans)):
         top, left, bottom, right = p.boxes[i].tolist()
@@ -342,7 +346,7 @@ def _string_scores(
             continue  # a piece that reads as one clean digit is not part of a string
         todo.append(i)
     if not todo:
-        return {}
+        return {}, set()
     stored = p.string_fields
     if stored is not None:
         probs = strings(stored[todo])
@@ -350,14 +354,24 @@ def _string_scores(
         probs = strings(np.stack([frame_string(p.pieces[i].ink) for i in todo]))  # type: ignore[index]
     else:
         probs = _strings_new([p.pieces[i].ink for i in todo], strings, memo)  # type: ignore[index]
-    out = {}
+    out, nothing = {}, set()
     for i, row in zip(todo, probs, strict=True):
         read = decode(row)
+        if not read.digits and read.labelling >= STRING_SURE and p.whole is not None and p.whole[i] >= 0:
+            nothing.add(int(p.whole[i]))
         if len(read.digits) < 2 or read.labelling < STRING_SURE:
             continue
         prior = float(p.prior[i]) if p.prior is not None else 0.0
         out[p.spans[i]] = (math.log(read.labelling) + prior, read, row)
-    return out
+    return out, nothing
+
+
+def _cuts_of(p: Plan, pieces: set[int]) -> np.ndarray:
+    """The candidates that hold only part of one of ``pieces`` (they begin or end at a cut through it)."""
+    assert p.partial is not None and p.atoms is not None
+    return (p.partial[:, 0] & np.isin(p.atoms[:, 0], list(pieces))) | (
+        p.partial[:, 1] & np.isin(p.atoms[:, 1], list(pieces))
+    )
 
 
 def _string_readings(

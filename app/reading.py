@@ -57,6 +57,14 @@ class DigitReading:
     touching: bool = False  # read whole with its neighbours, as digits that touch (the string model, app.strings)
 
     @property
+    def height(self) -> int:
+        return self.box[2] - self.box[0]
+
+    @property
+    def width(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
     def digit(self) -> int | None:
         return None if self.rejected else int(np.argmax(self.probs))
 
@@ -113,7 +121,7 @@ def decide(
     source = (round(shape[0] * scale), round(shape[1] * scale))
     common = {"dark_on_light": dark_on_light, "shape": source, "labels": labels}
     accepted = [p for p in pieces if not p.rejected] or pieces
-    tallest = max((p.box[2] - p.box[0] for p in accepted), default=0)
+    tallest = max((p.height for p in accepted), default=0)
     marks = [p for p in pieces if _is_mark(p, tallest)]
     marks += [w for w in _words(pieces, marks, tallest) if not _among(w, marks)]
     if marks:
@@ -125,7 +133,7 @@ def decide(
     if not good:
         verdict = NOT_A_DIGIT if len(pieces) == 1 else NOT_A_NUMBER
         return Reading(tuple(pieces), verdict, _left_to_right(marks), **common)
-    height = float(np.median([p.box[2] - p.box[0] for p in good]))
+    height = float(np.median([p.height for p in good]))
     if all(_apart(b, good, APART * height) or _caption(b, good, height) for b in bad):
         return Reading(tuple(good), None, _left_to_right([*bad, *marks]), **common)
     return Reading(tuple(pieces), NOT_A_NUMBER, _left_to_right(marks), **common)
@@ -134,25 +142,25 @@ def decide(
 def _words(pieces: list[DigitReading], marks: list[DigitReading], tallest: float) -> list[DigitReading]:
     """The pieces of a word printed small at either end of the number (see :data:`WORD_RUN`)."""
     order = sorted(pieces, key=lambda q: (q.box[1] + q.box[3]) / 2)
-    tall = [q.box[2] - q.box[0] for q in order if not q.rejected and q.box[2] - q.box[0] >= CAPTION * tallest]
-    if len(order) <= WORD_RUN or not tall or tallest < CAPTION * max(q.box[2] - q.box[0] for q in order):
+    tall = [q.height for q in order if not q.rejected and q.height >= CAPTION * tallest]
+    if len(order) <= WORD_RUN or not tall or tallest < CAPTION * max(q.height for q in order):
         return []  # no line of digits stands out: a rejected piece outgrows them (a rule's remains, a blot)
     height = float(np.median(tall))  # the digits' height, as the captions' rule measures it
     words: list[DigitReading] = []
     for end in (order, order[::-1]):
-        run = list(itertools.takewhile(lambda q: q.box[2] - q.box[0] < CAPTION * height, end))
+        run = list(itertools.takewhile(lambda q: q.height < CAPTION * height, end))
         if len(run) >= WORD_RUN and len(run) < len(order) and sum(not _clean(q, marks) for q in run) >= WORD_RUN:
             words += run
     # a small piece wholly over or under the line of digits, within its span, is a title's letter, not one of
     # them ("o" of "Count" over "1495" read "0", "t" of "Amount" read "7"); a raised digit at the end is beside
     # the line, and two or more clean digits over it are a second line of writing, which is not a title
-    line = [q for q in order if not q.rejected and q.box[2] - q.box[0] >= CAPTION * height]
+    line = [q for q in order if not q.rejected and q.height >= CAPTION * height]
     above, below = min(q.box[0] for q in line), max(q.box[2] for q in line)
     left, right = min(q.box[1] for q in line), max(q.box[3] for q in line)
     over = [
         q
         for q in order
-        if q.box[2] - q.box[0] < CAPTION * height
+        if q.height < CAPTION * height
         and not _among(q, words)
         and (q.box[2] <= above or q.box[0] >= below)
         and left <= (q.box[1] + q.box[3]) / 2 <= right
@@ -172,7 +180,7 @@ def _among(piece: DigitReading, pieces: Sequence[DigitReading]) -> bool:
 
 def _is_mark(piece: DigitReading, tallest: float) -> bool:
     """A small piece that is not a clean digit (see :data:`MARK`)."""
-    size = max(piece.box[2] - piece.box[0], piece.box[3] - piece.box[1])
+    size = max(piece.height, piece.width)
     if size >= MARK * tallest:
         return False
     return size < MARK_TINY * tallest or piece.rejected or piece.confidence < MARK_SURE

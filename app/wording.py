@@ -184,9 +184,9 @@ def touching_hint(reading: Reading) -> str:
     digits = [p for p in reading.pieces if not p.rejected]
     if not digits:
         return ""
-    height = float(np.median([p.box[2] - p.box[0] for p in digits]))
+    height = float(np.median([p.height for p in digits]))
     for p in reading.pieces:
-        h, w = p.box[2] - p.box[0], p.box[3] - p.box[1]
+        h, w = p.height, p.width
         if p.rejected and h >= TOUCHING_HEIGHT * height and w >= TOUCHING_WIDTH * h:
             return TOUCHING
     return ""
@@ -196,7 +196,7 @@ def pens_tall(reading: Reading, pen: float) -> float:
     """How many widths of the pen (in the ink map's pixels) the pieces' ink is tall, their median."""
     import statistics  # here, not at the top: 3 ms of the window's cold start
 
-    return statistics.median(p.box[2] - p.box[0] for p in reading.pieces) / pen
+    return statistics.median(p.height for p in reading.pieces) / pen
 
 
 def small_hint(reading: Reading, pen: float | None) -> str:

@@ -347,3 +347,33 @@ def test_the_gates_doubt_alone_never_cuts_a_sure_zero_into_digits(readers, sampl
     before = [with_strings.read(p).number for p in pictures]
     cut = [k for k, (r, b) in enumerate(zip(now, before, strict=True)) if b == "0" and r.number != "0"]
     assert not [k for k in cut if not all(q.touching for q in now[k].pieces)], [now[k].number for k in cut]
+
+
+def _letter(strokes: list[list[tuple[int, int]]]) -> np.ndarray:
+    """A letter or sign drawn with the mouse's pen (8 px on a 200 px square), dark on white."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (200, 200), 255)
+    draw = ImageDraw.Draw(image)
+    for stroke in strokes:
+        draw.line(stroke, fill=0, width=8, joint="curve")
+    return np.asarray(image)
+
+
+def test_a_piece_that_is_no_digit_whole_is_not_cut_into_digits(readers):
+    """A letter the not-a-digit gate turns away, and the string model reads as no digits at all, is not read
+    in parts: cut, its strokes looked like digits ("A" read "14", "X" "76", "W" "14", "V" "11" with the
+    shipped models; a helper's pictures read a square "17" and a diamond "83" with the pipeline's)."""
+    with_strings, _ = readers
+    letters = {
+        "A": [[(30, 180), (100, 20), (170, 180)], [(60, 110), (140, 110)]],
+        "X": [[(30, 30), (170, 170)], [(170, 30), (30, 170)]],
+        "H": [[(40, 20), (40, 180)], [(160, 20), (160, 180)], [(40, 100), (160, 100)]],
+        "W": [[(20, 20), (60, 180), (100, 60), (140, 180), (180, 20)]],
+        "N": [[(40, 180), (40, 20), (160, 180), (160, 20)]],
+        "V": [[(30, 20), (100, 180), (170, 20)]],
+    }
+    read = {name: with_strings.read(_letter(strokes)) for name, strokes in letters.items()}
+    assert all(r.rejected is not None for r in read.values()), {n: r.text for n, r in read.items()}
+    # the rule is the string model's and the gate's word on the whole piece: two written digits still read
+    assert with_strings.read(_letter([[(40, 20), (40, 180)], [(110, 20), (170, 20), (120, 180)]])).number == "17"

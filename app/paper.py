@@ -83,7 +83,7 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
     mask = ink > LINE_INK * peak
     if not mask.any():
         return ink, Structure()
-    shear = straight.Shear(ink.shape, straight.tilt(mask))
+    shear = straight.Shear(ink.shape, *straight.tilt(mask))
     m, k = shear.forward(mask), shear.forward(ink)
     lines, teeth, kinds, fields = _paper_lines(m, shear.forward(ink > FAINT * LINE_INK * peak))
     paper = m & ~straight.without(m, lines + teeth) if lines else None

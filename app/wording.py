@@ -19,6 +19,12 @@ from app.reading import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
 #: Below this confidence the app says it is not sure and names the alternatives instead of
 #: showing a digit in large type (``bench/unsure_threshold.py``: chosen on validation digits).
 UNSURE = 0.85
+#: A digit the not-a-digit gate accepted with a score at least this (near its threshold) is not sure either: such a
+#: piece is often digits that touch read as one ("7741" read "74" and shown sure). ``bench/unsure_threshold.py``:
+#: the smallest score that calls at most 0.5% of the right validation digits not sure (shipped model: 0.34% of
+#: them, 5.7% of the wrong ones); on an independent set, wrong answers shown sure: touching numbers 9 -> 6,
+#: non-digits 82 -> 66, at the cost of 2 of 295 right plain numbers and digits.
+UNSURE_GATE = 0.7
 #: Writing less than this many pen widths tall (its ink's box) becomes a blob: the hint asks for bigger
 #: writing or a thinner pen. Single digits written with pipeline/synth/strokes.py, 60 per height, read
 #: right (published model, bench/small_writing.py, this Xeon): with a 12 px pen 27 at 3.3 pen widths, 46 at 3.6,
@@ -51,13 +57,16 @@ TOUCHING_HEIGHT = 0.7
 
 # ------------------------------------------------------------------ the answer
 def is_sure(reading: Reading) -> bool:
-    """Is every digit of the answer at least UNSURE confident? (A rejected answer is not an answer.)"""
-    return not reading.rejected and all(p.confidence >= UNSURE for p in reading.pieces)
+    """Is every digit of the answer at least UNSURE confident, and none doubted by the gate? (A rejected answer is
+    not an answer.)"""
+    return not reading.rejected and not unsure(reading)
 
 
 def unsure(reading: Reading) -> list[DigitReading]:
-    """The digits of an answer that are below UNSURE, left to right."""
-    return [] if reading.rejected else [p for p in reading.pieces if p.confidence < UNSURE]
+    """The digits of an answer that are below UNSURE, or that the gate nearly turned away (UNSURE_GATE)."""
+    if reading.rejected:
+        return []
+    return [p for p in reading.pieces if p.confidence < UNSURE or (p.not_digit or 0.0) >= UNSURE_GATE]
 
 
 def answer_text(reading: Reading) -> str:
@@ -94,6 +103,15 @@ def _aside(reading: Reading) -> str:
     return f"; {n} {what} set aside" + ("" if reading.rejected else " (marked ?)") + removed
 
 
+def _gate_doubts(piece: DigitReading) -> bool:
+    """Is ``piece`` read sure by the classifier but doubted by the gate (UNSURE_GATE)?"""
+    return piece.confidence >= UNSURE and (piece.not_digit or 0.0) >= UNSURE_GATE
+
+
+def _doubt(piece: DigitReading) -> str:
+    return f"not-a-digit score {100 * (piece.not_digit or 0.0):.1f}%"
+
+
 def _alternatives(reading: Reading, piece: DigitReading) -> str:
     """ "7 (62.0%) or 1 (30.1%)": the likely digits of a piece, down to a tenth of the best."""
     top = [(d, p) for d, p in piece.top(3) if p >= 0.1 * piece.confidence]
@@ -114,6 +132,9 @@ def detail(reading: Reading) -> str:
         return f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){aside}"
     doubtful = unsure(reading)
     if reading.single is not None:
+        if doubtful and _gate_doubts(reading.single):
+            single = reading.single
+            return f"maybe {single.label}, or digits that touch, or not a digit ({_doubt(single)}){aside}"
         if doubtful:
             return f"maybe {_alternatives(reading, reading.single)}{aside}"
         return f"{100 * reading.single.confidence:.1f}% confident{aside}"
@@ -128,6 +149,9 @@ def detail(reading: Reading) -> str:
                 last += 1
             together = f"{100 * doubtful[0].confidence:.1f}%"
             return f"maybe {reading.number}: digits {which}-{last} of {n} touch, read together at {together}{aside}"
+        if _gate_doubts(doubtful[0]):
+            doubt = _doubt(doubtful[0])
+            return f"maybe {reading.number}: digit {which} of {n} may be digits that touch ({doubt}){aside}"
         return f"maybe {reading.number}: digit {which} of {n} could be {_alternatives(reading, doubtful[0])}{aside}"
     least = min(reading.pieces, key=lambda p: p.confidence)
     if least.confidence >= 0.9995:  # every digit shows as 100.0%: naming one "least sure" would mislead

@@ -483,3 +483,24 @@ def test_a_fives_bar_written_apart_an_equals_sign_and_an_eights_split_loop_are_n
     out = unstack([*pieces, Piece((0, 120, 40, 144), word)])
     assert all(a is b for a, b in zip(out[:3], pieces, strict=True))
     assert out[3].box == (12, 130, 40, 133)
+
+
+def test_a_digit_the_gate_nearly_turned_away_is_not_sure_and_says_it_may_be_digits_that_touch():
+    """ "7741" written touching read "74": the 7 a sure 7 to the classifier (99.9%), its not-a-digit score 0.84,
+    under the threshold: the answer was shown sure with two digits missing. A digit the gate doubts that much
+    (app.wording.UNSURE_GATE, chosen on validation digits) makes the answer not sure, and says why."""
+    from app.reading import DigitReading, Reading
+    from app.wording import UNSURE_GATE, detail, headline, is_sure
+
+    def digit(label: int, left: int, not_digit: float) -> DigitReading:
+        probs = np.full(10, 0.001 / 9, np.float32)
+        probs[label] = 0.999
+        return DigitReading(str(label), 0.999, probs, (10, left, 60, left + 30), np.zeros((28, 28)), not_digit)
+
+    sure = Reading((digit(7, 0, 0.02), digit(4, 40, 0.01)))
+    assert is_sure(sure) and headline(sure) == "74"
+    doubted = Reading((digit(7, 0, 0.84), digit(4, 40, 0.01)))
+    assert UNSURE_GATE <= 0.84 and not is_sure(doubted) and headline(doubted) == "Not sure"
+    assert "digit 1 of 2 may be digits that touch (not-a-digit score 84.0%)" in detail(doubted)
+    alone = Reading((digit(1, 0, 0.93),))
+    assert not is_sure(alone) and "maybe 1, or digits that touch, or not a digit" in detail(alone)

@@ -150,8 +150,9 @@ def detail(reading: Reading) -> str:
             together = f"{100 * doubtful[0].confidence:.1f}%"
             return f"maybe {reading.number}: digits {which}-{last} of {n} touch, read together at {together}{aside}"
         if _gate_doubts(doubtful[0]):
-            doubt = _doubt(doubtful[0])
-            return f"maybe {reading.number}: digit {which} of {n} may be digits that touch ({doubt}){aside}"
+            q = doubtful[0]
+            why = f"may be digits that touch, or not a digit ({_doubt(q)})"
+            return f"maybe {reading.number}: the {q.label} (digit {which} of {n}) {why}{aside}"
         return f"maybe {reading.number}: digit {which} of {n} could be {_alternatives(reading, doubtful[0])}{aside}"
     least = min(reading.pieces, key=lambda p: p.confidence)
     if least.confidence >= 0.9995:  # every digit shows as 100.0%: naming one "least sure" would mislead
@@ -257,7 +258,7 @@ def shell_line(path: str, rec: dict[str, Any]) -> str:
             tops = "  top " + " | ".join(
                 ", ".join(f"{t['digit']} {100 * t['probability']:.0f}%" for t in d["top"]) for d in rec["digits"]
             )
-        return f"{path}: {sure}{rec['number']}  ({digits}){tops}{_shell_aside(rec)}"
+        return f"{path}: {sure}{rec['number']}  ({digits}){_shell_doubt(rec)}{tops}{_shell_aside(rec)}"
     listing = " ".join(f"{d}:{p:.3f}" for d, p in enumerate(rec["probs"]))
     top = ""
     if "top" in rec:
@@ -266,9 +267,25 @@ def shell_line(path: str, rec: dict[str, Any]) -> str:
         order = sorted(range(10), key=lambda d: -rec["probs"][d])[:3]
         likely = [f"{d} ({100 * rec['probs'][d]:.1f}%)" for d in order if rec["probs"][d] >= 0.1 * rec["confidence"]]
         answer = sure + (", ".join(likely[:-1]) + " or " + likely[-1] if len(likely) > 1 else likely[0])
+        answer += _shell_doubt(rec)
     else:
         answer = f"{rec['digit']} ({100 * rec['confidence']:.1f}%)"
     return f"{path}: {answer}  {listing}{top}{_shell_aside(rec)}"
+
+
+def _shell_doubt(rec: dict[str, Any]) -> str:
+    """Why digits the classifier is sure of make the answer not sure: the gate nearly turned one away."""
+    pieces = rec["digits"] or [rec]
+    doubted = [
+        n
+        for n, d in enumerate(pieces, 1)
+        if (d.get("not_digit") or 0.0) >= UNSURE_GATE and (d.get("confidence") or 0.0) >= UNSURE
+    ]
+    if rec.get("sure", True) or not doubted:
+        return ""
+    which = f"digit {doubted[0]}" if len(pieces) > 1 else "it"
+    score = 100 * pieces[doubted[0] - 1]["not_digit"]
+    return f"  ({which} may be digits that touch, or not a digit: not-a-digit score {score:.0f}%)"
 
 
 def _shell_rejected(rec: dict[str, Any]) -> str:

@@ -53,7 +53,7 @@ def main() -> None:
     chosen = None
     for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99):
         flagged = conf < t
-        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean())
+        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean()) if (~ok).any() else 0.0
         print(f"{t:9.2f} {100 * r:21.2f}% {100 * w:21.1f}%")
         if r <= RIGHT_BUDGET:
             chosen = t
@@ -64,7 +64,7 @@ def main() -> None:
     chosen = None
     for t in (0.99, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):
         flagged = gate >= t
-        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean())
+        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean()) if (~ok).any() else 0.0
         print(f"{t:10.2f} {100 * r:21.2f}% {100 * w:21.1f}%")
         if r <= GATE_BUDGET:
             chosen = t

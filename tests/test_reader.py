@@ -501,6 +501,26 @@ def test_a_digit_the_gate_nearly_turned_away_is_not_sure_and_says_it_may_be_digi
     assert is_sure(sure) and headline(sure) == "74"
     doubted = Reading((digit(7, 0, 0.84), digit(4, 40, 0.01)))
     assert UNSURE_GATE <= 0.84 and not is_sure(doubted) and headline(doubted) == "Not sure"
-    assert "digit 1 of 2 may be digits that touch (not-a-digit score 84.0%)" in detail(doubted)
+    assert "the 7 (digit 1 of 2) may be digits that touch, or not a digit (not-a-digit score 84.0%)" in detail(doubted)
     alone = Reading((digit(1, 0, 0.93),))
     assert not is_sure(alone) and "maybe 1, or digits that touch, or not a digit" in detail(alone)
+
+
+def test_the_shell_says_why_an_answer_of_sure_digits_is_not_sure():
+    """digit-predict printed "not sure, maybe 74  (7:100% 4:100%)": not sure of digits it shows at 100%. It says
+    which digit the gate doubts, and how much."""
+    from app.cli import record
+    from app.reading import DigitReading, Reading
+    from app.wording import shell_line
+
+    def digit(label: int, left: int, not_digit: float) -> DigitReading:
+        probs = np.full(10, 0.001 / 9, np.float32)
+        probs[label] = 0.999
+        return DigitReading(str(label), 0.999, probs, (10, left, 60, left + 30), np.zeros((28, 28)), not_digit)
+
+    line = shell_line("x.png", record("x.png", Reading((digit(7, 0, 0.84), digit(4, 40, 0.01))), 0, []))
+    assert line.startswith("x.png: not sure, maybe 74") and "digit 1 may be digits that touch" in line, line
+    assert "not-a-digit score 84%" in line
+    line = shell_line("x.png", record("x.png", Reading((digit(1, 0, 0.93),)), 0, []))
+    assert "not sure, maybe 1" in line and "it may be digits that touch" in line, line
+    assert "may be digits" not in shell_line("x.png", record("x.png", Reading((digit(1, 0, 0.05),)), 0, []))

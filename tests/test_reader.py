@@ -524,3 +524,13 @@ def test_the_shell_says_why_an_answer_of_sure_digits_is_not_sure():
     line = shell_line("x.png", record("x.png", Reading((digit(1, 0, 0.93),)), 0, []))
     assert "not sure, maybe 1" in line and "it may be digits that touch" in line, line
     assert "may be digits" not in shell_line("x.png", record("x.png", Reading((digit(1, 0, 0.05),)), 0, []))
+
+
+def test_the_gates_doubt_that_makes_an_answer_not_sure_is_below_the_shipped_models_threshold(published_model):
+    """UNSURE_GATE marks the band between it and the gate's threshold: a model whose threshold were under it would
+    call no accepted digit doubtful."""
+    from app.inference import Classifier
+    from app.wording import UNSURE_GATE
+
+    info = Classifier(published_model).info
+    assert info.reject is not None and UNSURE_GATE < info.reject[1] - 0.1, info.reject

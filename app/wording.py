@@ -103,13 +103,13 @@ def _aside(reading: Reading) -> str:
     return f"; {n} {what} set aside" + ("" if reading.rejected else " (marked ?)") + removed
 
 
-def _gate_doubts(piece: DigitReading) -> bool:
-    """Is ``piece`` read sure by the classifier but doubted by the gate (UNSURE_GATE)?"""
-    return piece.confidence >= UNSURE and (piece.not_digit or 0.0) >= UNSURE_GATE
+def _gate_doubts(confidence: float | None, not_digit: float | None) -> bool:
+    """Is a digit read sure by the classifier but doubted by the gate (UNSURE_GATE)? (A piece's or a record's.)"""
+    return (confidence or 0.0) >= UNSURE and (not_digit or 0.0) >= UNSURE_GATE
 
 
-def _doubt(piece: DigitReading) -> str:
-    return f"not-a-digit score {100 * (piece.not_digit or 0.0):.1f}%"
+def _doubt(not_digit: float | None, decimals: int = 1) -> str:
+    return f"not-a-digit score {100 * (not_digit or 0.0):.{decimals}f}%"
 
 
 def _alternatives(reading: Reading, piece: DigitReading) -> str:
@@ -124,7 +124,7 @@ def detail(reading: Reading) -> str:
     aside = _aside(reading)
     if reading.rejected == NOT_A_DIGIT and reading.pieces:
         shape = reading.pieces[0]  # the rejected piece, whichever input is in focus
-        score = f"not-a-digit score {100 * shape.not_digit:.1f}%; " if shape.not_digit is not None else ""
+        score = f"{_doubt(shape.not_digit)}; " if shape.not_digit is not None else ""
         return f"{score}nearest digit: {shape.label}{aside}"  # no percentage beside a digit it is not
     if reading.rejected:
         wrong = sum(p.rejected for p in reading.pieces)
@@ -132,9 +132,9 @@ def detail(reading: Reading) -> str:
         return f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){aside}"
     doubtful = unsure(reading)
     if reading.single is not None:
-        if doubtful and _gate_doubts(reading.single):
-            single = reading.single
-            return f"maybe {single.label}, or digits that touch, or not a digit ({_doubt(single)}){aside}"
+        single = reading.single
+        if doubtful and _gate_doubts(single.confidence, single.not_digit):
+            return f"maybe {single.label}, or digits that touch, or not a digit ({_doubt(single.not_digit)}){aside}"
         if doubtful:
             return f"maybe {_alternatives(reading, reading.single)}{aside}"
         return f"{100 * reading.single.confidence:.1f}% confident{aside}"
@@ -149,9 +149,9 @@ def detail(reading: Reading) -> str:
                 last += 1
             together = f"{100 * doubtful[0].confidence:.1f}%"
             return f"maybe {reading.number}: digits {which}-{last} of {n} touch, read together at {together}{aside}"
-        if _gate_doubts(doubtful[0]):
-            q = doubtful[0]
-            why = f"may be digits that touch, or not a digit ({_doubt(q)})"
+        q = doubtful[0]
+        if _gate_doubts(q.confidence, q.not_digit):
+            why = f"may be digits that touch, or not a digit ({_doubt(q.not_digit)})"
             return f"maybe {reading.number}: the {q.label} (digit {which} of {n}) {why}{aside}"
         return f"maybe {reading.number}: digit {which} of {n} could be {_alternatives(reading, doubtful[0])}{aside}"
     least = min(reading.pieces, key=lambda p: p.confidence)
@@ -276,16 +276,11 @@ def shell_line(path: str, rec: dict[str, Any]) -> str:
 def _shell_doubt(rec: dict[str, Any]) -> str:
     """Why digits the classifier is sure of make the answer not sure: the gate nearly turned one away."""
     pieces = rec["digits"] or [rec]
-    doubted = [
-        n
-        for n, d in enumerate(pieces, 1)
-        if (d.get("not_digit") or 0.0) >= UNSURE_GATE and (d.get("confidence") or 0.0) >= UNSURE
-    ]
+    doubted = [n for n, d in enumerate(pieces, 1) if _gate_doubts(d.get("confidence"), d.get("not_digit"))]
     if rec.get("sure", True) or not doubted:
         return ""
     which = f"digit {doubted[0]}" if len(pieces) > 1 else "it"
-    score = 100 * pieces[doubted[0] - 1]["not_digit"]
-    return f"  ({which} may be digits that touch, or not a digit: not-a-digit score {score:.0f}%)"
+    return f"  ({which} may be digits that touch, or not a digit: {_doubt(pieces[doubted[0] - 1]['not_digit'], 0)})"
 
 
 def _shell_rejected(rec: dict[str, Any]) -> str:

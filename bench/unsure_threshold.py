@@ -49,27 +49,28 @@ def main() -> None:
         right.append((probs.argmax(1) == labels)[keep])
     conf, ok = np.concatenate(confidence), np.concatenate(right)
     print(f"model {classifier.path}: {len(ok)} validation digits accepted, {int((~ok).sum())} wrong")
-    print(f"{'threshold':>9s} {'right called not sure':>22s} {'wrong called not sure':>22s}")
-    chosen = None
-    for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99):
-        flagged = conf < t
-        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean()) if (~ok).any() else 0.0
-        print(f"{t:9.2f} {100 * r:21.2f}% {100 * w:21.1f}%")
-        if r <= RIGHT_BUDGET:
-            chosen = t
+    rows = _table("threshold", (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99), lambda t: conf < t, ok)
+    chosen = max((t for t, r in rows if r <= RIGHT_BUDGET), default=None)
     print(f"largest threshold calling at most {100 * RIGHT_BUDGET:.0f}% of right answers not sure: {chosen}")
     print(f"app.wording.UNSURE = {UNSURE}")
     gate = np.concatenate(doubt)
-    print(f"{'gate score':>10s} {'right called not sure':>22s} {'wrong called not sure':>22s}")
-    chosen = None
-    for t in (0.99, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5):
-        flagged = gate >= t
-        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean()) if (~ok).any() else 0.0
-        print(f"{t:10.2f} {100 * r:21.2f}% {100 * w:21.1f}%")
-        if r <= GATE_BUDGET:
-            chosen = t
+    rows = _table("gate score", (0.99, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5), lambda t: gate >= t, ok)
+    chosen = min((t for t, r in rows if r <= GATE_BUDGET), default=None)
     print(f"smallest gate score calling at most {100 * GATE_BUDGET:.1f}% of right answers not sure: {chosen}")
     print(f"app.wording.UNSURE_GATE = {UNSURE_GATE}")
+
+
+def _table(name: str, levels: tuple[float, ...], flags, ok: np.ndarray) -> list[tuple[float, float]]:
+    """Print, for each level, the shares of right and wrong answers ``flags(level)`` calls not sure; return
+    (level, share of right answers) for each."""
+    print(f"{name:>10s} {'right called not sure':>22s} {'wrong called not sure':>22s}")
+    out = []
+    for t in levels:
+        flagged = flags(t)
+        r, w = float(flagged[ok].mean()), float(flagged[~ok].mean()) if (~ok).any() else 0.0
+        print(f"{t:10.2f} {100 * r:21.2f}% {100 * w:21.1f}%")
+        out.append((t, r))
+    return out
 
 
 if __name__ == "__main__":

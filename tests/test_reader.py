@@ -485,17 +485,23 @@ def test_a_fives_bar_written_apart_an_equals_sign_and_an_eights_split_loop_are_n
     assert out[3].box == (12, 130, 40, 133)
 
 
+def _sure_digit(label: int, left: int, not_digit: float):
+    """A digit the classifier reads at 99.9%, 50 px tall, with the gate's score ``not_digit``."""
+    from app.reading import DigitReading
+
+    probs = np.full(10, 0.001 / 9, np.float32)
+    probs[label] = 0.999
+    return DigitReading(str(label), 0.999, probs, (10, left, 60, left + 30), np.zeros((28, 28)), not_digit)
+
+
 def test_a_digit_the_gate_nearly_turned_away_is_not_sure_and_says_it_may_be_digits_that_touch():
     """ "7741" written touching read "74": the 7 a sure 7 to the classifier (99.9%), its not-a-digit score 0.84,
     under the threshold: the answer was shown sure with two digits missing. A digit the gate doubts that much
     (app.wording.UNSURE_GATE, chosen on validation digits) makes the answer not sure, and says why."""
-    from app.reading import DigitReading, Reading
+    from app.reading import Reading
     from app.wording import UNSURE_GATE, detail, headline, is_sure
 
-    def digit(label: int, left: int, not_digit: float) -> DigitReading:
-        probs = np.full(10, 0.001 / 9, np.float32)
-        probs[label] = 0.999
-        return DigitReading(str(label), 0.999, probs, (10, left, 60, left + 30), np.zeros((28, 28)), not_digit)
+    digit = _sure_digit
 
     sure = Reading((digit(7, 0, 0.02), digit(4, 40, 0.01)))
     assert is_sure(sure) and headline(sure) == "74"
@@ -510,13 +516,10 @@ def test_the_shell_says_why_an_answer_of_sure_digits_is_not_sure():
     """digit-predict printed "not sure, maybe 74  (7:100% 4:100%)": not sure of digits it shows at 100%. It says
     which digit the gate doubts, and how much."""
     from app.cli import record
-    from app.reading import DigitReading, Reading
+    from app.reading import Reading
     from app.wording import shell_line
 
-    def digit(label: int, left: int, not_digit: float) -> DigitReading:
-        probs = np.full(10, 0.001 / 9, np.float32)
-        probs[label] = 0.999
-        return DigitReading(str(label), 0.999, probs, (10, left, 60, left + 30), np.zeros((28, 28)), not_digit)
+    digit = _sure_digit
 
     line = shell_line("x.png", record("x.png", Reading((digit(7, 0, 0.84), digit(4, 40, 0.01))), 0, []))
     assert line.startswith("x.png: not sure, maybe 74") and "digit 1 may be digits that touch" in line, line

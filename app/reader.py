@@ -261,7 +261,7 @@ def resolve(
     kept = _gate_cuts(p, clean, doubted, confidence, flags, not_digit)
     read_as_string, nothing = _string_scores(p, kept, clean, strings, memo) if strings is not None else ({}, set())
     if nothing and flags is not None:
-        kept &= ~_cuts_of(p, {a for a in nothing if flags[int(np.flatnonzero(p.whole == a)[0])]})
+        kept &= ~_cuts_of(p, {int(p.whole[i]) for i in nothing if flags[i]})
         read_as_string = {key: v for key, v in read_as_string.items() if kept[index[key]]}
     score = _scores(p, kept, confidence, not_digit)
     for key, (s, *_) in read_as_string.items():
@@ -333,8 +333,8 @@ def _string_scores(
     p: Plan, kept: np.ndarray, clean: set[int], strings: StringScorer, memo: Memo | None = None
 ) -> tuple[dict[tuple[int, int], tuple[float, StringReading, np.ndarray]], set[int]]:
     """The candidates that read as two or more touching digits (none holding a ``clean`` piece): their log
-    score, the string read and the string model's columns (32, 11); and the pieces that, read whole, are
-    surely no digits at all to the string model (no digit read, at STRING_SURE or more)."""
+    score, the string read and the string model's columns (32, 11); and the candidates that are a whole piece
+    the string model reads as surely no digits at all (no digit read, at STRING_SURE or more)."""
     if (p.pieces is None and p.string_fields is None) or p.atoms is None:
         return {}, set()
     todo = []
@@ -358,7 +358,7 @@ def _string_scores(
     for i, row in zip(todo, probs, strict=True):
         read = decode(row)
         if not read.digits and read.labelling >= STRING_SURE and p.whole is not None and p.whole[i] >= 0:
-            nothing.add(int(p.whole[i]))
+            nothing.add(i)
         if len(read.digits) < 2 or read.labelling < STRING_SURE:
             continue
         prior = float(p.prior[i]) if p.prior is not None else 0.0

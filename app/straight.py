@@ -95,7 +95,8 @@ def tilt(mask: np.ndarray) -> tuple[float, float]:
     small = _block_max(mask, 4) if min(mask.shape) >= 160 else mask
     coarse, full = np.nonzero(small), np.nonzero(mask)
     degrees = np.arange(-MAX_TILT, MAX_TILT + TILT_STEP / 2, TILT_STEP)
-    fine = FINE_STEP * np.arange(-round(TILT_STEP / 2 / FINE_STEP), round(TILT_STEP / 2 / FINE_STEP) + 1)
+    half = round(TILT_STEP / 2 / FINE_STEP)
+    fine = FINE_STEP * np.arange(-half, half + 1)
     both = _sharpest(coarse, degrees, (False, True), False)
     if small is not mask:
         both = _sharpest(full, both + fine, (False, True), False)

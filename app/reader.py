@@ -337,14 +337,19 @@ def _string_scores(
     the string model reads as surely no digits at all (no digit read, at STRING_SURE or more)."""
     if (p.pieces is None and p.string_fields is None) or p.atoms is None:
         return {}, set()
-    todo = []
+    todo, wide = [], set()
     for i in range(len(p.spans)):
         top, left, bottom, right = p.boxes[i].tolist()
-        if not kept[i] or right - left < STRING_ASPECT * (bottom - top):
+        is_wide = right - left >= STRING_ASPECT * (bottom - top)
+        # a narrow whole piece is read too, for the "no digits" check alone: a squeezed "R" or "H" was cut into
+        # "12" or "41" when only wide pieces were asked
+        if not kept[i] or not (is_wide or (p.whole is not None and p.whole[i] >= 0)):
             continue
         if any(a in clean for a in range(int(p.atoms[i, 0]), int(p.atoms[i, 1]) + 1)):
             continue  # a piece that reads as one clean digit is not part of a string
         todo.append(i)
+        if is_wide:
+            wide.add(i)
     if not todo:
         return {}, set()
     stored = p.string_fields
@@ -359,7 +364,7 @@ def _string_scores(
         read = decode(row)
         if not read.digits and read.labelling >= STRING_SURE and p.whole is not None and p.whole[i] >= 0:
             nothing.add(i)
-        if len(read.digits) < 2 or read.labelling < STRING_SURE:
+        if i not in wide or len(read.digits) < 2 or read.labelling < STRING_SURE:
             continue
         prior = float(p.prior[i]) if p.prior is not None else 0.0
         out[p.spans[i]] = (math.log(read.labelling) + prior, read, row)

@@ -118,7 +118,10 @@ def _candidate_rows(p: Any, string_images: list[np.ndarray]) -> dict[str, np.nda
     from app.reader import STRING_ASPECT
     from app.strings import frame_string
 
+    # every candidate the reader may hand the string model: the wide ones, and the whole pieces (the "no digits"
+    # check of app.reader._string_scores)
     wide = (p.boxes[:, 3] - p.boxes[:, 1]) >= STRING_ASPECT * (p.boxes[:, 2] - p.boxes[:, 0])
+    wide |= p.whole >= 0
     index = np.full(len(p.images), -1, np.int32)
     index[wide] = len(string_images) + np.arange(int(wide.sum()), dtype=np.int32)
     string_images.extend(np.rint(frame_string(p.pieces[i].ink) * 255).astype(np.uint8) for i in np.flatnonzero(wide))

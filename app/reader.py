@@ -259,7 +259,9 @@ def resolve(
     clean = _clean_atoms(p, best, confidence, flags, not_digit)
     doubted = _clean_atoms(p, best, confidence, flags, None) - clean if not_digit is not None else set()
     kept = _gate_cuts(p, clean, doubted, confidence, flags, not_digit)
-    read_as_string, nothing = _string_scores(p, kept, clean, strings, memo) if strings is not None else ({}, set())
+    read_as_string, nothing = (
+        _string_scores(p, kept, clean, strings, memo, flags) if strings is not None else ({}, set())
+    )
     if nothing and flags is not None:
         kept &= ~_cuts_of(p, {int(p.whole[i]) for i in nothing if flags[i]})
         read_as_string = {key: v for key, v in read_as_string.items() if kept[index[key]]}
@@ -330,7 +332,12 @@ def _clean_atoms(
 
 
 def _string_scores(
-    p: Plan, kept: np.ndarray, clean: set[int], strings: StringScorer, memo: Memo | None = None
+    p: Plan,
+    kept: np.ndarray,
+    clean: set[int],
+    strings: StringScorer,
+    memo: Memo | None = None,
+    flags: np.ndarray | None = None,
 ) -> tuple[dict[tuple[int, int], tuple[float, StringReading, np.ndarray]], set[int]]:
     """The candidates that read as two or more touching digits (none holding a ``clean`` piece): their log
     score, the string read and the string model's columns (32, 11); and the candidates that are a whole piece
@@ -343,9 +350,17 @@ def _string_scores(
     for i in range(len(p.spans)):
         top, left, bottom, right = p.boxes[i].tolist()
         is_wide = right - left >= STRING_ASPECT * (bottom - top)
-        # a narrow whole piece is read too, for the "no digits" check alone: a squeezed "R" or "H" was cut into
-        # "12" or "41" when only wide pieces were asked
-        if not kept[i] or not (is_wide or (p.whole is not None and p.whole[i] >= 0)):
+        # a narrow whole piece the gate turns away is read too, for the "no digits" check alone, when it may be
+        # cut: a squeezed "R" was cut into "12" when only wide pieces were asked (asking every narrow piece,
+        # the broken digits of a 4-digit number drawn in the window cost 1.9 ms a reading)
+        narrow = (
+            p.whole is not None
+            and p.whole[i] >= 0
+            and flags is not None
+            and bool(flags[i])
+            and bool((kept & _cuts_of(p, {int(p.whole[i])})).any())
+        )
+        if not kept[i] or not (is_wide or narrow):
             continue
         if any(a in clean for a in range(int(p.atoms[i, 0]), int(p.atoms[i, 1]) + 1)):
             continue  # a piece that reads as one clean digit is not part of a string

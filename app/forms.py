@@ -29,6 +29,12 @@ COMB_LINE = 6.0
 SAME_LINE = 1
 #: ...and meet at their corners: the square where two sides cross is at least this share ink.
 CORNER_INK = 0.5
+#: A side a digit is fused with may be measured by how far its ink runs across it in this percentile of its
+#: columns (see _rectangle), when the box holds writing in its middle half and is this many times wider and
+#: taller inside than its lines are thick (a printed box, 18 times in a helper's forms; a squarish written 0 with
+#: a thick pen, standing in a comb, 3 times).
+BAND = 10
+ROOM = 6
 #: Dots: at least this many small pieces of about one size (a dot grid).
 MIN_DOTS = 12
 #: An open comb: at least this many teeth on one line, each at most TOOTH_LENGTH writing heights long,
@@ -439,10 +445,43 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     if outline is None:
         return None
     top, bottom, left, right, rows, cols = outline
-    t0, t1 = _thick(rows, top, 0.6 * rows[top])
-    b0, b1 = _thick(rows, bottom, 0.6 * rows[bottom])
-    l0, l1 = _thick(cols, left, 0.6 * cols[left])
-    r0, r1 = _thick(cols, right, 0.6 * cols[right])
+    sides = _sides(sub, top, bottom, left, right, rows, cols, False)
+    if sides is None and (banded := _sides(sub, top, bottom, left, right, rows, cols, True)) is not None:
+        # measured in most of its columns, a side a digit is fused with along much of it is thin again (a 7's bar
+        # along a box's top over 85% of it: 8 px where the others were 3; its sides read as 1s, "799" read
+        # "171919"); taken so only around writing through its middle, as a squarish written 0 measured so is a
+        # thin printed square too (a comb's "15190" read "1519")
+        (t0, t1), (b0, _), (l0, l1), (r0, _) = banded
+        dy, dx = (b0 - t1) // 4, (r0 - l1) // 4
+        middle = sub[t1 + dy : b0 - dy, l1 + dx : r0 - dx]
+        roomy = min(b0 - t1, r0 - l1) > ROOM * max(t1 - t0 + 1, l1 - l0 + 1)
+        sides = banded if roomy and middle.size > 0 and middle.any() else None
+    if sides is None:
+        return None
+    (t0, t1), (b0, b1), (l0, l1), (r0, r1) = sides
+    # each side spans the others' full thickness: the corners' outer squares are the box's too (a side
+    # from the middle of the other's thickness left a dot at a corner of every small scanned box)
+    return [
+        (False, t0, t1, l0, r1 + 1),
+        (False, b0, b1, l0, r1 + 1),
+        (True, l0, l1, t0, b1 + 1),
+        (True, r0, r1, t0, b1 + 1),
+    ]
+
+
+def _sides(
+    sub: np.ndarray, top: int, bottom: int, left: int, right: int, rows: np.ndarray, cols: np.ndarray, banded: bool
+) -> list[tuple[int, int]] | None:
+    """The rows (columns) of a rectangle's top, bottom, left and right sides, when printed alike and meeting at
+    square corners; or None. Each side's thickness is where its longest runs reach 0.6 of its own, or
+    (``banded``) how far its ink runs across it in all but BAND percent of its columns (see _band)."""
+    t = _thick(rows, top, 0.6 * rows[top]), _thick(rows, bottom, 0.6 * rows[bottom])
+    v = _thick(cols, left, 0.6 * cols[left]), _thick(cols, right, 0.6 * cols[right])
+    if banded:
+        inside_x, inside_y = (v[0][1], v[1][0]), (t[0][1], t[1][0])
+        t = _band(sub, top, left, right, *inside_x), _band(sub, bottom, left, right, *inside_x)
+        v = _band(sub.T, left, top, bottom, *inside_y), _band(sub.T, right, top, bottom, *inside_y)
+    (t0, t1), (b0, b1), (l0, l1), (r0, r1) = *t, *v
     thickness = [t1 - t0 + 1, b1 - b0 + 1, l1 - l0 + 1, r1 - r0 + 1]
     if max(thickness) > max(MIN_LINE, BOX_LINE * min(right - left + 1, bottom - top + 1)):
         return None
@@ -453,14 +492,7 @@ def _rectangle(sub: np.ndarray) -> list[tuple[bool, int, int, int, int]] | None:
     meet = [sub[a : b + 1, c : d + 1].mean() for a, b in ((t0, t1), (b0, b1)) for c, d in ((l0, l1), (r0, r1))]
     if min(meet) < CORNER_INK:
         return None
-    # each side spans the others' full thickness: the corners' outer squares are the box's too (a side
-    # from the middle of the other's thickness left a dot at a corner of every small scanned box)
-    return [
-        (False, t0, t1, l0, r1 + 1),
-        (False, b0, b1, l0, r1 + 1),
-        (True, l0, l1, t0, b1 + 1),
-        (True, r0, r1, t0, b1 + 1),
-    ]
+    return [(t0, t1), (b0, b1), (l0, l1), (r0, r1)]
 
 
 def _outline(sub: np.ndarray) -> tuple[int, int, int, int, np.ndarray, np.ndarray] | None:
@@ -510,6 +542,24 @@ def _longest(m: np.ndarray) -> np.ndarray:
     best = np.zeros(m.shape[0], np.int64)
     np.maximum.at(best, rows, stops - starts)
     return best
+
+
+def _band(sub: np.ndarray, at: int, start: int, stop: int, inner_start: int, inner_stop: int) -> tuple[int, int]:
+    """The rows of a side along row ``at`` from column ``start`` to ``stop``: how far its ink runs up and down
+    from ``at`` in all but a few of its columns (BAND, between the other two sides ``inner_start`` ..
+    ``inner_stop``), so that a digit touching the side along most of it does not thicken it."""
+    cols = np.arange(max(start, inner_start + 1), min(stop, inner_stop - 1) + 1)
+    if cols.size < 4:
+        cols = np.arange(start, stop + 1)
+    column = sub[:, cols]
+    on = column[at]
+    up = np.argmin(column[at::-1], axis=0)  # ink rows above ``at`` in a run with it (0 if none)
+    up = np.where(column[at::-1].all(axis=0), at + 1, up) - 1
+    down = np.argmin(column[at:], axis=0)
+    down = np.where(column[at:].all(axis=0), column.shape[0] - at, down) - 1
+    if on.any():
+        up, down = up[on], down[on]
+    return at - int(np.percentile(up, BAND, method="lower")), at + int(np.percentile(down, BAND, method="lower"))
 
 
 def _thick(profile: np.ndarray, at: int, need: float) -> tuple[int, int]:

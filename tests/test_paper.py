@@ -897,3 +897,23 @@ def test_an_upright_margin_beside_tilted_ruling_is_straightened_at_exactly_zero(
     rows, columns = (math.degrees(t) for t in tilt(np.asarray(image, bool)))
     assert columns == 0.0
     assert abs(rows - degrees) <= 0.15  # PIL steps a 1 px line where it likes: -1.3 is drawn nearer -1.4
+
+
+@pytest.mark.parametrize("cover", [0.7, 0.85])
+def test_a_box_whose_digit_is_fused_with_its_side_is_still_a_box(cover):
+    """A 7 whose bar is written along its box's top, fused with it over most of its length, made that side look
+    8 px thick where the others were 3: the box was not found, and its sides were read as 1s ("799" read
+    "171919", a helper's forms). A side is measured where most of its columns show it, when the box holds
+    writing through its middle (a squarish 0 alone is no box: test_an_open_comb_is_found_past_the_ones...)."""
+    from app.forms import _rectangle
+
+    mask = np.zeros((83, 60), bool)
+    mask[:3], mask[-3:], mask[:, :3], mask[:, -3:] = True, True, True, True  # the printed box, 3 px lines
+    bar = round(cover * 54)
+    mask[3:8, 57 - bar : 57] = True  # the 7's bar, 5 px, along the top
+    for y in range(8, 75):  # its stem, down to the left
+        x = 54 - round((y - 8) * 34 / 67)
+        mask[y, x - 2 : x + 3] = True
+    sides = _rectangle(mask)
+    assert sides is not None
+    assert [hi - lo + 1 for _, lo, hi, _, _ in sides] == [3, 3, 3, 3]

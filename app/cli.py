@@ -110,6 +110,8 @@ def record(
         entry = {"digit": p.digit, "confidence": round(p.confidence, 6), "box": _box(p.box, scale)}
         if p.not_digit is not None:
             entry["not_digit"] = round(p.not_digit, 6)
+        if p.more:  # the string model reads more digits in this digit's piece: it may hold one the answer leaves out
+            entry["more"] = p.more
         if top_k:
             entry["top"] = top(p)
         digits.append(entry)

@@ -55,6 +55,9 @@ class DigitReading:
     not_digit: float | None = None  # the model's score, when it has one
     rejected: bool = False
     touching: bool = False  # read whole with its neighbours, as digits that touch (the string model, app.strings)
+    #: the digits the string model reads in this digit's piece, read whole, when more than the answer takes from it:
+    #: the piece may hold a digit the answer leaves out ("" when it does not)
+    more: str = ""
 
     @property
     def height(self) -> int:

@@ -66,7 +66,7 @@ def unsure(reading: Reading) -> list[DigitReading]:
     """The digits of an answer that are below UNSURE, or that the gate nearly turned away (UNSURE_GATE)."""
     if reading.rejected:
         return []
-    return [p for p in reading.pieces if p.confidence < UNSURE or (p.not_digit or 0.0) >= UNSURE_GATE]
+    return [p for p in reading.pieces if p.confidence < UNSURE or (p.not_digit or 0.0) >= UNSURE_GATE or p.more]
 
 
 def answer_text(reading: Reading) -> str:
@@ -133,6 +133,8 @@ def detail(reading: Reading) -> str:
     doubtful = unsure(reading)
     if reading.single is not None:
         single = reading.single
+        if doubtful and single.more:
+            return f"maybe {single.label} or {_read_whole(single.label, [single.more])}{aside}"
         if doubtful and _gate_doubts(single.confidence, single.not_digit):
             return f"maybe {single.label}, or digits that touch, or not a digit ({_doubt(single.not_digit)}){aside}"
         if doubtful:
@@ -150,6 +152,8 @@ def detail(reading: Reading) -> str:
             together = f"{100 * doubtful[0].confidence:.1f}%"
             return f"maybe {reading.number}: digits {which}-{last} of {n} touch, read together at {together}{aside}"
         q = doubtful[0]
+        if whole := _read_whole(reading.number or "", [p.more for p in reading.pieces]):
+            return f"maybe {reading.number} or {whole}{aside}"
         if _gate_doubts(q.confidence, q.not_digit):
             why = f"may be digits that touch, or not a digit ({_doubt(q.not_digit)})"
             return f"maybe {reading.number}: the {q.label} (digit {which} of {n}) {why}{aside}"
@@ -273,8 +277,26 @@ def shell_line(path: str, rec: dict[str, Any]) -> str:
     return f"{path}: {answer}  {listing}{top}{_shell_aside(rec)}"
 
 
+def _read_whole(number: str, more: Sequence[str]) -> str:
+    """ "315: digits 1-2 of 2 read whole": the number with the first run of digits whose piece the string model
+    reads whole as more digits (``more``, per digit; see DigitReading.more) read so, and which they are; or ""."""
+    first = next((k for k, m in enumerate(more) if m), None)
+    if first is None or len(number) != len(more):
+        return ""
+    last = first
+    while last + 1 < len(more) and more[last + 1] == more[first]:
+        last += 1
+    which = f"digit {first + 1} of {len(more)} " if first == last else f"digits {first + 1}-{last + 1} of {len(more)} "
+    return f"{number[:first]}{more[first]}{number[last + 1 :]}: {which if len(more) > 1 else ''}read whole"
+
+
 def _shell_doubt(rec: dict[str, Any]) -> str:
-    """Why digits the classifier is sure of make the answer not sure: the gate nearly turned one away."""
+    """Why digits the classifier is sure of make the answer not sure: the string model reads more digits in
+    their piece, or the gate nearly turned one away."""
+    if not rec.get("sure", True) and (
+        whole := _read_whole(rec["number"] or "", [d.get("more", "") for d in rec["digits"]])
+    ):
+        return f"  (or {whole})"
     pieces = rec["digits"] or [rec]
     doubted = [n for n, d in enumerate(pieces, 1) if _gate_doubts(d.get("confidence"), d.get("not_digit"))]
     if rec.get("sure", True) or not doubted:

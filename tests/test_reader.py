@@ -529,6 +529,36 @@ def test_the_shell_says_why_an_answer_of_sure_digits_is_not_sure():
     assert "may be digits" not in shell_line("x.png", record("x.png", Reading((digit(1, 0, 0.05),)), 0, []))
 
 
+def test_digits_whose_piece_the_string_model_reads_as_more_digits_are_not_sure_and_say_what_it_read():
+    """ "375" written overlapping was cut into a 3 and a 5 the gate accepted, each sure, and the answer "35" was
+    shown sure with a digit missing; the string model, unsure (0.47), read the piece whole as "315". When it reads
+    more digits in a piece than the answer takes from it, the answer is not sure and offers its reading (an
+    independent set's touching numbers: wrong answers shown sure 5 -> 2; and 2 of its 300 right gapped numbers
+    and single digits called not sure)."""
+    from dataclasses import replace
+
+    from app.cli import record
+    from app.reader import _more
+    from app.reading import Reading
+    from app.wording import detail, headline, is_sure, shell_line
+
+    three, five, seven = _sure_digit(3, 0, 0.05), _sure_digit(5, 40, 0.05), _sure_digit(7, 80, 0.01)
+    # the 3 and the 5 cut from piece 0, the 7 a piece of its own; the string model read piece 0 as "315"
+    marked = _more([three, five, seven], [0, 0, 1], {0: "315", 1: "7"})
+    assert [q.more for q in marked] == ["315", "315", ""]
+    # as many digits as the answer takes from the piece (a string read whole, or a cut the model agrees with)
+    assert [q.more for q in _more([three, five], [0, 0], {0: "35"})] == ["", ""]
+    assert [q.more for q in _more([three, five], [-1, -1], {0: "315"})] == ["", ""]
+    reading = Reading(tuple(marked))
+    assert not is_sure(reading) and headline(reading) == "Not sure"
+    assert detail(reading) == "maybe 357 or 3157: digits 1-2 of 3 read whole"
+    line = shell_line("x.png", record("x.png", reading, 0, []))
+    assert line.startswith("x.png: not sure, maybe 357") and "(or 3157: digits 1-2 of 3 read whole)" in line, line
+    assert record("x.png", reading, 0, [])["digits"][0]["more"] == "315"
+    alone = Reading((replace(_sure_digit(2, 0, 0.1), more="26"),))
+    assert detail(alone) == "maybe 2 or 26: read whole"
+
+
 def test_the_gates_doubt_that_makes_an_answer_not_sure_is_below_the_shipped_models_threshold(published_model):
     """UNSURE_GATE marks the band between it and the gate's threshold: a model whose threshold were under it would
     call no accepted digit doubtful."""

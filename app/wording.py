@@ -63,7 +63,8 @@ def is_sure(reading: Reading) -> bool:
 
 
 def unsure(reading: Reading) -> list[DigitReading]:
-    """The digits of an answer that are below UNSURE, or that the gate nearly turned away (UNSURE_GATE)."""
+    """The digits of an answer that are below UNSURE, that the gate nearly turned away (UNSURE_GATE), or whose
+    piece the string model reads as more digits than the answer takes from it (DigitReading.more)."""
     if reading.rejected:
         return []
     return [p for p in reading.pieces if p.confidence < UNSURE or (p.not_digit or 0.0) >= UNSURE_GATE or p.more]

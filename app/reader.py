@@ -293,11 +293,13 @@ def resolve(
             )
         one = p.atoms is not None and p.atoms[i, 0] == p.atoms[i, 1]
         owners += [int(p.atoms[i, 0]) if one else -1] * (len(chosen) - before)  # type: ignore[index]
-    reading = decide(_more(chosen, owners, said), dark_on_light, p.shape, scale, labels)
+    reading = decide(_more(chosen, owners, said, labels), dark_on_light, p.shape, scale, labels)
     return replace(reading, removed=removed, fit=_fit(reading))
 
 
-def _more(chosen: list[DigitReading], owners: list[int], said: dict[int, str]) -> list[DigitReading]:
+def _more(
+    chosen: list[DigitReading], owners: list[int], said: dict[int, tuple[int, ...]], labels: Sequence[str]
+) -> list[DigitReading]:
     """``chosen``, each digit marked with what the string model reads in its piece (``owners``: the piece each
     digit is all of or part of, -1 for digits of joined pieces) when that is more digits than the answer takes
     from the piece. Cut where the classifier liked the parts, a piece of three overlapping digits gave two that
@@ -308,7 +310,7 @@ def _more(chosen: list[DigitReading], owners: list[int], said: dict[int, str]) -
     two readings disagree (the answer's digits not within the string's) cost less (+4) and caught 5, not 20."""
     taken = collections.Counter(o for o in owners if o >= 0)
     return [
-        replace(q, more=said[o]) if o >= 0 and len(said.get(o, "")) > taken[o] else q
+        replace(q, more="".join(labels[d] for d in said[o])) if o >= 0 and len(said.get(o, ())) > taken[o] else q
         for q, o in zip(chosen, owners, strict=True)
     ]
 
@@ -359,7 +361,7 @@ def _string_scores(
     strings: StringScorer,
     memo: Memo | None = None,
     flags: np.ndarray | None = None,
-) -> tuple[dict[tuple[int, int], tuple[float, StringReading, np.ndarray]], set[int], dict[int, str]]:
+) -> tuple[dict[tuple[int, int], tuple[float, StringReading, np.ndarray]], set[int], dict[int, tuple[int, ...]]]:
     """The candidates that read as two or more touching digits (none holding a ``clean`` piece): their log
     score, the string read and the string model's columns (32, 11); and the candidates that are a whole piece
     whose likeliest reading by the string model is no digits at all. Not only a sure one: a V, W, n or A it read
@@ -402,7 +404,7 @@ def _string_scores(
     for i, row in zip(todo, probs, strict=True):
         read = decode(row)
         if p.whole is not None and p.whole[i] >= 0:
-            said[int(p.whole[i])] = "".join(str(d) for d in read.digits)
+            said[int(p.whole[i])] = read.digits
             if not read.digits:
                 nothing.add(i)
         if i not in wide or len(read.digits) < 2 or read.labelling < STRING_SURE:

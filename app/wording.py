@@ -134,8 +134,8 @@ def detail(reading: Reading) -> str:
     doubtful = unsure(reading)
     if reading.single is not None:
         single = reading.single
-        if doubtful and single.more:
-            return f"maybe {single.label} or {_read_whole(single.label, [single.more])}{aside}"
+        if doubtful and (whole := _read_whole(single.label, [single.more])):
+            return f"maybe {single.label} or {whole}{aside}"
         if doubtful and _gate_doubts(single.confidence, single.not_digit):
             return f"maybe {single.label}, or digits that touch, or not a digit ({_doubt(single.not_digit)}){aside}"
         if doubtful:
@@ -287,8 +287,9 @@ def _read_whole(number: str, more: Sequence[str]) -> str:
     last = first
     while last + 1 < len(more) and more[last + 1] == more[first]:
         last += 1
-    which = f"digit {first + 1} of {len(more)} " if first == last else f"digits {first + 1}-{last + 1} of {len(more)} "
-    return f"{number[:first]}{more[first]}{number[last + 1 :]}: {which if len(more) > 1 else ''}read whole"
+    which = f"digit {first + 1}" if first == last else f"digits {first + 1}-{last + 1}"
+    where = f"{which} of {len(more)} " if len(more) > 1 else ""
+    return f"{number[:first]}{more[first]}{number[last + 1 :]}: {where}read whole"
 
 
 def _shell_doubt(rec: dict[str, Any]) -> str:

@@ -538,17 +538,18 @@ def test_digits_whose_piece_the_string_model_reads_as_more_digits_are_not_sure_a
     from dataclasses import replace
 
     from app.cli import record
+    from app.contract import LABELS
     from app.reader import _more
     from app.reading import Reading
     from app.wording import detail, headline, is_sure, shell_line
 
     three, five, seven = _sure_digit(3, 0, 0.05), _sure_digit(5, 40, 0.05), _sure_digit(7, 80, 0.01)
     # the 3 and the 5 cut from piece 0, the 7 a piece of its own; the string model read piece 0 as "315"
-    marked = _more([three, five, seven], [0, 0, 1], {0: "315", 1: "7"})
+    marked = _more([three, five, seven], [0, 0, 1], {0: (3, 1, 5), 1: (7,)}, LABELS)
     assert [q.more for q in marked] == ["315", "315", ""]
     # as many digits as the answer takes from the piece (a string read whole, or a cut the model agrees with)
-    assert [q.more for q in _more([three, five], [0, 0], {0: "35"})] == ["", ""]
-    assert [q.more for q in _more([three, five], [-1, -1], {0: "315"})] == ["", ""]
+    assert [q.more for q in _more([three, five], [0, 0], {0: (3, 5)}, LABELS)] == ["", ""]
+    assert [q.more for q in _more([three, five], [-1, -1], {0: (3, 1, 5)}, LABELS)] == ["", ""]
     reading = Reading(tuple(marked))
     assert not is_sure(reading) and headline(reading) == "Not sure"
     assert detail(reading) == "maybe 357 or 3157: digits 1-2 of 3 read whole"

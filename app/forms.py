@@ -66,6 +66,7 @@ def comb(mask: np.ndarray, horizontals: list[Line]) -> tuple[list[Line], list[Li
         full = mask[y0:y1, lo:hi].mean(axis=0) >= 0.95
         thin = 2 * max(top.thickness, bottom.thickness) + 2
         found = [Line(True, lo + a, lo + b - 1, top.lo, bottom.hi + 1) for a, b in runs(full, 0) if b - a <= thin]
+        found = _printed(found)
         if len(found) >= 2 and found[0].lo - lo <= 2 * reach and hi - 1 - found[-1].hi <= 2 * reach:
             lines += [top, bottom]
             sides += found
@@ -411,9 +412,19 @@ def dividers(mask: np.ndarray, sides: list[Line]) -> list[Line]:
         if y1 - y0 < 6 or x1 - x0 < 6:
             continue
         full = mask[y0:y1, x0:x1].mean(axis=0) >= 0.95
-        thin = 2 * max(left.thickness, right.thickness) + 2
+        thin = max(left.thickness, right.thickness) + SAME_LINE
         out += [Line(True, x0 + a, x0 + b - 1, top.lo, bottom.hi + 1) for a, b in runs(full, 0) if b - a <= thin]
     return out
+
+
+def _printed(sides: list[Line]) -> list[Line]:
+    """A comb field's sides without the strokes written from its top line to its bottom one: printed sides are
+    alike, so one more than SAME_LINE px thicker than the field's usual side is writing (a 1 filling its
+    place, 3 px among 1 px sides, was cut away as a side: "41456" read "4456")."""
+    if len(sides) < 3:
+        return sides
+    usual = float(np.median([x.thickness for x in sides]))
+    return [x for x in sides if x.thickness <= usual + SAME_LINE]
 
 
 def _thin(sides: list[Line]) -> bool:

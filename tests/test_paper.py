@@ -496,6 +496,21 @@ def test_a_comb_field_is_found_past_a_stroke_as_long_as_a_line_between_its_lines
     assert [x.lo for x in found] == [20, 100] and len(sides) == 6
 
 
+def test_a_one_written_from_a_comb_fields_top_line_to_its_bottom_one_is_writing_not_a_side():
+    """A comb field with 1 px sides, a 1 written 3 px thick filling its place from the top line to the bottom one
+    (an independent set's photographed form): it was taken for a side and cut away ("41456" read "4456")."""
+    from app import forms, straight
+
+    mask = np.zeros((100, 260), bool)
+    mask[20:22, 20:231] = mask[80:82, 20:231] = True  # the field's two lines
+    for x in range(20, 231, 42):  # its sides, 1 px
+        mask[20:82, x] = True
+    mask[20:82, 81:84] = True  # the 1, in the second place
+    found, sides = forms.comb(mask, straight.find_lines(mask, False))
+    assert [x.lo for x in found] == [20, 80]
+    assert [x.lo for x in sides] == list(range(20, 231, 42))
+
+
 def test_a_line_found_thinner_than_its_ink_is_cut_whole():
     """Three small boxes a few pixels apart, lines 5 px thick, scanned (a helper's form): their bottoms were
     found as one line 3 px thick, the cut took one row more each side, and the last row stayed under each

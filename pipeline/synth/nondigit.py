@@ -26,8 +26,11 @@ from app.contract import FIELD
 
 CANVAS = 112  # ink maps are drawn at this size before framing
 
-#: Glyphs that are not digits and do not look like one (O/0, l/1, S/5, Z/2, B/8, g/9... are out).
-GLYPHS = "ACEFHKMNRUVWXYacdefhkmnrtuvwxy#@&%$?!+=*<>~^{}πλΣΩ€£¥§¶©®µ∞≈≠±÷×√∑"
+#: Glyphs that are not digits and do not look like one (O/0, l/1, S/5, Z/2, B/8, G/6, g/9... are out).
+#: D, L, P and T were left out too until an independent set's hand-drawn letters read D -> 0, L -> 1,
+#: P -> 8 or 0 and T -> 7, every one of its twelve (twenty-second session): a stem with a bowl, a foot or a
+#: centred bar is not a digit people write.
+GLYPHS = "ACDEFHKLMNPRTUVWXYacdefhkmnrtuvwxy#@&%$?!+=*<>~^{}πλΣΩ€£¥§¶©®µ∞≈≠±÷×√∑"
 
 #: Font files per split, found under the system's font folders (DejaVu ships with Debian's
 #: fonts-dejavu-core); the built-in font of Pillow is "pillow". Evaluation uses fonts

@@ -12,12 +12,12 @@ Deterministic: every picture uses its own fixed-seed RNG.
 Dependencies: numpy + Pillow only.
 """
 
-import csv
 import math
 import os
 import sys
 
 import numpy as np
+from _set import write_set
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 MNIST = os.path.join(
@@ -988,29 +988,13 @@ def main():
     if len(sys.argv) != 2:
         print("usage: make_m.py OUTDIR")
         sys.exit(2)
-    outdir = sys.argv[1]
-    for sub in ("touching", "boxes", "ruled", "nondigit"):
-        os.makedirs(os.path.join(outdir, sub), exist_ok=True)
-    rows = []
-    for i in range(N_TOUCH):
-        rows.append(make_touching(outdir, i))
-    for i in range(N_BOX):
-        rows.append(make_boxes(outdir, i))
-    for i in range(N_RULED):
-        rows.append(make_ruled(outdir, i))
-    for i in range(N_NON):
-        rows.append(make_nondigit(outdir, i))
-    with open(os.path.join(outdir, "manifest.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["path", "kind", "truth", "what"])
-        for r in rows:
-            w.writerow(r)
-    counts = {}
-    for r in rows:
-        counts[r[1]] = counts.get(r[1], 0) + 1
-    for k, v in counts.items():
-        print("%-9s %d" % (k, v))
-    print("total     %d" % len(rows))
+    kinds = [
+        ("touching", N_TOUCH, make_touching),
+        ("boxes", N_BOX, make_boxes),
+        ("ruled", N_RULED, make_ruled),
+        ("nondigit", N_NON, make_nondigit),
+    ]
+    write_set(sys.argv[1], kinds)
 
 
 if __name__ == "__main__":

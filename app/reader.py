@@ -288,7 +288,7 @@ def resolve(
     for key in path:
         i = index[key]
         before = len(chosen)
-        if key in read_as_string and score[key] == read_as_string[key][0]:
+        if _as_string(key, read_as_string, score):
             _, read, columns = read_as_string[key]
             chosen.extend(_string_readings(p, i, read, columns, scale, labels))
         else:
@@ -307,6 +307,15 @@ def resolve(
         owners += [int(p.atoms[i, 0]) if one else -1] * (len(chosen) - before)  # type: ignore[index]
     reading = decide(_more(chosen, owners, said, labels), dark_on_light, p.shape, scale, labels)
     return replace(reading, removed=removed, fit=_fit(reading))
+
+
+def _as_string(
+    key: tuple[int, int],
+    read_as_string: dict[tuple[int, int], tuple[float, StringReading, np.ndarray]],
+    score: dict[tuple[int, int], float],
+) -> bool:
+    """Does candidate ``key`` count as its string reading (its score is the string's, not its cut reading's)?"""
+    return key in read_as_string and score[key] == read_as_string[key][0]
 
 
 def _recount(
@@ -328,7 +337,7 @@ def _recount(
     for key in path:
         i = index[key]
         if p.atoms[i, 0] == p.atoms[i, 1]:
-            as_string = key in read_as_string and score[key] == read_as_string[key][0]
+            as_string = _as_string(key, read_as_string, score)
             taken[int(p.atoms[i, 0])] += len(read_as_string[key][1].digits) if as_string else 1
             cut[int(p.atoms[i, 0])] += score[key]
     changed = False

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from collections.abc import Callable, Sequence
 
+Kinds = Sequence[tuple[str, int, Callable[[str, int], Sequence[str]]]]
 
-def write_set(outdir: str, kinds: Sequence[tuple[str, int, Callable[[str, int], Sequence[str]]]]) -> None:
+
+def main(kinds: Kinds) -> None:
+    """The scripts' command line: ``SCRIPT OUT_DIR``, then :func:`write_set` into it."""
+    if len(sys.argv) != 2:
+        print(f"usage: {os.path.basename(sys.argv[0])} OUT_DIR")
+        sys.exit(2)
+    write_set(sys.argv[1], kinds)
+
+
+def write_set(outdir: str, kinds: Kinds) -> None:
     """Make ``count`` pictures of each ``(kind, count, make)`` in turn, ``make(outdir, i)`` writing picture ``i``
     into ``outdir/kind/`` and returning its manifest row; then write the manifest and print the counts."""
     for kind, _, _ in kinds:

@@ -30,10 +30,9 @@ import io
 import itertools
 import math
 import os
-import sys
 
+import _set
 import numpy as np
-from _set import write_set
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -1014,16 +1013,14 @@ def make_nondigit(outdir, i):
 
 # --------------------------------------------------------------------------
 def main():
-    if len(sys.argv) != 2:
-        print("usage: make_n.py OUT_DIR")
-        sys.exit(2)
-    kinds = [
-        ("touching", N_TOUCH, make_touching),
-        ("boxes", N_BOX, make_boxes),
-        ("ruled", N_RULED, make_ruled),
-        ("nondigit", N_NON, make_nondigit),
-    ]
-    write_set(sys.argv[1], kinds)
+    _set.main(
+        [
+            ("touching", N_TOUCH, make_touching),
+            ("boxes", N_BOX, make_boxes),
+            ("ruled", N_RULED, make_ruled),
+            ("nondigit", N_NON, make_nondigit),
+        ]
+    )
 
 
 if __name__ == "__main__":

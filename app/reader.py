@@ -37,6 +37,8 @@ from app.strings import (
 Scorer = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray | None]]
 #: ``strings(fields (N,32,128)) -> (N,32,11)``: the string model (:mod:`app.strings`)
 StringScorer = Callable[[np.ndarray], np.ndarray]
+#: A candidate read as a string: its log score, the reading and the string model's columns (32, 11).
+StringEntry = tuple[float, StringReading, np.ndarray]
 
 #: A whole piece is read in parts too only when it does not read as a clean digit: it is turned away,
 #: or read under CUT_WHEN, or wider for its height than MNIST usually writes that digit (WIDEST: the
@@ -311,7 +313,7 @@ def resolve(
 
 def _as_string(
     key: tuple[int, int],
-    read_as_string: dict[tuple[int, int], tuple[float, StringReading, np.ndarray]],
+    read_as_string: dict[tuple[int, int], StringEntry],
     score: dict[tuple[int, int], float],
 ) -> bool:
     """Does candidate ``key`` count as its string reading (its score is the string's, not its cut reading's)?"""
@@ -322,9 +324,9 @@ def _recount(
     p: Plan,
     path: list[tuple[int, int]],
     index: dict[tuple[int, int], int],
-    read_as_string: dict[tuple[int, int], tuple[float, StringReading, np.ndarray]],
+    read_as_string: dict[tuple[int, int], StringEntry],
     score: dict[tuple[int, int], float],
-    counted: dict[int, tuple[tuple[int, int], tuple[float, StringReading, np.ndarray]]],
+    counted: dict[int, tuple[tuple[int, int], StringEntry]],
 ) -> bool:
     """Make ``path`` read as the string model reads it each whole piece of ``counted`` (by piece: its span and
     string reading) that ``path`` reads as two or more digits but fewer than the string has (STRING_MORE), where
@@ -414,10 +416,10 @@ def _string_scores(
     memo: Memo | None = None,
     flags: np.ndarray | None = None,
 ) -> tuple[
-    dict[tuple[int, int], tuple[float, StringReading, np.ndarray]],
+    dict[tuple[int, int], StringEntry],
     set[int],
     dict[int, tuple[int, ...]],
-    dict[int, tuple[tuple[int, int], tuple[float, StringReading, np.ndarray]]],
+    dict[int, tuple[tuple[int, int], StringEntry]],
 ]:
     """The candidates that read as two or more touching digits (none holding a ``clean`` piece): their log
     score, the string read and the string model's columns (32, 11); and the candidates that are a whole piece

@@ -38,12 +38,13 @@ def read_all(files: list[Path], reader: Path, model: str | None) -> dict[str, di
         done = subprocess.run(
             command + [str(f) for f in files[i : i + BATCH]], cwd=reader, capture_output=True, text=True
         )
-        if done.returncode not in (0, 1):  # 1: some inputs could not be read (each has its record)
+        records = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        # 1: some inputs could not be read, each with its record; with no record at all the reader itself failed
+        # (run outside the venv, onnxruntime missing: every answer was "error" and the set scored 0%)
+        if done.returncode not in (0, 1) or not records:
             sys.exit(f"the reader failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-        for line in done.stdout.splitlines():
-            if line.startswith("{"):
-                record = json.loads(line)
-                got[str(Path(reader, record["file"]).resolve())] = record
+        for record in records:
+            got[str(Path(reader, record["file"]).resolve())] = record
     return got
 
 

@@ -28,4 +28,5 @@ class GateConfig(Group):
     augment: AugmentConfig
     max_false_reject_mnist: float = Field(gt=0, le=0.5)  # on the validation split
     max_false_reject_drawn: float = Field(gt=0, le=0.5)
+    scenes_repeat: int = Field(ge=1, le=20)  # each digit cut from a written scene shown this many times an epoch
     min_non_digits_rejected: float = Field(gt=0, le=1)  # within the limits above, spend the rest on digits

@@ -40,14 +40,16 @@ class GateData:
     val_negatives: np.ndarray
 
 
-def gate_data(x_train: np.ndarray, split: Split, openset: dict[str, np.ndarray]) -> GateData:
+def gate_data(x_train: np.ndarray, split: Split, openset: dict[str, np.ndarray], scenes_repeat: int = 1) -> GateData:
     """The gate's examples from MNIST's training set (``split``: the gate's own) and the openset stage's
-    arrays: the digits as MNIST has them and as the app frames them (0) against the non-digits (1)."""
+    arrays: the digits as MNIST has them and as the app frames them (0) against the non-digits (1); the digits
+    cut from written scenes ``scenes_repeat`` times each."""
     wanted = [framed_key(s, f) for s in ("train", "validation") for f in DIGIT_FAMILIES]
     missing = [k for k in [*wanted, "negatives_train", "negatives_validation"] if k not in openset]
     if missing:
         raise StageError(f"the openset stage's files lack {', '.join(missing)}; run `dvc repro openset`")
-    drawn = [openset[framed_key("train", f)] for f in DIGIT_FAMILIES]
+    repeats = {f: scenes_repeat if f == "scenes" else 1 for f in DIGIT_FAMILIES}
+    drawn = [np.tile(openset[framed_key("train", f)], (repeats[f], 1, 1)) for f in DIGIT_FAMILIES]
     digits = np.concatenate([x_train[split.train], *drawn])
     negatives = openset["negatives_train"]
     x = np.concatenate([digits, negatives])

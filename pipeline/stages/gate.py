@@ -36,7 +36,7 @@ def main() -> None:
     data = load_mnist(MNIST_NPZ)
     # the non-digits, and the digits as the app frames them
     openset = read_npz(OPENSET_NPZ, "openset") | read_npz(FRAMED_NPZ, "openset")
-    gate = gate_data(data.x_train, gate_split(data.y_train, params.openset), openset)
+    gate = gate_data(data.x_train, gate_split(data.y_train, params.openset), openset, params.gate.scenes_repeat)
     result = train_gate(gate, cfg, params.openset.seed)
     save_model(result.model, GATE_KERAS)
     atomic_write_json(

@@ -71,3 +71,29 @@ def test_a_score_equal_to_the_stored_threshold_is_decided_as_the_app_decides():
 def test_no_validation_digits_is_a_clear_error():
     with pytest.raises(ValueError, match="validation"):
         pick_threshold({"mnist": NO_NEGATIVES}, NO_NEGATIVES, LIMITS, 0.9)
+
+
+def test_the_gate_sees_each_digit_cut_from_a_scene_scenes_repeat_times_and_the_rest_once():
+    from pipeline.data import DIGIT_FAMILIES, Split, framed_key
+    from pipeline.learn.gate import gate_data
+
+    x_train = np.arange(10 * 28 * 28, dtype=np.uint32).reshape(10, 28, 28).astype(np.uint8)
+    split = Split(train=np.arange(6), validation=np.arange(6, 10))
+    openset = {
+        framed_key(s, f): np.full((2 + i, 28, 28), 10 * i + (s == "validation"), np.uint8)
+        for s in ("train", "validation")
+        for i, f in enumerate(DIGIT_FAMILIES)
+    } | {
+        "negatives_train": np.full((5, 28, 28), 255, np.uint8),
+        "negatives_validation": np.zeros((3, 28, 28), np.uint8),
+    }
+    once, thrice = gate_data(x_train, split, openset), gate_data(x_train, split, openset, scenes_repeat=3)
+    scenes = 10 * DIGIT_FAMILIES.index("scenes")
+    for data, times in ((once, 1), (thrice, 3)):
+        digits = data.x_train[data.y_train == 0]
+        assert len(digits) == 6 + sum(2 + i for i in range(len(DIGIT_FAMILIES))) + (times - 1) * 5
+        assert sum(bool((d == scenes).all()) for d in digits) == 5 * times  # the scene digits, each `times` times
+        assert (data.y_train == 1).sum() == 5  # the non-digits once
+    assert np.array_equal(thrice.val_mnist, once.val_mnist)  # validation, which sets the threshold, unchanged
+    for f in DIGIT_FAMILIES:
+        assert np.array_equal(thrice.val_drawn[f], once.val_drawn[f])

@@ -48,8 +48,9 @@ def gate_data(x_train: np.ndarray, split: Split, openset: dict[str, np.ndarray],
     missing = [k for k in [*wanted, "negatives_train", "negatives_validation"] if k not in openset]
     if missing:
         raise StageError(f"the openset stage's files lack {', '.join(missing)}; run `dvc repro openset`")
-    repeats = {f: scenes_repeat if f == "scenes" else 1 for f in DIGIT_FAMILIES}
-    drawn = [np.tile(openset[framed_key("train", f)], (repeats[f], 1, 1)) for f in DIGIT_FAMILIES]
+    drawn = [
+        openset[framed_key("train", f)] for f in DIGIT_FAMILIES for _ in range(scenes_repeat if f == "scenes" else 1)
+    ]  # a repeat is the same array listed again: the one concatenation below copies it
     digits = np.concatenate([x_train[split.train], *drawn])
     negatives = openset["negatives_train"]
     x = np.concatenate([digits, negatives])

@@ -32,6 +32,8 @@ UNSURE_GATE = 0.7
 #: 12 px pen was a blob read "8" without the hint (a helper's check in a real window).
 SMALL_FOR_PEN = 4.0
 SMALL = "The writing is small for the pen: write bigger or use a thinner pen ([ key)."
+#: ...unless every piece is at least this many times as wide as tall: a dash, not small writing.
+FLAT = 3.0
 #: The hint under "Not a number" on a drawing: digits drawn close with a wide pen touch.
 THINNER = "Digits that touch are read as one piece: a thinner pen ([ key) keeps them apart."
 #: The hint when ink ran past the canvas's edge (it is kept and read, but not shown).
@@ -53,6 +55,11 @@ TOUCHING = "The piece marked ? may be digits that touch: leave a small gap betwe
 TOUCHING_WIDTH = 0.75
 #: ...and at least this share of the height of the digits read beside it.
 TOUCHING_HEIGHT = 0.7
+#: The hint under "Not a digit" when the one piece turned away is as wide as touching digits (TOUCHING_WIDTH to
+#: TOUCHING_LONG times its height: a dash or a line is flatter). Said as a condition: a triangle or an A is as wide.
+#: A "17" drawn touching in a real window (0.78 as wide as tall) was "Not a digit" with no word of why.
+TOUCHING_ALONE = "If this is digits that touch, leave a small gap between them."
+TOUCHING_LONG = 3.0
 
 
 # ------------------------------------------------------------------ the answer
@@ -209,6 +216,9 @@ def lines_hint(reading: Reading, ink: np.ndarray) -> str:
 
 def touching_hint(reading: Reading) -> str:
     """Why a number may not be read: two narrow digits touching make one piece the reader does not cut."""
+    if reading.rejected == NOT_A_DIGIT and len(reading.pieces) == 1:
+        h, w = reading.pieces[0].height, reading.pieces[0].width
+        return TOUCHING_ALONE if TOUCHING_WIDTH * h <= w <= TOUCHING_LONG * h else ""
     if reading.rejected != NOT_A_NUMBER:
         return ""
     digits = [p for p in reading.pieces if not p.rejected]
@@ -230,8 +240,9 @@ def pens_tall(reading: Reading, pen: float) -> float:
 
 
 def small_hint(reading: Reading, pen: float | None) -> str:
-    """Writing too small for the pen (``pen``: its width in the ink map's pixels, None for a picture)."""
-    if pen is None or not reading.pieces:
+    """Writing too small for the pen (``pen``: its width in the ink map's pixels, None for a picture). Not for
+    strokes flatter than FLAT (a dash 80 px long, as tall as the pen, was told to write bigger)."""
+    if pen is None or not reading.pieces or all(p.width >= FLAT * p.height for p in reading.pieces):
         return ""
     return SMALL if pens_tall(reading, pen) < SMALL_FOR_PEN else ""
 
@@ -243,6 +254,8 @@ def hints(reading: Reading, ink: np.ndarray, *, pen: float | None = None, past_e
     some ink was drawn beyond the canvas's edge.
     """
     found = [small_hint(reading, pen), lines_hint(reading, ink), touching_hint(reading)]
+    if found[1] and found[2] == TOUCHING_ALONE:  # one piece over several lines of writing: that says why
+        found[2] = ""
     if pen is not None and reading.rejected == NOT_A_NUMBER and not found[0]:
         found.append(THINNER)
     if past_edge:

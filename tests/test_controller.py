@@ -356,7 +356,7 @@ def test_the_lines_note_is_for_doubtful_answers_and_numbers(sample):
 
 
 def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_thetouching_hint():
-    from app.reading import NOT_A_DIGIT, NOT_A_NUMBER, DigitReading, Reading
+    from app.reading import NOT_A_NUMBER, DigitReading, Reading
     from app.wording import TOUCHING, hints, touching_hint
 
     def piece(box, rejected=False):
@@ -371,8 +371,29 @@ def test_a_rejected_piece_as_wide_as_two_touching_digits_gets_thetouching_hint()
     # a narrow rejected piece, a low one (a dash), a lone non-digit, or a number read: nothing to say
     assert touching_hint(Reading((piece((5, 0, 105, 60), rejected=True), seven, one), NOT_A_NUMBER)) == ""
     assert touching_hint(Reading((piece((50, 0, 60, 100), rejected=True), seven, one), NOT_A_NUMBER)) == ""
-    assert touching_hint(Reading((touching,), NOT_A_DIGIT)) == ""
     assert touching_hint(Reading((seven, one))) == ""
+
+
+def test_a_lone_piece_turned_away_as_wide_as_touching_digits_gets_the_hint_as_a_condition():
+    """A "17" drawn touching in a real window was "Not a digit" with no word of why: one piece as wide as two
+    touching digits is told to leave a gap, as a condition (a triangle is as wide); a narrow piece or a dash is not,
+    and a dash is not told to write bigger either (it is as tall as the pen)."""
+    from app.reading import NOT_A_DIGIT, DigitReading, Reading
+    from app.wording import SMALL, TOUCHING_ALONE, hints, touching_hint
+
+    def lone(box):
+        return Reading(
+            (DigitReading("7", 0.99, np.eye(10, dtype=np.float32)[7], box, np.zeros((28, 28)), 0.99, True),),
+            NOT_A_DIGIT,
+        )
+
+    assert touching_hint(lone((0, 0, 128, 100))) == TOUCHING_ALONE  # the window's "17": 0.78 as wide as tall
+    assert touching_hint(lone((0, 0, 100, 250))) == TOUCHING_ALONE  # three digits
+    assert touching_hint(lone((0, 0, 128, 60))) == ""  # one narrow digit's width
+    assert touching_hint(lone((0, 0, 12, 81))) == ""  # a dash
+    ink = np.zeros((300, 300), np.float32)
+    assert hints(lone((0, 0, 12, 81)), ink, pen=12.0) == []  # neither hint: a dash is no small writing
+    assert hints(lone((0, 0, 30, 25)), ink, pen=12.0)[0] == SMALL  # a blob 2.5 pens tall is
 
 
 # ------------------------------------------------------------------ your digits

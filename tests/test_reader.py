@@ -542,15 +542,19 @@ def test_digits_whose_piece_the_string_model_reads_as_more_digits_are_not_sure_a
     from app.contract import LABELS
     from app.reader import _more
     from app.reading import Reading
+    from app.strings import StringReading
     from app.wording import detail, headline, is_sure, shell_line
+
+    def said(*digits: int):  # the string model's reading of a whole piece (app.reader.WholeRead)
+        return 0, StringReading(digits, tuple(range(len(digits))), 0.47, 0.47), np.zeros((32, 11), np.float32)
 
     three, five, seven = _sure_digit(3, 0, 0.05), _sure_digit(5, 40, 0.05), _sure_digit(7, 80, 0.01)
     # the 3 and the 5 cut from piece 0, the 7 a piece of its own; the string model read piece 0 as "315"
-    marked = _more([three, five, seven], [0, 0, 1], {0: (3, 1, 5), 1: (7,)}, LABELS)
+    marked = _more([three, five, seven], [0, 0, 1], {0: said(3, 1, 5), 1: said(7)}, LABELS)
     assert [q.more for q in marked] == ["315", "315", ""]
     # as many digits as the answer takes from the piece (a string read whole, or a cut the model agrees with)
-    assert [q.more for q in _more([three, five], [0, 0], {0: (3, 5)}, LABELS)] == ["", ""]
-    assert [q.more for q in _more([three, five], [-1, -1], {0: (3, 1, 5)}, LABELS)] == ["", ""]
+    assert [q.more for q in _more([three, five], [0, 0], {0: said(3, 5)}, LABELS)] == ["", ""]
+    assert [q.more for q in _more([three, five], [-1, -1], {0: said(3, 1, 5)}, LABELS)] == ["", ""]
     reading = Reading(tuple(marked))
     assert not is_sure(reading) and headline(reading) == "Not sure"
     assert detail(reading) == "maybe 357 or 3157: digits 1-2 of 3 read whole"

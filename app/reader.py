@@ -281,6 +281,12 @@ def resolve(
     not_digit = None if reject is None else np.asarray(reject, np.float64).tolist()
     clean = _clean_atoms(p, best, confidence, flags, not_digit)
     doubted = _clean_atoms(p, best, confidence, flags, None) - clean if not_digit is not None else set()
+    if strings is not None and clean:
+        # a clean digit the string model reads as two is doubted as the gate doubts one: its cuts, if sure, and
+        # its string reading compete with it ("71" written touching read "7" at 95%, the string "71" at 98%)
+        several = _several(p, clean, strings, memo)
+        clean -= several
+        doubted |= several
     kept = _gate_cuts(p, clean, doubted, confidence, flags, not_digit)
     read_as_string, nothing, said, counted = (
         _string_scores(p, kept, clean, strings, memo, flags) if strings is not None else ({}, set(), {}, {})
@@ -500,13 +506,7 @@ def _string_scores(
             wide.add(i)
     if not todo:
         return {}, set(), {}, {}
-    stored = p.string_fields
-    if stored is not None:
-        probs = strings(stored[todo])
-    elif memo is None:
-        probs = strings(np.stack([frame_string(p.pieces[i].ink) for i in todo]))  # type: ignore[index]
-    else:
-        probs = _strings_new([p.pieces[i].ink for i in todo], strings, memo)  # type: ignore[index]
+    probs = _read_strings(p, todo, strings, memo)
     out, nothing, said, counted = {}, set(), {}, {}
     for i, row in zip(todo, probs, strict=True):
         read = decode(row)
@@ -523,6 +523,36 @@ def _string_scores(
         if entry is not None and read.labelling >= STRING_SURE:
             out[p.spans[i]] = entry
     return out, nothing, said, counted
+
+
+def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None) -> set[int]:
+    """The ``clean`` pieces at least STRING_ASPECT wide that the string model reads whole as two or more digits,
+    at STRING_SURE or more (see :func:`resolve`)."""
+    if (p.pieces is None and p.string_fields is None) or p.whole is None:
+        return set()
+    todo = [
+        i
+        for i, a in enumerate(p.whole.tolist())
+        if a in clean and p.boxes[i, 3] - p.boxes[i, 1] >= STRING_ASPECT * (p.boxes[i, 2] - p.boxes[i, 0])
+    ]
+    if not todo:
+        return set()
+    probs = _read_strings(p, todo, strings, memo)
+    return {
+        int(p.whole[i])
+        for i, row in zip(todo, probs, strict=True)
+        if len((read := decode(row)).digits) >= 2 and read.labelling >= STRING_SURE
+    }
+
+
+def _read_strings(p: Plan, todo: list[int], strings: StringScorer, memo: Memo | None) -> np.ndarray:
+    """The string model's columns (len(todo), 32, 11) for candidates ``todo``: from the plan's stored fields, or
+    framed from their ink (through the memo when there is one)."""
+    if p.string_fields is not None:
+        return strings(p.string_fields[todo])
+    if memo is None:
+        return strings(np.stack([frame_string(p.pieces[i].ink) for i in todo]))  # type: ignore[index]
+    return _strings_new([p.pieces[i].ink for i in todo], strings, memo)  # type: ignore[index]
 
 
 def _cuts_of(p: Plan, pieces: set[int]) -> np.ndarray:

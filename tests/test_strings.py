@@ -314,6 +314,22 @@ def test_a_one_touching_its_neighbour_is_not_lost_in_a_clean_looking_digit(reade
     assert np.mean(right) >= 0.72, np.mean(right)
 
 
+@pytest.mark.slow  # 180 readings twice, ~5 s
+def test_a_clean_digit_the_string_model_reads_as_two_competes_with_its_string_reading(readers, sample, monkeypatch):
+    """A piece the classifier and the gate take for one clean digit ("16" read "6", "31" read "3", "10" read "0")
+    is doubted when the string model reads it as two digits at STRING_SURE: its string reading and sure cuts then
+    compete with it. Touching pairs (0-10% overlap): no pair read right without it is lost, and more are right."""
+    import app.reader
+
+    with_strings, _ = readers
+    pictures = [q for overlap in (0.0, 0.05, 0.1) for q in _strings(sample, overlap, 60, seed=7)]
+    now = [with_strings.read(p).number == truth for p, truth in pictures]
+    monkeypatch.setattr(app.reader, "_several", lambda *_: set())  # without the rule
+    before = [with_strings.read(p).number == truth for p, truth in pictures]
+    assert not any(b and not n for b, n in zip(before, now, strict=True))
+    assert sum(now) >= sum(before) + 5, (sum(before), sum(now))
+
+
 def _broken_zeros(sample, n: int) -> list[np.ndarray]:
     """The first ``n`` zeros of the sample, each cut open: its left or top 15-25% gone, or a 2 px band erased."""
     zeros = [sample.x_test[i] for i in np.flatnonzero(sample.y_test == 0)][:n]

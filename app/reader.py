@@ -53,6 +53,10 @@ WIDEST = (1.18, 0.8, 1.25, 1.05, 1.05, 1.43, 1.0, 1.05, 1.0, 0.95)
 #: A candidate that holds no piece reading as a clean digit, and is at least this wide for its height,
 #: may be touching digits read whole by the string model (:mod:`app.strings`, whose STRING_SURE it must reach).
 STRING_ASPECT = 0.75
+#: A whole piece (not cut, not joined) this wide for its height is read as a string too: a 1 touching its neighbour
+#: adds little width ("91" written touching measured 0.68 of its height, read "9" while the string model read "91" at
+#: 0.96). Whole pieces always have their string field in evaluate's stored plans, cut parts only from STRING_ASPECT.
+STRING_WHOLE_ASPECT = 0.6
 #: A piece the not-a-digit gate doubts this much (its score, below the threshold that turns it away) may be
 #: digits that touch even when the classifier reads it as one clean digit: "91" written touching read "9" at
 #: 99.98% with a gate score of 0.94, "17" read "7" with 0.87. Its cuts and its string reading compete with it.
@@ -486,7 +490,7 @@ def _string_scores(
     todo, wide = [], set()
     for i in range(len(p.spans)):
         top, left, bottom, right = p.boxes[i].tolist()
-        is_wide = right - left >= STRING_ASPECT * (bottom - top)
+        is_wide = right - left >= _aspect(p, i) * (bottom - top)
         # a narrow whole piece the gate turns away is read too, for the "no digits" check alone, when it may be
         # cut: a squeezed "R" was cut into "12" when only wide pieces were asked (asking every narrow piece,
         # the broken digits of a 4-digit number drawn in the window cost 1.9 ms a reading)
@@ -526,14 +530,14 @@ def _string_scores(
 
 
 def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None) -> set[int]:
-    """The ``clean`` pieces at least STRING_ASPECT wide that the string model reads whole as two or more digits,
-    at STRING_SURE or more (see :func:`resolve`)."""
+    """The ``clean`` pieces at least STRING_WHOLE_ASPECT wide that the string model reads whole as two or more
+    digits, at STRING_SURE or more (see :func:`resolve`)."""
     if (p.pieces is None and p.string_fields is None) or p.whole is None:
         return set()
     todo = [
         i
         for i, a in enumerate(p.whole.tolist())
-        if a in clean and p.boxes[i, 3] - p.boxes[i, 1] >= STRING_ASPECT * (p.boxes[i, 2] - p.boxes[i, 0])
+        if a in clean and p.boxes[i, 3] - p.boxes[i, 1] >= _aspect(p, i) * (p.boxes[i, 2] - p.boxes[i, 0])
     ]
     if not todo:
         return set()
@@ -543,6 +547,11 @@ def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None)
         for i, row in zip(todo, probs, strict=True)
         if len((read := decode(row)).digits) >= 2 and read.labelling >= STRING_SURE
     }
+
+
+def _aspect(p: Plan, i: int) -> float:
+    """How wide for its height candidate ``i`` must be for the string model to read it as touching digits."""
+    return STRING_WHOLE_ASPECT if p.whole is not None and p.whole[i] >= 0 else STRING_ASPECT
 
 
 def _read_strings(p: Plan, todo: list[int], strings: StringScorer, memo: Memo | None) -> np.ndarray:

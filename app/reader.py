@@ -306,7 +306,7 @@ def resolve(
     path = best_path(p.units, score)
     if counted and _recount(p, path, index, read_as_string, score, counted):
         path = best_path(p.units, score)
-    refused = _fewer(p, path, index, best, said, flags, lambda key: _as_string(key, read_as_string, score))
+    refused = _fewer(p, path, index, best, said, flags, read_as_string, score)
     if refused:
         cuts = _cuts_of(p, refused)
         score = {key: s for key, s in score.items() if not cuts[index[key]]}
@@ -384,7 +384,8 @@ def _fewer(
     best: np.ndarray,
     said: dict[int, WholeRead],
     flags: np.ndarray | None,
-    as_string: Callable[[tuple[int, int]], bool],
+    read_as_string: dict[tuple[int, int], StringEntry],
+    score: dict[tuple[int, int], float],
 ) -> set[int]:
     """The pieces ``path`` cuts into two or more digits that the gate turns away whole and the string model reads
     whole as fewer digits, giving the cuts' digits under FEWER of its own reading's probability."""
@@ -393,7 +394,7 @@ def _fewer(
     cut: dict[int, list[int]] = collections.defaultdict(list)
     for key in path:
         i = index[key]
-        if p.atoms[i, 0] == p.atoms[i, 1] and not as_string(key):
+        if p.atoms[i, 0] == p.atoms[i, 1] and not _as_string(key, read_as_string, score):
             cut[int(p.atoms[i, 0])].append(int(best[i]))
     refused = set()
     for piece, digits in cut.items():

@@ -1,4 +1,4 @@
-"""The data stages' pictures are the same bytes on any CPU and any number of cores.
+"""The data stages' pictures, and the string model's strings, are the same bytes on any CPU and any number of cores.
 
 Each run is a fresh process, since the BLAS kernel, numpy's SIMD level and the worker count are
 chosen when a process starts. ``OPENBLAS_CORETYPE`` makes OpenBLAS use another CPU's kernels
@@ -38,6 +38,11 @@ for family, framed in digits_as_drawn(m.x_train[:120], 2, 12, 4, 3).items():
 scenes = scene_sets(m.x_train[:120], 6, p.families, 3)
 out["scene_digits"], out["miscuts"] = scenes.digits.images, scenes.miscuts
 out["non_digits"] = negatives("train", 60, 3, m.x_train[:120]).images
+# the string model's training strings, MNIST's and a pen's (its weights are the same on any CPU with AVX2 only if
+# they are)
+from pipeline.synth.strings import string_examples
+out["strings"] = string_examples(m.x_train[:120], m.y_train[:120], 40, ["touching", "overlapping"],
+                                 ["glyph", "scribble", "shape"], np.random.default_rng(3), 0.5)[0]
 for k in sorted(out):
     v = np.ascontiguousarray(out[k])
     print(k, v.dtype, v.shape, hashlib.md5(v.tobytes()).hexdigest())

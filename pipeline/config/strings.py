@@ -29,4 +29,6 @@ class StringsConfig(Group):
     learning_rate: float = Field(gt=0, le=1)
     min_lr_fraction: float = Field(ge=0, le=1)
     seed: int = Field(ge=0)
+    #: the share of strings written with a pen (stroke-font digits, one hand a string), the rest MNIST's
+    pen_share: float = Field(ge=0, le=1)
     network: StringNetwork

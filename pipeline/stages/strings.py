@@ -44,7 +44,7 @@ def main() -> None:
 
     def examples(idx: np.ndarray, n: int, part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rng = np.random.default_rng([cfg.seed, Stream.STRING_EXAMPLES, part])
-        return string_examples(data.x_train[idx], data.y_train[idx], n, layouts, non_digits, rng)
+        return string_examples(data.x_train[idx], data.y_train[idx], n, layouts, non_digits, rng, cfg.pen_share)
 
     x, digits, lengths = examples(train, cfg.examples, 0)
     x_val, digits_val, lengths_val = examples(val, cfg.validation_examples, 1)

@@ -8,8 +8,6 @@ import itertools
 import numpy as np
 import pytest
 
-from app.document import Document, Stroke
-from app.document import read as read_document
 from app.inference import Classifier
 from app.strings import (
     BLANK,
@@ -24,7 +22,6 @@ from app.strings import (
 )
 from app.wording import _alternatives
 from pipeline.synth.strings import INK_HEIGHT, MAX_DIGITS, PEN_FONTS, PEN_WIDTH, Hand, string_examples, touch
-from pipeline.synth.strokes import number_strokes, number_width
 
 
 def _crop(digit: np.ndarray) -> np.ndarray:
@@ -275,30 +272,6 @@ def test_a_share_of_strings_is_written_with_a_pen(sample):
 
     assert pen_strings(0.0) == 0.0 and pen_strings(1.0) > 0.95
     assert 0.2 < pen_strings(0.3) < 0.4
-
-
-def _pen_numbers(n: int, seed: int) -> list[tuple[Document, str]]:
-    """``n`` numbers of 2-4 digits drawn with the window's default pen in strokes.py's glyphs (which no model
-    trains on), each digit touching or overlapping the next by up to 12% of the height."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for i in range(n):
-        text = "".join(str(d) for d in rng.integers(10, size=int(rng.integers(2, 5))))
-        gap, height = float(rng.uniform(-0.12, 0.0)), float(rng.uniform(0.2, 0.3))
-        left = (1 - number_width(text, height, gap)) / 2
-        lines = number_strokes(text, left, 0.4, height, gap=gap, seed=i, tremor=0.002)
-        out.append((Document(tuple(Stroke(tuple(points)) for points in lines)), text))
-    return out
-
-
-@pytest.mark.slow  # 80 numbers drawn and read, ~6 s
-def test_numbers_drawn_with_the_pen_and_touching_are_read(readers):
-    """Numbers drawn with the window's pen, neighbours touching: the string model learnt pen strings besides
-    MNIST's (``strings.pen_share``). Before, it read them short and sure ("56" read "5" at 0.98, "200" "2" at
-    0.96): 74 of 120 right; with pen strings, 108."""
-    with_strings, _ = readers
-    right = [read_document(with_strings, doc)[0].number == text for doc, text in _pen_numbers(80, seed=5)]
-    assert sum(right) >= 0.8 * len(right), f"{sum(right)} of {len(right)} read right"
 
 
 def test_evaluate_reads_stored_plans_as_the_app_reads_pictures(readers, sample):

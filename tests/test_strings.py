@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from app.inference import Classifier
+from app.preprocess import stroke_width
 from app.strings import (
     BLANK,
     STRING_BOX,
@@ -239,8 +240,9 @@ def test_string_examples_are_seeded_of_every_length_and_only_of_the_layouts_give
 
 
 def test_a_hand_writes_every_digit_in_every_pen_font_as_one_even_line():
-    """Pen strings' digits: INK_HEIGHT tall, inked, the same for the same seed, and drawn with one even line
-    of the hand's width (ink over the length of its outline's half), not an outline as double-line fonts make."""
+    """Pen strings' digits: INK_HEIGHT tall, inked, the same for the same seed, and drawn with a line of about the
+    hand's width (app.preprocess.stroke_width: twice the ink over its outline). At INK_HEIGHT a double-line font's
+    outline passes this too (it was left out of PEN_FONTS by eye, at the drawing's 64 px)."""
     assert PEN_FONTS
     for font in PEN_FONTS:
         for width in PEN_WIDTH:
@@ -249,9 +251,7 @@ def test_a_hand_writes_every_digit_in_every_pen_font_as_one_even_line():
                 ink = hand.write(d, np.random.default_rng(d))
                 assert ink.shape[0] == INK_HEIGHT and ink.max() > 0.9 and ink.dtype == np.float32, (font, d)
                 assert np.array_equal(ink, hand.write(d, np.random.default_rng(d)))
-                on = ink > 0.5
-                edges = (on[:, 1:] != on[:, :-1]).sum() + (on[1:] != on[:-1]).sum()
-                stroke = 2.0 * on.sum() / edges
+                stroke = stroke_width(ink)
                 assert 0.5 * width * INK_HEIGHT < stroke < 2.0 * width * INK_HEIGHT + 1, (font, d, width, stroke)
 
 

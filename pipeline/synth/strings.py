@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from app.preprocess import bounding_box
 from app.strings import frame_string
 from pipeline.synth.nondigit import _draw_polylines
 from pipeline.synth.scene import SPACING
@@ -112,13 +113,8 @@ class Hand:
         corner = every.min(0) - pen
         size = math.ceil(float((every.max(0) - corner).max() + pen))
         ink = _draw_polylines([d - corner for d in drawn], pen, size)
-        return _resize(_crop_float(ink), INK_HEIGHT, None)
-
-
-def _crop_float(ink: np.ndarray) -> np.ndarray:
-    on = ink > 0.15
-    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
-    return np.ascontiguousarray(ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1], np.float32)
+        top, left, bottom, right = bounding_box(ink, 0.15)  # type: ignore[misc]  # a pen's line always inks
+        return _resize(np.ascontiguousarray(ink[top:bottom, left:right], np.float32), INK_HEIGHT, None)
 
 
 def touch(a: np.ndarray, b: np.ndarray, overlap: float, rng: np.random.Generator) -> np.ndarray:

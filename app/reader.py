@@ -490,8 +490,7 @@ def _string_scores(
         return {}, set(), {}, {}
     todo, wide = [], set()
     for i in range(len(p.spans)):
-        top, left, bottom, right = p.boxes[i].tolist()
-        is_wide = right - left >= _aspect(p, i) * (bottom - top)
+        is_wide = _wide(p, i)
         # a narrow whole piece the gate turns away is read too, for the "no digits" check alone, when it may be
         # cut: a squeezed "R" was cut into "12" when only wide pieces were asked (asking every narrow piece,
         # the broken digits of a 4-digit number drawn in the window cost 1.9 ms a reading)
@@ -535,11 +534,7 @@ def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None)
     digits, at STRING_SURE or more (see :func:`resolve`)."""
     if (p.pieces is None and p.string_fields is None) or p.whole is None:
         return set()
-    todo = [
-        i
-        for i, a in enumerate(p.whole.tolist())
-        if a in clean and p.boxes[i, 3] - p.boxes[i, 1] >= _aspect(p, i) * (p.boxes[i, 2] - p.boxes[i, 0])
-    ]
+    todo = [i for i, a in enumerate(p.whole.tolist()) if a in clean and _wide(p, i)]
     if not todo:
         return set()
     probs = _read_strings(p, todo, strings, memo)
@@ -550,9 +545,12 @@ def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None)
     }
 
 
-def _aspect(p: Plan, i: int) -> float:
-    """How wide for its height candidate ``i`` must be for the string model to read it as touching digits."""
-    return STRING_WHOLE_ASPECT if p.whole is not None and p.whole[i] >= 0 else STRING_ASPECT
+def _wide(p: Plan, i: int) -> bool:
+    """Is candidate ``i`` wide enough for its height for the string model to read it as touching digits (a whole
+    piece from STRING_WHOLE_ASPECT, cut parts and joins from STRING_ASPECT)?"""
+    top, left, bottom, right = p.boxes[i].tolist()
+    aspect = STRING_WHOLE_ASPECT if p.whole is not None and p.whole[i] >= 0 else STRING_ASPECT
+    return right - left >= aspect * (bottom - top)
 
 
 def _read_strings(p: Plan, todo: list[int], strings: StringScorer, memo: Memo | None) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 
 from pipeline.sets.trainsets import generate
 from pipeline.synth.nondigit import CANVAS
-from pipeline.synth.written import STROKE_FONT_SPLITS, WRITTEN, _strokes, written
+from pipeline.synth.written import STROKE_FONT_SPLITS, WRITTEN, font_lines, written
 
 
 def test_every_split_has_its_own_stroke_fonts_and_every_glyph_in_them():
@@ -15,7 +15,7 @@ def test_every_split_has_its_own_stroke_fonts_and_every_glyph_in_them():
     assert not fonts["validation"] & fonts["eval"]
     for names in STROKE_FONT_SPLITS.values():
         for name in names:
-            assert all(_strokes(name, char) for char in WRITTEN), name
+            assert all(font_lines(name, char) for char in WRITTEN), name
 
 
 def test_a_written_glyph_is_a_pen_line_on_the_canvas_and_the_same_for_the_same_seed():

@@ -90,7 +90,8 @@ def _pen(rng: np.random.Generator, size: int = CANVAS) -> float:
     return float(size * rng.uniform(0.035, 0.11))
 
 
-def _draw_polylines(lines: list[np.ndarray], width: float, size: int = CANVAS) -> np.ndarray:
+def draw_polylines(lines: list[np.ndarray], width: float, size: int = CANVAS) -> np.ndarray:
+    """``lines`` drawn white on a black ``size`` square with a round pen ``width`` px wide, as float32 in [0, 1]."""
     from PIL import Image, ImageDraw
 
     img = Image.new("L", (size, size), 0)
@@ -115,7 +116,7 @@ def _curve(rng: np.random.Generator, size: int = CANVAS) -> np.ndarray:
 def stroke(rng: np.random.Generator) -> np.ndarray:
     """Two or three random curves (a lone smooth curve is too often a 1, 2, 6, 7 or 9 to call it anything)."""
     n = int(rng.integers(2, 4))
-    return _draw_polylines([_curve(rng) for _ in range(n)], _pen(rng))
+    return draw_polylines([_curve(rng) for _ in range(n)], _pen(rng))
 
 
 def scribble(rng: np.random.Generator) -> np.ndarray:
@@ -127,7 +128,7 @@ def scribble(rng: np.random.Generator) -> np.ndarray:
         angle += rng.normal(0, 0.7)
         pos = np.clip(pos + 5 * np.array([math.cos(angle), math.sin(angle)]), 8, CANVAS - 8)
         pts.append(pos.copy())
-    return _draw_polylines([np.array(pts)], _pen(rng) * 0.8)
+    return draw_polylines([np.array(pts)], _pen(rng) * 0.8)
 
 
 def _regular(n: int, r: float, c: np.ndarray, rot: float, inner: float | None = None) -> np.ndarray:
@@ -180,7 +181,7 @@ def shape(rng: np.random.Generator) -> np.ndarray:
             np.array([c + [-r, -o], c + [r, -o]]),
             np.array([c + [-r, o], c + [r, o]]),
         ]
-    return _draw_polylines(lines, _pen(rng))
+    return draw_polylines(lines, _pen(rng))
 
 
 def hatching(rng: np.random.Generator) -> np.ndarray:
@@ -193,7 +194,7 @@ def hatching(rng: np.random.Generator) -> np.ndarray:
     lines = [np.array([c + o * normal - half * d, c + o * normal + half * d]) for o in np.linspace(-half, half, n)]
     if rng.random() < 0.3:  # a grid
         lines += [np.array([c + o * d - half * normal, c + o * d + half * normal]) for o in np.linspace(-half, half, n)]
-    return _draw_polylines(lines, _pen(rng) * 0.6)
+    return draw_polylines(lines, _pen(rng) * 0.6)
 
 
 def noise(rng: np.random.Generator) -> np.ndarray:
@@ -216,7 +217,7 @@ def fragment(rng: np.random.Generator) -> np.ndarray:
         lines = [np.array([c - r * np.array([math.cos(a), math.sin(a)]), c + r * np.array([math.cos(a), math.sin(a)])])]
     elif kind == 1:  # a dot
         lines = [np.array([c, c + 0.5])]
-        return _draw_polylines(lines, CANVAS * rng.uniform(0.05, 0.25))
+        return draw_polylines(lines, CANVAS * rng.uniform(0.05, 0.25))
     elif kind == 2:  # a short arc, at most a third of a circle, not standing up (that is a 1)
         while True:
             a0 = rng.uniform(0, 2 * math.pi)
@@ -228,7 +229,7 @@ def fragment(rng: np.random.Generator) -> np.ndarray:
         lines = [arc]
     else:  # a bar and a dot, or two dots
         lines = [np.array([c - [r, 0], c + [r, 0]]), np.array([c + [0, r * 0.9]] * 2)]
-    return _draw_polylines(lines, _pen(rng))
+    return draw_polylines(lines, _pen(rng))
 
 
 def glyph(rng: np.random.Generator, fonts: list[tuple[str, object]]) -> np.ndarray:

@@ -26,9 +26,9 @@ from PIL import Image, ImageFilter
 
 from app.preprocess import bounding_box
 from app.strings import frame_string
-from pipeline.synth.nondigit import _draw_polylines
+from pipeline.synth.nondigit import draw_polylines
 from pipeline.synth.scene import SPACING
-from pipeline.synth.written import STROKE_FONT_SPLITS, _strokes, _wobble
+from pipeline.synth.written import STROKE_FONT_SPLITS, extent, font_lines, hand_matrix, redrawn
 
 #: Layout families a string may be drawn in (those of them training may use).
 STRING_LAYOUTS = ("tight", "touching", "overlapping")
@@ -41,9 +41,8 @@ LENGTH_SHARES = (0.06, 0.1, 0.3, 0.24, 0.2, 0.1)
 
 def _crop(digit: np.ndarray) -> np.ndarray:
     """An MNIST digit (uint8) cropped to its ink, as float32 in [0, 1]."""
-    on = digit > 40
-    rows, cols = np.flatnonzero(on.any(axis=1)), np.flatnonzero(on.any(axis=0))
-    return digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+    top, left, bottom, right = bounding_box(digit, 40)  # type: ignore[misc]  # every MNIST digit has ink
+    return digit[top:bottom, left:right].astype(np.float32) / 255.0
 
 
 def _resize(ink: np.ndarray, height: int, width: int | None) -> np.ndarray:
@@ -95,24 +94,18 @@ class Hand:
 
     @classmethod
     def pick(cls, fonts: list[str], rng: np.random.Generator) -> Hand:
-        turn = float(rng.uniform(-0.12, 0.12))
-        rotate = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
-        # wider or narrower than the font, leaning right more often than left
-        shear = np.array([[rng.uniform(0.7, 1.25), rng.uniform(-0.35, 0.2)], [0.0, 1.0]])
-        return cls(fonts[int(rng.integers(len(fonts)))], rotate @ shear, float(rng.uniform(*PEN_WIDTH)))
+        matrix = hand_matrix(rng, 0.12, (0.7, 1.25), (-0.35, 0.2))
+        return cls(fonts[int(rng.integers(len(fonts)))], matrix, float(rng.uniform(*PEN_WIDTH)))
 
     def write(self, digit: int, rng: np.random.Generator) -> np.ndarray:
         """``digit`` in this hand: ink (float32 in [0, 1]) cropped to itself, INK_HEIGHT tall."""
-        lines = _strokes(self.font, str(digit))
-        points = np.concatenate(lines)
-        low, high = points.min(0), points.max(0)
-        scale = PEN_DRAWN / max(float(high[1] - low[1]), 1.0)
-        drawn = [_wobble((line - (low + high) / 2) * scale, rng) @ self.matrix.T for line in lines]
+        lines = font_lines(self.font, str(digit))
+        drawn = redrawn(lines, PEN_DRAWN / max(float(extent(lines)[1]), 1.0), self.matrix, rng)
         every = np.concatenate(drawn)
         pen = self.width * PEN_DRAWN
         corner = every.min(0) - pen
         size = math.ceil(float((every.max(0) - corner).max() + pen))
-        ink = _draw_polylines([d - corner for d in drawn], pen, size)
+        ink = draw_polylines([d - corner for d in drawn], pen, size)
         top, left, bottom, right = bounding_box(ink, 0.15)  # type: ignore[misc]  # a pen's line always inks
         return _resize(np.ascontiguousarray(ink[top:bottom, left:right], np.float32), INK_HEIGHT, None)
 

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.synth.nondigit import CANVAS, GLYPHS, _draw_polylines, _pen
+from pipeline.synth.nondigit import CANVAS, GLYPHS, _pen, draw_polylines
 
 #: The glyphs a stroke font has (the ASCII ones of :data:`GLYPHS`: letters and symbols not like a digit).
 WRITTEN = "".join(c for c in GLYPHS if c.isascii())
@@ -40,7 +40,7 @@ def _font(name: str) -> object:
     return font
 
 
-def _strokes(font: str, char: str) -> list[np.ndarray]:
+def font_lines(font: str, char: str) -> list[np.ndarray]:
     """The character's lines in font units (y down), each a (K, 2) array of points."""
     return [np.asarray(s, np.float64) for s in _font(font).strokes_for_text(char) if len(s) > 1]
 
@@ -58,17 +58,33 @@ def _wobble(line: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return line + drift + rng.normal(0, 1.5, 2)
 
 
+def hand_matrix(
+    rng: np.random.Generator, turn: float, widths: tuple[float, float], slants: tuple[float, float]
+) -> np.ndarray:
+    """A hand's way with a font's lines (2x2, for points as rows): turned by up to ``turn`` radians either way,
+    ``widths`` times as wide, sheared by ``slants`` of the height (a hand leans right more often than left)."""
+    t = rng.uniform(-turn, turn)
+    rotate = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
+    return rotate @ np.array([[rng.uniform(*widths), rng.uniform(*slants)], [0.0, 1.0]])
+
+
+def redrawn(lines: list[np.ndarray], scale: float, hand: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """A font's ``lines`` centred on their box, scaled by ``scale``, wobbling and in ``hand`` (:func:`hand_matrix`)."""
+    points = np.concatenate(lines)
+    low, high = points.min(0), points.max(0)
+    return [_wobble((line - (low + high) / 2) * scale, rng) @ hand.T for line in lines]
+
+
+def extent(lines: list[np.ndarray]) -> np.ndarray:
+    """The width and height of a font's ``lines``."""
+    points = np.concatenate(lines)
+    return points.max(0) - points.min(0)
+
+
 def written(rng: np.random.Generator, fonts: list[str]) -> np.ndarray:
     """A letter or symbol of :data:`WRITTEN` in one of ``fonts``, written with a pen on a ``CANVAS`` square."""
     char = WRITTEN[int(rng.integers(len(WRITTEN)))]
-    lines = _strokes(fonts[int(rng.integers(len(fonts)))], char)
-    points = np.concatenate(lines)
-    low, high = points.min(0), points.max(0)
-    scale = CANVAS * rng.uniform(0.55, 0.8) / max(float((high - low).max()), 1.0)
-    turn = rng.uniform(-0.2, 0.2)
-    # slant (a hand leans right more often than left), rotation and width against height
-    hand = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]]) @ np.array(
-        [[rng.uniform(0.75, 1.25), rng.uniform(-0.35, 0.25)], [0.0, 1.0]]
-    )
-    drawn = [_wobble((line - (low + high) / 2) * scale, rng) @ hand.T + CANVAS / 2 for line in lines]
-    return _draw_polylines(drawn, _pen(rng))
+    lines = font_lines(fonts[int(rng.integers(len(fonts)))], char)
+    scale = CANVAS * rng.uniform(0.55, 0.8) / max(float(extent(lines).max()), 1.0)
+    hand = hand_matrix(rng, 0.2, (0.75, 1.25), (-0.35, 0.25))
+    return draw_polylines([line + CANVAS / 2 for line in redrawn(lines, scale, hand, rng)], _pen(rng))

@@ -547,7 +547,9 @@ def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None)
 
 def _wide(p: Plan, i: int) -> bool:
     """Is candidate ``i`` wide enough for its height for the string model to read it as touching digits (a whole
-    piece from STRING_WHOLE_ASPECT, cut parts and joins from STRING_ASPECT)?"""
+    piece from STRING_WHOLE_ASPECT, cut parts and joins from STRING_ASPECT)? Evaluate's stored plans keep string
+    fields by the same rule (pipeline/sets/plans.py); the gate's doubt (_doubtful) asks STRING_ASPECT of a whole
+    piece, a rule of its own."""
     top, left, bottom, right = p.boxes[i].tolist()
     aspect = STRING_WHOLE_ASPECT if p.whole is not None and p.whole[i] >= 0 else STRING_ASPECT
     return right - left >= aspect * (bottom - top)

@@ -22,13 +22,7 @@ from app.strings import (
     string_path,
 )
 from app.wording import _alternatives
-from pipeline.synth.strings import INK_HEIGHT, MAX_DIGITS, PEN_FONTS, PEN_WIDTH, Hand, string_examples, touch
-
-
-def _crop(digit: np.ndarray) -> np.ndarray:
-    on = digit > 40
-    rows, cols = np.flatnonzero(on.any(1)), np.flatnonzero(on.any(0))
-    return digit[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / 255.0
+from pipeline.synth.strings import INK_HEIGHT, MAX_DIGITS, PEN_FONTS, PEN_WIDTH, Hand, _crop, string_examples, touch
 
 
 def _picture(ink: np.ndarray, scale: int = 4, margin: int = 12) -> np.ndarray:

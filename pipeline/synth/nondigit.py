@@ -85,13 +85,14 @@ def load_fonts(split: str) -> list[tuple[str, object]]:
 
 
 # ------------------------------------------------------------------ drawing
-def _pen(rng: np.random.Generator, size: int = CANVAS) -> float:
+def pen_width(rng: np.random.Generator, size: int = CANVAS) -> float:
     """A pen width like people's: about a 15th of the drawing, give or take."""
     return float(size * rng.uniform(0.035, 0.11))
 
 
 def draw_polylines(lines: list[np.ndarray], width: float, size: int = CANVAS) -> np.ndarray:
-    """``lines`` drawn white on a black ``size`` square with a round pen ``width`` px wide, as float32 in [0, 1]."""
+    """``lines`` ((K, 2) arrays of x, y in pixels) drawn white on a black ``size`` square, float32 0 or 1 (no
+    anti-aliasing): each line ``max(1, round(width))`` px wide, its ends rounded ``width`` across."""
     from PIL import Image, ImageDraw
 
     img = Image.new("L", (size, size), 0)
@@ -116,7 +117,7 @@ def _curve(rng: np.random.Generator, size: int = CANVAS) -> np.ndarray:
 def stroke(rng: np.random.Generator) -> np.ndarray:
     """Two or three random curves (a lone smooth curve is too often a 1, 2, 6, 7 or 9 to call it anything)."""
     n = int(rng.integers(2, 4))
-    return draw_polylines([_curve(rng) for _ in range(n)], _pen(rng))
+    return draw_polylines([_curve(rng) for _ in range(n)], pen_width(rng))
 
 
 def scribble(rng: np.random.Generator) -> np.ndarray:
@@ -128,7 +129,7 @@ def scribble(rng: np.random.Generator) -> np.ndarray:
         angle += rng.normal(0, 0.7)
         pos = np.clip(pos + 5 * np.array([math.cos(angle), math.sin(angle)]), 8, CANVAS - 8)
         pts.append(pos.copy())
-    return draw_polylines([np.array(pts)], _pen(rng) * 0.8)
+    return draw_polylines([np.array(pts)], pen_width(rng) * 0.8)
 
 
 def _regular(n: int, r: float, c: np.ndarray, rot: float, inner: float | None = None) -> np.ndarray:
@@ -181,7 +182,7 @@ def shape(rng: np.random.Generator) -> np.ndarray:
             np.array([c + [-r, -o], c + [r, -o]]),
             np.array([c + [-r, o], c + [r, o]]),
         ]
-    return draw_polylines(lines, _pen(rng))
+    return draw_polylines(lines, pen_width(rng))
 
 
 def hatching(rng: np.random.Generator) -> np.ndarray:
@@ -194,7 +195,7 @@ def hatching(rng: np.random.Generator) -> np.ndarray:
     lines = [np.array([c + o * normal - half * d, c + o * normal + half * d]) for o in np.linspace(-half, half, n)]
     if rng.random() < 0.3:  # a grid
         lines += [np.array([c + o * d - half * normal, c + o * d + half * normal]) for o in np.linspace(-half, half, n)]
-    return draw_polylines(lines, _pen(rng) * 0.6)
+    return draw_polylines(lines, pen_width(rng) * 0.6)
 
 
 def noise(rng: np.random.Generator) -> np.ndarray:
@@ -229,7 +230,7 @@ def fragment(rng: np.random.Generator) -> np.ndarray:
         lines = [arc]
     else:  # a bar and a dot, or two dots
         lines = [np.array([c - [r, 0], c + [r, 0]]), np.array([c + [0, r * 0.9]] * 2)]
-    return draw_polylines(lines, _pen(rng))
+    return draw_polylines(lines, pen_width(rng))
 
 
 def glyph(rng: np.random.Generator, fonts: list[tuple[str, object]]) -> np.ndarray:

@@ -28,7 +28,7 @@ from app.preprocess import bounding_box
 from app.strings import frame_string
 from pipeline.synth.nondigit import draw_polylines
 from pipeline.synth.scene import SPACING
-from pipeline.synth.written import STROKE_FONT_SPLITS, extent, font_lines, hand_matrix, redrawn
+from pipeline.synth.written import STROKE_FONT_SPLITS, extent, font_lines, hand_drawn, hand_matrix
 
 #: Layout families a string may be drawn in (those of them training may use).
 STRING_LAYOUTS = ("tight", "touching", "overlapping")
@@ -41,7 +41,10 @@ LENGTH_SHARES = (0.06, 0.1, 0.3, 0.24, 0.2, 0.1)
 
 def _crop(digit: np.ndarray) -> np.ndarray:
     """An MNIST digit (uint8) cropped to its ink, as float32 in [0, 1]."""
-    top, left, bottom, right = bounding_box(digit, 40)  # type: ignore[misc]  # every MNIST digit has ink
+    box = bounding_box(digit, 40)
+    if box is None:
+        raise ValueError("an MNIST digit without ink (no pixel above 40): is mnist.npz damaged? dvc repro download")
+    top, left, bottom, right = box
     return digit[top:bottom, left:right].astype(np.float32) / 255.0
 
 
@@ -64,7 +67,7 @@ def _slant(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     )
 
 
-def _pen(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _other_pen(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """``ink`` as a broader pen (a 3x3 maximum: one pixel more each side) or a finer one (the faint
     rim dropped) wrote it, a fifth of the time each; MNIST's own pen otherwise."""
     u = float(rng.random())
@@ -100,7 +103,7 @@ class Hand:
     def write(self, digit: int, rng: np.random.Generator) -> np.ndarray:
         """``digit`` in this hand: ink (float32 in [0, 1]) cropped to itself, INK_HEIGHT tall."""
         lines = font_lines(self.font, str(digit))
-        drawn = redrawn(lines, PEN_DRAWN / max(float(extent(lines)[1]), 1.0), self.matrix, rng)
+        drawn = hand_drawn(lines, PEN_DRAWN / max(float(extent(lines)[1]), 1.0), self.matrix, rng)
         every = np.concatenate(drawn)
         pen = self.width * PEN_DRAWN
         corner = every.min(0) - pen
@@ -184,7 +187,7 @@ def string_examples(
                 # a space is a negative overlap
                 ink = touch(ink, _digit(int(d), hand, digits, by_class, rng), -float(rng.uniform(lo, hi)), rng)
             if not hand:
-                ink = _pen(np.ascontiguousarray(ink, np.float32), rng)
+                ink = _other_pen(np.ascontiguousarray(ink, np.float32), rng)
         if rng.random() < 0.3:
             ink = _slant(np.ascontiguousarray(ink, np.float32), rng)
         field = frame_string(np.ascontiguousarray(ink, np.float32))

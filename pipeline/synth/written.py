@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.synth.nondigit import CANVAS, GLYPHS, _pen, draw_polylines
+from pipeline.synth.nondigit import CANVAS, GLYPHS, draw_polylines, pen_width
 
 #: The glyphs a stroke font has (the ASCII ones of :data:`GLYPHS`: letters and symbols not like a digit).
 WRITTEN = "".join(c for c in GLYPHS if c.isascii())
@@ -41,7 +41,7 @@ def _font(name: str) -> object:
 
 
 def font_lines(font: str, char: str) -> list[np.ndarray]:
-    """The character's lines in font units (y down), each a (K, 2) array of points."""
+    """The character's lines in font units (y down), each a (K, 2) array of points (single points dropped)."""
     return [np.asarray(s, np.float64) for s in _font(font).strokes_for_text(char) if len(s) > 1]
 
 
@@ -59,26 +59,33 @@ def _wobble(line: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def hand_matrix(
-    rng: np.random.Generator, turn: float, widths: tuple[float, float], slants: tuple[float, float]
+    rng: np.random.Generator, max_turn: float, widths: tuple[float, float], slants: tuple[float, float]
 ) -> np.ndarray:
-    """A hand's way with a font's lines (2x2, for points as rows): turned by up to ``turn`` radians either way,
-    ``widths`` times as wide, sheared by ``slants`` of the height (a hand leans right more often than left)."""
-    t = rng.uniform(-turn, turn)
+    """A hand's way with a font's lines, 2x2 for points (x, y down) as rows: made wider or narrower by a factor
+    drawn from ``widths``, sheared by a share of the height drawn from ``slants`` (negative leans the top right),
+    then turned by up to ``max_turn`` radians either way. The draws are turn, width, slant, in that order: the
+    pictures' bytes depend on it."""
+    t = rng.uniform(-max_turn, max_turn)
     rotate = np.array([[math.cos(t), -math.sin(t)], [math.sin(t), math.cos(t)]])
     return rotate @ np.array([[rng.uniform(*widths), rng.uniform(*slants)], [0.0, 1.0]])
 
 
-def redrawn(lines: list[np.ndarray], scale: float, hand: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
-    """A font's ``lines`` centred on their box, scaled by ``scale``, wobbling and in ``hand`` (:func:`hand_matrix`)."""
+def _box(lines: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     points = np.concatenate(lines)
-    low, high = points.min(0), points.max(0)
+    return points.min(0), points.max(0)
+
+
+def hand_drawn(lines: list[np.ndarray], scale: float, hand: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """A font's ``lines`` centred on their box, scaled by ``scale`` into pixels (the wobble, :func:`_wobble`, is a
+    hand's in pixels), wobbling and in ``hand`` (:func:`hand_matrix`)."""
+    low, high = _box(lines)
     return [_wobble((line - (low + high) / 2) * scale, rng) @ hand.T for line in lines]
 
 
 def extent(lines: list[np.ndarray]) -> np.ndarray:
     """The width and height of a font's ``lines``."""
-    points = np.concatenate(lines)
-    return points.max(0) - points.min(0)
+    low, high = _box(lines)
+    return high - low
 
 
 def written(rng: np.random.Generator, fonts: list[str]) -> np.ndarray:
@@ -87,4 +94,4 @@ def written(rng: np.random.Generator, fonts: list[str]) -> np.ndarray:
     lines = font_lines(fonts[int(rng.integers(len(fonts)))], char)
     scale = CANVAS * rng.uniform(0.55, 0.8) / max(float(extent(lines).max()), 1.0)
     hand = hand_matrix(rng, 0.2, (0.75, 1.25), (-0.35, 0.25))
-    return draw_polylines([line + CANVAS / 2 for line in redrawn(lines, scale, hand, rng)], _pen(rng))
+    return draw_polylines([line + CANVAS / 2 for line in hand_drawn(lines, scale, hand, rng)], pen_width(rng))

@@ -295,7 +295,8 @@ def resolve(
     read_as_string, nothing, said, counted = (
         _string_scores(p, kept, clean, strings, memo, flags) if strings is not None else ({}, set(), {}, {})
     )
-    if nothing and flags is not None:
+    if nothing and flags is not None and not_digit is not None:
+        flags = _both_doubt(flags, nothing, said, not_digit)
         kept &= ~_cuts_of(p, {int(p.whole[i]) for i in nothing if flags[i]})
         read_as_string = {key: v for key, v in read_as_string.items() if kept[index[key]]}
     score = _scores(p, kept, confidence, not_digit)
@@ -527,6 +528,20 @@ def _string_scores(
         if entry is not None and read.labelling >= STRING_SURE:
             out[p.spans[i]] = entry
     return out, nothing, said, counted
+
+
+def _both_doubt(flags: np.ndarray, nothing: set[int], said: dict[int, WholeRead], not_digit: list[float]) -> np.ndarray:
+    """``flags`` with the whole pieces of ``nothing`` turned away that the gate doubts (DOUBT_GATE, under its
+    threshold) and the string model reads as no digits at STRING_SURE or more: both models say it is no digit
+    (an "e" drawn with a mouse, its gate score 0.938 against a threshold of 0.944, no digits at 1.00, was cut
+    into "63")."""
+    sure = {i for i, read, _ in said.values() if not read.digits and read.labelling >= STRING_SURE}
+    doubted = [i for i in nothing & sure if not flags[i] and not_digit[i] >= DOUBT_GATE]
+    if not doubted:
+        return flags
+    flags = flags.copy()
+    flags[doubted] = True
+    return flags
 
 
 def _several(p: Plan, clean: set[int], strings: StringScorer, memo: Memo | None) -> set[int]:

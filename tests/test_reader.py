@@ -605,6 +605,47 @@ def test_a_piece_cut_into_fewer_digits_than_the_string_model_reads_in_it_is_read
     assert not recount([(0, 1), (1, 3)], (1, 1, 0), cuts=-0.3)[0]  # cuts surer than the string (log 0.4 = -0.92)
 
 
+def test_a_piece_the_gate_doubts_and_the_string_model_reads_as_no_digits_is_not_a_digit():
+    """An "e" drawn with a mouse, its gate score 0.938 (the threshold 0.944), read "0" at 49% and no digits by the
+    string model at 1.00, was cut into "63": both models doubting it, it is turned away whole. Either alone is not
+    enough: the string model reading a digit in it, or a gate that does not doubt it (under DOUBT_GATE)."""
+    from app.contract import LABELS
+    from app.reader import DOUBT_GATE, Plan, resolve
+    from app.strings import BLANK, STRING_COLUMNS, STRING_HEIGHT, STRING_WIDTH
+
+    plan = Plan(
+        units=1,
+        spans=[(0, 1)],
+        boxes=np.array([[0, 0, 40, 54]], np.int64),  # 1.35 as wide as tall, as the "e"
+        images=np.zeros((1, 28, 28), np.float32),
+        shape=(40, 54),
+        prior=np.zeros(1, np.float32),
+        atoms=np.zeros((1, 2), np.int64),
+        partial=np.zeros((1, 2), bool),
+        whole=np.array([0]),
+        string_fields=np.zeros((1, STRING_HEIGHT, STRING_WIDTH), np.float32),
+    )
+    probs = np.full((1, 10), 0.51 / 9, np.float32)
+    probs[0, 0] = 0.49
+
+    def strings(digit: int | None):
+        def score(fields: np.ndarray) -> np.ndarray:
+            out = np.zeros((len(fields), STRING_COLUMNS, BLANK + 1), np.float32)
+            out[..., BLANK] = 1.0
+            if digit is not None:
+                out[:, STRING_COLUMNS // 2] = np.eye(BLANK + 1, dtype=np.float32)[digit]
+            return out
+
+        return score
+
+    def read(gate: float, digit: int | None):
+        return resolve(plan, probs, np.array([gate], np.float32), 0.944, LABELS, strings=strings(digit))
+
+    assert read(0.938, None).rejected is not None
+    assert read(0.938, 0).number == "0"
+    assert read(DOUBT_GATE - 0.1, None).number == "0"
+
+
 def test_the_gates_doubt_that_makes_an_answer_not_sure_is_below_the_shipped_models_threshold(published_model):
     """UNSURE_GATE marks the band between it and the gate's threshold: a model whose threshold were under it would
     call no accepted digit doubtful."""

@@ -268,6 +268,34 @@ def test_a_share_of_strings_is_written_with_a_pen(sample):
     assert 0.2 < pen_strings(0.3) < 0.4
 
 
+def test_the_same_share_of_no_digit_strings_are_words_in_a_pen_hand(sample, monkeypatch):
+    """Pen strings alone taught the string model that a pen's lines are digits (a pen "V" read "11", a zigzag
+    "11111"); letters written otherwise taught it that a pen's style is no digits. So ``pen_share`` of the "no
+    digits" examples are 1-3 letters in a pen string's hand (``_pen_word``), and none without pen strings."""
+    import pipeline.synth.strings as strings
+
+    real, made = strings._pen_word, []
+
+    def written(rng: np.random.Generator, layouts: list[str]) -> np.ndarray:
+        made.append(real(rng, layouts))
+        return made[-1]
+
+    monkeypatch.setattr(strings, "_pen_word", written)
+
+    def words(pen_share: float) -> tuple[int, int]:
+        made.clear()
+        _, _, lengths = string_examples(
+            sample.x_train, sample.y_train, 1000, ["touching"], ["noise"], np.random.default_rng(5), pen_share
+        )
+        return len(made), int((lengths == 0).sum())
+
+    assert words(0.0)[0] == 0
+    n, none = words(0.3)
+    assert none > 30 and 0.15 * none < n < 0.45 * none, (n, none)
+    for ink in made:  # letters of a pen's line, INK_HEIGHT tall or a little more (their neighbours move up or down)
+        assert INK_HEIGHT <= ink.shape[0] <= 1.5 * INK_HEIGHT and ink.max() > 0.9
+
+
 def test_evaluate_reads_stored_plans_as_the_app_reads_pictures(readers, sample):
     """render stores each wide candidate's string field; resolving the stored plans with the string model gives
     the app's answers."""

@@ -13,7 +13,9 @@ A share of the strings (``strings.pen_share``) is written with a pen instead: ea
 stroke font's (:data:`pipeline.synth.written.STROKE_FONT_SPLITS` ``train``), redrawn with one hand's
 slant, proportions, wobble and pen width for the whole string. Why: MNIST's digits are all the model
 had seen, and it read digits drawn with the app's round pen short and sure ("56" read "5" at 0.98,
-"200" read "2" at 0.96: pen-drawn numbers touching, 74 of 120 read right).
+"200" read "2" at 0.96: pen-drawn numbers touching, 74 of 120 read right). The same share of the "no digits"
+examples are words of 1-3 letters in a pen string's hand (:func:`_pen_word`), so that the shape alone tells
+letters from digits.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from app.preprocess import bounding_box
 from app.strings import frame_string
 from pipeline.synth.nondigit import draw_polylines
 from pipeline.synth.scene import SPACING
-from pipeline.synth.written import STROKE_FONT_SPLITS, extent, font_lines, hand_drawn, hand_matrix
+from pipeline.synth.written import STROKE_FONT_SPLITS, WRITTEN, extent, font_lines, hand_drawn, hand_matrix
 
 #: Layout families a string may be drawn in (those of them training may use).
 STRING_LAYOUTS = ("tight", "touching", "overlapping")
@@ -100,9 +102,9 @@ class Hand:
         matrix = hand_matrix(rng, 0.12, (0.7, 1.25), (-0.35, 0.2))
         return cls(fonts[int(rng.integers(len(fonts)))], matrix, float(rng.uniform(*PEN_WIDTH)))
 
-    def write(self, digit: int, rng: np.random.Generator) -> np.ndarray:
-        """``digit`` in this hand: ink (float32 in [0, 1]) cropped to itself, INK_HEIGHT tall."""
-        lines = font_lines(self.font, str(digit))
+    def write(self, char: int | str, rng: np.random.Generator) -> np.ndarray:
+        """``char`` (a digit or a letter) in this hand: ink (float32 in [0, 1]) cropped to itself, INK_HEIGHT tall."""
+        lines = font_lines(self.font, str(char))
         drawn = hand_drawn(lines, PEN_DRAWN / max(float(extent(lines)[1]), 1.0), self.matrix, rng)
         every = np.concatenate(drawn)
         pen = self.width * PEN_DRAWN
@@ -141,6 +143,20 @@ def touch(a: np.ndarray, b: np.ndarray, overlap: float, rng: np.random.Generator
     return out
 
 
+def _pen_word(rng: np.random.Generator, layouts: list[str]) -> np.ndarray:
+    """1-3 letters of :data:`WRITTEN` in one pen hand, slid together as a string's digits are: no digits.
+
+    In the hand and pen of the pen strings, so that only their shape tells letters from digits: a pen "V" read
+    "11" when pen strings alone were learnt, and letters written otherwise (``written``) taught the model that
+    a pen's style is no digits (set P's pen numbers refused 14 -> 87 of 300)."""
+    hand = Hand.pick(list(PEN_FONTS), rng)
+    ink = hand.write(WRITTEN[int(rng.integers(len(WRITTEN)))], rng)
+    for _ in range(int(rng.integers(3))):
+        lo, hi = SPACING[layouts[int(rng.integers(len(layouts)))]]
+        ink = touch(ink, hand.write(WRITTEN[int(rng.integers(len(WRITTEN)))], rng), -float(rng.uniform(lo, hi)), rng)
+    return ink
+
+
 def _digit(
     d: int, hand: Hand | None, digits: np.ndarray, by_class: list[np.ndarray], rng: np.random.Generator
 ) -> np.ndarray:
@@ -174,7 +190,9 @@ def string_examples(
     made = 0
     while made < n:
         k = int(lengths[made])
-        if k == 0:  # something that is not digits
+        if k == 0 and pen_share > 0 and rng.random() < pen_share:
+            ink = _pen_word(rng, layouts)
+        elif k == 0:  # something that is not digits
             name = kinds[int(rng.integers(len(kinds)))]
             ink = nondigit.glyph(rng, fonts) if name == "glyph" else getattr(nondigit, name)(rng)
             ink = np.asarray(ink, np.float32)

@@ -628,22 +628,24 @@ def test_a_piece_the_gate_doubts_and_the_string_model_reads_as_no_digits_is_not_
     probs = np.full((1, 10), 0.51 / 9, np.float32)
     probs[0, 0] = 0.49
 
-    def strings(digit: int | None):
+    def strings(digit: int | None, nothing: float = 1.0):
         def score(fields: np.ndarray) -> np.ndarray:
             out = np.zeros((len(fields), STRING_COLUMNS, BLANK + 1), np.float32)
-            out[..., BLANK] = 1.0
+            out[..., BLANK] = nothing ** (1 / STRING_COLUMNS)  # the string model's "no digits" at ``nothing``
+            out[..., 0] = 1.0 - out[..., BLANK]
             if digit is not None:
                 out[:, STRING_COLUMNS // 2] = np.eye(BLANK + 1, dtype=np.float32)[digit]
             return out
 
         return score
 
-    def read(gate: float, digit: int | None):
-        return resolve(plan, probs, np.array([gate], np.float32), 0.944, LABELS, strings=strings(digit))
+    def read(gate: float, digit: int | None, nothing: float = 1.0):
+        return resolve(plan, probs, np.array([gate], np.float32), 0.944, LABELS, strings=strings(digit, nothing))
 
     assert read(0.938, None).rejected is not None
     assert read(0.938, 0).number == "0"
     assert read(DOUBT_GATE - 0.1, None).number == "0"
+    assert read(0.938, None, nothing=0.55).number == "0"  # "no digits" likeliest, but under STRING_SURE
 
 
 def test_the_gates_doubt_that_makes_an_answer_not_sure_is_below_the_shipped_models_threshold(published_model):

@@ -430,7 +430,7 @@ def _broken_zeros(sample, n: int) -> list[np.ndarray]:
     return [_crop(np.rint(255 * a).astype(np.uint8)) for a in out if a.max() > 0]
 
 
-@pytest.mark.slow  # ~450 readings twice, ~15 s
+@pytest.mark.slow  # 366 readings twice, ~15 s
 def test_the_gates_doubt_alone_never_cuts_a_sure_zero_into_digits(readers, sample, monkeypatch):
     """A 0 written open or with a break is a clean 0 to the classifier (99.99%) that the gate may doubt (0.9):
     cut into parts the gate liked a little better, it read "13", "17" or "61" (a helper's review; 2 of 450 such
@@ -438,7 +438,7 @@ def test_the_gates_doubt_alone_never_cuts_a_sure_zero_into_digits(readers, sampl
 
     Turned away whole is another matter: a 0 whose left or top quarter is gone (a ")" or a "U") that the gate doubts
     and the string model reads as no digits is refused (``_both_doubt``): 13 of the 310 read "0" without the gate's
-    doubt, with the twenty-ninth session's reader. A tenth would be a rule gone wrong."""
+    doubt, with the twenty-ninth session's reader; 20 is a margin over those 13 for the next string model."""
     import app.reader
 
     with_strings, _ = readers
@@ -449,7 +449,7 @@ def test_the_gates_doubt_alone_never_cuts_a_sure_zero_into_digits(readers, sampl
     changed = [k for k, (r, b) in enumerate(zip(now, before, strict=True)) if b == "0" and r.number != "0"]
     cut = [k for k in changed if now[k].rejected is None]
     assert not [k for k in cut if not all(q.touching for q in now[k].pieces)], [now[k].number for k in cut]
-    assert len(changed) - len(cut) <= 0.1 * before.count("0"), (len(changed) - len(cut), before.count("0"))
+    assert len(changed) - len(cut) <= 20, (len(changed) - len(cut), before.count("0"))
 
 
 def _letter(strokes: list[list[tuple[int, int]]]) -> np.ndarray:

@@ -15,7 +15,7 @@ slant, proportions, wobble and pen width for the whole string. Why: MNIST's digi
 had seen, and it read digits drawn with the app's round pen short and sure ("56" read "5" at 0.98,
 "200" read "2" at 0.96: pen-drawn numbers touching, 74 of 120 read right). The same share of the "no digits"
 examples are words of 1-3 letters in a pen string's hand (:func:`_pen_word`), so that the shape alone tells
-letters from digits.
+letters and symbols from digits.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def touch(a: np.ndarray, b: np.ndarray, overlap: float, rng: np.random.Generator
 
 
 def _pen_word(rng: np.random.Generator, layouts: list[str]) -> np.ndarray:
-    """1-3 letters of :data:`WRITTEN` in one pen hand, slid together as a string's digits are: no digits.
+    """1-3 letters or symbols of :data:`WRITTEN` in one pen hand, slid together as a string's digits are: no digits.
 
     In the hand and pen of the pen strings, so that only their shape tells letters from digits: a pen "V" read
     "11" when pen strings alone were learnt, and letters written otherwise (``written``) taught the model that
@@ -174,7 +174,8 @@ def string_examples(
     pen_share: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``n`` examples: (fields (n,32,128) float32, digits (n, MAX_DIGITS) int32 padded with -1, lengths (n,)).
-    ``pen_share`` of the digit strings are written with a pen (:class:`Hand`), the rest with ``digits``."""
+    ``pen_share`` of the digit strings are written with a pen (:class:`Hand`), the rest with ``digits``; and the same
+    share of the "no digits" examples are pen words (:func:`_pen_word`)."""
     from pipeline.synth import nondigit
 
     layouts = [f for f in layouts if f in STRING_LAYOUTS]

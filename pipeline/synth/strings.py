@@ -21,7 +21,9 @@ letters and symbols from digits.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -152,9 +154,15 @@ def _pen_word(rng: np.random.Generator, layouts: list[str]) -> np.ndarray:
     hand = Hand.pick(list(PEN_FONTS), rng)
     ink = hand.write(WRITTEN[int(rng.integers(len(WRITTEN)))], rng)
     for _ in range(int(rng.integers(3))):
-        lo, hi = SPACING[layouts[int(rng.integers(len(layouts)))]]
-        ink = touch(ink, hand.write(WRITTEN[int(rng.integers(len(WRITTEN)))], rng), -float(rng.uniform(lo, hi)), rng)
+        ink = _then(ink, lambda: hand.write(WRITTEN[int(rng.integers(len(WRITTEN)))], rng), layouts, rng)
     return ink
+
+
+def _then(ink: np.ndarray, write: Callable[[], np.ndarray], layouts: list[str], rng: np.random.Generator) -> np.ndarray:
+    """``ink`` and what ``write`` writes next, as far apart as one of ``layouts`` spaces them (a space is a negative
+    overlap). The draws are the layout, ``write``'s, then the space: the strings' bytes depend on it."""
+    lo, hi = SPACING[layouts[int(rng.integers(len(layouts)))]]
+    return touch(ink, write(), -float(rng.uniform(lo, hi)), rng)
 
 
 def _digit(
@@ -202,9 +210,7 @@ def string_examples(
             hand = Hand.pick(list(PEN_FONTS), rng) if pen_share > 0 and rng.random() < pen_share else None
             ink = _digit(int(string[0]), hand, digits, by_class, rng)
             for d in string[1:]:
-                lo, hi = SPACING[layouts[int(rng.integers(len(layouts)))]]
-                # a space is a negative overlap
-                ink = touch(ink, _digit(int(d), hand, digits, by_class, rng), -float(rng.uniform(lo, hi)), rng)
+                ink = _then(ink, partial(_digit, int(d), hand, digits, by_class, rng), layouts, rng)
             if not hand:
                 ink = _other_pen(np.ascontiguousarray(ink, np.float32), rng)
         if rng.random() < 0.3:

@@ -103,6 +103,19 @@ def test_run_on_an_empty_canvas_says_nothing_is_drawn(app_window):
     assert window.result.detail.text() == EMPTY
 
 
+def test_right_and_correct_wait_for_an_answer_to_judge(keeping_window, sample):
+    """On an empty canvas Right and Correct looked ready and did nothing (a helper in a real window); they are off
+    until there is an answer, and off again once the canvas is cleared."""
+    from PyQt5.QtCore import Qt
+
+    window, _ = keeping_window
+    assert not window.act_right.isEnabled() and not window.act_correct.isEnabled()
+    write_three(window, sample)
+    assert window.act_right.isEnabled() and window.act_correct.isEnabled()
+    press(window, Qt.Key_Escape)  # Clear
+    assert not window.act_right.isEnabled() and not window.act_correct.isEnabled()
+
+
 def test_undo_redo_across_clear_with_the_menu_shortcuts(app_window):
     from PyQt5.QtCore import Qt
 

@@ -190,6 +190,7 @@ class MainWindow(Transfers, QMainWindow):
         self.act_about = self._action("&About", None, self.show_about)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
+        self._teachable()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Tools")
@@ -328,6 +329,7 @@ class MainWindow(Transfers, QMainWindow):
         self, reading: Reading, *, stale: bool = False, note: str = "", frame: Frame | None = None
     ) -> None:
         self.reading, self.reading_note, self.reading_stale = reading, note, stale
+        self._teachable()
         self.focus_index = 0
         pieces = [*reading.pieces, *reading.ignored]
         self.result.show_reading(reading, pieces[0] if pieces else None, stale, note)
@@ -340,6 +342,7 @@ class MainWindow(Transfers, QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.reading = None
+        self._teachable()
         self.seen.setTitle(SEEN)
         self.result.show_message(text)
         self.input_view.set_images([])
@@ -443,6 +446,11 @@ class MainWindow(Transfers, QMainWindow):
         """A bar of the result panel: the piece it describes is that digit."""
         if self.reading is not None and not self.reading_stale:
             self.correct_requested.emit(self.focus_index, str(digit))
+
+    def _teachable(self) -> None:
+        """Right and Correct only with an answer to judge: on an empty canvas they looked ready and did nothing."""
+        for act in (self.act_right, self.act_correct):
+            act.setEnabled(self.reading is not None)
 
     def begin_answer(self, text: str | None = None) -> None:
         """Show the answer box, with ``text`` typed (default: the answer as read, selected to type over)."""

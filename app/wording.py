@@ -34,6 +34,8 @@ SMALL_FOR_PEN = 4.0
 SMALL = "The writing is small for the pen: write bigger or use a thinner pen ([ key)."
 #: ...unless every piece is at least this many times as wide as tall: a dash, not small writing.
 FLAT = 3.0
+#: Why digits read are no number: two stand one above the other (app.reading.STEEP), as a "%"'s rings do.
+OFF_LINE = "two of the digits stand one above the other: write a number on one line"
 #: The hint under "Not a number" on a drawing: digits drawn close with a wide pen touch.
 THINNER = "Digits that touch are read as one piece: a thinner pen ([ key) keeps them apart."
 #: The hint when ink ran past the canvas's edge (it is kept and read, but not shown).
@@ -136,6 +138,8 @@ def detail(reading: Reading) -> str:
         return f"{score}nearest digit: {shape.label}{aside}"  # no percentage beside a digit it is not
     if reading.rejected:
         wrong = sum(p.rejected for p in reading.pieces)
+        if not wrong:  # every piece a digit: they are not one line of writing (app.reading.STEEP)
+            return f"{OFF_LINE}{aside}"
         verb = "is not a digit" if wrong == 1 else "are not digits"
         return f"{wrong} of the {len(reading.pieces)} pieces {verb} (marked ?){aside}"
     doubtful = unsure(reading)
@@ -256,7 +260,12 @@ def hints(reading: Reading, ink: np.ndarray, *, pen: float | None = None, past_e
     found = [small_hint(reading, pen), lines_hint(reading, ink), touching_hint(reading)]
     if found[1] and found[2] == TOUCHING_ALONE:  # one piece over several lines of writing: that says why
         found[2] = ""
-    if pen is not None and reading.rejected == NOT_A_NUMBER and not found[0]:
+    if (
+        pen is not None
+        and reading.rejected == NOT_A_NUMBER
+        and not found[0]
+        and any(p.rejected for p in reading.pieces)
+    ):
         found.append(THINNER)
     if past_edge:
         found.append(PAST_EDGE)
@@ -326,6 +335,8 @@ def _shell_rejected(rec: dict[str, Any]) -> str:
         return f"{NOT_A_DIGIT} (if it were one: {rec['closest']['digit']})"
     if rec["rejected"] == NOT_A_NUMBER and rec["digits"]:
         wrong = sum(d["digit"] is None for d in rec["digits"])
+        if not wrong:
+            return f"{NOT_A_NUMBER} ({OFF_LINE})"
         verb = "is not a digit" if wrong == 1 else "are not digits"
         return f"{NOT_A_NUMBER} ({wrong} of the {len(rec['digits'])} pieces {verb})"
     return str(rec["rejected"])

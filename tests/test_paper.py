@@ -945,3 +945,72 @@ def test_a_box_whose_digit_is_fused_with_its_side_is_still_a_box(cover):
     sides = _rectangle(mask)
     assert sides is not None
     assert [hi - lo + 1 for _, lo, hi, _, _ in sides] == [3, 3, 3, 3]
+
+
+def test_a_thin_line_inking_two_rows_in_turn_is_one_line():
+    """A 1 px line lying between two rows of the straightened page, its ink now in one, now in the other, every
+    few pixels: no run in either row was long enough, and a photographed ruled page with such lines read
+    "not a digit" (an independent set: 4 of 120 pages)."""
+    from app import straight
+
+    rng = np.random.default_rng(0)
+    mask = np.zeros((200, 640), bool)  # in rows 100 and 101 in turn, 4-40 px at a time
+    x = 0
+    while x < 640:
+        n = int(rng.integers(4, 40))
+        mask[100 + int(rng.integers(2)), x : x + n] = True
+        x += n
+    assert [(x.lo, x.hi, x.start, x.stop) for x in straight.find_lines(mask, False)] == [(100, 101, 0, 640)]
+    # an upright so drawn is a 1 written with a fine pen, leaning: writing, not a margin ("111" read "1")
+    assert straight.find_lines(mask.T.copy(), True) == []
+
+
+@pytest.mark.parametrize(("tilt", "seed"), [(0.6, 0), (0.0, 1), (0.55, 2)])
+def test_faint_ruling_wandering_between_the_rows_is_found_and_the_number_read(sample, published_model, tilt, seed):
+    """A photographed notebook whose faint 1 px ruling wanders half a pixel either side of a row boundary (a
+    camera's page, curled a little): its ink now in one row, now in the next, it was found in pieces too short
+    to be paper, and the ruling joined the small number on it into one shape, "not a number" (an independent
+    set: "849", "77", "64", "437" on 4 of 120 pages)."""
+    height, width, pitch = 400, 640, 32
+    grey = _on_paper(sample, [0, 1, 2], (height, width), 30, 210, 12 + 10 * pitch)
+    cols = np.arange(width)
+    for y0 in range(12 - pitch, height + pitch, pitch):
+        y = y0 + 1.0 + cols * np.tan(np.radians(tilt)) + 0.45 * np.sin(2 * np.pi * cols / 70 + y0)
+        row = np.floor(y).astype(int)
+        ok = (row >= 0) & (row < height)
+        grey[row[ok], cols[ok]] = np.minimum(grey[row[ok], cols[ok]], 0.64)
+    picture = _photo(np.rint(np.clip(grey, 0, 1) * 255).astype(np.uint8), seed)
+    assert _read(picture / 255.0, published_model) == "".join(str(int(d)) for d in sample.y_test[:3])
+
+
+def test_a_comb_fields_1px_sides_inking_two_columns_in_turn_are_its_sides():
+    """A photographed form's 1 px sides a fraction of a degree off the straightened page's columns: each column
+    inked along 62-87% of the field, none was a side, and the sides were read as 1s ("451" read "65111")."""
+    from app import forms, straight
+
+    mask = np.zeros((100, 330), bool)
+    mask[20, 10:322] = mask[80, 10:322] = True  # the field's two lines
+    for x in range(10, 321, 62):  # its sides and dividers: in column x, then x + 1, every 7 rows
+        for y in range(20, 81):
+            mask[y, x + (y // 7) % 2] = True
+    found, sides = forms.comb(mask, straight.find_lines(mask, False))
+    assert [x.lo for x in found] == [20, 80]
+    assert [(x.lo, x.hi) for x in sides] == [(x, x + 1) for x in range(10, 321, 62)]
+    # beside a column full alone, a pair is not added: it would widen a side found as before
+    block = np.zeros((20, 5), bool)
+    block[:, 1] = True
+    block[:10, 2] = block[10:, 3] = True
+    assert forms._full_columns(block).tolist() == [False, True, False, False, False]
+
+
+def test_bare_ones_drawn_with_a_round_pen_beside_an_8_and_a_3_are_writing_not_a_margin(published_model):
+    """A pen's upright 8 and 3 inked two columns of their sides together: found as lines there, they cut the
+    writing into pieces a third as tall, and against those the 1s were long enough for a margin ("81132" read
+    "832"; the picture is independent set P's, bench/independent/make_p.py). A band inside a stroke has ink
+    beside it; a thin line, paper."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    picture = np.asarray(Image.open(Path(__file__).parent / "data" / "pen_81132.png").convert("L"), np.float32)
+    assert _read(picture / 255, published_model) == "81132"

@@ -656,3 +656,22 @@ def test_the_gates_doubt_that_makes_an_answer_not_sure_is_below_the_shipped_mode
 
     info = Classifier(published_model).info
     assert info.reject is not None and info.reject[1] - 0.1 > UNSURE_GATE, info.reject
+
+
+def test_digits_one_wholly_above_another_are_no_number_but_a_line_tilted_as_people_write_is():
+    """A "%" drawn with a pen read "010" at 100%: its rings, one up and one down, beside its stroke (an independent
+    set: 3 such). Digits of a number lie on one line of writing; one tilted by 35 degrees still reads."""
+    from app.cli import record
+    from app.reading import NOT_A_NUMBER, decide
+    from app.wording import OFF_LINE, detail, hints, shell_line
+
+    labels = [str(d) for d in range(10)]
+    ring, stroke, other = _piece(0, (46, 40, 110, 102)), _piece(1, (44, 76, 210, 162)), _piece(0, (148, 146, 214, 208))
+    reading = decide([ring, stroke, other], True, (260, 260), 1.0, labels)
+    assert reading.rejected == NOT_A_NUMBER and detail(reading) == OFF_LINE
+    assert shell_line("p.png", record("p.png", reading, 0, [])) == f"p.png: {NOT_A_NUMBER} ({OFF_LINE})"
+    assert hints(reading, np.zeros((260, 260), np.float32), pen=4.0) == []  # not "a thinner pen keeps them apart"
+    # five digits 60 px tall, 50 px apart, each 35 px higher than the one before (35 degrees): first and last
+    # lie wholly one above the other, yet on one line
+    tilted = [_piece(d, (300 - 35 * k, 10 + 50 * k, 360 - 35 * k, 50 + 50 * k)) for k, d in enumerate([3, 1, 4, 1, 5])]
+    assert decide(tilted, True, (380, 280), 1.0, labels).number == "31415"

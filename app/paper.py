@@ -181,11 +181,16 @@ def _writing_left(rest: np.ndarray, cut: np.ndarray, lines: list[Line]) -> bool:
     """Is any of ``rest`` (the mask after the cut) farther from the cut than the thickest line is thick? What
     hugs the cut is the lines' own edges: a drawn square taken for a box left only slivers of its tilted
     sides, and they were read "11". With no writing left the structure was the drawing, read as it is."""
-    if not rest.any():
+    rows, cols = np.flatnonzero(rest.any(axis=1)), np.flatnonzero(rest.any(axis=0))
+    if len(rows) == 0:
         return False
     reach = max((x.thickness for x in lines), default=1)
-    near = morphology(cut.astype(np.float32), 2 * reach + 1, np.maximum) > 0
-    return bool((rest & ~near).any())
+    # only around what is left: the writing is a small part of a photographed page (the whole page's dilation
+    # cost a 1600x1200 photo 5-10% of its reading)
+    r0, r1 = max(int(rows[0]) - reach, 0), int(rows[-1]) + reach + 1
+    c0, c1 = max(int(cols[0]) - reach, 0), int(cols[-1]) + reach + 1
+    near = morphology(cut[r0:r1, c0:c1].astype(np.float32), 2 * reach + 1, np.maximum) > 0
+    return bool((rest[r0:r1, c0:c1] & ~near).any())
 
 
 def _regions(sides: list[Line]) -> list[Region]:

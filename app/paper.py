@@ -8,8 +8,7 @@ on the page straightened (it may be tilted by up to :data:`app.straight.MAX_TILT
 - **lines**: straight runs much longer than the writing is tall (ruling, a margin, graph
   paper, a table). Two or more parallel ones count, or one that reaches well past the
   writing (an underline, the one ruled line under a number); a straight stroke of the
-  writing itself (a 1, a 7's bar, a dash) never does, nor does the picture's own edge, nor
-  do the two bars of a figure drawn with straight strokes (a rectangle, a "#");
+  writing itself (a 1, a 7's bar, a dash) never does, nor does the picture's own edge;
 - **a comb field**: two lines of one length closed at both ends by sides that run from one
   to the other, with dividers between (a row of boxes that share their sides); or one line
   with short upright teeth at a regular spacing, one place for a digit between two (a form's
@@ -51,9 +50,6 @@ LONE_LINE = 2.5
 LINE_OVERHANG = 0.8
 #: ...and is at most this thick for the writing's height (at least 5 px is allowed on small writing).
 THIN = 0.25
-#: Two lines that reach less than this many writing heights past it in all, stopping short of the picture's
-#: ends, with every stroke of the writing ending on them, are a figure's (:func:`_figure`).
-FIGURE_OVERHANG = 2.0
 #: Lines this close to the picture's edge are left to the border rules (a page's edge, a tight crop).
 EDGE = 3
 #: A removed line takes the faint ink within this window (pixels a side) of it: its soft edges.
@@ -114,7 +110,7 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
     if dots.any():
         cut |= dots
         kinds.append("dots")
-    if not kinds or not _writing_left(m & ~cut, cut, lines + teeth + boxes):
+    if not kinds:
         return ink, Structure()
     removed = shear.backward(cut) & mask
     # a line's soft edges, too faint for the mask, stay beside it: on squared paper they joined a small
@@ -175,22 +171,6 @@ def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Lin
     if v_ok and "grid" not in kinds:
         kinds.append("margin")
     return h_ok + v_ok + sides + boxed, teeth, kinds, fields
-
-
-def _writing_left(rest: np.ndarray, cut: np.ndarray, lines: list[Line]) -> bool:
-    """Is any of ``rest`` (the mask after the cut) farther from the cut than the thickest line is thick? What
-    hugs the cut is the lines' own edges: a drawn square taken for a box left only slivers of its tilted
-    sides, and they were read "11". With no writing left the structure was the drawing, read as it is."""
-    rows, cols = np.flatnonzero(rest.any(axis=1)), np.flatnonzero(rest.any(axis=0))
-    if len(rows) == 0:
-        return False
-    reach = max((x.thickness for x in lines), default=1)
-    # only around what is left: the writing is a small part of a photographed page (the whole page's dilation
-    # cost a 1600x1200 photo 5-10% of its reading)
-    r0, r1 = max(int(rows[0]) - reach, 0), int(rows[-1]) + reach + 1
-    c0, c1 = max(int(cols[0]) - reach, 0), int(cols[-1]) + reach + 1
-    near = morphology(cut[r0:r1, c0:c1].astype(np.float32), 2 * reach + 1, np.maximum) > 0
-    return bool((rest[r0:r1, c0:c1] & ~near).any())
 
 
 def _regions(sides: list[Line]) -> list[Region]:
@@ -377,24 +357,16 @@ def _runs_past(mask: np.ndarray, line: Line, side: Line) -> bool:
     return max(before, after) >= PAST_INK
 
 
-def _pieces(mask: np.ndarray) -> np.ndarray:
-    """The boxes (top, left, bottom, right) of the writing's pieces in ``mask``, but specks (under 2% of the
-    biggest piece's ink, or 4 px)."""
-    labels, n, boxes = label(mask)
-    if n == 0:
-        return boxes
-    areas = np.bincount(labels.ravel(), minlength=n + 1)[1:]
-    return boxes[areas >= min(float(areas.max()), max(4.0, 0.02 * float(areas.max())))]
-
-
 def _writing(mask: np.ndarray, vertical: bool) -> tuple[float, tuple[int, int] | None]:
     """How tall the writing is (a high percentile of its pieces' heights) and its extent along lines."""
-    boxes = _pieces(mask)
-    if len(boxes) == 0:
+    labels, n, boxes = label(mask)
+    if n == 0:
         return 0.0, None
     heights = boxes[:, 2] - boxes[:, 0]
+    areas = np.bincount(labels.ravel(), minlength=n + 1)[1:]
+    real = areas >= min(float(areas.max()), max(4.0, 0.02 * float(areas.max())))
     lo, hi = (0, 2) if vertical else (1, 3)
-    return float(np.percentile(heights, 75)), (int(boxes[:, lo].min()), int(boxes[:, hi].max()))
+    return float(np.percentile(heights[real], 75)), (int(boxes[real, lo].min()), int(boxes[real, hi].max()))
 
 
 def _accept(lines: list[Line], mask: np.ndarray, without: np.ndarray) -> list[Line]:
@@ -416,34 +388,10 @@ def _accept(lines: list[Line], mask: np.ndarray, without: np.ndarray) -> list[Li
         over = max(extent[0] - long[0].start, 0) + max(long[0].stop - extent[1], 0)
         if over < LINE_OVERHANG * height:
             long = []
-    if len(long) == 2 and _figure(long, mask.shape[0 if long[0].vertical else 1], height, extent, without):
-        long = []
     if long:  # a ruled or squared page's lines run to its edges too: those as long as the others are its
         typical = float(np.median([x.length for x in long]))
         long += [x for x in at_edge if x.length >= 0.8 * typical]
     return long
-
-
-def _figure(lines: list[Line], along: int, height: float, extent: tuple[int, int] | None, without: np.ndarray) -> bool:
-    """Are two ``lines`` a drawn figure's own strokes (a rectangle's, a "#"'s: its uprights were read "11")?
-    They stop short of the picture's ends, reach past the writing by under FIGURE_OVERHANG of its height, and
-    every stroke of the writing ends on one of them. Ruling runs to the page's edge or well past the writing,
-    and a ruled page shows more than two lines: a photographed notebook's five lines stopped 5-15 px short
-    of its ends (keystoned), a 40 px "9117" touching them all."""
-    if extent is None or any(x.start <= EDGE or x.stop >= along - EDGE for x in lines):
-        return False
-    if any(max(extent[0] - x.start, 0) + max(x.stop - extent[1], 0) >= FIGURE_OVERHANG * height for x in lines):
-        return False
-    lo, hi, first, last = (0, 2, 1, 3) if not lines[0].vertical else (1, 3, 0, 2)
-    reach = max(3, max(x.thickness for x in lines))  # a hand's corner seldom meets the line exactly
-    pieces = _pieces(without)
-    return len(pieces) > 0 and all(
-        any(
-            box[lo] <= x.hi + reach and box[hi] - 1 >= x.lo - reach and box[first] < x.stop and box[last] > x.start
-            for x in lines
-        )
-        for box in pieces
-    )
 
 
 def _cut(

@@ -112,6 +112,11 @@ def label(idx):
     return "".join(str(int(YT[i])) for i in idx)
 
 
+def number_width(idx, height):
+    """The width :func:`page` gives the digits ``idx`` written ``height`` tall with its default gap."""
+    return sum(digit(i, height).shape[1] for i in idx) + (len(idx) - 1) * (height // 4)
+
+
 def g1():
     idx = [0, 1, 2, 3]
     # tight crop: two ruled lines 2px, stopping 6px short of both ends, digits sitting on bottom line
@@ -141,9 +146,7 @@ def g2():
         for m in (5, 10):
             for rot in (0, 2.5):
                 h = 40
-                # estimate width
-
-                w = sum(digit(i, h).shape[1] for i in idx) + (len(idx) - 1) * (h // 4)
+                w = number_width(idx, h)
                 W = w + 2 * m + 24
                 H = 100
                 top, bot = 22, 74
@@ -176,7 +179,7 @@ def g3():
     for si, idx in enumerate(sets):
         for rot in (1.5, 3, 5):
             h = 40
-            w = sum(digit(i, h).shape[1] for i in idx) + (len(idx) - 1) * (h // 4)
+            w = number_width(idx, h)
             W = w + 30
             H = 110
             top, bot = 27, 79
@@ -195,7 +198,7 @@ def g3():
     for si, idx in enumerate(sets):
         for pad in (20, 40):
             h = 40
-            w = sum(digit(i, h).shape[1] for i in idx) + (len(idx) - 1) * (h // 4)
+            w = number_width(idx, h)
             W = w + 2 * pad
             H = 110
             m = 6
@@ -243,7 +246,7 @@ def g4():
     for si, idx in enumerate([[0, 1, 2, 3], [14, 15, 16, 17], [18, 19, 20], [21, 22, 23]]):
         for sc in (0.5, 0.35):
             h = 40
-            w = sum(digit(i, h).shape[1] for i in idx) + (len(idx) - 1) * (h // 4)
+            w = number_width(idx, h)
             W = w + 60
             H = 110
             im = page(
@@ -263,7 +266,7 @@ def g5():
     for si, idx in enumerate([[0, 1, 2], [14, 15], [3]]):
         for t in (2, 4, 6):
             for h in (12, 16, 24, 40):
-                w = sum(digit(i, h).shape[1] for i in idx) + (len(idx) - 1) * (h // 4)
+                w = number_width(idx, h)
                 W = w + 2 * t + 8 + 60
                 H = h + 2 * t + 8 + 60
                 box = (30, 30, 30 + w + 2 * t + 7, 30 + h + 2 * t + 7)
@@ -274,7 +277,7 @@ def g5():
     # F2: two-line form field (top and bottom lines only), digits touching top and bottom, lines a bit past the writing
     for si, idx in enumerate([[0, 1, 2, 3], [14, 15, 16, 17], [18, 19, 20], [4, 5, 6]]):
         h = 44
-        w = sum(digit(i, h).shape[1] for i in idx) + (len(idx) - 1) * (h // 4)
+        w = number_width(idx, h)
         W = w + 120
         H = 130
         im = page(

@@ -62,6 +62,8 @@ GROW = 2
 STRONGER = 1.6
 #: What is left within a removed line's band and runs along this share of its length is the line's own.
 REMNANT = 0.5
+#: Ink left within this many pixels of the cut hugs it: a sliver of the removed structure (:func:`_writing_left`).
+SLIVER = 2
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
     if dots.any():
         cut |= dots
         kinds.append("dots")
-    if not kinds:
+    if not kinds or not _writing_left(m & ~cut, cut):
         return ink, Structure()
     removed = shear.backward(cut) & mask
     # a line's soft edges, too faint for the mask, stay beside it: on squared paper they joined a small
@@ -120,6 +122,18 @@ def remove_structure(ink: np.ndarray) -> tuple[np.ndarray, Structure]:
 
 
 Region = tuple[int, int, int, int]  # top, bottom, left, right (exclusive)
+
+
+def _writing_left(rest: np.ndarray, cut: np.ndarray) -> bool:
+    """Is any of ``rest`` (the mask after the cut) more than SLIVER pixels from the cut? A drawn square whose
+    tilted sides were found as a box left only slivers of them (5 px by 1, 2 at most across), and those read
+    "11" at 100%: with nothing else left the structure was the drawing, read as it is. Nothing left at all
+    (a blank ruled page) keeps the cut. The reach is fixed, not the lines' thickness: half or all of a 7 px
+    box side reached over the whole of the 10 px digits inside 14 px boxes (independent set R)."""
+    if not rest.any():
+        return True
+    near = morphology(cut.astype(np.float32), 2 * SLIVER + 1, np.maximum) > 0
+    return bool((rest & ~near).any())
 
 
 def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Line], list[str], list[Region]]:

@@ -625,6 +625,20 @@ def test_a_letter_e_is_not_ruling_with_a_one_beside_it(published_model, size):
     assert _read(np.asarray(picture, np.float32) / 255, published_model) in {"not a digit", "not a number"}
 
 
+def test_a_drawn_square_taken_for_a_box_leaves_no_ones(published_model):
+    """A square drawn with a 6 px pen, its top and bottom tilted by 12 px, is found as a box; the cut left only
+    slivers of its tilted sides (5 px by 1), and they read "11" at 100%. Nothing but slivers left: the
+    structure was the drawing, read as it is (a drawn rectangle's or "#"'s bars taken for ruling still read
+    "11": docs/results.md)."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (390, 280), 250)
+    draw = ImageDraw.Draw(picture)
+    for stroke in [(35, 62, 155, 50), (35, 177, 155, 165), (35, 62, 35, 177), (155, 50, 155, 165)]:
+        draw.line(stroke, fill=40, width=6)
+    assert _read(np.asarray(picture, np.float32) / 255, published_model) in {"not a digit", "not a number"}
+
+
 def test_ruling_that_stops_short_of_the_pictures_ends_with_the_writing_on_its_lines_is_ruling(sample, published_model):
     """A photographed notebook cropped close: its five lines stop 8 px short of the picture's ends, and the
     number crosses one line and reaches past the next. It is ruling, not a figure's bars (a rule that took any

@@ -125,15 +125,17 @@ Region = tuple[int, int, int, int]  # top, bottom, left, right (exclusive)
 
 
 def _writing_left(rest: np.ndarray, cut: np.ndarray) -> bool:
-    """Is any of ``rest`` (the mask after the cut) more than SLIVER pixels from the cut? A drawn square whose
-    tilted sides were found as a box left only slivers of them (5 px by 1, 2 at most across), and those read
-    "11" at 100%: with nothing else left the structure was the drawing, read as it is. Nothing left at all
-    (a blank ruled page) keeps the cut. The reach is fixed, not the lines' thickness: half or all of a 7 px
-    box side reached over the whole of the 10 px digits inside 14 px boxes (independent set R)."""
+    """Is any of ``rest`` (the mask after the cut) more than SLIVER pixels from the cut, or is it one piece? A
+    drawn square whose tilted sides were found as a box left only slivers of them (2 px at most across, on
+    several sides), and those read "11" at 100%: with nothing else left the structure was the drawing, read as
+    it is. Nothing left at all (a blank ruled page) keeps the cut, and so does one piece: a thin 1 written
+    against a box's side lies within 2 px of it all along (a review's boxes: 2 of 25 such 1s were lost
+    without this). The reach is fixed, not the lines' thickness: half or all of a 7 px box side reached over
+    the whole of the 10 px digits inside 14 px boxes (independent set R)."""
     if not rest.any():
         return True
     near = morphology(cut.astype(np.float32), 2 * SLIVER + 1, np.maximum) > 0
-    return bool((rest & ~near).any())
+    return bool((rest & ~near).any()) or label(rest)[1] < 2
 
 
 def _paper_lines(m: np.ndarray, faint: np.ndarray) -> tuple[list[Line], list[Line], list[str], list[Region]]:

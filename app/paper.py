@@ -409,10 +409,31 @@ def _accept(lines: list[Line], mask: np.ndarray, without: np.ndarray) -> list[Li
         over = max(extent[0] - long[0].start, 0) + max(long[0].stop - extent[1], 0)
         if over < LINE_OVERHANG * height:
             long = []
+    if long and extent is not None and all(_drawn_through(without, x, extent, height) for x in long):
+        long = []
     if long:  # a ruled or squared page's lines run to its edges too: those as long as the others are its
         typical = float(np.median([x.length for x in long]))
         long += [x for x in at_edge if x.length >= 0.8 * typical]
     return long
+
+
+#: Lines that end with the writing and that the writing crosses, each at least this many times, are strokes of
+#: one drawing: a "#" (its uprights cut by the bars measured a third of its height, so the bars passed for ruling
+#: and the uprights read "11"). Ruling runs on past the writing; a form field's lines are not written through.
+CROSSINGS = 2
+
+
+def _drawn_through(writing: np.ndarray, line: Line, extent: tuple[int, int], height: float) -> bool:
+    """Does ``line`` end within LINE_OVERHANG of the writing's height past the writing's ends, and does the
+    writing cross it (ink just before and just after its band, at the same place) CROSSINGS times or more?"""
+    if line.start < extent[0] - LINE_OVERHANG * height or line.stop > extent[1] + LINE_OVERHANG * height:
+        return False
+    reach = max(2, line.thickness)
+    grid = writing.T if line.vertical else writing
+    before = grid[max(0, line.lo - reach) : line.lo, line.start : line.stop].any(axis=0)
+    after = grid[line.hi + 1 : line.hi + 1 + reach, line.start : line.stop].any(axis=0)
+    through = np.concatenate([[False], before & after, [False]]).astype(np.int8)
+    return int((np.diff(through) == 1).sum()) >= CROSSINGS
 
 
 def _cut(

@@ -1055,3 +1055,17 @@ def test_bare_ones_drawn_with_a_round_pen_beside_an_8_and_a_3_are_writing_not_a_
 
     picture = np.asarray(Image.open(Path(__file__).parent / "data" / "pen_81132.png").convert("L"), np.float32)
     assert _read(picture / 255, published_model) == "81132"
+
+
+@pytest.mark.parametrize("lean", [0, 8])
+def test_a_drawn_hash_is_not_ruling_and_ones(published_model, lean):
+    """A "#": its uprights, cut by the bars, measured a third of its height, so the bars passed for ruling and the
+    uprights read "11" at 100% (independent sets: 3 drawn "#"). Bars that end with the writing and that it
+    crosses twice each are strokes of the drawing."""
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (300, 260), 250)
+    draw = ImageDraw.Draw(picture)
+    for stroke in [(120 + lean, 40, 110, 200), (180 + lean, 40, 170, 200), (85, 95, 215, 100), (80, 150, 210, 155)]:
+        draw.line(stroke, fill=40, width=9)
+    assert _read(np.asarray(picture, np.float32) / 255, published_model) in {"not a digit", "not a number"}

@@ -701,8 +701,8 @@ def _drawn(strokes: list[tuple[int, int, int, int]], dots: list[tuple[int, int]]
 )
 def test_an_upright_with_a_dot_under_it_is_no_one(published_model, what, strokes, dots, answer):
     """The dot of a "!" joins the stroke's piece, and the classifier read it as "1" at 100% (independent sets: 5 of
-    5 drawn "!"). In line with the stroke, standing apart, it makes the piece no digit. (An "i"'s dot is taken off
-    before, as a letter over a digit, and the "i" still reads "1".)"""
+    5 drawn "!"; 4 of them now turned away). In line with the stroke, standing apart, it makes the piece no digit.
+    (An "i"'s dot is taken off before, as a letter over a digit, and the "i" still reads "1".)"""
     from app.inference import Classifier
     from app.paper import ink_variants
 

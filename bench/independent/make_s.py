@@ -612,21 +612,17 @@ def main():
         text = num(r, [1, 3, 3, 4][j % 4])
         field(k, text, r, ["flush", "inside", "near"][j % 3], kind="field_n")
         k += 1
-    for j in range(50):
-        ruled_crop(k, np.random.default_rng(3000 + j))
-        k += 1
-    for j in range(60):
-        boxes_pic(k, np.random.default_rng(4000 + j))
-        k += 1
-    for j in range(70):
-        faint_pic(k, np.random.default_rng(5000 + j))
-        k += 1
-    for j in range(30):
-        lone(k, np.random.default_rng(6000 + j))
-        k += 1
-    for j in range(42):
-        figure(k, np.random.default_rng(7000 + j))
-        k += 1
+    # B-F: one kind each, its pictures seeded from its own base
+    for make, count, base in [
+        (ruled_crop, 50, 3000),
+        (boxes_pic, 60, 4000),
+        (faint_pic, 70, 5000),
+        (lone, 30, 6000),
+        (figure, 42, 7000),
+    ]:
+        for j in range(count):
+            make(k, np.random.default_rng(base + j))
+            k += 1
     # round 2, numbered from 400 as the reviewer's second script numbered them
     k = 400
     twos = ["17", "71", "14", "41", "11", "47", "74", "77", "44", "19", "12", "43", "90", "38", "25", "61"]

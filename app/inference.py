@@ -23,6 +23,7 @@ from app.contract import FIELD, INPUT_NAME, LABELS, OUTPUT_NAME, PIPELINE_MODEL,
 from app.preprocess import EmptyImage, Prepared, prepare
 from app.reader import Memo, read_ink
 from app.reading import DigitReading, Reading
+from app.string_votes import Voting
 from app.strings import StringModel, string_path
 
 #: No digit model is anywhere near this; a larger file is refused before it is read.
@@ -205,10 +206,11 @@ class Classifier:
         self.info = self._read_info()
         self._outputs = [OUTPUT_NAME] + ([self.info.reject[0]] if self.info.reject else [])
         self._memo = Memo()  # this model's recent pieces: a new stroke re-reads only what it changed
-        # touching digits read whole (app.strings), when the string model is beside this one; opened on first use
+        # touching digits read whole (app.strings) in several framings (app.string_votes), when the string model
+        # is beside this one; opened on first use
         beside = string_path(self.path)
         self.strings = (
-            StringModel(beside, opts.intra_op_num_threads)
+            Voting(StringModel(beside, opts.intra_op_num_threads))
             if from_file and beside.is_file() and beside.stat().st_size
             else None
         )

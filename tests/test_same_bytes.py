@@ -119,7 +119,8 @@ print(hashlib.md5(b"".join(w.tobytes() for w in model.get_weights())).hexdigest(
 def _weights(**env: str) -> str:
     from tests.conftest import SAMPLE_NPZ
 
-    run_env = {k: v for k, v in os.environ.items() if k != "ONEDNN_MAX_CPU_ISA"} | {"PYTHONPATH": str(ROOT)} | env
+    inherited = {k: v for k, v in os.environ.items() if k not in ("ONEDNN_MAX_CPU_ISA", "TF_ENABLE_ONEDNN_OPTS")}
+    run_env = inherited | {"PYTHONPATH": str(ROOT)} | env
     done = subprocess.run(
         [sys.executable, "-c", TRAIN, str(SAMPLE_NPZ), str(ROOT / "params.yaml")],
         env=run_env,
@@ -140,3 +141,15 @@ def test_training_uses_the_kernels_of_an_avx2_machine_by_default():
     from pipeline.learn.tf_setup import ONEDNN_ISA
 
     assert _weights() == _weights(ONEDNN_MAX_CPU_ISA=ONEDNN_ISA)
+
+
+@pytest.mark.slow
+def test_training_runs_onednn_on_every_cpu():
+    """TensorFlow turns oneDNN on by itself only on CPUs with AVX-512 VNNI, BF16 or AMX, and Eigen's kernels
+    give other weights: training asks for oneDNN, so an AVX2-only CPU trains as the others do. Fails before on
+    an AVX2-only CPU (an AMD EPYC, Zen 3: the default was Eigen's weights); on an AVX-512 one it checks that
+    the choice matters (oneDNN off gives other weights) and that the default is oneDNN."""
+    from pipeline.learn.tf_setup import ONEDNN_OPTS
+
+    default = _weights()
+    assert default == _weights(TF_ENABLE_ONEDNN_OPTS=ONEDNN_OPTS) != _weights(TF_ENABLE_ONEDNN_OPTS="0")

@@ -21,6 +21,8 @@ _configured = False
 
 #: oneDNN's instruction-set cap for training (read once, when TensorFlow loads; see import_tf).
 ONEDNN_ISA = "AVX2"
+#: oneDNN on for training whatever the CPU (see import_tf).
+ONEDNN_OPTS = "1"
 
 
 def import_tf() -> Any:
@@ -38,6 +40,12 @@ def import_tf() -> Any:
     # it costs them time (3 epochs of 12,000 digits: 16-19 s uncapped, 26-28 s capped, here). Set
     # ONEDNN_MAX_CPU_ISA=ALL to trade that for speed: the weights then match only AVX-512 machines.
     os.environ.setdefault("ONEDNN_MAX_CPU_ISA", ONEDNN_ISA)
+    # TensorFlow turns oneDNN on by itself only where the CPU has AVX-512 VNNI, BF16 or AMX; elsewhere its
+    # convolutions and dense layers run Eigen's kernels, which sum in another order. An AVX2-only AMD EPYC
+    # (Zen 3) trained the default classifier to other weights than an Intel Xeon and an AMD EPYC with AVX-512
+    # (both capped at AVX2: the same bytes), and ONEDNN_VERBOSE listed no convolution at all; with oneDNN on, it
+    # runs the very kernels they run (brg_conv avx2, jit:avx2, x64:gemm:jit). So oneDNN is on everywhere.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", ONEDNN_OPTS)
     with _without_banners():
         import tensorflow as tf
 

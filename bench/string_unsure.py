@@ -3,12 +3,13 @@ strings of its own validation digits (never trained on), never the test set.
 
 The strings stage keeps ``strings.validation_fraction`` of MNIST's training digits apart for its validation strings;
 here 6,000 more strings are made of those digits (a seed of their own; pen strings and pen words at
-``strings.pen_share``, as training makes them) and read by the pipeline's string model. Of the readings of two or more
+``strings.pen_share``, as training makes them) and read by the pipeline's string model as the app reads them, in four
+framings voted on (:mod:`app.string_votes`; ``--own``: as framed only). Of the readings of two or more
 digits that count (``app.strings.STRING_SURE``), for each threshold: the share of right readings it would call "not
 sure", and the share of wrong ones among those it would show sure. ``app.wording.UNSURE`` applies to a touching
 reading's probability as to a digit's confidence.
 
-    python bench/string_unsure.py [--model artifacts/model/strings.onnx]
+    python bench/string_unsure.py [--model artifacts/model/strings.onnx] [--own]
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="artifacts/model/strings.onnx", help="the string model (ONNX)")
     parser.add_argument("--examples", type=int, default=6000)
+    parser.add_argument("--own", action="store_true", help="read each field as framed only (the app votes)")
     args = parser.parse_args()
 
+    from app.string_votes import Voting
     from app.strings import STRING_SURE, StringModel, decode
     from app.wording import UNSURE
     from pipeline.config.core import load
@@ -50,7 +53,7 @@ def main() -> None:
         rng,
         cfg.pen_share,
     )
-    model = StringModel(args.model, 0)
+    model = StringModel(args.model, 0) if args.own else Voting(StringModel(args.model, 0))  # as the app reads
     probs = np.concatenate([model(x[i : i + 500]) for i in range(0, len(x), 500)])
     sure, right = [], []
     for row, truth, k in zip(probs, digits, lengths, strict=True):

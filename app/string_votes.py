@@ -12,7 +12,7 @@ Measured with the shipped models on the touching numbers of three independent se
 any three or four with the own framing gained 2 to 10 points, so sets P and S are the check). Through the reader
 (its cut readings compete): touching K 82.0 -> 80.5%, M 73.0 -> 77.5%, N 81.5 -> 84.5%, set P's drawn touching
 numbers +4 of 300, set S's joined numbers +5 of 170; non-digits turned away K 88.5 -> 89.5%, M 84.2 -> 83.3%.
-The string model runs four times per wide piece (1.6 -> 8.8 ms a field, one thread). A field whose own framing
+The string model runs four times per field voted on (1.6 -> 8.8 ms a field, one thread). A field whose own framing
 reads no digits keeps that reading: voted, it let four non-digits through as digits. Kept apart from
 :mod:`app.strings` because the pipeline's data and training stages import that module and none of them reads
 through this one.
@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.preprocess import resize
+from app.preprocess import bounding_box, resize
 from app.strings import STRING_BOX, STRING_COLUMNS, STRING_HEIGHT, STRING_WIDTH, decode, labelling_probability
 
 #: The framings a field is read in besides its own: (ink widened by, moved right by this many pixels; a
@@ -36,23 +36,15 @@ VARIANTS = ((1.1, 0), (1.2, 0), (1.0, 2))
 VOTE_BELOW = 0.95
 
 
-def ink_span(field: np.ndarray) -> tuple[int, int, int, int] | None:
-    """The rows and columns (top, bottom, left, right; exclusive) a field's ink spans, or None when it is empty."""
-    rows, cols = np.flatnonzero((field > 0).any(axis=1)), np.flatnonzero((field > 0).any(axis=0))
-    if rows.size == 0:
-        return None
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-
-
 def reframe(field: np.ndarray, widen: float, shift: int) -> tuple[np.ndarray, int, int]:
     """``field`` (an :func:`app.strings.frame_string` field) framed again with its ink ``widen`` times wider (its
     height giving way where STRING_BOX's width runs out) and moved ``shift`` pixels right, centred as
     frame_string centres; and where the ink now starts and how wide it is (pixels)."""
     out = np.zeros((STRING_HEIGHT, STRING_WIDTH), np.float32)
-    span = ink_span(field)
+    span = bounding_box(field, 0)
     if span is None:
         return out, 0, 0
-    top, bottom, left, right = span
+    top, left, bottom, right = span
     h, w = bottom - top, right - left
     s = min(STRING_BOX[0] / h, STRING_BOX[1] / (w * widen))
     nh, nw = max(1, round(h * s)), max(1, round(w * widen * s))
@@ -99,8 +91,8 @@ class Voting:
             if v == 0:
                 continue
             _, x0, nw = framed[v - 1][n]
-            span = ink_span(fields[j])
+            span = bounding_box(fields[j], 0)
             assert span is not None  # a field with no ink reads no digits
-            moved = _in_own_columns(probs[v, n], (span[2], span[3] - span[2]), (x0, nw))
+            moved = _in_own_columns(probs[v, n], (span[1], span[3] - span[1]), (x0, nw))
             out[j] = moved if decode(moved).digits == best else probs[v, n]
         return out

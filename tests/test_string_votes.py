@@ -6,9 +6,16 @@ import numpy as np
 import pytest
 
 from app.inference import Classifier
-from app.string_votes import VARIANTS, Voting, ink_span, reframe
+from app.preprocess import bounding_box
+from app.string_votes import VARIANTS, Voting, reframe
 from app.strings import BLANK, STRING_COLUMNS, STRING_WIDTH, StringModel, decode, frame_string, string_path
 from tests.test_strings import _outline, _strings
+
+
+def ink_span(field: np.ndarray) -> tuple[int, int, int, int] | None:
+    """A field's ink as top, bottom, left, right (exclusive)."""
+    box = bounding_box(field, 0)
+    return None if box is None else (box[0], box[2], box[1], box[3])
 
 
 def _row(digits: tuple[int, ...], at: list[int], sure: float = 0.9) -> np.ndarray:
